@@ -1,0 +1,134 @@
+import { spawn } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
+import { fileURLToPath as fromFileUrl } from "node:url";
+import { isErrorCode, TendError } from "../errors.ts";
+import { acquireLock } from "../fence/lock.ts";
+import { ensurePrivateDir } from "../fence/safe_file.ts";
+import type { ControlClient } from "../ipc/client.ts";
+import type { Handshake } from "../supervisor/run.ts";
+import { tailLines } from "../supervisor/tail.ts";
+import { connect, type Workspace } from "./_workspace.ts";
+
+/** How long a CLI waits for another CLI that is launching a supervisor. */
+const LAUNCH_LOCK_WAIT_MS = 30_000;
+/** How long a new supervisor may take to answer. */
+const HANDSHAKE_TIMEOUT_MS = 30_000;
+/** How often the socket is retried after a lost lock race. */
+const PING_RETRY_INTERVAL_MS = 25;
+
+/**
+ * Permissions of tend when it re-runs itself through `deno run`: Deno 2.9
+ * grants reads of /proc (identity, scans) only with --allow-all.
+ */
+export const PERMISSION_FLAGS = [
+  "--allow-all",
+];
+
+/**
+ * Returns a client of the workspace's supervisor, launching a background
+ * supervisor when none answers. Launches are serialised by a lock, so many
+ * concurrent `tend start` spawn one supervisor; should two race anyway, the
+ * workspace lock lets one serve and the other exit.
+ */
+export async function ensureSupervisor(ws: Workspace): Promise<ControlClient> {
+  const existing = await connect(ws);
+  if (existing) return existing;
+  await ensurePrivateDir(ws.paths.runDir);
+  await Deno.mkdir(ws.paths.logDir, { recursive: true });
+  const launchLock = await acquireLock(ws.paths.launchLockFile, { waitMs: LAUNCH_LOCK_WAIT_MS });
+  if (launchLock === null) {
+    throw new TendError("LOCK_FAILED", `Cannot launch a supervisor: another tend has held "${ws.paths.launchLockFile}" for ${LAUNCH_LOCK_WAIT_MS / 1000} s`);
+  }
+  try {
+    const raced = await connect(ws);
+    if (raced) return raced;
+    const handshake = await spawnSupervisor(ws);
+    if (!handshake.ok) {
+      const { code, message, hint } = handshake.error;
+      throw new TendError(isErrorCode(code) ? code : "START_FAILED", message, { hint });
+    }
+    return await waitForSupervisor(ws);
+  } finally {
+    launchLock.close();
+  }
+}
+
+/** The command line that runs this same tend with `args`. */
+export function selfCommand(args: readonly string[]): { command: string; args: string[] } {
+  if (Deno.build.standalone) return { command: Deno.execPath(), args: [...args] };
+  const main = fromFileUrl(new URL("../../main.ts", import.meta.url));
+  const config = fromFileUrl(new URL("../../deno.json", import.meta.url));
+  return {
+    command: Deno.execPath(),
+    args: ["run", "--quiet", ...PERMISSION_FLAGS, "--config", config, main, ...args],
+  };
+}
+
+async function spawnSupervisor(ws: Workspace): Promise<Handshake> {
+  const self = selfCommand(["__supervise", "-C", ws.root, "-c", ws.configFile]);
+  const logFd = openSync(ws.paths.supervisorLog, "a", 0o644);
+  try {
+    const child = spawn(self.command, self.args, {
+      cwd: ws.root,
+      env: { ...Deno.env.toObject(), TEND_SUPERVISOR: ws.root },
+      detached: true,
+      stdio: ["ignore", "pipe", logFd],
+    });
+    const handshake = await readHandshake(child, ws);
+    child.stdout?.destroy();
+    child.unref();
+    return handshake;
+  } finally {
+    closeSync(logFd);
+  }
+}
+
+function readHandshake(
+  child: ReturnType<typeof spawn>,
+  ws: Workspace,
+): Promise<Handshake> {
+  return new Promise((resolve, reject) => {
+    let buffer = "";
+    const timer = setTimeout(() => {
+      reject(new TendError("START_FAILED", `Cannot start the supervisor: no answer within ${HANDSHAKE_TIMEOUT_MS / 1000} s`, {
+        hint: `See "${ws.paths.supervisorLog}"`,
+      }));
+    }, HANDSHAKE_TIMEOUT_MS);
+    const done = (result: Handshake | Error) => {
+      clearTimeout(timer);
+      child.removeAllListeners("exit");
+      child.stdout?.removeAllListeners("data");
+      if (result instanceof Error) reject(result);
+      else resolve(result);
+    };
+    child.once("error", (error) => done(error));
+    child.stdout?.on("data", (chunk: Uint8Array) => {
+      buffer += new TextDecoder().decode(chunk);
+      const newline = buffer.indexOf("\n");
+      if (newline === -1) return;
+      try {
+        done(JSON.parse(buffer.slice(0, newline)) as Handshake);
+      } catch {
+        done(new TendError("START_FAILED", "Cannot start the supervisor: it answered with garbage"));
+      }
+    });
+    child.once("exit", async (code, signal) => {
+      const tail = await tailLines(ws.paths.supervisorLog, { lines: 10 });
+      done(new TendError("START_FAILED", `Cannot start the supervisor: it exited (${signal ?? `code ${code}`}) before answering`, {
+        hint: tail ? `Last lines of ${ws.paths.supervisorLog}:\n${tail}` : undefined,
+      }));
+    });
+  });
+}
+
+async function waitForSupervisor(ws: Workspace): Promise<ControlClient> {
+  const deadline = Date.now() + HANDSHAKE_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const client = await connect(ws);
+    if (client) return client;
+    await new Promise((resolve) => setTimeout(resolve, PING_RETRY_INTERVAL_MS));
+  }
+  throw new TendError("NOT_RUNNING", `Cannot reach the supervisor of "${ws.root}": it holds the lock but does not answer`, {
+    hint: `See "${ws.paths.supervisorLog}"`,
+  });
+}

@@ -1,0 +1,107 @@
+import type { Config } from "../config/schema.ts";
+import { servicePidFile } from "../config/paths.ts";
+import { TendError } from "../errors.ts";
+import { acquireLock, isLockHeld } from "../fence/lock.ts";
+import { readPidFile } from "../fence/pid_file.ts";
+import { removeIfPresent } from "../fence/safe_file.ts";
+import type { ActionResult, ServiceView, StatusResponse, SupervisorView } from "../ipc/protocol.ts";
+import { identityMatches } from "../proc/identity.ts";
+import { endGroup } from "../supervisor/end_group.ts";
+import { readState, type ServiceRecord, writeState } from "../supervisor/state_file.ts";
+import type { Workspace } from "./_workspace.ts";
+
+/**
+ * The status of a workspace whose supervisor does not answer, from
+ * state.json and PID files checked against live processes: a record whose
+ * identity matches is `running`, one whose PID is gone or reused is `stale`.
+ */
+export async function offlineStatus(ws: Workspace, config: Config): Promise<StatusResponse> {
+  const state = await readState(ws.paths.stateFile);
+  const services: ServiceView[] = [];
+  for (const service of config.services) {
+    const record = state.services[service.name];
+    const pidFile = await readPidFile(servicePidFile(ws.paths, service.name));
+    services.push(await offlineView(service.name, { record, pidFile }));
+  }
+  return { workspace: ws.root, supervisor: await supervisorView(ws), services };
+}
+
+async function offlineView(
+  name: string,
+  facts: { record: ServiceRecord | undefined; pidFile: number | null },
+): Promise<ServiceView> {
+  const { record, pidFile } = facts;
+  const view: ServiceView = {
+    name,
+    status: "stopped",
+    pid: null,
+    port: null,
+    startedAt: null,
+    restarts: record?.restarts ?? 0,
+    lastExit: record?.lastExit ?? null,
+    nextRestartAt: null,
+    reason: null,
+  };
+  const identity = record?.identity ?? null;
+  if (identity !== null && await identityMatches(identity)) {
+    return { ...view, status: "running", pid: identity.pid, port: record?.port ?? null, startedAt: record?.startedAt ?? null, reason: "no supervisor is watching it" };
+  }
+  const stalePid = identity?.pid ?? pidFile;
+  if (stalePid !== null) {
+    return { ...view, status: "stale", pid: stalePid, reason: `pid ${stalePid} is gone or belongs to another process` };
+  }
+  return view;
+}
+
+/** Files of a dead supervisor; only a holder of the lock may call this. */
+async function removeStaleSupervisorFiles(ws: Workspace): Promise<void> {
+  for (const file of [ws.paths.supervisorPidFile, ws.paths.supervisorJson, ws.paths.socket]) {
+    await removeIfPresent(file);
+  }
+}
+
+async function supervisorView(ws: Workspace): Promise<SupervisorView> {
+  const pid = await readPidFile(ws.paths.supervisorPidFile).catch(() => null);
+  const held = await isLockHeld(ws.paths.lockFile);
+  if (held) return { status: "running", pid, startedAt: null, version: null };
+  return { status: pid === null ? "stopped" : "stale", pid, startedAt: null, version: null };
+}
+
+/**
+ * Stops services without a supervisor: takes the workspace lock (so no
+ * supervisor starts meanwhile), ends each recorded process group whose
+ * identity still matches, and records them as stopped.
+ */
+export async function offlineStop(
+  ws: Workspace,
+  options: { config: Config; names: readonly string[] },
+): Promise<ActionResult[]> {
+  const lock = await acquireLock(ws.paths.lockFile, { waitMs: 1_000 });
+  if (lock === null) {
+    throw new TendError("NOT_RUNNING", `Cannot stop services of "${ws.root}": a supervisor holds the lock but does not answer`, {
+      hint: `See "${ws.paths.supervisorLog}"`,
+    });
+  }
+  try {
+    const state = await readState(ws.paths.stateFile);
+    const results: ActionResult[] = [];
+    for (const name of options.names) {
+      const service = options.config.services.find((s) => s.name === name)!;
+      const record = state.services[name];
+      const identity = record?.identity ?? null;
+      const live = identity !== null && await identityMatches(identity);
+      if (identity !== null) {
+        await endGroup(identity, { root: ws.root, signal: service.stopSignal, timeoutMs: service.stopTimeoutMs });
+      }
+      if (record) state.services[name] = { ...record, desired: "stopped", identity: null, port: null, startedAt: null };
+      await removeIfPresent(servicePidFile(ws.paths, name));
+      const view = await offlineView(name, { record: state.services[name], pidFile: null });
+      results.push({ name, action: live ? "stopped" : "already-stopped", service: view });
+    }
+    await writeState(ws.paths.stateFile, state);
+    await removeStaleSupervisorFiles(ws);
+    return results;
+  } finally {
+    lock.close();
+  }
+}

@@ -1,0 +1,34 @@
+import { findWorkspace } from "../config/workspace.ts";
+import { workspacePaths, type WorkspacePaths } from "../config/paths.ts";
+import { ControlClient } from "../ipc/client.ts";
+import type { Context } from "./command.ts";
+
+/** A resolved workspace. */
+export interface Workspace {
+  root: string;
+  configFile: string;
+  paths: WorkspacePaths;
+}
+
+/** Finds the workspace from -C/-c or by walking up from the current directory. */
+export async function resolveWorkspace(ctx: Context): Promise<Workspace> {
+  const found = await findWorkspace({
+    cwd: ctx.cwd,
+    workspace: ctx.globals.workspace,
+    config: ctx.globals.config,
+  });
+  return { ...found, paths: workspacePaths(found.root) };
+}
+
+/** A client of the workspace's supervisor, or `null` when none answers. */
+export async function connect(ws: Workspace): Promise<ControlClient | null> {
+  try {
+    await Deno.lstat(ws.paths.socket);
+  } catch {
+    return null;
+  }
+  const client = new ControlClient(ws.paths.socket);
+  if (await client.ping() !== null) return client;
+  client[Symbol.dispose]();
+  return null;
+}

@@ -1,0 +1,45 @@
+import { join } from "node:path";
+import { TendError } from "../errors.ts";
+import { type Command, parseCommandArgs } from "./command.ts";
+
+const TEMPLATE = `# tend.toml: the services of this workspace. Reference: tend's README.
+
+[daemon]
+check_interval = 3            # seconds between liveness checks of adopted services
+
+[[processes]]
+name = "web"
+command = "python3"
+args = ["-m", "http.server", "{port}"]   # {port} is the port tend granted
+port = 8642                   # wanted port
+port_strategy = "next"        # take the next free port when it is taken
+ready = { tcp = "{port}" }    # ready once the port accepts connections
+restart = "on-failure"        # "always" | "on-failure" | "never"
+stop_timeout = "10s"          # SIGTERM, then SIGKILL after this long
+`;
+
+/** `tend init` */
+export const init: Command = {
+  name: "init",
+  summary: "Write a commented tend.toml",
+  usage: `tend init
+
+Writes tend.toml in the current directory (or -C DIR). An existing file is
+never overwritten.`,
+  options: {},
+  async run(ctx, argv) {
+    parseCommandArgs(this, argv);
+    const dir = ctx.globals.workspace ? join(ctx.cwd, ctx.globals.workspace) : ctx.cwd;
+    const file = join(dir, "tend.toml");
+    try {
+      await Deno.writeTextFile(file, TEMPLATE, { createNew: true });
+    } catch (error) {
+      if (error instanceof Deno.errors.AlreadyExists) {
+        throw new TendError("USAGE", `Cannot write "${file}": it already exists`);
+      }
+      throw new TendError("PERMISSION_DENIED", `Cannot write "${file}": ${error}`, { cause: error });
+    }
+    ctx.out.note(`wrote ${file}`);
+    return 0;
+  },
+};

@@ -1,0 +1,29 @@
+import { ensureSupervisor } from "./_launch.ts";
+import { loadWorkspaceConfig } from "./_config.ts";
+import { reportActions } from "./_report.ts";
+import { connect, resolveWorkspace } from "./_workspace.ts";
+import { type Command, parseCommandArgs } from "./command.ts";
+
+/** `tend start [NAME...]` */
+export const start: Command = {
+  name: "start",
+  summary: "Start services (all autostart ones when none named)",
+  usage: `tend start [NAME...]
+
+Starts the named services and their dependencies, launching a background
+supervisor when none runs, and waits until each is ready. A service that is
+already running is reported, never started twice (exit 0).`,
+  options: {},
+  async run(ctx, argv) {
+    const { positionals } = parseCommandArgs(this, argv);
+    const ws = await resolveWorkspace(ctx);
+    let client = await connect(ws);
+    if (client === null) {
+      await loadWorkspaceConfig(ws); // bad config fails here, before anything runs
+      client = await ensureSupervisor(ws);
+    }
+    using _ = client;
+    reportActions(ctx, await client.start(positionals));
+    return 0;
+  },
+};

@@ -1,0 +1,97 @@
+import type { z } from "zod";
+import { walkDependencies } from "./_graph.ts";
+import { addProblem } from "./_problem.ts";
+import type { ServiceEntry } from "./_service.ts";
+
+/** The top level of a config after its tables were validated one by one. */
+export interface ServiceTables {
+  processes?: ServiceEntry[] | undefined;
+  services?: ServiceEntry[] | undefined;
+}
+
+type Ctx = z.core.$RefinementCtx<unknown>;
+
+/** Where the services are: `processes`, or its alias `services`. */
+export function servicesKey(config: ServiceTables): "processes" | "services" {
+  return config.services !== undefined ? "services" : "processes";
+}
+
+/**
+ * Checks what no single service can check alone: the alias used once,
+ * unique names, dependencies that exist, and no dependency cycle.
+ */
+export function checkServices(config: ServiceTables, ctx: Ctx): void {
+  if (config.processes !== undefined && config.services !== undefined) {
+    addProblem(
+      ctx,
+      "[[services]] is an alias of [[processes]]: use one of them, not both",
+    );
+    return;
+  }
+  const key = servicesKey(config);
+  const entries = config[key] ?? [];
+  const clean = checkNames(entries, key, ctx) &&
+    checkDependencies(entries, key, ctx);
+  if (clean) checkCycles(entries, ctx);
+}
+
+function checkNames(
+  entries: readonly ServiceEntry[],
+  key: string,
+  ctx: Ctx,
+): boolean {
+  const first = new Map<string, number>();
+  let clean = true;
+  entries.forEach((entry, index) => {
+    const earlier = first.get(entry.name);
+    if (earlier === undefined) {
+      first.set(entry.name, index);
+      return;
+    }
+    clean = false;
+    addProblem(
+      ctx,
+      `must be unique: "${entry.name}" is also the name of ${key}[${earlier}]`,
+      { path: [key, index, "name"] },
+    );
+  });
+  return clean;
+}
+
+function checkDependencies(
+  entries: readonly ServiceEntry[],
+  key: string,
+  ctx: Ctx,
+): boolean {
+  const names = new Set(entries.map((entry) => entry.name));
+  const known = `Known services: ${[...names].join(", ") || "none"}`;
+  let clean = true;
+  entries.forEach((entry, index) => {
+    entry.depends_on.forEach((dep, at) => {
+      const path = [key, index, "depends_on", at];
+      if (dep === entry.name) {
+        addProblem(ctx, "names the service itself", { path });
+      } else if (!names.has(dep)) {
+        addProblem(ctx, `names an unknown service "${dep}"`, {
+          path,
+          hint: known,
+        });
+      } else return;
+      clean = false;
+    });
+  });
+  return clean;
+}
+
+function checkCycles(entries: readonly ServiceEntry[], ctx: Ctx): void {
+  const deps = new Map(entries.map((entry) => [entry.name, entry.depends_on]));
+  const { cycle } = walkDependencies(
+    [...deps.keys()],
+    (name) => deps.get(name) ?? [],
+  );
+  if (cycle) {
+    addProblem(ctx, `depends_on cycle: ${cycle.join(" -> ")}`, {
+      hint: "Remove one of these dependencies",
+    });
+  }
+}

@@ -1,0 +1,81 @@
+import { z } from "zod";
+import {
+  nonEmptyStringSchema,
+  PORT_PLACEHOLDER,
+  portSchema,
+} from "./_fields.ts";
+import { addProblem } from "./_problem.ts";
+
+/** The kinds of readiness check, in the order they are documented. */
+export const READY_KINDS = ["tcp", "http", "log", "command"] as const;
+
+const TCP_EXPECTED =
+  'must be a port, "{port}" or "host:port", e.g. "127.0.0.1:{port}"';
+const TCP_PATTERN = /^(?:(?:\[[^\]]+\]|[^:[\]\s]+):)?(\{port\}|\d{1,5})$/;
+
+const tcpSchema = z.union([portSchema, z.string()], { error: TCP_EXPECTED })
+  .transform((value, ctx) => {
+    const target = String(value).trim();
+    if (isTcpTarget(target)) return target;
+    addProblem(ctx, TCP_EXPECTED, { showInput: true });
+    return z.NEVER;
+  });
+
+function isTcpTarget(target: string): boolean {
+  const match = TCP_PATTERN.exec(target);
+  if (!match) return false;
+  const port = match[1] === PORT_PLACEHOLDER ? 1 : Number(match[1]);
+  return port >= 1 && port <= 65535;
+}
+
+const httpSchema = z.string({ error: "must be an http:// or https:// URL" })
+  .refine(isHttpUrl, { error: "must be an http:// or https:// URL" });
+
+function isHttpUrl(value: string): boolean {
+  const url = URL.parse(value.replaceAll(PORT_PLACEHOLDER, "1"));
+  return url !== null &&
+    (url.protocol === "http:" || url.protocol === "https:");
+}
+
+const logSchema = z.string({ error: "must be a regular expression" })
+  .superRefine((value, ctx) => {
+    try {
+      new RegExp(value);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      addProblem(ctx, `must be a valid regular expression (${reason})`);
+    }
+  });
+
+const KINDS = READY_KINDS.join(", ");
+const EXACTLY_ONE = `must have exactly one of ${KINDS}`;
+
+/**
+ * `ready = { tcp = … }` (or `http`, `log`, `command`), output as a
+ * discriminated union on `kind`. A log pattern is compiled with
+ * `new RegExp(pattern)`, no flags.
+ */
+export const readySchema = z.strictObject({
+  tcp: tcpSchema.optional(),
+  http: httpSchema.optional(),
+  log: logSchema.optional(),
+  command: nonEmptyStringSchema.optional(),
+}, { error: `must be a table with exactly one of ${KINDS}` })
+  .transform((ready, ctx) => {
+    const given = READY_KINDS.filter((kind) => ready[kind] !== undefined);
+    if (given.length !== 1) {
+      const got = given.length === 0 ? "none" : given.join(" and ");
+      addProblem(ctx, `${EXACTLY_ONE}, got ${got}`);
+      return z.NEVER;
+    }
+    if (ready.tcp !== undefined) {
+      return { kind: "tcp", target: ready.tcp } as const;
+    }
+    if (ready.http !== undefined) {
+      return { kind: "http", url: ready.http } as const;
+    }
+    if (ready.log !== undefined) {
+      return { kind: "log", pattern: ready.log } as const;
+    }
+    return { kind: "command", command: ready.command ?? "" } as const;
+  });

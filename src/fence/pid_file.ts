@@ -1,0 +1,46 @@
+import { TendError } from "../errors.ts";
+import { createExclusive, readOwnFile, removeIfPresent } from "./safe_file.ts";
+
+/** A PID file holds one number and a newline; anything longer is garbage. */
+const PID_FILE_MAX_BYTES = 32;
+
+/**
+ * Reads a plain PID file. `null` when absent or still empty (a writer may be
+ * between create and write); a file that is not one positive integer is
+ * reported as `PID_FILE_CORRUPTED`.
+ */
+export async function readPidFile(path: string): Promise<number | null> {
+  const text = await readOwnFile(path, { maxBytes: PID_FILE_MAX_BYTES });
+  if (text === null || text.trim() === "") return null;
+  const pid = parsePid(text);
+  if (pid === null) {
+    throw new TendError(
+      "PID_FILE_CORRUPTED",
+      `Cannot read PID file "${path}": ${JSON.stringify(text.slice(0, 20))} is not a process id`,
+      { hint: `Run "tend cleanup" or remove "${path}"` },
+    );
+  }
+  return pid;
+}
+
+/** Parses the content of a PID file; `null` unless it is one positive integer. */
+export function parsePid(text: string): number | null {
+  const trimmed = text.trim();
+  if (!/^[1-9][0-9]{0,9}$/.test(trimmed)) return null;
+  const pid = Number(trimmed);
+  return pid <= 0x7fffffff ? pid : null;
+}
+
+/**
+ * Writes `pid` to `path` with create-only semantics, first removing a stale
+ * file. Only a process that holds the workspace lock may call this.
+ */
+export async function replacePidFile(path: string, pid: number): Promise<void> {
+  await removeIfPresent(path);
+  if (!await createExclusive(path, `${pid}\n`)) {
+    throw new TendError(
+      "LOCK_FAILED",
+      `Cannot write PID file "${path}": another process created it at the same time`,
+    );
+  }
+}

@@ -1,0 +1,192 @@
+import { TendError } from "../errors.ts";
+
+/** Mode of `.tend/run` and of the fallback socket directory. */
+export const PRIVATE_DIR_MODE = 0o700;
+/** Mode of the files tend writes under `.tend/run`. */
+export const PRIVATE_FILE_MODE = 0o600;
+
+/**
+ * Creates `path` (and its parents) when absent, then makes sure it is a real
+ * directory of ours with mode 0700. A symlink or a directory owned by another
+ * user is refused with `PERMISSION_DENIED`.
+ */
+export async function ensurePrivateDir(path: string): Promise<void> {
+  await Deno.mkdir(path, { recursive: true, mode: PRIVATE_DIR_MODE });
+  const info = await Deno.lstat(path);
+  if (info.isSymlink || !info.isDirectory) {
+    throw new TendError(
+      "PERMISSION_DENIED",
+      `Cannot use directory "${path}": it is ${describe(info)}`,
+      { hint: "Remove it; tend recreates it" },
+    );
+  }
+  refuseForeignOwner(path, info);
+  if (info.mode !== null && (info.mode & 0o777) !== PRIVATE_DIR_MODE) {
+    await Deno.chmod(path, PRIVATE_DIR_MODE);
+  }
+}
+
+/**
+ * Stats `path` without following a symlink and checks that it is a regular
+ * file owned by this user; returns `null` when it does not exist.
+ */
+export async function statOwnFile(path: string): Promise<Deno.FileInfo | null> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.lstat(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw permissionError(path, error);
+  }
+  if (info.isSymlink || !info.isFile) {
+    throw new TendError(
+      "PERMISSION_DENIED",
+      `Cannot use "${path}": it is ${describe(info)}, not a regular file`,
+      { hint: "Remove it; tend never follows links under .tend/run" },
+    );
+  }
+  refuseForeignOwner(path, info);
+  return info;
+}
+
+/**
+ * Reads a small file of ours as text; `null` when absent. Files larger than
+ * `maxBytes` are reported as corrupted rather than read.
+ */
+export async function readOwnFile(
+  path: string,
+  options: { maxBytes: number },
+): Promise<string | null> {
+  const info = await statOwnFile(path);
+  if (info === null) return null;
+  if (info.size > options.maxBytes) {
+    throw new TendError(
+      "PID_FILE_CORRUPTED",
+      `Cannot read "${path}": ${info.size} bytes is too large for this file`,
+      { hint: `Remove "${path}"` },
+    );
+  }
+  try {
+    using file = await Deno.open(path, { read: true });
+    const opened = await file.stat();
+    if (opened.ino !== info.ino || opened.dev !== info.dev) {
+      throw new TendError(
+        "PERMISSION_DENIED",
+        `Cannot read "${path}": it was replaced while being read`,
+      );
+    }
+    const bytes = new Uint8Array(info.size);
+    const read = await readFull(file, bytes);
+    return new TextDecoder().decode(bytes.subarray(0, read));
+  } catch (error) {
+    if (error instanceof TendError) throw error;
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw permissionError(path, error);
+  }
+}
+
+/**
+ * Replaces `path` atomically with `data`: a temp file beside it, fsync, then
+ * rename. A symlink at `path` is replaced, never followed.
+ */
+export async function writeAtomic(
+  path: string,
+  data: string,
+  options: { mode?: number } = {},
+): Promise<void> {
+  const temp = await writeTemp(path, data, options.mode ?? PRIVATE_FILE_MODE);
+  try {
+    await Deno.rename(temp, path);
+  } catch (error) {
+    await Deno.remove(temp).catch(() => {});
+    throw permissionError(path, error);
+  }
+}
+
+/**
+ * Creates `path` with `data` only when it does not exist, atomically (temp
+ * file + link), so a reader never sees it empty. Returns `false` when `path`
+ * already exists (symlinks included).
+ */
+export async function createExclusive(
+  path: string,
+  data: string,
+  options: { mode?: number } = {},
+): Promise<boolean> {
+  const temp = await writeTemp(path, data, options.mode ?? PRIVATE_FILE_MODE);
+  try {
+    await Deno.link(temp, path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.AlreadyExists) return false;
+    throw permissionError(path, error);
+  } finally {
+    await Deno.remove(temp).catch(() => {});
+  }
+}
+
+/** Removes `path` if it exists (a symlink itself, never its target). */
+export async function removeIfPresent(path: string): Promise<void> {
+  try {
+    await Deno.remove(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) {
+      throw permissionError(path, error);
+    }
+  }
+}
+
+/** Maps a filesystem error on `path` to a `TendError`. */
+export function permissionError(path: string, error: unknown): TendError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new TendError(
+    "PERMISSION_DENIED",
+    `Cannot access "${path}": ${reason}`,
+    { cause: error },
+  );
+}
+
+async function writeTemp(
+  path: string,
+  data: string,
+  mode: number,
+): Promise<string> {
+  const suffix = crypto.randomUUID().slice(0, 8);
+  const temp = `${path}.${Deno.pid}.${suffix}.tmp`;
+  try {
+    using file = await Deno.open(temp, { write: true, createNew: true, mode });
+    await file.write(new TextEncoder().encode(data));
+    await file.sync();
+  } catch (error) {
+    await Deno.remove(temp).catch(() => {});
+    throw permissionError(path, error);
+  }
+  return temp;
+}
+
+async function readFull(file: Deno.FsFile, into: Uint8Array): Promise<number> {
+  let total = 0;
+  while (total < into.length) {
+    const n = await file.read(into.subarray(total));
+    if (n === null) break;
+    total += n;
+  }
+  return total;
+}
+
+function refuseForeignOwner(path: string, info: Deno.FileInfo): void {
+  const uid = Deno.uid();
+  if (uid !== null && info.uid !== null && info.uid !== uid) {
+    throw new TendError(
+      "PERMISSION_DENIED",
+      `Cannot use "${path}": it belongs to user ${info.uid}, not to you (${uid})`,
+    );
+  }
+}
+
+function describe(info: Deno.FileInfo): string {
+  if (info.isSymlink) return "a symbolic link";
+  if (info.isDirectory) return "a directory";
+  if (info.isFile) return "a regular file";
+  return "a special file";
+}

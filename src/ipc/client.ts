@@ -1,0 +1,111 @@
+import { isErrorCode, TendError } from "../errors.ts";
+import {
+  type ActionResponse,
+  API,
+  type ErrorBody,
+  type PingResponse,
+  type ReloadResponse,
+  type StatusResponse,
+} from "./protocol.ts";
+
+/** How long a ping may take before the supervisor counts as absent. */
+const PING_TIMEOUT_MS = 2_000;
+
+/**
+ * A typed client of a supervisor's control API over its unix socket.
+ *
+ * @example
+ * ```ts ignore
+ * using client = new ControlClient("/work/app/.tend/run/tend.sock");
+ * const status = await client.status();
+ * ```
+ */
+export class ControlClient implements Disposable {
+  readonly socket: string;
+  #http: Deno.HttpClient;
+
+  constructor(socket: string) {
+    this.socket = socket;
+    this.#http = Deno.createHttpClient({ proxy: { transport: "unix", path: socket } });
+  }
+
+  /** Asks whether a supervisor answers; `null` when none does. */
+  async ping(): Promise<PingResponse | null> {
+    try {
+      return await this.#call<PingResponse>("GET", API.ping, {
+        signal: AbortSignal.timeout(PING_TIMEOUT_MS),
+      });
+    } catch (error) {
+      if (error instanceof TendError && error.code !== "NOT_RUNNING") throw error;
+      return null;
+    }
+  }
+
+  /** Every service's status. */
+  status(): Promise<StatusResponse> {
+    return this.#call("GET", API.status);
+  }
+
+  /** Starts services (all autostart ones when `names` is empty). */
+  start(names: readonly string[]): Promise<ActionResponse> {
+    return this.#call("POST", API.start, { body: { names } });
+  }
+
+  /** Stops services (all when `names` is empty). */
+  stop(names: readonly string[]): Promise<ActionResponse> {
+    return this.#call("POST", API.stop, { body: { names } });
+  }
+
+  /** Restarts services (all running ones when `names` is empty). */
+  restart(names: readonly string[]): Promise<ActionResponse> {
+    return this.#call("POST", API.restart, { body: { names } });
+  }
+
+  /** Re-reads tend.toml and applies the difference. */
+  reload(): Promise<ReloadResponse> {
+    return this.#call("POST", API.reload, { body: {} });
+  }
+
+  /** Ends the supervisor, stopping every service first when asked. */
+  async shutdown(options: { stopServices: boolean }): Promise<void> {
+    await this.#call("POST", API.shutdown, { body: options });
+  }
+
+  [Symbol.dispose](): void {
+    this.#http.close();
+  }
+
+  async #call<T>(
+    method: "GET" | "POST",
+    path: string,
+    options: { body?: unknown; signal?: AbortSignal } = {},
+  ): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`http://tend${path}`, {
+        method,
+        client: this.#http,
+        headers: { "content-type": "application/json" },
+        ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } catch (error) {
+      throw new TendError("NOT_RUNNING", `Cannot reach the supervisor at "${this.socket}": ${messageOf(error)}`, {
+        cause: error,
+      });
+    }
+    const data = await response.json().catch(() => null);
+    if (response.ok) return data as T;
+    const body = data as ErrorBody | null;
+    const code = body?.error?.code;
+    throw new TendError(
+      isErrorCode(code) ? code : "START_FAILED",
+      body?.error?.message ?? `Cannot complete the request: HTTP ${response.status}`,
+      { hint: body?.error?.hint },
+    );
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,121 @@
+/**
+ * The control API between the CLI and the supervisor: HTTP+JSON over the
+ * workspace's unix socket. Every request and response type lives here.
+ */
+
+/** The states a service can be in. */
+export type ServiceStatus =
+  | "starting"
+  | "running"
+  | "stopping"
+  | "stopped"
+  | "backoff"
+  | "failed"
+  | "stale";
+
+/** How a service last ended. */
+export interface LastExit {
+  /** Exit code, or `null` when a signal ended it or it was not our child. */
+  code: number | null;
+  /** Signal name, or `null`. */
+  signal: string | null;
+  /** When the exit was noticed (ISO 8601). */
+  at: string;
+}
+
+/** Live resource figures of a running service. */
+export interface ServiceResources {
+  /** CPU use over the last sampling window, in percent of one core. */
+  cpuPercent: number | null;
+  /** Resident memory in bytes. */
+  rssBytes: number | null;
+}
+
+/** One service as `status` shows it. */
+export interface ServiceView {
+  name: string;
+  status: ServiceStatus;
+  pid: number | null;
+  port: number | null;
+  startedAt: string | null;
+  restarts: number;
+  lastExit: LastExit | null;
+  /** When the next restart is due, in `backoff` (ISO 8601). */
+  nextRestartAt: string | null;
+  /** Why the service is `stale` or `failed`, in words. */
+  reason: string | null;
+}
+
+/** The supervisor as `status` shows it. */
+export interface SupervisorView {
+  status: "running" | "stopped" | "stale";
+  pid: number | null;
+  startedAt: string | null;
+  version: string | null;
+}
+
+/** `GET /v1/status` */
+export interface StatusResponse {
+  workspace: string;
+  supervisor: SupervisorView;
+  services: ServiceView[];
+}
+
+/** `POST /v1/start`, `/v1/stop`, `/v1/restart`: the names to act on (all when empty). */
+export interface NamesRequest {
+  names: string[];
+}
+
+/** What happened to one service in a start, stop or restart. */
+export interface ActionResult {
+  name: string;
+  action:
+    | "started"
+    | "already-running"
+    | "stopped"
+    | "already-stopped"
+    | "restarted";
+  service: ServiceView;
+}
+
+/** Response of start, stop and restart. */
+export interface ActionResponse {
+  results: ActionResult[];
+}
+
+/** `POST /v1/reload` */
+export interface ReloadResponse {
+  added: string[];
+  removed: string[];
+  changed: string[];
+  unchanged: string[];
+}
+
+/** `POST /v1/shutdown` */
+export interface ShutdownRequest {
+  /** Stop every service first (`tend down`); otherwise leave them running. */
+  stopServices: boolean;
+}
+
+/** Body of every non-2xx response. */
+export interface ErrorBody {
+  error: { code: string; message: string; hint?: string | undefined };
+}
+
+/** Paths of the API. */
+export const API = {
+  ping: "/v1/ping",
+  status: "/v1/status",
+  start: "/v1/start",
+  stop: "/v1/stop",
+  restart: "/v1/restart",
+  reload: "/v1/reload",
+  shutdown: "/v1/shutdown",
+} as const;
+
+/** `GET /v1/ping` */
+export interface PingResponse {
+  pid: number;
+  workspace: string;
+  version: string;
+}

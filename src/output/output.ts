@@ -1,0 +1,82 @@
+import { styleText } from "node:util";
+
+/** Options of {@linkcode Output}. */
+export interface OutputOptions {
+  /** Machine output: JSON on stdout, nothing else there. */
+  json: boolean;
+  /** Drop notices (stderr), keep data and errors. */
+  quiet: boolean;
+  /** Colour text for a terminal. */
+  color: boolean;
+}
+
+/** The one place that writes to stdout and stderr. */
+export class Output {
+  readonly options: OutputOptions;
+
+  constructor(options: OutputOptions) {
+    this.options = options;
+  }
+
+  /** Writes data (a table, a log line) to stdout. */
+  data(text: string): void {
+    write(Deno.stdout, text.endsWith("\n") ? text : `${text}\n`);
+  }
+
+  /** Writes a JSON value to stdout, one document per call. */
+  json(value: unknown): void {
+    write(Deno.stdout, JSON.stringify(value, null, 2) + "\n");
+  }
+
+  /** A notice for people on stderr (`started "web" (pid 42)`); silent with --quiet or --json. */
+  note(text: string): void {
+    if (this.options.quiet) return;
+    write(Deno.stderr, `${text}\n`);
+  }
+
+  /** A warning on stderr, shown even with --quiet. */
+  warn(text: string): void {
+    write(Deno.stderr, `${this.paint("yellow", "warning")}: ${text}\n`);
+  }
+
+  /** An error: `error: …` and `hint: …` on stderr, or `{"error":…}` on stdout with --json. */
+  error(error: { code: string; message: string; hint?: string | undefined }, detail?: string): void {
+    if (this.options.json) {
+      const { code, message } = error;
+      this.json({ error: error.hint ? { code, message, hint: error.hint } : { code, message } });
+    }
+    let text = `${this.paint("red", "error")}: ${error.message}\n`;
+    if (error.hint) text += `${this.paint("cyan", "hint")}: ${error.hint}\n`;
+    if (detail) text += `${detail}\n`;
+    if (!this.options.json || detail) write(Deno.stderr, text);
+  }
+
+  /** Colours `text` when colour is on. */
+  paint(color: "red" | "green" | "yellow" | "cyan" | "dim" | "bold", text: string): string {
+    return this.options.color ? styleText(color, text) : text;
+  }
+}
+
+/** Whether colour suits this stream and environment (NO_COLOR, a terminal). */
+export function colorWanted(options: { noColor: boolean }): boolean {
+  if (options.noColor || Deno.env.get("NO_COLOR")) return false;
+  return Deno.stdout.isTerminal();
+}
+
+/**
+ * A log sink for a foreground supervisor: one line to stderr. After the
+ * terminal hangs up writes fail with EIO; they are dropped, never thrown.
+ */
+export function terminalSink(line: string): void {
+  write(Deno.stderr, `${line}\n`);
+}
+
+function write(stream: { writeSync(p: Uint8Array): number }, text: string): void {
+  const bytes = new TextEncoder().encode(text);
+  try {
+    let written = 0;
+    while (written < bytes.length) written += stream.writeSync(bytes.subarray(written));
+  } catch {
+    // A closed pipe or a hung-up terminal: nothing useful to do.
+  }
+}

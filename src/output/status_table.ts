@@ -1,0 +1,73 @@
+import type { ServiceView, StatusResponse } from "../ipc/protocol.ts";
+
+/** Paints a status word; identity when colour is off. */
+export type Painter = (status: string, text: string) => string;
+
+/**
+ * The `status` table for people:
+ *
+ * ```
+ * NAME  STATUS   PID   PORT  UPTIME  RESTARTS  LAST EXIT
+ * web   running  4321  8642  3m 12s  0         -
+ * ```
+ */
+export function renderStatusTable(
+  status: StatusResponse,
+  options: { now: number; paint?: Painter },
+): string {
+  const paint = options.paint ?? ((_s, text) => text);
+  const header = ["NAME", "STATUS", "PID", "PORT", "UPTIME", "RESTARTS", "LAST EXIT"];
+  const rows = status.services.map((service) => row(service, options.now));
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[], paintStatus: boolean) =>
+    cells.map((cell, i) => {
+      const padded = i === cells.length - 1 ? cell : cell.padEnd(widths[i]!);
+      return paintStatus && i === 1 ? paint(cell, padded) : padded;
+    }).join("  ").trimEnd();
+  const supervisor = status.supervisor.status === "running"
+    ? `supervisor: running (pid ${status.supervisor.pid}, tend ${status.supervisor.version})`
+    : `supervisor: ${status.supervisor.status}`;
+  const body = rows.length === 0
+    ? ["(no services in tend.toml)"]
+    : [line(header, false), ...rows.map((r) => line(r, true))];
+  return [`workspace: ${status.workspace}`, supervisor, "", ...body].join("\n");
+}
+
+function row(service: ServiceView, now: number): string[] {
+  return [
+    service.name,
+    statusText(service, now),
+    service.pid === null ? "-" : String(service.pid),
+    service.port === null ? "-" : String(service.port),
+    service.startedAt === null ? "-" : formatDuration(now - Date.parse(service.startedAt)),
+    String(service.restarts),
+    lastExitText(service),
+  ];
+}
+
+function statusText(service: ServiceView, now: number): string {
+  if (service.status === "backoff" && service.nextRestartAt !== null) {
+    const inMs = Math.max(0, Date.parse(service.nextRestartAt) - now);
+    return `backoff (retry in ${formatDuration(inMs)})`;
+  }
+  return service.status;
+}
+
+function lastExitText(service: ServiceView): string {
+  const exit = service.lastExit;
+  if (exit === null) return service.reason ?? "-";
+  const how = exit.signal ?? (exit.code === null ? "gone" : `code ${exit.code}`);
+  return service.reason ? `${how} (${service.reason})` : how;
+}
+
+/** `450ms`, `12s`, `3m 12s`, `2h 5m`, `3d 4h`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${s % 60}s`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h}h ${m % 60}m`;
+  return `${Math.floor(h / 24)}d ${h % 24}h`;
+}

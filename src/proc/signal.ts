@@ -1,0 +1,81 @@
+import { TendError } from "../errors.ts";
+import { groupMembers } from "./scan.ts";
+
+/** How often a stopping group is checked for survivors. */
+const STOP_POLL_INTERVAL_MS = 20;
+/** How long to wait for a group to vanish after SIGKILL. */
+const KILL_CONFIRM_TIMEOUT_MS = 5_000;
+
+/**
+ * Sends `signal` to every process of group `pgid`. Returns `false` when the
+ * group no longer exists. `PermissionDenied` is raised as a `TendError`.
+ */
+export function signalGroup(pgid: number, signal: Deno.Signal): boolean {
+  try {
+    Deno.kill(-pgid, signal);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    if (error instanceof Deno.errors.PermissionDenied) {
+      throw new TendError(
+        "PERMISSION_DENIED",
+        `Cannot signal process group ${pgid}: it belongs to another user`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+/** Options of {@linkcode stopGroup}. */
+export interface StopGroupOptions {
+  /** The first signal. @default {"SIGTERM"} */
+  signal?: Deno.Signal;
+  /** How long to wait after it before SIGKILL. @default {10000} */
+  timeoutMs?: number;
+}
+
+/** What {@linkcode stopGroup} had to do. */
+export interface StopOutcome {
+  /** Whether SIGKILL was needed. */
+  escalated: boolean;
+}
+
+/**
+ * Stops a whole process group: `signal`, wait up to `timeoutMs` for every
+ * member to exit, then SIGKILL the group and confirm that nothing survives.
+ * Grandchildren in the group are ended too.
+ */
+export async function stopGroup(
+  pgid: number,
+  options: StopGroupOptions = {},
+): Promise<StopOutcome> {
+  if (!signalGroup(pgid, options.signal ?? "SIGTERM")) {
+    return { escalated: false };
+  }
+  if (await waitGroupGone(pgid, options.timeoutMs ?? 10_000)) {
+    return { escalated: false };
+  }
+  signalGroup(pgid, "SIGKILL");
+  if (await waitGroupGone(pgid, KILL_CONFIRM_TIMEOUT_MS)) {
+    return { escalated: true };
+  }
+  throw new TendError(
+    "STOP_FAILED",
+    `Cannot stop process group ${pgid}: it survived SIGKILL`,
+    { hint: "A process stuck in the kernel (state D) cannot be killed" },
+  );
+}
+
+/** Waits until group `pgid` has no live member; `false` on timeout. */
+export async function waitGroupGone(
+  pgid: number,
+  timeoutMs: number,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    if ((await groupMembers(pgid)).length === 0) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, STOP_POLL_INTERVAL_MS));
+  }
+}

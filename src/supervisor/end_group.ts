@@ -1,0 +1,39 @@
+import { type Identity, identityMatches } from "../proc/identity.ts";
+import { groupMembers, readEnvTag } from "../proc/scan.ts";
+import { stopGroup } from "../proc/signal.ts";
+
+/** Options of {@linkcode endGroup}. */
+export interface EndGroupOptions {
+  /** The workspace whose tag the group's members must carry. */
+  root: string;
+  signal: Deno.Signal;
+  timeoutMs: number;
+}
+
+/**
+ * Stops the process group led by `identity`. The group is signalled only
+ * when its leader still matches the identity, or, once the leader is gone,
+ * when a live member carries this workspace's `TEND_WORKSPACE` tag: a bare
+ * PID is never enough.
+ */
+export async function endGroup(
+  identity: Identity,
+  options: EndGroupOptions,
+): Promise<{ escalated: boolean }> {
+  const pgid = identity.pid;
+  if (!await identityMatches(identity) && !await hasTaggedMember(pgid, options.root)) {
+    return { escalated: false };
+  }
+  return await stopGroup(pgid, {
+    signal: options.signal,
+    timeoutMs: options.timeoutMs,
+  });
+}
+
+async function hasTaggedMember(pgid: number, root: string): Promise<boolean> {
+  for (const member of await groupMembers(pgid)) {
+    const tags = await readEnvTag(member.pid, ["TEND_WORKSPACE"]);
+    if (tags?.TEND_WORKSPACE === root) return true;
+  }
+  return false;
+}

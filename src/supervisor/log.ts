@@ -1,0 +1,82 @@
+import {
+  configure,
+  dispose,
+  getLogger,
+  type LogRecord,
+  type Sink,
+} from "@logtape/logtape";
+import { getRotatingFileSink } from "@logtape/file";
+
+/** The supervisor's log: one line per event, with structured properties. */
+export interface Log {
+  info(message: string, properties?: Record<string, unknown>): void;
+  warn(message: string, properties?: Record<string, unknown>): void;
+  error(message: string, properties?: Record<string, unknown>): void;
+}
+
+/** Options of {@linkcode openSupervisorLog}. */
+export interface SupervisorLogOptions {
+  /** The log file (rotated). */
+  file: string;
+  /** Rotate past this size. @default {10485760} */
+  maxBytes?: number;
+  /** Rotated files to keep. @default {5} */
+  backups?: number;
+  /** A second sink, such as the terminal of a foreground supervisor. */
+  extraSink?: ((line: string) => void) | undefined;
+}
+
+/**
+ * Configures LogTape for the supervisor: a rotating `tend.log`, plus an
+ * optional extra sink. Dispose the result to flush and close the file.
+ */
+export async function openSupervisorLog(
+  options: SupervisorLogOptions,
+): Promise<Log & AsyncDisposable> {
+  const sinks: Record<string, Sink> = {
+    file: getRotatingFileSink(options.file, {
+      maxSize: options.maxBytes ?? 10 * 1024 * 1024,
+      maxFiles: (options.backups ?? 5) + 1,
+      formatter: formatLine,
+      bufferSize: 0,
+    }),
+  };
+  const extra = options.extraSink;
+  if (extra) sinks.extra = (record) => extra(formatLine(record).trimEnd());
+  await configure({
+    reset: true,
+    sinks,
+    loggers: [
+      { category: ["tend"], lowestLevel: "info", sinks: Object.keys(sinks) },
+      { category: ["logtape", "meta"], lowestLevel: "warning", sinks: [] },
+    ],
+  });
+  const logger = getLogger(["tend", "supervisor"]);
+  return {
+    info: (message, properties) => logger.info(message, properties ?? {}),
+    warn: (message, properties) => logger.warn(message, properties ?? {}),
+    error: (message, properties) => logger.error(message, properties ?? {}),
+    [Symbol.asyncDispose]: () => dispose(),
+  };
+}
+
+/** A log that drops everything (tests, library use). */
+export const silentLog: Log = {
+  info() {},
+  warn() {},
+  error() {},
+};
+
+/** `2026-11-22T04:50:00.123Z INFO  spawned "web" pid 4242` */
+function formatLine(record: LogRecord): string {
+  const time = new Date(record.timestamp).toISOString();
+  const level = record.level.toUpperCase().padEnd(5);
+  const text = record.message
+    .map((part, i) => (i % 2 === 0 ? part : render(part)))
+    .join("");
+  return `${time} ${level} ${text}\n`;
+}
+
+function render(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
+}

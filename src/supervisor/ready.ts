@@ -1,0 +1,154 @@
+import type { ServiceConfig } from "../config/schema.ts";
+
+/** How often a readiness probe is repeated. */
+const READY_POLL_INTERVAL_MS = 50;
+/** How long one probe may take. */
+const PROBE_TIMEOUT_MS = 1_000;
+
+/** What a readiness check needs to know about one launch. */
+export interface ReadyContext {
+  /** The port granted to this launch, if any. */
+  port: number | null;
+  /** The service's log file, and its size when the launch began. */
+  logFile: string;
+  logOffset: number;
+  /** Aborted when the process exits or the wait times out. */
+  signal: AbortSignal;
+}
+
+/**
+ * Resolves once the service is ready by its `ready` check, or, without one,
+ * once it has stayed up for `min_ready`. Rejects with the signal's reason when
+ * aborted.
+ */
+export async function waitReady(
+  service: ServiceConfig,
+  context: ReadyContext,
+): Promise<void> {
+  const check = service.ready;
+  if (check === null) return await sleep(service.minReadyMs, context.signal);
+  const probe = makeProbe(check, context);
+  while (!await probe()) {
+    await sleep(READY_POLL_INTERVAL_MS, context.signal);
+  }
+}
+
+type Probe = () => Promise<boolean>;
+
+function makeProbe(
+  check: NonNullable<ServiceConfig["ready"]>,
+  context: ReadyContext,
+): Probe {
+  switch (check.kind) {
+    case "tcp":
+      return () => probeTcp(fill(check.target, context.port));
+    case "http":
+      return () => probeHttp(fill(check.url, context.port), context.signal);
+    case "log":
+      return logProbe(new RegExp(check.pattern), context);
+    case "command":
+      return () => probeCommand(fill(check.command, context.port), context);
+  }
+}
+
+/** Replaces `{port}` with the granted port. */
+export function fill(text: string, port: number | null): string {
+  return port === null ? text : text.replaceAll("{port}", String(port));
+}
+
+async function probeTcp(target: string): Promise<boolean> {
+  const { hostname, port } = parseTarget(target);
+  try {
+    const conn = await Deno.connect({ hostname, port });
+    conn.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `"8080"` → 127.0.0.1:8080; `"host:8080"` → host:8080. */
+export function parseTarget(target: string): { hostname: string; port: number } {
+  const colon = target.lastIndexOf(":");
+  if (colon === -1) return { hostname: "127.0.0.1", port: Number(target) };
+  const hostname = target.slice(0, colon).replace(/^\[|\]$/g, "");
+  return { hostname: hostname || "127.0.0.1", port: Number(target.slice(colon + 1)) };
+}
+
+async function probeHttp(url: string, signal: AbortSignal): Promise<boolean> {
+  try {
+    const response = await fetch(url, {
+      signal: AbortSignal.any([signal, AbortSignal.timeout(PROBE_TIMEOUT_MS)]),
+    });
+    await response.body?.cancel();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+function logProbe(pattern: RegExp, context: ReadyContext): Probe {
+  let offset = context.logOffset;
+  let pending = "";
+  return async () => {
+    let chunk: Uint8Array;
+    try {
+      using file = await Deno.open(context.logFile, { read: true });
+      const size = (await file.stat()).size;
+      if (size < offset) offset = 0; // rotated or truncated
+      await file.seek(offset, Deno.SeekMode.Start);
+      chunk = new Uint8Array(size - offset);
+      let read = 0;
+      while (read < chunk.length) {
+        const n = await file.read(chunk.subarray(read));
+        if (n === null) break;
+        read += n;
+      }
+      offset += read;
+      chunk = chunk.subarray(0, read);
+    } catch {
+      return false;
+    }
+    const lines = (pending + new TextDecoder().decode(chunk)).split("\n");
+    pending = lines.pop() ?? "";
+    return lines.some((line) => pattern.test(line)) || pattern.test(pending);
+  };
+}
+
+async function probeCommand(
+  command: string,
+  context: ReadyContext,
+): Promise<boolean> {
+  const env: Record<string, string> = context.port === null
+    ? {}
+    : { PORT: String(context.port) };
+  try {
+    const { success } = await new Deno.Command("sh", {
+      args: ["-c", command],
+      env,
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+      signal: context.signal,
+    }).output();
+    return success;
+  } catch {
+    return false;
+  }
+}
+
+/** Sleeps `ms`, rejecting with the signal's reason when it aborts first. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,218 @@
+import { dirname } from "node:path";
+import { loadConfig } from "../config/load.ts";
+import type { Config } from "../config/schema.ts";
+import { workspacePaths, type WorkspacePaths } from "../config/paths.ts";
+import { TendError } from "../errors.ts";
+import { acquireLock } from "../fence/lock.ts";
+import { readPidFile, replacePidFile } from "../fence/pid_file.ts";
+import { ensurePrivateDir, removeIfPresent, writeAtomic } from "../fence/safe_file.ts";
+import { serveControl } from "../ipc/server.ts";
+import { readBootId, readIdentity } from "../proc/identity.ts";
+import { VERSION } from "../version.ts";
+import { type Log, openSupervisorLog } from "./log.ts";
+import { Supervisor } from "./supervisor.ts";
+
+/** How long a new supervisor retries a lock that a status probe may hold. */
+const LOCK_WAIT_MS = 1_000;
+
+/** Options of {@linkcode runSupervisor}. */
+export interface RunSupervisorOptions {
+  root: string;
+  configFile: string;
+  /** In the foreground, signals stop every service before the exit. */
+  foreground: boolean;
+  /** Start every autostart service once serving (`tend up`). */
+  startAll: boolean;
+  /** Told once: serving, lost the lock race, or failed to start. */
+  handshake?: (message: Handshake) => void;
+  /** Where a foreground supervisor mirrors its log lines. */
+  terminal?: ((line: string) => void) | undefined;
+}
+
+/** The one message a background supervisor sends to the CLI that launched it. */
+export type Handshake =
+  | { ok: true; pid: number; lost: boolean }
+  | { ok: false; error: { code: string; message: string; hint?: string | undefined } };
+
+/**
+ * Runs the supervisor of a workspace until it is told to stop. Returns the
+ * exit status. Losing the lock to another supervisor is not an error in the
+ * background: that one serves.
+ */
+export async function runSupervisor(options: RunSupervisorOptions): Promise<number> {
+  const paths = workspacePaths(options.root);
+  await ensurePrivateDir(paths.runDir);
+  const lock = await acquireLock(paths.lockFile, { waitMs: LOCK_WAIT_MS });
+  if (lock === null) {
+    if (!options.foreground) {
+      options.handshake?.({ ok: true, pid: Deno.pid, lost: true });
+      return 0;
+    }
+    const pid = await readPidFile(paths.supervisorPidFile).catch(() => null);
+    throw new TendError(
+      "ALREADY_RUNNING",
+      `Cannot start a supervisor: one already runs for "${paths.root}"${pid ? ` (pid ${pid})` : ""}`,
+      { hint: 'Use "tend status", or "tend down" first' },
+    );
+  }
+  try {
+    return await serve(paths, options);
+  } finally {
+    lock.close();
+  }
+}
+
+async function serve(paths: WorkspacePaths, options: RunSupervisorOptions): Promise<number> {
+  const config = await loadConfig(options.configFile, { workspace: paths.root });
+  await Deno.mkdir(paths.logDir, { recursive: true });
+  await Deno.mkdir(dirname(config.daemon.logFile), { recursive: true });
+  await using log = await openSupervisorLog({
+    file: config.daemon.logFile,
+    maxBytes: config.daemon.logMaxBytes,
+    backups: config.daemon.logBackups,
+    extraSink: options.terminal,
+  });
+  const bootId = await readBootId();
+  await writeDescriptor(paths, { config, bootId, log });
+  const supervisor = new Supervisor({
+    paths,
+    config,
+    log,
+    bootId,
+    baseEnv: baseEnvironment(),
+    loadConfig: () => loadConfig(options.configFile, { workspace: paths.root }),
+  });
+  await supervisor.recover();
+  const stop = Promise.withResolvers<{ stopServices: boolean }>();
+  const abort = new AbortController();
+  await prepareSocket(paths.socket);
+  const server = serveControl(paths.socket, {
+    signal: abort.signal,
+    handler: {
+      ping: () => ({ pid: Deno.pid, workspace: paths.root, version: VERSION }),
+      status: () => supervisor.status(),
+      start: (names) => supervisor.start(names),
+      stop: (names) => supervisor.stop(names),
+      restart: (names) => supervisor.restart(names),
+      reload: () => supervisor.reload(),
+      shutdown: async ({ stopServices }) => {
+        if (stopServices) await supervisor.stopAll();
+        stop.resolve({ stopServices });
+      },
+    },
+  });
+  log.info("supervisor {pid} serving {workspace} (tend {version})", {
+    pid: Deno.pid,
+    workspace: paths.root,
+    version: VERSION,
+  });
+  const removeSignals = listenForSignals({ supervisor, log, foreground: options.foreground, stop });
+  options.handshake?.({ ok: true, pid: Deno.pid, lost: false });
+  if (options.startAll) {
+    await supervisor.start([]).catch((error) =>
+      log.error("start: {error}", { error: error instanceof Error ? error.message : String(error) })
+    );
+  }
+  const { stopServices } = await stop.promise;
+  removeSignals();
+  if (stopServices) await supervisor.stopAll();
+  await supervisor.detach();
+  abort.abort();
+  await server.finished;
+  await removeDescriptor(paths, config);
+  log.info("supervisor {pid} exits{how}", {
+    pid: Deno.pid,
+    how: stopServices ? " after stopping every service" : "; services keep running",
+  });
+  return 0;
+}
+
+function listenForSignals(options: {
+  supervisor: Supervisor;
+  log: Log;
+  foreground: boolean;
+  stop: PromiseWithResolvers<{ stopServices: boolean }>;
+}): () => void {
+  const { supervisor, log, foreground, stop } = options;
+  const handlers: [Deno.Signal, () => void][] = [
+    ["SIGTERM", () => {
+      log.info("got SIGTERM");
+      stop.resolve({ stopServices: foreground });
+    }],
+    ["SIGINT", () => {
+      log.info("got SIGINT");
+      stop.resolve({ stopServices: foreground });
+    }],
+    ["SIGHUP", () => {
+      if (foreground) {
+        log.info("got SIGHUP: the terminal closed");
+        stop.resolve({ stopServices: true });
+        return;
+      }
+      log.info("got SIGHUP: reloading the config");
+      supervisor.reload().catch((error) =>
+        log.error("reload failed, keeping the running config: {error}", {
+          error: error instanceof Error ? error.message : String(error),
+        })
+      );
+    }],
+  ];
+  for (const [signal, handler] of handlers) Deno.addSignalListener(signal, handler);
+  return () => {
+    for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
+  };
+}
+
+async function writeDescriptor(
+  paths: WorkspacePaths,
+  options: { config: Config; bootId: string; log: Log },
+): Promise<void> {
+  const stale = await readPidFile(paths.supervisorPidFile).catch(() => "corrupted");
+  if (stale !== null && stale !== Deno.pid) {
+    options.log.warn("replacing stale supervisor.pid ({stale})", { stale: String(stale) });
+  }
+  await replacePidFile(paths.supervisorPidFile, Deno.pid);
+  const identity = await readIdentity(Deno.pid, options.bootId);
+  await writeAtomic(
+    paths.supervisorJson,
+    JSON.stringify(
+      {
+        pid: Deno.pid,
+        identity,
+        startedAt: new Date().toISOString(),
+        version: VERSION,
+        workspace: paths.root,
+        config: options.config.file,
+        socket: paths.socket,
+        http: null,
+      },
+      null,
+      2,
+    ) + "\n",
+  );
+  const extra = options.config.daemon.pidFile;
+  if (extra !== null) {
+    await writeAtomic(extra, `${Deno.pid}\n`, { mode: 0o644 }).catch((error) =>
+      options.log.warn("cannot write pid_file {file}: {error}", { file: extra, error: String(error) })
+    );
+  }
+}
+
+async function removeDescriptor(paths: WorkspacePaths, config: Config): Promise<void> {
+  await removeIfPresent(paths.supervisorPidFile);
+  await removeIfPresent(paths.supervisorJson);
+  if (config.daemon.pidFile !== null) await removeIfPresent(config.daemon.pidFile).catch(() => {});
+}
+
+/** A socket file left by a killed supervisor is removed; we hold the lock. */
+async function prepareSocket(socket: string): Promise<void> {
+  await ensurePrivateDir(dirname(socket));
+  await removeIfPresent(socket);
+}
+
+/** The environment services start from: ours, without tend's own tags. */
+function baseEnvironment(): Record<string, string> {
+  const env = Deno.env.toObject();
+  for (const key of ["TEND_WORKSPACE", "TEND_SERVICE", "TEND_SUPERVISOR", "PORT", "TEND_DEBUG"]) delete env[key];
+  return env;
+}

@@ -1,0 +1,419 @@
+import type { ServiceConfig } from "../config/schema.ts";
+import { servicePidFile, type WorkspacePaths } from "../config/paths.ts";
+import { TendError } from "../errors.ts";
+import { removeIfPresent } from "../fence/safe_file.ts";
+import { replacePidFile } from "../fence/pid_file.ts";
+import type { LastExit, ServiceView } from "../ipc/protocol.ts";
+import { type Identity, identityMatches, readIdentity } from "../proc/identity.ts";
+import type { ExitStatus, SpawnedProcess } from "../proc/spawn.ts";
+import type { Log } from "./log.ts";
+import { decideAfterExit, describeExit } from "./policy.ts";
+import type { ServiceRecord } from "./state_file.ts";
+import { type RunEvent, type RunState, transition } from "./transition.ts";
+import { launchService } from "./launch.ts";
+import { endGroup } from "./end_group.ts";
+
+/** What a runner needs from its supervisor. */
+export interface RunnerContext {
+  readonly paths: WorkspacePaths;
+  readonly bootId: string;
+  readonly log: Log;
+  /** The environment every service starts from. */
+  readonly baseEnv: Readonly<Record<string, string>>;
+  /** Ports granted to the other services, to skip. */
+  reservedPorts(except: string): Set<number>;
+  /** Called after every change worth persisting. */
+  changed(): void;
+}
+
+/**
+ * One service under supervision: its state, its process, and the operations
+ * on it. Operations run one at a time (a queue), so concurrent requests for
+ * the same service never race; exits arrive as events.
+ */
+export class ServiceRunner {
+  config: ServiceConfig;
+  #ctx: RunnerContext;
+  #state: RunState = "stopped";
+  #desired: "running" | "stopped" = "stopped";
+  #identity: Identity | null = null;
+  #port: number | null = null;
+  #startedAt: number | null = null;
+  #restarts = 0;
+  #restartTimes: number[] = [];
+  #streak = 0;
+  #lastExit: LastExit | null = null;
+  #reason: string | null = null;
+  #nextRestartAt: number | null = null;
+  #child: SpawnedProcess | null = null;
+  #generation = 0;
+  #launching = -1;
+  #queue: Promise<unknown> = Promise.resolve();
+  #backoffTimer: ReturnType<typeof setTimeout> | undefined;
+  #watchTimer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(config: ServiceConfig, ctx: RunnerContext) {
+    this.config = config;
+    this.#ctx = ctx;
+  }
+
+  /** The service's name. */
+  get name(): string {
+    return this.config.name;
+  }
+
+  /** The current state. */
+  get state(): RunState {
+    return this.#state;
+  }
+
+  /** The port granted to the current launch, if any. */
+  get port(): number | null {
+    return this.#state === "stopped" || this.#state === "failed"
+      ? null
+      : this.#port;
+  }
+
+  /** Runs `op` after every earlier operation on this service. */
+  serialize<T>(op: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(op, op);
+    this.#queue = next.catch(() => {});
+    return next;
+  }
+
+  /** Starts the service unless it is running; waits until it is ready. */
+  start(): Promise<"started" | "already-running"> {
+    return this.serialize(async () => {
+      if (this.#state === "running" || this.#state === "starting") {
+        return "already-running";
+      }
+      this.#desired = "running";
+      this.#clearBackoff();
+      if (this.#state === "failed" || this.#state === "stopped") {
+        this.#restartTimes = [];
+        this.#streak = 0;
+      }
+      await this.#launch({ userInitiated: true });
+      return "started";
+    });
+  }
+
+  /** Stops the service and everything in its process group. */
+  stop(): Promise<"stopped" | "already-stopped"> {
+    return this.serialize(async () => {
+      this.#desired = "stopped";
+      this.#clearBackoff();
+      if (this.#state !== "running" && this.#state !== "starting") {
+        const was = this.#state;
+        this.#apply("stop");
+        this.#ctx.changed();
+        return was === "backoff" ? "stopped" : "already-stopped";
+      }
+      await this.#stopProcess();
+      return "stopped";
+    });
+  }
+
+  /**
+   * Takes over a process started by an earlier supervisor, after checking
+   * its identity; returns `false` when the record no longer matches a live
+   * process.
+   */
+  async adopt(record: ServiceRecord): Promise<boolean> {
+    this.#restarts = record.restarts;
+    this.#lastExit = record.lastExit;
+    this.#desired = record.desired;
+    const identity = record.identity;
+    if (identity === null || !await identityMatches(identity)) return false;
+    this.#generation++;
+    this.#identity = identity;
+    this.#port = record.port;
+    this.#startedAt = record.startedAt ? Date.parse(record.startedAt) : Date.now();
+    this.#state = "running";
+    this.#reason = null;
+    this.#watch(this.#generation);
+    this.#ctx.log.info("adopted {service} pid {pid}", {
+      service: this.name,
+      pid: identity.pid,
+    });
+    return true;
+  }
+
+  /** Whether the user last asked for this service to run. */
+  get desired(): "running" | "stopped" {
+    return this.#desired;
+  }
+
+  /** The service as `status` shows it. */
+  view(): ServiceView {
+    const live = this.#state !== "stopped" && this.#state !== "failed" &&
+      this.#state !== "backoff";
+    return {
+      name: this.name,
+      status: this.#state,
+      pid: live ? this.#identity?.pid ?? null : null,
+      port: live ? this.#port : null,
+      startedAt: live && this.#startedAt !== null
+        ? new Date(this.#startedAt).toISOString()
+        : null,
+      restarts: this.#restarts,
+      lastExit: this.#lastExit,
+      nextRestartAt: this.#nextRestartAt === null
+        ? null
+        : new Date(this.#nextRestartAt).toISOString(),
+      reason: this.#reason,
+    };
+  }
+
+  /** What state.json keeps of this service. */
+  record(): ServiceRecord {
+    const live = this.#state === "running" || this.#state === "starting" ||
+      this.#state === "stopping";
+    return {
+      desired: this.#desired,
+      identity: live ? this.#identity : null,
+      port: live ? this.#port : null,
+      startedAt: live && this.#startedAt !== null
+        ? new Date(this.#startedAt).toISOString()
+        : null,
+      restarts: this.#restarts,
+      lastExit: this.#lastExit,
+      fingerprint: this.config.fingerprint,
+    };
+  }
+
+  /** Stops timers and lets the process exit while services run on. */
+  detach(): void {
+    this.#clearBackoff();
+    clearInterval(this.#watchTimer);
+    this.#child?.unref();
+  }
+
+  async #launch(options: { userInitiated: boolean }): Promise<void> {
+    this.#apply("start");
+    this.#reason = null;
+    this.#ctx.changed();
+    const generation = ++this.#generation;
+    this.#launching = generation;
+    try {
+      const launched = await launchService(this.config, {
+        paths: this.#ctx.paths,
+        baseEnv: this.#ctx.baseEnv,
+        reserved: this.#ctx.reservedPorts(this.name),
+        onSpawn: (child, port) => this.#spawned(generation, child, port),
+      });
+      if (launched.kind === "ready") {
+        this.#apply("ready");
+        this.#ctx.log.info("{service} is ready (pid {pid})", {
+          service: this.name,
+          pid: launched.pid,
+        });
+        this.#ctx.changed();
+        return;
+      }
+      await this.#launchFailed(generation, launched, options);
+    } catch (error) {
+      if (this.#state === "starting") {
+        this.#state = "failed";
+        this.#reason = error instanceof Error ? error.message : String(error);
+        this.#ctx.changed();
+      }
+      throw error;
+    } finally {
+      if (this.#launching === generation) this.#launching = -1;
+    }
+  }
+
+  async #spawned(
+    generation: number,
+    child: SpawnedProcess,
+    port: number | null,
+  ): Promise<void> {
+    this.#child = child;
+    this.#port = port;
+    this.#startedAt = Date.now();
+    this.#identity = await readIdentity(child.pid, this.#ctx.bootId) ??
+      { pid: child.pid, startTicks: 0, bootId: this.#ctx.bootId };
+    await replacePidFile(servicePidFile(this.#ctx.paths, this.name), child.pid);
+    this.#ctx.log.info("spawned {service} pid {pid}", {
+      service: this.name,
+      pid: child.pid,
+      port,
+    });
+    this.#ctx.changed();
+    child.exited.then((exit) => this.#exited(generation, exit));
+  }
+
+  async #launchFailed(
+    generation: number,
+    failure: { kind: "exited"; exit: ExitStatus } | {
+      kind: "timeout";
+      logTail: string;
+    } | { kind: "exited-log"; exit: ExitStatus; logTail: string },
+    options: { userInitiated: boolean },
+  ): Promise<void> {
+    const why = failure.kind === "timeout"
+      ? `not ready after ${this.config.readyTimeoutMs / 1000} s`
+      : describeExit(failure.exit);
+    if (failure.kind === "timeout") await this.#endGroup();
+    const exit = failure.kind === "timeout"
+      ? { code: null, signal: null }
+      : failure.exit;
+    this.#settleExit(generation, exit);
+    const tail = failure.kind === "exited" ? "" : failure.logTail;
+    this.#ctx.log.warn("{service} failed to start: {why}", {
+      service: this.name,
+      why,
+    });
+    if (options.userInitiated) {
+      this.#state = "failed";
+      this.#reason = why;
+      this.#ctx.changed();
+      throw new TendError(
+        "START_FAILED",
+        `Cannot start "${this.name}": ${why}` +
+          (tail ? `; last lines of its log:\n${tail}` : ""),
+        { hint: `See the whole log with "tend logs ${this.name}"` },
+      );
+    }
+    this.#decide(exit);
+  }
+
+  #exited(generation: number, exit: ExitStatus): void {
+    if (generation !== this.#generation || this.#launching === generation) {
+      return;
+    }
+    this.#onExit(generation, exit);
+  }
+
+  #onExit(generation: number, exit: ExitStatus): void {
+    if (!this.#settleExit(generation, exit)) return;
+    this.#ctx.log.info("{service} pid {pid} {how}", {
+      service: this.name,
+      pid: this.#identity?.pid,
+      how: describeExit(exit),
+    });
+    if (this.#state === "stopping") return;
+    void this.serialize(async () => {
+      await this.#endGroup();
+      this.#decide(exit);
+    });
+  }
+
+  /** Records an exit once per generation; `false` when already recorded. */
+  #settleExit(generation: number, exit: ExitStatus): boolean {
+    if (this.#settled === generation) return false;
+    this.#settled = generation;
+    clearInterval(this.#watchTimer);
+    this.#child = null;
+    this.#lastExit = { ...exit, at: new Date().toISOString() };
+    void removeIfPresent(servicePidFile(this.#ctx.paths, this.name));
+    this.#ctx.changed();
+    return true;
+  }
+  #settled = -1;
+
+  #decide(exit: ExitStatus): void {
+    if (this.#state === "stopping" || this.#desired === "stopped") return;
+    const now = Date.now();
+    const decision = decideAfterExit(this.config, {
+      exit,
+      uptimeMs: now - (this.#startedAt ?? now),
+      now,
+      restartTimes: this.#restartTimes,
+      streak: this.#streak,
+    });
+    const event: RunEvent = decision.kind === "restart"
+      ? "crash"
+      : decision.kind === "fail"
+      ? "fail"
+      : "exit";
+    this.#apply(event);
+    this.#reason = decision.kind === "restart" ? null : decision.reason;
+    if (decision.kind === "restart") {
+      this.#streak = decision.streak;
+      this.#scheduleRestart(decision.delayMs);
+    } else if (decision.kind === "fail") {
+      this.#ctx.log.warn("{service} failed: {reason}", {
+        service: this.name,
+        reason: decision.reason,
+      });
+    }
+    this.#ctx.changed();
+  }
+
+  #scheduleRestart(delayMs: number): void {
+    this.#nextRestartAt = Date.now() + delayMs;
+    this.#backoffTimer = setTimeout(() => {
+      this.#backoffTimer = undefined;
+      void this.serialize(async () => {
+        if (this.#state !== "backoff") return;
+        this.#nextRestartAt = null;
+        this.#restarts++;
+        this.#restartTimes = [...this.#restartTimes, Date.now()].slice(-100);
+        this.#ctx.log.info("restarting {service} (restart {n})", {
+          service: this.name,
+          n: this.#restarts,
+        });
+        await this.#launch({ userInitiated: false }).catch((error) => {
+          this.#ctx.log.error("{service} could not restart: {error}", {
+            service: this.name,
+            error: error instanceof Error ? error.message : String(error),
+          });
+        });
+      });
+    }, delayMs);
+  }
+
+  #clearBackoff(): void {
+    clearTimeout(this.#backoffTimer);
+    this.#backoffTimer = undefined;
+    this.#nextRestartAt = null;
+  }
+
+  async #stopProcess(): Promise<void> {
+    this.#apply("stop");
+    this.#ctx.changed();
+    const pid = this.#identity?.pid;
+    this.#ctx.log.info("stopping {service} pid {pid}", { service: this.name, pid });
+    const outcome = await this.#endGroup();
+    if (outcome.escalated) {
+      this.#ctx.log.warn("{service} ignored {signal}; sent SIGKILL", {
+        service: this.name,
+        signal: this.config.stopSignal,
+      });
+    }
+    const child = this.#child;
+    if (child) this.#settleExit(this.#generation, await child.exited);
+    else this.#settleExit(this.#generation, { code: null, signal: null });
+    this.#apply("stopped");
+    this.#reason = null;
+    this.#ctx.changed();
+  }
+
+  /** Ends whatever is left of the current process group. */
+  #endGroup(): Promise<{ escalated: boolean }> {
+    const identity = this.#identity;
+    if (identity === null) return Promise.resolve({ escalated: false });
+    return endGroup(identity, {
+      root: this.#ctx.paths.root,
+      signal: this.config.stopSignal,
+      timeoutMs: this.config.stopTimeoutMs,
+    });
+  }
+
+  #watch(generation: number): void {
+    const identity = this.#identity;
+    if (identity === null) return;
+    this.#watchTimer = setInterval(async () => {
+      if (generation !== this.#generation) return;
+      if (await identityMatches(identity)) return;
+      this.#onExit(generation, { code: null, signal: null });
+    }, this.config.checkIntervalMs);
+  }
+
+  #apply(event: RunEvent): void {
+    const next = transition(this.#state, event);
+    if (next !== null) this.#state = next;
+  }
+}

@@ -1,0 +1,323 @@
+import type { Config, ServiceConfig } from "../config/schema.ts";
+import { dependencyOrder, expandNames } from "../config/services.ts";
+import type { WorkspacePaths } from "../config/paths.ts";
+import { TendError } from "../errors.ts";
+import type {
+  ActionResponse,
+  ActionResult,
+  ReloadResponse,
+  StatusResponse,
+} from "../ipc/protocol.ts";
+import { VERSION } from "../version.ts";
+import { diffServices } from "./diff.ts";
+import { findTaggedLeaders, type TaggedLeader } from "./tagged.ts";
+import type { Identity } from "../proc/identity.ts";
+import type { Log } from "./log.ts";
+import { type RunnerContext, ServiceRunner } from "./service_runner.ts";
+import { emptyState, readState, type StateFile, writeState } from "./state_file.ts";
+import { endGroup } from "./end_group.ts";
+
+/** What a supervisor is built from. */
+export interface SupervisorOptions {
+  paths: WorkspacePaths;
+  config: Config;
+  log: Log;
+  bootId: string;
+  /** The environment services start from. */
+  baseEnv: Record<string, string>;
+  /** Re-reads the config (for reload). */
+  loadConfig(): Promise<Config>;
+}
+
+/**
+ * The services of one workspace and the operations of the control API. It
+ * assumes its caller holds the workspace lock.
+ */
+export class Supervisor {
+  readonly startedAt: Date = new Date();
+  #options: SupervisorOptions;
+  #config: Config;
+  #runners = new Map<string, ServiceRunner>();
+  #dirty = false;
+  #saving: Promise<void> | null = null;
+  #context: RunnerContext;
+
+  constructor(options: SupervisorOptions) {
+    this.#options = options;
+    this.#config = options.config;
+    this.#context = {
+      paths: options.paths,
+      bootId: options.bootId,
+      log: options.log,
+      baseEnv: options.baseEnv,
+      reservedPorts: (except) => this.#reservedPorts(except),
+      changed: () => this.#changed(),
+    };
+    for (const service of this.#config.services) this.#addRunner(service);
+  }
+
+  /** The config in force. */
+  get config(): Config {
+    return this.#config;
+  }
+
+  /**
+   * Adopts the services an earlier supervisor left running (by recorded
+   * identity, then by workspace tag), ends tracked processes that the config
+   * no longer lists, and restarts services that died while no supervisor ran.
+   */
+  async recover(): Promise<void> {
+    const state = await this.#readStateOrRecover();
+    const tagged = await findTaggedLeaders(this.#options.paths.root, this.#options.bootId);
+    const revive: ServiceRunner[] = [];
+    for (const runner of this.#runners.values()) {
+      const record = state.services[runner.name];
+      const adopted = record !== undefined && await runner.adopt(record);
+      const leader = tagged.get(runner.name);
+      if (!adopted && leader) {
+        await runner.adopt({
+          ...emptyRecord(),
+          ...record,
+          desired: "running",
+          identity: leader.identity,
+          port: leader.port,
+        });
+      } else if (!adopted && record?.desired === "running" && runner.config.restart !== "never") {
+        revive.push(runner);
+      }
+      tagged.delete(runner.name);
+    }
+    await this.#endUnlisted(state, tagged);
+    this.#changed();
+    for (const runner of revive) {
+      this.#options.log.info("{service} died while no supervisor ran; starting it", {
+        service: runner.name,
+      });
+      runner.start().catch((error) => this.#logError(runner.name, error));
+    }
+  }
+
+  /** `status` of every service. */
+  status(): StatusResponse {
+    return {
+      workspace: this.#options.paths.root,
+      supervisor: {
+        status: "running",
+        pid: Deno.pid,
+        startedAt: this.startedAt.toISOString(),
+        version: VERSION,
+      },
+      services: [...this.#runners.values()].map((runner) => runner.view()),
+    };
+  }
+
+  /** Starts the named services (all autostart ones when none) and their dependencies. */
+  async start(names: readonly string[]): Promise<ActionResponse> {
+    const order = this.#startOrder(names);
+    const results: ActionResult[] = [];
+    for (const name of order) {
+      const runner = this.#runner(name);
+      const action = await runner.start();
+      results.push({ name, action, service: runner.view() });
+    }
+    return { results };
+  }
+
+  /** Stops the named services (all when none), dependents first. */
+  async stop(names: readonly string[]): Promise<ActionResponse> {
+    const selected = names.length === 0
+      ? [...this.#runners.keys()]
+      : expandNames(this.#config, [...names]);
+    const order = dependencyOrder(this.#config, selected)
+      .filter((name) => selected.includes(name))
+      .reverse();
+    const results: ActionResult[] = [];
+    for (const name of order) {
+      const runner = this.#runner(name);
+      const action = await runner.stop();
+      results.push({ name, action, service: runner.view() });
+    }
+    return { results };
+  }
+
+  /** Stops then starts the named services (all when none). */
+  async restart(names: readonly string[]): Promise<ActionResponse> {
+    const selected = names.length === 0
+      ? [...this.#runners.values()].filter((r) => r.state !== "stopped").map((r) => r.name)
+      : expandNames(this.#config, [...names]);
+    await this.stop(selected);
+    const started = await this.start(selected);
+    return {
+      results: started.results.map((result) =>
+        selected.includes(result.name) ? { ...result, action: "restarted" } : result
+      ),
+    };
+  }
+
+  /** Re-reads the config and applies only the difference. */
+  async reload(): Promise<ReloadResponse> {
+    const next = await this.#options.loadConfig();
+    const diff = diffServices(this.#config.services, next.services);
+    const previous = this.#config;
+    this.#config = next;
+    this.#options.log.info("reloading config: {summary}", {
+      summary: JSON.stringify(diff),
+    });
+    const removedOrder = dependencyOrder(previous, diff.removed).reverse();
+    for (const name of removedOrder) {
+      const runner = this.#runners.get(name);
+      if (!runner) continue;
+      await runner.stop().catch((error) => this.#logError(name, error));
+      runner.detach();
+      this.#runners.delete(name);
+    }
+    for (const service of next.services) {
+      const runner = this.#runners.get(service.name);
+      if (runner) runner.config = service;
+      else this.#addRunner(service);
+    }
+    await this.#restartChanged(diff.changed);
+    const toStart = diff.added.filter((name) => this.#runner(name).config.autostart);
+    if (toStart.length > 0) {
+      await this.start(toStart).catch((error) => this.#logError("reload", error));
+    }
+    this.#changed();
+    return diff;
+  }
+
+  /** Stops every service (reverse dependency order). */
+  async stopAll(): Promise<void> {
+    await this.stop([]);
+  }
+
+  /** Saves state and stops timers, leaving services running. */
+  async detach(): Promise<void> {
+    for (const runner of this.#runners.values()) runner.detach();
+    this.#changed();
+    await this.flushed();
+  }
+
+  /** Resolves when state.json reflects every change so far. */
+  async flushed(): Promise<void> {
+    while (this.#saving) await this.#saving;
+  }
+
+  async #restartChanged(names: readonly string[]): Promise<void> {
+    const running = names.filter((name) => {
+      const state = this.#runner(name).state;
+      return state === "running" || state === "starting" || state === "backoff";
+    });
+    if (running.length === 0) return;
+    await this.stop(running).catch((error) => this.#logError("reload", error));
+    await this.start(running).catch((error) => this.#logError("reload", error));
+  }
+
+  #startOrder(names: readonly string[]): string[] {
+    const selected = names.length === 0
+      ? this.#config.services.filter((s) => s.autostart).map((s) => s.name)
+      : expandNames(this.#config, [...names]);
+    return dependencyOrder(this.#config, selected);
+  }
+
+  #runner(name: string): ServiceRunner {
+    const runner = this.#runners.get(name);
+    if (!runner) {
+      throw new TendError(
+        "UNKNOWN_SERVICE",
+        `Cannot find service "${name}" in "${this.#config.file}"`,
+      );
+    }
+    return runner;
+  }
+
+  #addRunner(service: ServiceConfig): void {
+    this.#runners.set(service.name, new ServiceRunner(service, this.#context));
+  }
+
+  #reservedPorts(except: string): Set<number> {
+    const ports = new Set<number>();
+    for (const runner of this.#runners.values()) {
+      if (runner.name !== except && runner.port !== null) ports.add(runner.port);
+    }
+    return ports;
+  }
+
+  async #readStateOrRecover(): Promise<StateFile> {
+    const file = this.#options.paths.stateFile;
+    try {
+      return await readState(file);
+    } catch (error) {
+      if (!(error instanceof TendError) || error.code !== "PID_FILE_CORRUPTED") {
+        throw error;
+      }
+      const aside = `${file}.corrupt-${Date.now()}`;
+      await Deno.rename(file, aside).catch(() => {});
+      this.#options.log.warn("{file} was damaged; moved it to {aside} and recovering by workspace tag", {
+        file,
+        aside,
+      });
+      return emptyState();
+    }
+  }
+
+  async #endUnlisted(
+    state: StateFile,
+    tagged: ReadonlyMap<string, TaggedLeader>,
+  ): Promise<void> {
+    const leftovers = new Map<string, Identity>();
+    for (const [name, leader] of tagged) leftovers.set(name, leader.identity);
+    for (const [name, record] of Object.entries(state.services)) {
+      if (!this.#runners.has(name) && record.identity) leftovers.set(name, record.identity);
+    }
+    for (const [name, identity] of leftovers) {
+      this.#options.log.info("{service} is no longer in the config; stopping pid {pid}", {
+        service: name,
+        pid: identity.pid,
+      });
+      await endGroup(identity, {
+        root: this.#options.paths.root,
+        signal: "SIGTERM",
+        timeoutMs: 10_000,
+      }).catch((error) => this.#logError(name, error));
+    }
+  }
+
+  #changed(): void {
+    this.#dirty = true;
+    this.#saving ??= this.#flush();
+  }
+
+  async #flush(): Promise<void> {
+    try {
+      while (this.#dirty) {
+        this.#dirty = false;
+        const services = Object.fromEntries(
+          [...this.#runners.values()].map((r) => [r.name, r.record()]),
+        );
+        await writeState(this.#options.paths.stateFile, { version: 1, services })
+          .catch((error) => this.#logError("state", error));
+      }
+    } finally {
+      this.#saving = null;
+    }
+  }
+
+  #logError(subject: string, error: unknown): void {
+    this.#options.log.error("{subject}: {error}", {
+      subject,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
+
+function emptyRecord() {
+  return {
+    desired: "running" as const,
+    identity: null,
+    port: null,
+    startedAt: null,
+    restarts: 0,
+    lastExit: null,
+    fingerprint: null,
+  };
+}
