@@ -1,5 +1,14 @@
-import { commandHelp, commands, helpText, suggest } from "./src/commands/mod.ts";
-import { type Context, globalsOf, parseCommandArgs } from "./src/commands/command.ts";
+import {
+  commandHelp,
+  commands,
+  helpText,
+  suggest,
+} from "./src/commands/mod.ts";
+import {
+  type Context,
+  globalsOf,
+  parseCommandArgs,
+} from "./src/commands/command.ts";
 import { EXIT_CODES, EXIT_INTERNAL, TendError } from "./src/errors.ts";
 import { colorWanted, Output } from "./src/output/output.ts";
 import { VERSION } from "./src/version.ts";
@@ -8,18 +17,27 @@ import { VERSION } from "./src/version.ts";
 const VALUE_OPTIONS = new Set(["-C", "--workspace", "-c", "--config"]);
 
 /** Runs tend with `args` and returns the exit status. */
-export async function main(args: readonly string[], out: Output): Promise<number> {
+export async function main(
+  args: readonly string[],
+  out: Output,
+): Promise<number> {
   const at = commandIndex(args);
   if (at === -1) {
     if (args.includes("--version")) return out.data(`tend ${VERSION}`), 0;
     if (args.length === 0 || args.includes("-h") || args.includes("--help")) {
       return out.data(helpText()), 0;
     }
-    throw new TendError("USAGE", "Cannot run tend: no command given", { hint: 'See "tend --help"' });
+    throw new TendError("USAGE", "Cannot run tend: no command given", {
+      hint: 'See "tend --help"',
+    });
   }
   const name = args[at]!;
-  const command = name === "help" ? commands.get(args[at + 1] ?? "") : commands.get(name);
-  if (name === "help") return out.data(command ? commandHelp(command) : helpText()), 0;
+  const command = name === "help"
+    ? commands.get(args[at + 1] ?? "")
+    : commands.get(name);
+  if (name === "help") {
+    return out.data(command ? commandHelp(command) : helpText()), 0;
+  }
   if (!command) {
     const guess = suggest(name);
     throw new TendError("USAGE", `Cannot run "tend ${name}": no such command`, {
@@ -33,7 +51,11 @@ export async function main(args: readonly string[], out: Output): Promise<number
   const ctx: Context = {
     cwd: Deno.cwd(),
     globals,
-    out: new Output({ json: globals.json, quiet: globals.quiet || globals.json, color: colorWanted(globals) }),
+    out: new Output({
+      json: globals.json,
+      quiet: globals.quiet || globals.json,
+      color: colorWanted(globals),
+    }),
   };
   return await command.run(ctx, argv);
 }
@@ -50,12 +72,21 @@ function commandIndex(args: readonly string[]): number {
 /** Prints `error` for people (or as JSON) and returns its exit status. */
 function report(error: unknown, out: Output, debug: boolean): number {
   if (error instanceof TendError) {
-    const detail = debug && error.stack ? `${error.stack}\ncause: ${String(error.cause)}` : undefined;
+    const detail = debug && error.stack
+      ? `${error.stack}\ncause: ${String(error.cause)}`
+      : undefined;
     out.error(error, detail);
     return EXIT_CODES[error.code];
   }
-  const text = error instanceof Error ? error.stack ?? error.message : String(error);
-  out.error({ code: "INTERNAL", message: `tend failed unexpectedly (a bug): ${error instanceof Error ? error.message : String(error)}` }, text);
+  const text = error instanceof Error
+    ? error.stack ?? error.message
+    : String(error);
+  out.error({
+    code: "INTERNAL",
+    message: `tend failed unexpectedly (a bug): ${
+      error instanceof Error ? error.message : String(error)
+    }`,
+  }, text);
   return EXIT_INTERNAL;
 }
 

@@ -28,7 +28,11 @@ export class TendError extends Error {
   /** A next step for the user. */
   readonly hint: string | undefined;
 
-  constructor(code: ErrorCode, message: string, options: TendErrorOptions = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: TendErrorOptions = {},
+  ) {
     super(message, { cause: options.cause });
     this.code = code;
     this.hint = options.hint;

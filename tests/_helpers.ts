@@ -182,3 +182,186 @@ export async function readPids(file: string): Promise<number[]> {
     return [];
   }
 }
+
+/** The sleeper fixture (writes its PID file and stays alive). */
+export const SLEEPER_FIXTURE = `${ROOT}tests/fixtures/sleeper.ts`;
+/** The port-holder fixture (listens on HOST:PORT, prints `ready <port>`). */
+export const HOLD_PORT_FIXTURE = `${ROOT}tests/fixtures/hold_port.ts`;
+
+/**
+ * A free TCP port: binds port 0 on `hostname` (all interfaces by default),
+ * notes the port the kernel chose and closes the listener again.
+ */
+export function freePort(hostname = "0.0.0.0"): number {
+  const listener = Deno.listen({ hostname, port: 0 });
+  const { port } = listener.addr;
+  listener.close();
+  return port;
+}
+
+/** This boot's ID, as tend records it in an identity. */
+export async function readBootId(): Promise<string> {
+  return (await Deno.readTextFile("/proc/sys/kernel/random/boot_id")).trim();
+}
+
+/** Live processes tagged with workspace `dir`, with the tags read. */
+export async function taggedWith(dir: string): Promise<
+  { pid: number; pgrp: number; supervisor: boolean; service: string | null }[]
+> {
+  const out = [];
+  for (const info of await listProcesses()) {
+    if (info.pid === Deno.pid || info.state === "Z") continue;
+    const tags = await readEnvTag(info.pid, [
+      "TEND_WORKSPACE",
+      "TEND_SUPERVISOR",
+      "TEND_SERVICE",
+    ]);
+    const supervisor = tags?.TEND_SUPERVISOR === dir;
+    if (!supervisor && tags?.TEND_WORKSPACE !== dir) continue;
+    out.push({
+      pid: info.pid,
+      pgrp: info.pgrp,
+      supervisor,
+      service: tags?.TEND_SERVICE ?? null,
+    });
+  }
+  return out;
+}
+
+/** A process a test started itself; disposing it SIGKILLs it by PID and awaits its exit. */
+export interface OwnProcess extends AsyncDisposable {
+  /** The spawned process. */
+  readonly child: Deno.ChildProcess;
+  /** Its PID. */
+  readonly pid: number;
+  /** SIGKILLs it (its group when it leads one) and awaits its exit; idempotent. */
+  kill(): Promise<Deno.CommandStatus>;
+}
+
+function ownProcess(
+  child: Deno.ChildProcess,
+  options: { group: boolean },
+): OwnProcess {
+  let done: Promise<Deno.CommandStatus> | null = null;
+  const kill = () =>
+    done ??= (async () => {
+      try {
+        Deno.kill(options.group ? -child.pid : child.pid, "SIGKILL");
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+      }
+      return await child.status;
+    })();
+  return {
+    child,
+    pid: child.pid,
+    kill,
+    async [Symbol.asyncDispose]() {
+      await kill();
+    },
+  };
+}
+
+/**
+ * Starts the sleeper fixture, unrelated to any workspace (a clean
+ * environment, its own session and process group), and waits until it has
+ * written its PID to `pidFile`.
+ */
+export async function startSleeper(pidFile: string): Promise<OwnProcess> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-write", SLEEPER_FIXTURE, pidFile],
+    clearEnv: true,
+    env: cliEnv(),
+    detached: true,
+    stdin: "null",
+    stdout: "null",
+    stderr: "inherit",
+  }).spawn();
+  const own = ownProcess(child, { group: true });
+  try {
+    await waitFor(async () => (await readPids(pidFile))[0] === child.pid, {
+      message: `the sleeper to write ${pidFile}`,
+    });
+    return own;
+  } catch (error) {
+    await own.kill();
+    throw error;
+  }
+}
+
+/**
+ * Starts the port-holder fixture on `hostname:port` and waits for its
+ * `ready <port>` line. Returns the process and the port it holds.
+ */
+export async function holdPort(
+  hostname: string,
+  port: number,
+): Promise<OwnProcess & { port: number }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net", HOLD_PORT_FIXTURE, hostname, String(port)],
+    clearEnv: true,
+    env: cliEnv(),
+    stdin: "null",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const own = ownProcess(child, { group: false });
+  try {
+    const line = await firstLine(child.stdout, 20_000);
+    const match = /^ready (\d+)$/.exec(line);
+    if (match === null) throw new Error(`hold_port said ${JSON.stringify(line)}`);
+    return { ...own, port: Number(match[1]) };
+  } catch (error) {
+    await own.kill();
+    throw error;
+  }
+}
+
+/** The first line of `stream` (which is then cancelled), failing after `timeoutMs`. */
+export async function firstLine(
+  stream: ReadableStream<Uint8Array>,
+  timeoutMs: number,
+): Promise<string> {
+  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no line within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  try {
+    let text = "";
+    while (!text.includes("\n")) {
+      const { value, done } = await Promise.race([reader.read(), timeout]);
+      if (done) break;
+      text += value;
+    }
+    return text.split("\n")[0] ?? "";
+  } finally {
+    clearTimeout(timer);
+    await reader.cancel();
+  }
+}
+
+/**
+ * Spawns `tend ARGS` in `ws` without waiting for it, as {@linkcode tend}
+ * runs it, but tagged `TEND_SUPERVISOR=<dir>` so that disposing the
+ * workspace also kills it (a foreground `tend up` is a supervisor). The
+ * caller reads or closes the piped streams and awaits the status.
+ */
+export function spawnTend(
+  ws: TempWorkspace,
+  args: readonly string[],
+  options: { stdout?: "piped" | "null"; stderr?: "piped" | "null" } = {},
+): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: tendArgv(args),
+    cwd: ws.dir,
+    clearEnv: true,
+    env: cliEnv({ TEND_SUPERVISOR: ws.dir }),
+    stdin: "null",
+    stdout: options.stdout ?? "piped",
+    stderr: options.stderr ?? "piped",
+  }).spawn();
+}

@@ -12,7 +12,12 @@ export async function loadWorkspaceConfig(ws: Workspace): Promise<Config> {
 }
 
 /** Checks names against the config (groups expand to their instances). */
-export async function selectNames(config: Config, names: readonly string[]): Promise<string[]> {
+export async function selectNames(
+  config: Config,
+  names: readonly string[],
+): Promise<string[]> {
   const { expandNames } = await import("../config/services.ts");
-  return names.length === 0 ? config.services.map((s) => s.name) : expandNames(config, [...names]);
+  return names.length === 0
+    ? config.services.map((s) => s.name)
+    : expandNames(config, [...names]);
 }

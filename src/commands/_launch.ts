@@ -35,9 +35,16 @@ export async function ensureSupervisor(ws: Workspace): Promise<ControlClient> {
   if (existing) return existing;
   await ensurePrivateDir(ws.paths.runDir);
   await Deno.mkdir(ws.paths.logDir, { recursive: true });
-  const launchLock = await acquireLock(ws.paths.launchLockFile, { waitMs: LAUNCH_LOCK_WAIT_MS });
+  const launchLock = await acquireLock(ws.paths.launchLockFile, {
+    waitMs: LAUNCH_LOCK_WAIT_MS,
+  });
   if (launchLock === null) {
-    throw new TendError("LOCK_FAILED", `Cannot launch a supervisor: another tend has held "${ws.paths.launchLockFile}" for ${LAUNCH_LOCK_WAIT_MS / 1000} s`);
+    throw new TendError(
+      "LOCK_FAILED",
+      `Cannot launch a supervisor: another tend has held "${ws.paths.launchLockFile}" for ${
+        LAUNCH_LOCK_WAIT_MS / 1000
+      } s`,
+    );
   }
   try {
     const raced = await connect(ws);
@@ -45,7 +52,9 @@ export async function ensureSupervisor(ws: Workspace): Promise<ControlClient> {
     const handshake = await spawnSupervisor(ws);
     if (!handshake.ok) {
       const { code, message, hint } = handshake.error;
-      throw new TendError(isErrorCode(code) ? code : "START_FAILED", message, { hint });
+      throw new TendError(isErrorCode(code) ? code : "START_FAILED", message, {
+        hint,
+      });
     }
     return await waitForSupervisor(ws);
   } finally {
@@ -54,13 +63,25 @@ export async function ensureSupervisor(ws: Workspace): Promise<ControlClient> {
 }
 
 /** The command line that runs this same tend with `args`. */
-export function selfCommand(args: readonly string[]): { command: string; args: string[] } {
-  if (Deno.build.standalone) return { command: Deno.execPath(), args: [...args] };
+export function selfCommand(
+  args: readonly string[],
+): { command: string; args: string[] } {
+  if (Deno.build.standalone) {
+    return { command: Deno.execPath(), args: [...args] };
+  }
   const main = fromFileUrl(new URL("../../main.ts", import.meta.url));
   const config = fromFileUrl(new URL("../../deno.json", import.meta.url));
   return {
     command: Deno.execPath(),
-    args: ["run", "--quiet", ...PERMISSION_FLAGS, "--config", config, main, ...args],
+    args: [
+      "run",
+      "--quiet",
+      ...PERMISSION_FLAGS,
+      "--config",
+      config,
+      main,
+      ...args,
+    ],
   };
 }
 
@@ -90,9 +111,17 @@ function readHandshake(
   return new Promise((resolve, reject) => {
     let buffer = "";
     const timer = setTimeout(() => {
-      reject(new TendError("START_FAILED", `Cannot start the supervisor: no answer within ${HANDSHAKE_TIMEOUT_MS / 1000} s`, {
-        hint: `See "${ws.paths.supervisorLog}"`,
-      }));
+      reject(
+        new TendError(
+          "START_FAILED",
+          `Cannot start the supervisor: no answer within ${
+            HANDSHAKE_TIMEOUT_MS / 1000
+          } s`,
+          {
+            hint: `See "${ws.paths.supervisorLog}"`,
+          },
+        ),
+      );
     }, HANDSHAKE_TIMEOUT_MS);
     const done = (result: Handshake | Error) => {
       clearTimeout(timer);
@@ -109,14 +138,29 @@ function readHandshake(
       try {
         done(JSON.parse(buffer.slice(0, newline)) as Handshake);
       } catch {
-        done(new TendError("START_FAILED", "Cannot start the supervisor: it answered with garbage"));
+        done(
+          new TendError(
+            "START_FAILED",
+            "Cannot start the supervisor: it answered with garbage",
+          ),
+        );
       }
     });
     child.once("exit", async (code, signal) => {
       const tail = await tailLines(ws.paths.supervisorLog, { lines: 10 });
-      done(new TendError("START_FAILED", `Cannot start the supervisor: it exited (${signal ?? `code ${code}`}) before answering`, {
-        hint: tail ? `Last lines of ${ws.paths.supervisorLog}:\n${tail}` : undefined,
-      }));
+      done(
+        new TendError(
+          "START_FAILED",
+          `Cannot start the supervisor: it exited (${
+            signal ?? `code ${code}`
+          }) before answering`,
+          {
+            hint: tail
+              ? `Last lines of ${ws.paths.supervisorLog}:\n${tail}`
+              : undefined,
+          },
+        ),
+      );
     });
   });
 }
@@ -128,7 +172,11 @@ async function waitForSupervisor(ws: Workspace): Promise<ControlClient> {
     if (client) return client;
     await new Promise((resolve) => setTimeout(resolve, PING_RETRY_INTERVAL_MS));
   }
-  throw new TendError("NOT_RUNNING", `Cannot reach the supervisor of "${ws.root}": it holds the lock but does not answer`, {
-    hint: `See "${ws.paths.supervisorLog}"`,
-  });
+  throw new TendError(
+    "NOT_RUNNING",
+    `Cannot reach the supervisor of "${ws.root}": it holds the lock but does not answer`,
+    {
+      hint: `See "${ws.paths.supervisorLog}"`,
+    },
+  );
 }

@@ -4,10 +4,19 @@ import { TendError } from "../errors.ts";
 import { acquireLock, isLockHeld } from "../fence/lock.ts";
 import { readPidFile } from "../fence/pid_file.ts";
 import { removeIfPresent } from "../fence/safe_file.ts";
-import type { ActionResult, ServiceView, StatusResponse, SupervisorView } from "../ipc/protocol.ts";
+import type {
+  ActionResult,
+  ServiceView,
+  StatusResponse,
+  SupervisorView,
+} from "../ipc/protocol.ts";
 import { identityMatches } from "../proc/identity.ts";
 import { endGroup } from "../supervisor/end_group.ts";
-import { readState, type ServiceRecord, writeState } from "../supervisor/state_file.ts";
+import {
+  readState,
+  type ServiceRecord,
+  writeState,
+} from "../supervisor/state_file.ts";
 import type { Workspace } from "./_workspace.ts";
 
 /**
@@ -15,7 +24,10 @@ import type { Workspace } from "./_workspace.ts";
  * state.json and PID files checked against live processes: a record whose
  * identity matches is `running`, one whose PID is gone or reused is `stale`.
  */
-export async function offlineStatus(ws: Workspace, config: Config): Promise<StatusResponse> {
+export async function offlineStatus(
+  ws: Workspace,
+  config: Config,
+): Promise<StatusResponse> {
   const state = await readState(ws.paths.stateFile);
   const services: ServiceView[] = [];
   for (const service of config.services) {
@@ -44,18 +56,36 @@ async function offlineView(
   };
   const identity = record?.identity ?? null;
   if (identity !== null && await identityMatches(identity)) {
-    return { ...view, status: "running", pid: identity.pid, port: record?.port ?? null, startedAt: record?.startedAt ?? null, reason: "no supervisor is watching it" };
+    return {
+      ...view,
+      status: "running",
+      pid: identity.pid,
+      port: record?.port ?? null,
+      startedAt: record?.startedAt ?? null,
+      reason: "no supervisor is watching it",
+    };
   }
   const stalePid = identity?.pid ?? pidFile;
   if (stalePid !== null) {
-    return { ...view, status: "stale", pid: stalePid, reason: `pid ${stalePid} is gone or belongs to another process` };
+    return {
+      ...view,
+      status: "stale",
+      pid: stalePid,
+      reason: `pid ${stalePid} is gone or belongs to another process`,
+    };
   }
   return view;
 }
 
 /** Files of a dead supervisor; only a holder of the lock may call this. */
 async function removeStaleSupervisorFiles(ws: Workspace): Promise<void> {
-  for (const file of [ws.paths.supervisorPidFile, ws.paths.supervisorJson, ws.paths.socket]) {
+  for (
+    const file of [
+      ws.paths.supervisorPidFile,
+      ws.paths.supervisorJson,
+      ws.paths.socket,
+    ]
+  ) {
     await removeIfPresent(file);
   }
 }
@@ -64,7 +94,12 @@ async function supervisorView(ws: Workspace): Promise<SupervisorView> {
   const pid = await readPidFile(ws.paths.supervisorPidFile).catch(() => null);
   const held = await isLockHeld(ws.paths.lockFile);
   if (held) return { status: "running", pid, startedAt: null, version: null };
-  return { status: pid === null ? "stopped" : "stale", pid, startedAt: null, version: null };
+  return {
+    status: pid === null ? "stopped" : "stale",
+    pid,
+    startedAt: null,
+    version: null,
+  };
 }
 
 /**
@@ -78,9 +113,13 @@ export async function offlineStop(
 ): Promise<ActionResult[]> {
   const lock = await acquireLock(ws.paths.lockFile, { waitMs: 1_000 });
   if (lock === null) {
-    throw new TendError("NOT_RUNNING", `Cannot stop services of "${ws.root}": a supervisor holds the lock but does not answer`, {
-      hint: `See "${ws.paths.supervisorLog}"`,
-    });
+    throw new TendError(
+      "NOT_RUNNING",
+      `Cannot stop services of "${ws.root}": a supervisor holds the lock but does not answer`,
+      {
+        hint: `See "${ws.paths.supervisorLog}"`,
+      },
+    );
   }
   try {
     const state = await readState(ws.paths.stateFile);
@@ -91,12 +130,31 @@ export async function offlineStop(
       const identity = record?.identity ?? null;
       const live = identity !== null && await identityMatches(identity);
       if (identity !== null) {
-        await endGroup(identity, { root: ws.root, signal: service.stopSignal, timeoutMs: service.stopTimeoutMs });
+        await endGroup(identity, {
+          root: ws.root,
+          signal: service.stopSignal,
+          timeoutMs: service.stopTimeoutMs,
+        });
       }
-      if (record) state.services[name] = { ...record, desired: "stopped", identity: null, port: null, startedAt: null };
+      if (record) {
+        state.services[name] = {
+          ...record,
+          desired: "stopped",
+          identity: null,
+          port: null,
+          startedAt: null,
+        };
+      }
       await removeIfPresent(servicePidFile(ws.paths, name));
-      const view = await offlineView(name, { record: state.services[name], pidFile: null });
-      results.push({ name, action: live ? "stopped" : "already-stopped", service: view });
+      const view = await offlineView(name, {
+        record: state.services[name],
+        pidFile: null,
+      });
+      results.push({
+        name,
+        action: live ? "stopped" : "already-stopped",
+        service: view,
+      });
     }
     await writeState(ws.paths.stateFile, state);
     await removeStaleSupervisorFiles(ws);

@@ -1,5 +1,5 @@
 import { findWorkspace } from "../config/workspace.ts";
-import { workspacePaths, type WorkspacePaths } from "../config/paths.ts";
+import { type WorkspacePaths, workspacePaths } from "../config/paths.ts";
 import { ControlClient } from "../ipc/client.ts";
 import type { Context } from "./command.ts";
 

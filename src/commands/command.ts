@@ -65,16 +65,22 @@ export function parseCommandArgs(
     return { values: values as ParsedArgs["values"], positionals };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new TendError("USAGE", `Cannot run "tend ${command.name}": ${message.replace(/\.$/, "")}`, {
-      hint: `See "tend ${command.name} --help"`,
-    });
+    throw new TendError(
+      "USAGE",
+      `Cannot run "tend ${command.name}": ${message.replace(/\.$/, "")}`,
+      {
+        hint: `See "tend ${command.name} --help"`,
+      },
+    );
   }
 }
 
 /** Reads the global options out of parsed values. */
 export function globalsOf(values: ParsedArgs["values"]): GlobalOptions {
   return {
-    workspace: typeof values.workspace === "string" ? values.workspace : undefined,
+    workspace: typeof values.workspace === "string"
+      ? values.workspace
+      : undefined,
     config: typeof values.config === "string" ? values.config : undefined,
     json: values.json === true,
     quiet: values.quiet === true,
@@ -87,7 +93,10 @@ export function parseCount(value: unknown, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const text = String(value);
   if (!/^[0-9]{1,9}$/.test(text)) {
-    throw new TendError("USAGE", `Cannot use ${flag} "${text}": expected a whole number`);
+    throw new TendError(
+      "USAGE",
+      `Cannot use ${flag} "${text}": expected a whole number`,
+    );
   }
   return Number(text);
 }

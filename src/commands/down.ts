@@ -1,6 +1,5 @@
 import { isLockHeld } from "../fence/lock.ts";
 import { TendError } from "../errors.ts";
-import { offlineStop } from "./_offline.ts";
 import { loadWorkspaceConfig } from "./_config.ts";
 import { reportActions } from "./_report.ts";
 import { connect, resolveWorkspace } from "./_workspace.ts";
@@ -25,6 +24,7 @@ once the supervisor has exited.`,
     if (client === null) {
       const config = await loadWorkspaceConfig(ws);
       const names = config.services.map((s) => s.name);
+      const { offlineStop } = await import("./_offline.ts");
       reportActions(ctx, { results: await offlineStop(ws, { config, names }) });
       return 0;
     }
@@ -42,7 +42,10 @@ async function waitUnlocked(lockFile: string): Promise<void> {
   const deadline = Date.now() + EXIT_WAIT_MS;
   while (await isLockHeld(lockFile)) {
     if (Date.now() > deadline) {
-      throw new TendError("STOP_FAILED", `Cannot confirm that the supervisor exited: it still holds "${lockFile}"`);
+      throw new TendError(
+        "STOP_FAILED",
+        `Cannot confirm that the supervisor exited: it still holds "${lockFile}"`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

@@ -2,7 +2,8 @@ import { join } from "node:path";
 import { TendError } from "../errors.ts";
 import { type Command, parseCommandArgs } from "./command.ts";
 
-const TEMPLATE = `# tend.toml: the services of this workspace. Reference: tend's README.
+const TEMPLATE =
+  `# tend.toml: the services of this workspace. Reference: tend's README.
 
 [daemon]
 check_interval = 3            # seconds between liveness checks of adopted services
@@ -29,15 +30,24 @@ never overwritten.`,
   options: {},
   async run(ctx, argv) {
     parseCommandArgs(this, argv);
-    const dir = ctx.globals.workspace ? join(ctx.cwd, ctx.globals.workspace) : ctx.cwd;
+    const dir = ctx.globals.workspace
+      ? join(ctx.cwd, ctx.globals.workspace)
+      : ctx.cwd;
     const file = join(dir, "tend.toml");
     try {
       await Deno.writeTextFile(file, TEMPLATE, { createNew: true });
     } catch (error) {
       if (error instanceof Deno.errors.AlreadyExists) {
-        throw new TendError("USAGE", `Cannot write "${file}": it already exists`);
+        throw new TendError(
+          "USAGE",
+          `Cannot write "${file}": it already exists`,
+        );
       }
-      throw new TendError("PERMISSION_DENIED", `Cannot write "${file}": ${error}`, { cause: error });
+      throw new TendError(
+        "PERMISSION_DENIED",
+        `Cannot write "${file}": ${error}`,
+        { cause: error },
+      );
     }
     ctx.out.note(`wrote ${file}`);
     return 0;

@@ -30,17 +30,32 @@ printing new lines until Ctrl-C.`,
       const service = config.services.find((s) => s.name === name)!;
       const prefix = names.length > 1 ? `${name} | ` : "";
       const text = await tailLines(service.logFile, { lines });
-      if (text) ctx.out.data(text.split("\n").map((line) => prefix + line).join("\n"));
+      if (text) {
+        ctx.out.data(text.split("\n").map((line) => prefix + line).join("\n"));
+      }
     }
     if (values.follow !== true) return 0;
-    const files = names.map((name) => config.services.find((s) => s.name === name)!.logFile);
-    await follow(files, (index, line) => ctx.out.data((names.length > 1 ? `${names[index]} | ` : "") + line));
+    const files = names.map((name) =>
+      config.services.find((s) => s.name === name)!.logFile
+    );
+    await follow(
+      files,
+      (index, line) =>
+        ctx.out.data((names.length > 1 ? `${names[index]} | ` : "") + line),
+    );
     return 0;
   },
 };
 
-async function follow(files: string[], emit: (index: number, line: string) => void): Promise<void> {
-  const offsets = await Promise.all(files.map(async (f) => (await Deno.stat(f).catch(() => ({ size: 0 }))).size));
+async function follow(
+  files: string[],
+  emit: (index: number, line: string) => void,
+): Promise<void> {
+  const offsets = await Promise.all(
+    files.map(async (f) =>
+      (await Deno.stat(f).catch(() => ({ size: 0 }))).size
+    ),
+  );
   const pending = files.map(() => "");
   while (true) {
     for (const [i, file] of files.entries()) {
@@ -52,7 +67,10 @@ async function follow(files: string[], emit: (index: number, line: string) => vo
       const bytes = new Uint8Array(size - offsets[i]!);
       const n = await handle.read(bytes) ?? 0;
       offsets[i]! += n;
-      const parts = (pending[i] + new TextDecoder().decode(bytes.subarray(0, n))).split("\n");
+      const parts =
+        (pending[i] + new TextDecoder().decode(bytes.subarray(0, n))).split(
+          "\n",
+        );
       pending[i] = parts.pop() ?? "";
       for (const line of parts) emit(i, line);
     }

@@ -12,7 +12,9 @@ import { up } from "./up.ts";
 
 /** Every command, by name: the one list that help and dispatch both read. */
 export const commands: ReadonlyMap<string, Command> = new Map(
-  [init, up, down, start, stop, restart, status, logs, reload, supervise].map((c) => [c.name, c]),
+  [init, up, down, start, stop, restart, status, logs, reload, supervise].map((
+    c,
+  ) => [c.name, c]),
 );
 
 /** `tend --help` */
@@ -49,7 +51,9 @@ export function suggest(name: string): string | undefined {
   for (const known of commands.keys()) {
     if (known.startsWith("_")) continue;
     const distance = editDistance(name, known);
-    if (distance <= 2 && (!best || distance < best.distance)) best = { name: known, distance };
+    if (distance <= 2 && (!best || distance < best.distance)) {
+      best = { name: known, distance };
+    }
   }
   return best?.name;
 }
@@ -59,7 +63,11 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row[j] = Math.min(
+        previous[j]! + 1,
+        row[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     previous = row;
   }

@@ -19,9 +19,13 @@ nothing and fails with CONFIG_INVALID. Same as SIGHUP to the supervisor.`,
     await loadWorkspaceConfig(ws);
     const client = await connect(ws);
     if (client === null) {
-      throw new TendError("NOT_RUNNING", `Cannot reload "${ws.root}": no supervisor is running`, {
-        hint: 'Run "tend start" or "tend up -d"',
-      });
+      throw new TendError(
+        "NOT_RUNNING",
+        `Cannot reload "${ws.root}": no supervisor is running`,
+        {
+          hint: 'Run "tend start" or "tend up -d"',
+        },
+      );
     }
     using _ = client;
     const diff = await client.reload();

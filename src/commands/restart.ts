@@ -1,4 +1,3 @@
-import { ensureSupervisor } from "./_launch.ts";
 import { loadWorkspaceConfig } from "./_config.ts";
 import { reportActions } from "./_report.ts";
 import { connect, resolveWorkspace } from "./_workspace.ts";
@@ -19,6 +18,7 @@ waits until they are ready.`,
     let client = await connect(ws);
     if (client === null) {
       await loadWorkspaceConfig(ws);
+      const { ensureSupervisor } = await import("./_launch.ts");
       client = await ensureSupervisor(ws);
     }
     using _ = client;

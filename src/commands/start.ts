@@ -1,4 +1,3 @@
-import { ensureSupervisor } from "./_launch.ts";
 import { loadWorkspaceConfig } from "./_config.ts";
 import { reportActions } from "./_report.ts";
 import { connect, resolveWorkspace } from "./_workspace.ts";
@@ -20,6 +19,7 @@ already running is reported, never started twice (exit 0).`,
     let client = await connect(ws);
     if (client === null) {
       await loadWorkspaceConfig(ws); // bad config fails here, before anything runs
+      const { ensureSupervisor } = await import("./_launch.ts");
       client = await ensureSupervisor(ws);
     }
     using _ = client;

@@ -1,6 +1,5 @@
 import type { StatusResponse } from "../ipc/protocol.ts";
 import { renderStatusTable } from "../output/status_table.ts";
-import { offlineStatus } from "./_offline.ts";
 import { loadWorkspaceConfig } from "./_config.ts";
 import { connect, resolveWorkspace } from "./_workspace.ts";
 import { type Command, type Context, parseCommandArgs } from "./command.ts";
@@ -27,29 +26,46 @@ boot id): a live match is "running", a dead or reused PID is "stale".`,
   },
 };
 
-async function currentStatus(ws: Awaited<ReturnType<typeof resolveWorkspace>>): Promise<StatusResponse> {
+async function currentStatus(
+  ws: Awaited<ReturnType<typeof resolveWorkspace>>,
+): Promise<StatusResponse> {
   const client = await connect(ws);
   if (client !== null) {
     using _ = client;
     return await client.status();
   }
   const config = await loadWorkspaceConfig(ws);
+  const { offlineStatus } = await import("./_offline.ts");
   return await offlineStatus(ws, config);
 }
 
-function select(status: StatusResponse, names: readonly string[]): StatusResponse {
+function select(
+  status: StatusResponse,
+  names: readonly string[],
+): StatusResponse {
   if (names.length === 0) return status;
   const wanted = new Set<string>();
   for (const name of names) {
-    const matches = status.services.filter((s) => s.name === name || s.name.startsWith(`${name}.`));
+    const matches = status.services.filter((s) =>
+      s.name === name || s.name.startsWith(`${name}.`)
+    );
     if (matches.length === 0) {
-      throw new TendError("UNKNOWN_SERVICE", `Cannot show service "${name}": it is not in the config`, {
-        hint: `Known services: ${status.services.map((s) => s.name).join(", ") || "none"}`,
-      });
+      throw new TendError(
+        "UNKNOWN_SERVICE",
+        `Cannot show service "${name}": it is not in the config`,
+        {
+          hint: `Known services: ${
+            status.services.map((s) => s.name).join(", ") || "none"
+          }`,
+        },
+      );
     }
     for (const match of matches) wanted.add(match.name);
   }
-  return { ...status, services: status.services.filter((s) => wanted.has(s.name)) };
+  return {
+    ...status,
+    services: status.services.filter((s) => wanted.has(s.name)),
+  };
 }
 
 function render(ctx: Context, shown: StatusResponse): string {
@@ -64,6 +80,7 @@ function render(ctx: Context, shown: StatusResponse): string {
   };
   return renderStatusTable(shown, {
     now: Date.now(),
-    paint: (word, text) => ctx.out.paint(colors[word.split(" ")[0]!] ?? "dim", text),
+    paint: (word, text) =>
+      ctx.out.paint(colors[word.split(" ")[0]!] ?? "dim", text),
   });
 }

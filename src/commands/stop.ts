@@ -1,4 +1,3 @@
-import { offlineStop } from "./_offline.ts";
 import { loadWorkspaceConfig, selectNames } from "./_config.ts";
 import { reportActions } from "./_report.ts";
 import { connect, resolveWorkspace } from "./_workspace.ts";
@@ -25,6 +24,7 @@ without a running supervisor.`,
     }
     const config = await loadWorkspaceConfig(ws);
     const names = await selectNames(config, positionals);
+    const { offlineStop } = await import("./_offline.ts");
     reportActions(ctx, { results: await offlineStop(ws, { config, names }) });
     return 0;
   },

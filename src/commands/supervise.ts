@@ -1,5 +1,4 @@
 import { TendError } from "../errors.ts";
-import { runSupervisor } from "../supervisor/run.ts";
 import { resolveWorkspace } from "./_workspace.ts";
 import { type Command, parseCommandArgs } from "./command.ts";
 
@@ -18,6 +17,7 @@ export const supervise: Command = {
       answered = true;
       ctx.out.data(JSON.stringify(message));
     };
+    const { runSupervisor } = await import("../supervisor/run.ts");
     try {
       return await runSupervisor({
         root: ws.root,
@@ -28,7 +28,10 @@ export const supervise: Command = {
       });
     } catch (error) {
       if (answered || !(error instanceof TendError)) throw error;
-      answer({ ok: false, error: { code: error.code, message: error.message, hint: error.hint } });
+      answer({
+        ok: false,
+        error: { code: error.code, message: error.message, hint: error.hint },
+      });
       return 1;
     }
   },

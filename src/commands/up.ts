@@ -1,6 +1,4 @@
 import { terminalSink } from "../output/output.ts";
-import { runSupervisor } from "../supervisor/run.ts";
-import { ensureSupervisor } from "./_launch.ts";
 import { loadWorkspaceConfig } from "./_config.ts";
 import { reportActions } from "./_report.ts";
 import { resolveWorkspace } from "./_workspace.ts";
@@ -22,10 +20,12 @@ service is ready.`,
     const ws = await resolveWorkspace(ctx);
     await loadWorkspaceConfig(ws);
     if (values.daemon === true) {
+      const { ensureSupervisor } = await import("./_launch.ts");
       using client = await ensureSupervisor(ws);
       reportActions(ctx, await client.start([]));
       return 0;
     }
+    const { runSupervisor } = await import("../supervisor/run.ts");
     return await runSupervisor({
       root: ws.root,
       configFile: ws.configFile,

@@ -28,8 +28,13 @@ function isTcpTarget(target: string): boolean {
   return port >= 1 && port <= 65535;
 }
 
-const httpSchema = z.string({ error: "must be an http:// or https:// URL" })
-  .refine(isHttpUrl, { error: "must be an http:// or https:// URL" });
+const HTTP_EXPECTED = "must be an http:// or https:// URL";
+
+const httpSchema = z.string({ error: HTTP_EXPECTED }).superRefine(
+  (value, ctx) => {
+    if (!isHttpUrl(value)) addProblem(ctx, HTTP_EXPECTED, { showInput: true });
+  },
+);
 
 function isHttpUrl(value: string): boolean {
   const url = URL.parse(value.replaceAll(PORT_PLACEHOLDER, "1"));
@@ -46,6 +51,13 @@ const logSchema = z.string({ error: "must be a regular expression" })
       addProblem(ctx, `must be a valid regular expression (${reason})`);
     }
   });
+
+// One constructor per kind keeps the inferred union free of `?: never` keys.
+const tcpCheck = (target: string) => ({ kind: "tcp", target }) as const;
+const httpCheck = (url: string) => ({ kind: "http", url }) as const;
+const logCheck = (pattern: string) => ({ kind: "log", pattern }) as const;
+const commandCheck = (command: string) =>
+  ({ kind: "command", command }) as const;
 
 const KINDS = READY_KINDS.join(", ");
 const EXACTLY_ONE = `must have exactly one of ${KINDS}`;
@@ -68,14 +80,8 @@ export const readySchema = z.strictObject({
       addProblem(ctx, `${EXACTLY_ONE}, got ${got}`);
       return z.NEVER;
     }
-    if (ready.tcp !== undefined) {
-      return { kind: "tcp", target: ready.tcp } as const;
-    }
-    if (ready.http !== undefined) {
-      return { kind: "http", url: ready.http } as const;
-    }
-    if (ready.log !== undefined) {
-      return { kind: "log", pattern: ready.log } as const;
-    }
-    return { kind: "command", command: ready.command ?? "" } as const;
+    if (ready.tcp !== undefined) return tcpCheck(ready.tcp);
+    if (ready.http !== undefined) return httpCheck(ready.http);
+    if (ready.log !== undefined) return logCheck(ready.log);
+    return commandCheck(ready.command ?? "");
   });

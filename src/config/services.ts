@@ -21,6 +21,8 @@ export function serviceByName(
  *
  * @example
  * ```ts
+ * import type { Config } from "./schema.ts";
+ * declare const config: Config;
  * expandNames(config, ["web", "db"]); // ["web.0", "web.1", "db"]
  * ```
  */
@@ -45,6 +47,8 @@ export function expandNames(
  *
  * @example
  * ```ts
+ * import type { Config } from "./schema.ts";
+ * declare const config: Config;
  * dependencyOrder(config, ["web"]); // ["db", "web"] when web depends on db
  * ```
  */

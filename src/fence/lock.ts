@@ -1,5 +1,9 @@
 import { TendError } from "../errors.ts";
-import { permissionError, PRIVATE_FILE_MODE, statOwnFile } from "./safe_file.ts";
+import {
+  permissionError,
+  PRIVATE_FILE_MODE,
+  statOwnFile,
+} from "./safe_file.ts";
 
 /** How often a contended `tryLock` is retried. */
 const LOCK_RETRY_INTERVAL_MS = 20;
@@ -53,7 +57,9 @@ export async function acquireLock(
     while (true) {
       if (await file.tryLock(true)) return file;
       if (Date.now() >= deadline) break;
-      await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_INTERVAL_MS));
+      await new Promise((resolve) =>
+        setTimeout(resolve, LOCK_RETRY_INTERVAL_MS)
+      );
     }
   } catch (error) {
     file.close();

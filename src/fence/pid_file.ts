@@ -16,7 +16,9 @@ export async function readPidFile(path: string): Promise<number | null> {
   if (pid === null) {
     throw new TendError(
       "PID_FILE_CORRUPTED",
-      `Cannot read PID file "${path}": ${JSON.stringify(text.slice(0, 20))} is not a process id`,
+      `Cannot read PID file "${path}": ${
+        JSON.stringify(text.slice(0, 20))
+      } is not a process id`,
       { hint: `Run "tend cleanup" or remove "${path}"` },
     );
   }

@@ -1,4 +1,5 @@
 import { isErrorCode, TendError } from "../errors.ts";
+import { type RawResponse, unixRequest } from "./_http.ts";
 import {
   type ActionResponse,
   API,
@@ -22,11 +23,9 @@ const PING_TIMEOUT_MS = 2_000;
  */
 export class ControlClient implements Disposable {
   readonly socket: string;
-  #http: Deno.HttpClient;
 
   constructor(socket: string) {
     this.socket = socket;
-    this.#http = Deno.createHttpClient({ proxy: { transport: "unix", path: socket } });
   }
 
   /** Asks whether a supervisor answers; `null` when none does. */
@@ -36,7 +35,9 @@ export class ControlClient implements Disposable {
         signal: AbortSignal.timeout(PING_TIMEOUT_MS),
       });
     } catch (error) {
-      if (error instanceof TendError && error.code !== "NOT_RUNNING") throw error;
+      if (error instanceof TendError && error.code !== "NOT_RUNNING") {
+        throw error;
+      }
       return null;
     }
   }
@@ -71,36 +72,48 @@ export class ControlClient implements Disposable {
     await this.#call("POST", API.shutdown, { body: options });
   }
 
-  [Symbol.dispose](): void {
-    this.#http.close();
-  }
+  /** Nothing to release: every call uses its own connection. */
+  [Symbol.dispose](): void {}
 
   async #call<T>(
     method: "GET" | "POST",
     path: string,
     options: { body?: unknown; signal?: AbortSignal } = {},
   ): Promise<T> {
-    let response: Response;
+    let response: RawResponse;
     try {
-      response = await fetch(`http://tend${path}`, {
+      response = await unixRequest(this.socket, {
         method,
-        client: this.#http,
-        headers: { "content-type": "application/json" },
-        ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+        path,
+        ...(options.body === undefined
+          ? {}
+          : { body: JSON.stringify(options.body) }),
         ...(options.signal ? { signal: options.signal } : {}),
       });
     } catch (error) {
-      throw new TendError("NOT_RUNNING", `Cannot reach the supervisor at "${this.socket}": ${messageOf(error)}`, {
-        cause: error,
-      });
+      throw new TendError(
+        "NOT_RUNNING",
+        `Cannot reach the supervisor at "${this.socket}": ${messageOf(error)}`,
+        {
+          cause: error,
+        },
+      );
     }
-    const data = await response.json().catch(() => null);
-    if (response.ok) return data as T;
+    let data: unknown = null;
+    try {
+      data = JSON.parse(response.body);
+    } catch {
+      // Reported below as a failed request.
+    }
+    if (response.status >= 200 && response.status < 300 && data !== null) {
+      return data as T;
+    }
     const body = data as ErrorBody | null;
     const code = body?.error?.code;
     throw new TendError(
       isErrorCode(code) ? code : "START_FAILED",
-      body?.error?.message ?? `Cannot complete the request: HTTP ${response.status}`,
+      body?.error?.message ??
+        `Cannot complete the request: HTTP ${response.status}`,
       { hint: body?.error?.hint },
     );
   }

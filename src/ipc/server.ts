@@ -54,13 +54,26 @@ export async function route(
     } else if (request.method === "POST") {
       return await routePost(pathname, request, handler);
     }
-    return errorResponse(404, "USAGE", `Cannot ${request.method} ${pathname}: no such endpoint`);
+    return errorResponse(
+      404,
+      "USAGE",
+      `Cannot ${request.method} ${pathname}: no such endpoint`,
+    );
   } catch (error) {
     if (error instanceof TendError) {
-      return errorResponse(statusOf(error), error.code, error.message, error.hint);
+      return errorResponse(
+        statusOf(error),
+        error.code,
+        error.message,
+        error.hint,
+      );
     }
     const message = error instanceof Error ? error.message : String(error);
-    return errorResponse(500, "INTERNAL", `Cannot complete the request: ${message}`);
+    return errorResponse(
+      500,
+      "INTERNAL",
+      `Cannot complete the request: ${message}`,
+    );
   }
 }
 
@@ -80,12 +93,17 @@ async function routePost(
     case API.reload:
       return Response.json(await handler.reload());
     case API.shutdown: {
-      const stopServices = (body as { stopServices?: unknown }).stopServices === true;
+      const stopServices =
+        (body as { stopServices?: unknown }).stopServices === true;
       await handler.shutdown({ stopServices });
       return Response.json({ ok: true });
     }
   }
-  return errorResponse(404, "USAGE", `Cannot POST ${pathname}: no such endpoint`);
+  return errorResponse(
+    404,
+    "USAGE",
+    `Cannot POST ${pathname}: no such endpoint`,
+  );
 }
 
 async function readBody(request: Request): Promise<Record<string, unknown>> {

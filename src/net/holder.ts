@@ -34,7 +34,10 @@ const IS_DARWIN = Deno.build.os === "darwin";
  * `/proc/PID/fd` links of every process are searched for `socket:[inode]`.
  * Without root, only this user's processes can be searched, so another
  * user's server gives `null`. The sockets are those of this network
- * namespace. macOS (untested): `lsof -nP -iTCP:PORT -sTCP:LISTEN -t`.
+ * namespace. It takes ~50 ms for ~320 processes and ~1,850 fds (async
+ * reads; sync ones take ~13 ms but block the event loop), and is only run
+ * to explain a port conflict. macOS (untested):
+ * `lsof -nP -iTCP:PORT -sTCP:LISTEN -t`.
  *
  * @example
  * ```ts

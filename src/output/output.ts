@@ -40,10 +40,17 @@ export class Output {
   }
 
   /** An error: `error: …` and `hint: …` on stderr, or `{"error":…}` on stdout with --json. */
-  error(error: { code: string; message: string; hint?: string | undefined }, detail?: string): void {
+  error(
+    error: { code: string; message: string; hint?: string | undefined },
+    detail?: string,
+  ): void {
     if (this.options.json) {
       const { code, message } = error;
-      this.json({ error: error.hint ? { code, message, hint: error.hint } : { code, message } });
+      this.json({
+        error: error.hint
+          ? { code, message, hint: error.hint }
+          : { code, message },
+      });
     }
     let text = `${this.paint("red", "error")}: ${error.message}\n`;
     if (error.hint) text += `${this.paint("cyan", "hint")}: ${error.hint}\n`;
@@ -52,7 +59,10 @@ export class Output {
   }
 
   /** Colours `text` when colour is on. */
-  paint(color: "red" | "green" | "yellow" | "cyan" | "dim" | "bold", text: string): string {
+  paint(
+    color: "red" | "green" | "yellow" | "cyan" | "dim" | "bold",
+    text: string,
+  ): string {
     return this.options.color ? styleText(color, text) : text;
   }
 }
@@ -71,11 +81,16 @@ export function terminalSink(line: string): void {
   write(Deno.stderr, `${line}\n`);
 }
 
-function write(stream: { writeSync(p: Uint8Array): number }, text: string): void {
+function write(
+  stream: { writeSync(p: Uint8Array): number },
+  text: string,
+): void {
   const bytes = new TextEncoder().encode(text);
   try {
     let written = 0;
-    while (written < bytes.length) written += stream.writeSync(bytes.subarray(written));
+    while (written < bytes.length) {
+      written += stream.writeSync(bytes.subarray(written));
+    }
   } catch {
     // A closed pipe or a hung-up terminal: nothing useful to do.
   }

@@ -16,9 +16,19 @@ export function renderStatusTable(
   options: { now: number; paint?: Painter },
 ): string {
   const paint = options.paint ?? ((_s, text) => text);
-  const header = ["NAME", "STATUS", "PID", "PORT", "UPTIME", "RESTARTS", "LAST EXIT"];
+  const header = [
+    "NAME",
+    "STATUS",
+    "PID",
+    "PORT",
+    "UPTIME",
+    "RESTARTS",
+    "LAST EXIT",
+  ];
   const rows = status.services.map((service) => row(service, options.now));
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map((r) => r[i]!.length))
+  );
   const line = (cells: string[], paintStatus: boolean) =>
     cells.map((cell, i) => {
       const padded = i === cells.length - 1 ? cell : cell.padEnd(widths[i]!);
@@ -39,7 +49,9 @@ function row(service: ServiceView, now: number): string[] {
     statusText(service, now),
     service.pid === null ? "-" : String(service.pid),
     service.port === null ? "-" : String(service.port),
-    service.startedAt === null ? "-" : formatDuration(now - Date.parse(service.startedAt)),
+    service.startedAt === null
+      ? "-"
+      : formatDuration(now - Date.parse(service.startedAt)),
     String(service.restarts),
     lastExitText(service),
   ];
@@ -56,7 +68,8 @@ function statusText(service: ServiceView, now: number): string {
 function lastExitText(service: ServiceView): string {
   const exit = service.lastExit;
   if (exit === null) return service.reason ?? "-";
-  const how = exit.signal ?? (exit.code === null ? "gone" : `code ${exit.code}`);
+  const how = exit.signal ??
+    (exit.code === null ? "gone" : `code ${exit.code}`);
   return service.reason ? `${how} (${service.reason})` : how;
 }
 

@@ -11,7 +11,12 @@ export function diffServices(
 ): ReloadResponse {
   const old = new Map(before.map((s) => [s.name, s.fingerprint]));
   const now = new Set(after.map((s) => s.name));
-  const diff: ReloadResponse = { added: [], removed: [], changed: [], unchanged: [] };
+  const diff: ReloadResponse = {
+    added: [],
+    removed: [],
+    changed: [],
+    unchanged: [],
+  };
   for (const service of after) {
     const previous = old.get(service.name);
     if (previous === undefined) diff.added.push(service.name);

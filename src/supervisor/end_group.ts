@@ -21,7 +21,10 @@ export async function endGroup(
   options: EndGroupOptions,
 ): Promise<{ escalated: boolean }> {
   const pgid = identity.pid;
-  if (!await identityMatches(identity) && !await hasTaggedMember(pgid, options.root)) {
+  if (
+    !await identityMatches(identity) &&
+    !await hasTaggedMember(pgid, options.root)
+  ) {
     return { escalated: false };
   }
   return await stopGroup(pgid, {

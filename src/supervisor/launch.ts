@@ -2,7 +2,11 @@ import { serviceLogFile, type WorkspacePaths } from "../config/paths.ts";
 import type { ServiceConfig } from "../config/schema.ts";
 import { choosePort } from "../net/port.ts";
 import { findPortHolder, portInUseError } from "../net/holder.ts";
-import { type ExitStatus, type SpawnedProcess, spawnDetached } from "../proc/spawn.ts";
+import {
+  type ExitStatus,
+  spawnDetached,
+  type SpawnedProcess,
+} from "../proc/spawn.ts";
 import { fill, waitReady } from "./ready.ts";
 import { tailLines } from "./tail.ts";
 
@@ -40,7 +44,11 @@ export async function launchService(
     command: service.command,
     args: service.args.map((arg) => fill(arg, port)),
     cwd: service.cwd,
-    env: serviceEnv(service, { base: context.baseEnv, port, root: context.paths.root }),
+    env: serviceEnv(service, {
+      base: context.baseEnv,
+      port,
+      root: context.paths.root,
+    }),
     logFile,
   });
   await context.onSpawn(child, port);
@@ -53,11 +61,19 @@ export async function launchService(
     const first = await Promise.race([
       child.exited.then((exit) => ({ kind: "exit" as const, exit })),
       waitReady(service, { port, logFile, logOffset, signal: abort.signal })
-        .then(() => ({ kind: "ready" as const }), () => ({ kind: "timeout" as const })),
+        .then(
+          () => ({ kind: "ready" as const }),
+          () => ({ kind: "timeout" as const }),
+        ),
     ]);
     if (first.kind === "ready") return { kind: "ready", pid: child.pid };
-    const logTail = await tailLines(logFile, { lines: FAILURE_TAIL_LINES, from: logOffset });
-    if (first.kind === "exit") return { kind: "exited-log", exit: first.exit, logTail };
+    const logTail = await tailLines(logFile, {
+      lines: FAILURE_TAIL_LINES,
+      from: logOffset,
+    });
+    if (first.kind === "exit") {
+      return { kind: "exited-log", exit: first.exit, logTail };
+    }
     return { kind: "timeout", logTail };
   } finally {
     clearTimeout(timer);
@@ -68,7 +84,11 @@ export async function launchService(
 /** The environment of a service: base, its `env`, then tend's tags. */
 export function serviceEnv(
   service: ServiceConfig,
-  options: { base: Readonly<Record<string, string>>; port: number | null; root: string },
+  options: {
+    base: Readonly<Record<string, string>>;
+    port: number | null;
+    root: string;
+  },
 ): Record<string, string> {
   const env: Record<string, string> = { ...options.base };
   for (const [key, value] of Object.entries(service.env)) {

@@ -68,11 +68,16 @@ async function probeTcp(target: string): Promise<boolean> {
 }
 
 /** `"8080"` → 127.0.0.1:8080; `"host:8080"` → host:8080. */
-export function parseTarget(target: string): { hostname: string; port: number } {
+export function parseTarget(
+  target: string,
+): { hostname: string; port: number } {
   const colon = target.lastIndexOf(":");
   if (colon === -1) return { hostname: "127.0.0.1", port: Number(target) };
   const hostname = target.slice(0, colon).replace(/^\[|\]$/g, "");
-  return { hostname: hostname || "127.0.0.1", port: Number(target.slice(colon + 1)) };
+  return {
+    hostname: hostname || "127.0.0.1",
+    port: Number(target.slice(colon + 1)),
+  };
 }
 
 async function probeHttp(url: string, signal: AbortSignal): Promise<boolean> {

@@ -1,11 +1,15 @@
 import { dirname } from "node:path";
 import { loadConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
-import { workspacePaths, type WorkspacePaths } from "../config/paths.ts";
+import { type WorkspacePaths, workspacePaths } from "../config/paths.ts";
 import { TendError } from "../errors.ts";
 import { acquireLock } from "../fence/lock.ts";
 import { readPidFile, replacePidFile } from "../fence/pid_file.ts";
-import { ensurePrivateDir, removeIfPresent, writeAtomic } from "../fence/safe_file.ts";
+import {
+  ensurePrivateDir,
+  removeIfPresent,
+  writeAtomic,
+} from "../fence/safe_file.ts";
 import { serveControl } from "../ipc/server.ts";
 import { readBootId, readIdentity } from "../proc/identity.ts";
 import { VERSION } from "../version.ts";
@@ -32,14 +36,19 @@ export interface RunSupervisorOptions {
 /** The one message a background supervisor sends to the CLI that launched it. */
 export type Handshake =
   | { ok: true; pid: number; lost: boolean }
-  | { ok: false; error: { code: string; message: string; hint?: string | undefined } };
+  | {
+    ok: false;
+    error: { code: string; message: string; hint?: string | undefined };
+  };
 
 /**
  * Runs the supervisor of a workspace until it is told to stop. Returns the
  * exit status. Losing the lock to another supervisor is not an error in the
  * background: that one serves.
  */
-export async function runSupervisor(options: RunSupervisorOptions): Promise<number> {
+export async function runSupervisor(
+  options: RunSupervisorOptions,
+): Promise<number> {
   const paths = workspacePaths(options.root);
   await ensurePrivateDir(paths.runDir);
   const lock = await acquireLock(paths.lockFile, { waitMs: LOCK_WAIT_MS });
@@ -51,7 +60,9 @@ export async function runSupervisor(options: RunSupervisorOptions): Promise<numb
     const pid = await readPidFile(paths.supervisorPidFile).catch(() => null);
     throw new TendError(
       "ALREADY_RUNNING",
-      `Cannot start a supervisor: one already runs for "${paths.root}"${pid ? ` (pid ${pid})` : ""}`,
+      `Cannot start a supervisor: one already runs for "${paths.root}"${
+        pid ? ` (pid ${pid})` : ""
+      }`,
       { hint: 'Use "tend status", or "tend down" first' },
     );
   }
@@ -62,8 +73,13 @@ export async function runSupervisor(options: RunSupervisorOptions): Promise<numb
   }
 }
 
-async function serve(paths: WorkspacePaths, options: RunSupervisorOptions): Promise<number> {
-  const config = await loadConfig(options.configFile, { workspace: paths.root });
+async function serve(
+  paths: WorkspacePaths,
+  options: RunSupervisorOptions,
+): Promise<number> {
+  const config = await loadConfig(options.configFile, {
+    workspace: paths.root,
+  });
   await Deno.mkdir(paths.logDir, { recursive: true });
   await Deno.mkdir(dirname(config.daemon.logFile), { recursive: true });
   await using log = await openSupervisorLog({
@@ -106,11 +122,18 @@ async function serve(paths: WorkspacePaths, options: RunSupervisorOptions): Prom
     workspace: paths.root,
     version: VERSION,
   });
-  const removeSignals = listenForSignals({ supervisor, log, foreground: options.foreground, stop });
+  const removeSignals = listenForSignals({
+    supervisor,
+    log,
+    foreground: options.foreground,
+    stop,
+  });
   options.handshake?.({ ok: true, pid: Deno.pid, lost: false });
   if (options.startAll) {
     await supervisor.start([]).catch((error) =>
-      log.error("start: {error}", { error: error instanceof Error ? error.message : String(error) })
+      log.error("start: {error}", {
+        error: error instanceof Error ? error.message : String(error),
+      })
     );
   }
   const { stopServices } = await stop.promise;
@@ -122,7 +145,9 @@ async function serve(paths: WorkspacePaths, options: RunSupervisorOptions): Prom
   await removeDescriptor(paths, config);
   log.info("supervisor {pid} exits{how}", {
     pid: Deno.pid,
-    how: stopServices ? " after stopping every service" : "; services keep running",
+    how: stopServices
+      ? " after stopping every service"
+      : "; services keep running",
   });
   return 0;
 }
@@ -157,9 +182,13 @@ function listenForSignals(options: {
       );
     }],
   ];
-  for (const [signal, handler] of handlers) Deno.addSignalListener(signal, handler);
+  for (const [signal, handler] of handlers) {
+    Deno.addSignalListener(signal, handler);
+  }
   return () => {
-    for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
+    for (const [signal, handler] of handlers) {
+      Deno.removeSignalListener(signal, handler);
+    }
   };
 }
 
@@ -167,9 +196,13 @@ async function writeDescriptor(
   paths: WorkspacePaths,
   options: { config: Config; bootId: string; log: Log },
 ): Promise<void> {
-  const stale = await readPidFile(paths.supervisorPidFile).catch(() => "corrupted");
+  const stale = await readPidFile(paths.supervisorPidFile).catch(() =>
+    "corrupted"
+  );
   if (stale !== null && stale !== Deno.pid) {
-    options.log.warn("replacing stale supervisor.pid ({stale})", { stale: String(stale) });
+    options.log.warn("replacing stale supervisor.pid ({stale})", {
+      stale: String(stale),
+    });
   }
   await replacePidFile(paths.supervisorPidFile, Deno.pid);
   const identity = await readIdentity(Deno.pid, options.bootId);
@@ -193,15 +226,23 @@ async function writeDescriptor(
   const extra = options.config.daemon.pidFile;
   if (extra !== null) {
     await writeAtomic(extra, `${Deno.pid}\n`, { mode: 0o644 }).catch((error) =>
-      options.log.warn("cannot write pid_file {file}: {error}", { file: extra, error: String(error) })
+      options.log.warn("cannot write pid_file {file}: {error}", {
+        file: extra,
+        error: String(error),
+      })
     );
   }
 }
 
-async function removeDescriptor(paths: WorkspacePaths, config: Config): Promise<void> {
+async function removeDescriptor(
+  paths: WorkspacePaths,
+  config: Config,
+): Promise<void> {
   await removeIfPresent(paths.supervisorPidFile);
   await removeIfPresent(paths.supervisorJson);
-  if (config.daemon.pidFile !== null) await removeIfPresent(config.daemon.pidFile).catch(() => {});
+  if (config.daemon.pidFile !== null) {
+    await removeIfPresent(config.daemon.pidFile).catch(() => {});
+  }
 }
 
 /** A socket file left by a killed supervisor is removed; we hold the lock. */
@@ -213,6 +254,14 @@ async function prepareSocket(socket: string): Promise<void> {
 /** The environment services start from: ours, without tend's own tags. */
 function baseEnvironment(): Record<string, string> {
   const env = Deno.env.toObject();
-  for (const key of ["TEND_WORKSPACE", "TEND_SERVICE", "TEND_SUPERVISOR", "PORT", "TEND_DEBUG"]) delete env[key];
+  for (
+    const key of [
+      "TEND_WORKSPACE",
+      "TEND_SERVICE",
+      "TEND_SUPERVISOR",
+      "PORT",
+      "TEND_DEBUG",
+    ]
+  ) delete env[key];
   return env;
 }

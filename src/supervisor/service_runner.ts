@@ -4,7 +4,11 @@ import { TendError } from "../errors.ts";
 import { removeIfPresent } from "../fence/safe_file.ts";
 import { replacePidFile } from "../fence/pid_file.ts";
 import type { LastExit, ServiceView } from "../ipc/protocol.ts";
-import { type Identity, identityMatches, readIdentity } from "../proc/identity.ts";
+import {
+  type Identity,
+  identityMatches,
+  readIdentity,
+} from "../proc/identity.ts";
 import type { ExitStatus, SpawnedProcess } from "../proc/spawn.ts";
 import type { Log } from "./log.ts";
 import { decideAfterExit, describeExit } from "./policy.ts";
@@ -128,7 +132,9 @@ export class ServiceRunner {
     this.#generation++;
     this.#identity = identity;
     this.#port = record.port;
-    this.#startedAt = record.startedAt ? Date.parse(record.startedAt) : Date.now();
+    this.#startedAt = record.startedAt
+      ? Date.parse(record.startedAt)
+      : Date.now();
     this.#state = "running";
     this.#reason = null;
     this.#watch(this.#generation);
@@ -375,7 +381,10 @@ export class ServiceRunner {
     this.#apply("stop");
     this.#ctx.changed();
     const pid = this.#identity?.pid;
-    this.#ctx.log.info("stopping {service} pid {pid}", { service: this.name, pid });
+    this.#ctx.log.info("stopping {service} pid {pid}", {
+      service: this.name,
+      pid,
+    });
     const outcome = await this.#endGroup();
     if (outcome.escalated) {
       this.#ctx.log.warn("{service} ignored {signal}; sent SIGKILL", {

@@ -51,7 +51,10 @@ export async function readState(path: string): Promise<StateFile> {
 }
 
 /** Writes state.json atomically. */
-export async function writeState(path: string, state: StateFile): Promise<void> {
+export async function writeState(
+  path: string,
+  state: StateFile,
+): Promise<void> {
   await writeAtomic(path, JSON.stringify(state, null, 2) + "\n");
 }
 
@@ -78,8 +81,15 @@ export function parseState(text: string): StateFile | null {
 
 function parseRecord(value: unknown): ServiceRecord | null {
   if (!isObject(value)) return null;
-  const { desired, identity, port, startedAt, restarts, lastExit, fingerprint } =
-    value;
+  const {
+    desired,
+    identity,
+    port,
+    startedAt,
+    restarts,
+    lastExit,
+    fingerprint,
+  } = value;
   if (desired !== "running" && desired !== "stopped") return null;
   if (identity !== null && !isValidIdentity(identity)) return null;
   if (port !== null && !isPort(port)) return null;

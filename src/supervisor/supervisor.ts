@@ -14,7 +14,12 @@ import { findTaggedLeaders, type TaggedLeader } from "./tagged.ts";
 import type { Identity } from "../proc/identity.ts";
 import type { Log } from "./log.ts";
 import { type RunnerContext, ServiceRunner } from "./service_runner.ts";
-import { emptyState, readState, type StateFile, writeState } from "./state_file.ts";
+import {
+  emptyState,
+  readState,
+  type StateFile,
+  writeState,
+} from "./state_file.ts";
 import { endGroup } from "./end_group.ts";
 
 /** What a supervisor is built from. */
@@ -68,7 +73,10 @@ export class Supervisor {
    */
   async recover(): Promise<void> {
     const state = await this.#readStateOrRecover();
-    const tagged = await findTaggedLeaders(this.#options.paths.root, this.#options.bootId);
+    const tagged = await findTaggedLeaders(
+      this.#options.paths.root,
+      this.#options.bootId,
+    );
     const revive: ServiceRunner[] = [];
     for (const runner of this.#runners.values()) {
       const record = state.services[runner.name];
@@ -82,7 +90,10 @@ export class Supervisor {
           identity: leader.identity,
           port: leader.port,
         });
-      } else if (!adopted && record?.desired === "running" && runner.config.restart !== "never") {
+      } else if (
+        !adopted && record?.desired === "running" &&
+        runner.config.restart !== "never"
+      ) {
         revive.push(runner);
       }
       tagged.delete(runner.name);
@@ -90,9 +101,12 @@ export class Supervisor {
     await this.#endUnlisted(state, tagged);
     this.#changed();
     for (const runner of revive) {
-      this.#options.log.info("{service} died while no supervisor ran; starting it", {
-        service: runner.name,
-      });
+      this.#options.log.info(
+        "{service} died while no supervisor ran; starting it",
+        {
+          service: runner.name,
+        },
+      );
       runner.start().catch((error) => this.#logError(runner.name, error));
     }
   }
@@ -143,13 +157,17 @@ export class Supervisor {
   /** Stops then starts the named services (all when none). */
   async restart(names: readonly string[]): Promise<ActionResponse> {
     const selected = names.length === 0
-      ? [...this.#runners.values()].filter((r) => r.state !== "stopped").map((r) => r.name)
+      ? [...this.#runners.values()].filter((r) => r.state !== "stopped").map((
+        r,
+      ) => r.name)
       : expandNames(this.#config, [...names]);
     await this.stop(selected);
     const started = await this.start(selected);
     return {
       results: started.results.map((result) =>
-        selected.includes(result.name) ? { ...result, action: "restarted" } : result
+        selected.includes(result.name)
+          ? { ...result, action: "restarted" }
+          : result
       ),
     };
   }
@@ -177,9 +195,13 @@ export class Supervisor {
       else this.#addRunner(service);
     }
     await this.#restartChanged(diff.changed);
-    const toStart = diff.added.filter((name) => this.#runner(name).config.autostart);
+    const toStart = diff.added.filter((name) =>
+      this.#runner(name).config.autostart
+    );
     if (toStart.length > 0) {
-      await this.start(toStart).catch((error) => this.#logError("reload", error));
+      await this.start(toStart).catch((error) =>
+        this.#logError("reload", error)
+      );
     }
     this.#changed();
     return diff;
@@ -237,7 +259,9 @@ export class Supervisor {
   #reservedPorts(except: string): Set<number> {
     const ports = new Set<number>();
     for (const runner of this.#runners.values()) {
-      if (runner.name !== except && runner.port !== null) ports.add(runner.port);
+      if (runner.name !== except && runner.port !== null) {
+        ports.add(runner.port);
+      }
     }
     return ports;
   }
@@ -247,15 +271,20 @@ export class Supervisor {
     try {
       return await readState(file);
     } catch (error) {
-      if (!(error instanceof TendError) || error.code !== "PID_FILE_CORRUPTED") {
+      if (
+        !(error instanceof TendError) || error.code !== "PID_FILE_CORRUPTED"
+      ) {
         throw error;
       }
       const aside = `${file}.corrupt-${Date.now()}`;
       await Deno.rename(file, aside).catch(() => {});
-      this.#options.log.warn("{file} was damaged; moved it to {aside} and recovering by workspace tag", {
-        file,
-        aside,
-      });
+      this.#options.log.warn(
+        "{file} was damaged; moved it to {aside} and recovering by workspace tag",
+        {
+          file,
+          aside,
+        },
+      );
       return emptyState();
     }
   }
@@ -267,13 +296,18 @@ export class Supervisor {
     const leftovers = new Map<string, Identity>();
     for (const [name, leader] of tagged) leftovers.set(name, leader.identity);
     for (const [name, record] of Object.entries(state.services)) {
-      if (!this.#runners.has(name) && record.identity) leftovers.set(name, record.identity);
+      if (!this.#runners.has(name) && record.identity) {
+        leftovers.set(name, record.identity);
+      }
     }
     for (const [name, identity] of leftovers) {
-      this.#options.log.info("{service} is no longer in the config; stopping pid {pid}", {
-        service: name,
-        pid: identity.pid,
-      });
+      this.#options.log.info(
+        "{service} is no longer in the config; stopping pid {pid}",
+        {
+          service: name,
+          pid: identity.pid,
+        },
+      );
       await endGroup(identity, {
         root: this.#options.paths.root,
         signal: "SIGTERM",
@@ -294,7 +328,10 @@ export class Supervisor {
         const services = Object.fromEntries(
           [...this.#runners.values()].map((r) => [r.name, r.record()]),
         );
-        await writeState(this.#options.paths.stateFile, { version: 1, services })
+        await writeState(this.#options.paths.stateFile, {
+          version: 1,
+          services,
+        })
           .catch((error) => this.#logError("state", error));
       }
     } finally {

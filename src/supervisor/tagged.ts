@@ -22,9 +22,15 @@ export async function findTaggedLeaders(
   const found = new Map<string, TaggedLeader>();
   const uid = Deno.uid();
   for (const info of await listProcesses()) {
-    if (info.pid !== info.pgrp || info.pid === Deno.pid || info.state === "Z") continue;
+    if (info.pid !== info.pgrp || info.pid === Deno.pid || info.state === "Z") {
+      continue;
+    }
     if (uid !== null && info.uid !== uid) continue;
-    const tags = await readEnvTag(info.pid, ["TEND_WORKSPACE", "TEND_SERVICE", "PORT"]);
+    const tags = await readEnvTag(info.pid, [
+      "TEND_WORKSPACE",
+      "TEND_SERVICE",
+      "PORT",
+    ]);
     const name = tags?.TEND_SERVICE;
     if (tags?.TEND_WORKSPACE !== root || !name || found.has(name)) continue;
     const port = Number(tags.PORT);

@@ -16,7 +16,7 @@ export function parse(text: string): Config {
 
 /** A config with one service "web" plus `lines`. */
 export function web(...lines: string[]): string {
-  return ['[[processes]]', 'name = "web"', 'command = "python3"', ...lines]
+  return ["[[processes]]", 'name = "web"', 'command = "python3"', ...lines]
     .join("\n");
 }
 

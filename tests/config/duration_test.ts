@@ -59,7 +59,9 @@ Deno.test("parseDurationMs() rejects negative, non-finite, unitless and unknown 
         () => parseDurationMs(value, "--timeout"),
         (error: unknown) =>
           error instanceof TendError && error.code === "CONFIG_INVALID" &&
-          error.message.startsWith("Cannot parse --timeout: expected a duration"),
+          error.message.startsWith(
+            "Cannot parse --timeout: expected a duration",
+          ),
       );
     });
   }
@@ -80,7 +82,7 @@ Deno.test("durationMsSchema outputs milliseconds and rejects what parseDurationM
   }
   for (const value of INVALID) {
     await t.step(`rejects ${JSON.stringify(value)}`, () => {
-      assert.equal(durationMsSchema.safeParse(value).success, false);
+      assert.ok(!durationMsSchema.safeParse(value).success);
     });
   }
 });
@@ -89,7 +91,7 @@ Deno.test("positiveDurationMsSchema rejects zero", () => {
   assert.equal(positiveDurationMsSchema.parse("1ms"), 1);
   for (const zero of [0, "0s", "0ms", 0.0001]) {
     const result = positiveDurationMsSchema.safeParse(zero);
-    assert.equal(result.success, false);
+    assert.ok(!result.success);
     assert.equal(
       result.error?.issues[0]?.message,
       "must be a duration greater than zero",

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { configSchema, type ServiceConfig } from "../../src/config/schema.ts";
+import {
+  type Config,
+  configSchema,
+  type DaemonConfig,
+  type ReadyCheck,
+  type ServiceConfig,
+} from "../../src/config/schema.ts";
 import { parse, web } from "./_helpers.ts";
 
 function only(text: string): ServiceConfig {
@@ -99,7 +105,10 @@ const SERVICE_FIELDS: [string, string[], Partial<ServiceConfig>][] = [
   ["ready.tcp host:port", ['ready = { tcp = "[::1]:5432" }'], {
     ready: { kind: "tcp", target: "[::1]:5432" },
   }],
-  ["ready.http", ["port = 80", 'ready = { http = "http://127.0.0.1:{port}/health" }'], {
+  ["ready.http", [
+    "port = 80",
+    'ready = { http = "http://127.0.0.1:{port}/health" }',
+  ], {
     ready: { kind: "http", url: "http://127.0.0.1:{port}/health" },
   }],
   ["ready.log", ['ready = { log = "listening on \\\\d+" }'], {
@@ -114,7 +123,9 @@ const SERVICE_FIELDS: [string, string[], Partial<ServiceConfig>][] = [
   ["stop_signal lower case", ['stop_signal = "sighup"'], {
     stopSignal: "SIGHUP",
   }],
-  ["stop_signal SIGKILL", ['stop_signal = "SIGKILL"'], { stopSignal: "SIGKILL" }],
+  ["stop_signal SIGKILL", ['stop_signal = "SIGKILL"'], {
+    stopSignal: "SIGKILL",
+  }],
   ["stop_timeout", ["stop_timeout = 10"], { stopTimeoutMs: 10_000 }],
   ["autostart", ["autostart = false"], { autostart: false }],
   ["check_interval", ["check_interval = 0.5"], { checkIntervalMs: 500 }],
@@ -191,7 +202,9 @@ Deno.test("configSchema lets services inherit [daemon] log and check settings", 
 Deno.test("configSchema expands instances with their own names, ports and logs", () => {
   const config = parse(web("instances = 3", "port = 9000"));
   assert.deepEqual(
-    config.services.map((s) => [s.name, s.group, s.instance, s.port, s.logFile]),
+    config.services.map((
+      s,
+    ) => [s.name, s.group, s.instance, s.port, s.logFile]),
     [
       ["web.0", "web", 0, 9000, "/w/.tend/log/web.0.log"],
       ["web.1", "web", 1, 9001, "/w/.tend/log/web.1.log"],
@@ -244,4 +257,30 @@ Deno.test("configSchema parses a plain object without the loader", () => {
   });
   assert.equal(parsed.services[0]?.cwd, "site");
   assert.equal(parsed.daemon.logFile, ".tend/log/tend.log");
+});
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends
+  (<T>() => T extends B ? 1 : 2) ? true : false;
+
+Deno.test("configSchema output has the documented types", () => {
+  const checks: [
+    Equal<ServiceConfig["restart"], "always" | "on-failure" | "never">,
+    Equal<ServiceConfig["portStrategy"], "next" | "fail">,
+    Equal<ServiceConfig["port"], number | null>,
+    Equal<
+      ReadyCheck,
+      | { readonly kind: "tcp"; readonly target: string }
+      | { readonly kind: "http"; readonly url: string }
+      | { readonly kind: "log"; readonly pattern: string }
+      | { readonly kind: "command"; readonly command: string }
+    >,
+    Equal<ServiceConfig["ready"], ReadyCheck | null>,
+    ServiceConfig["stopSignal"] extends Deno.Signal ? true : false,
+    Equal<ServiceConfig["dependsOn"], string[]>,
+    Equal<ServiceConfig["env"], Record<string, string>>,
+    Equal<DaemonConfig["http"], { hostname: string; port: number } | null>,
+    Equal<DaemonConfig["pidFile"], string | null>,
+    Equal<Config["root"], string>,
+  ] = [true, true, true, true, true, true, true, true, true, true, true];
+  assert.ok(checks.every(Boolean));
 });

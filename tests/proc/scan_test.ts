@@ -75,7 +75,11 @@ Deno.test({
 });
 
 Deno.test("readEnvTag() returns the wanted variables of a child", async () => {
-  const env = { TEND_SERVICE: "web", TEND_WORKSPACE: "/w s/=x" };
+  const env = Object.fromEntries([
+    ["TEND_SERVICE", "web"],
+    ["TEND_WORKSPACE", "/w s/=x"],
+    ["__proto__", "not a prototype"],
+  ]);
   await using sleeper = await startSleeper({ env });
   const keys = ["TEND_SERVICE", "TEND_WORKSPACE", "TEND_ABSENT", "__proto__"];
   const tag = await readEnvTag(sleeper.pid, keys);

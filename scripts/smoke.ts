@@ -1,0 +1,61 @@
+/**
+ * Smoke test of a tend executable: `deno task smoke ./dist/tend`, or, with no
+ * argument, of `deno run -A main.ts`. Runs init-like config, start, status,
+ * stop and down in a temp workspace and fails loudly on any surprise.
+ */
+const [exe] = Deno.args;
+const root = new URL("../", import.meta.url).pathname;
+const base = exe
+  ? [exe]
+  : [Deno.execPath(), "run", "--quiet", "-A", `${root}main.ts`];
+const dir = await Deno.realPath(
+  await Deno.makeTempDir({ prefix: "tend-smoke-" }),
+);
+await Deno.writeTextFile(
+  `${dir}/tend.toml`,
+  `[[processes]]\nname = "sleeper"\ncommand = "sleep"\nargs = ["300"]\nmin_ready = "200ms"\n`,
+);
+
+async function run(
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const [command, ...rest] = base;
+  const out = await new Deno.Command(command!, {
+    args: [...rest, "-C", dir, ...args],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const result = {
+    code: out.code,
+    stdout: new TextDecoder().decode(out.stdout),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
+  console.log(
+    `$ tend ${
+      args.join(" ")
+    }  -> ${result.code}\n${result.stdout}${result.stderr}`,
+  );
+  return result;
+}
+
+function expect(condition: boolean, what: string): void {
+  if (!condition) throw new Error(`smoke: ${what}`);
+}
+
+try {
+  expect(
+    (await run("--version")).stdout.startsWith("tend "),
+    "--version prints the version",
+  );
+  expect((await run("start")).code === 0, "start exits 0");
+  const status = JSON.parse((await run("status", "--json")).stdout);
+  expect(status.services[0].status === "running", "the service runs");
+  expect((await run("start")).code === 0, "a second start exits 0");
+  expect((await run("down")).code === 0, "down exits 0");
+  expect((await run("status")).code === 3, "status exits 3 once stopped");
+  console.log("smoke: ok");
+} finally {
+  await run("down");
+  await Deno.remove(dir, { recursive: true });
+}

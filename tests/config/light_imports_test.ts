@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const SRC = join(dirname(fileURLToPath(import.meta.url)), "../../src");
+const HEAVY = ["zod", "smol-toml"];
+
+/** The specifiers a module loads at run time (type-only imports are erased). */
+async function runtimeImports(file: string): Promise<string[]> {
+  const text = await Deno.readTextFile(file);
+  const specifiers: string[] = [];
+  for (
+    const match of text.matchAll(
+      /^(import|export)\s+(type\s+)?[^;]*?from\s+"([^"]+)"/gms,
+    )
+  ) {
+    if (match[2] === undefined && match[3] !== undefined) {
+      specifiers.push(match[3]);
+    }
+  }
+  return specifiers;
+}
+
+async function reachable(
+  file: string,
+  seen = new Set<string>(),
+): Promise<Set<string>> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  for (const specifier of await runtimeImports(file)) {
+    if (specifier.startsWith(".")) {
+      await reachable(join(dirname(file), specifier), seen);
+    } else {
+      seen.add(specifier);
+    }
+  }
+  return seen;
+}
+
+Deno.test("workspace.ts and services.ts load neither zod nor smol-toml", async (t) => {
+  for (const module of ["config/workspace.ts", "config/services.ts"]) {
+    await t.step(module, async () => {
+      const loaded = await reachable(join(SRC, module));
+      for (const heavy of HEAVY) {
+        assert.ok(!loaded.has(heavy), `${module} loads ${heavy}`);
+      }
+    });
+  }
+});
+
+Deno.test("the import scan sees zod behind load.ts", async () => {
+  const loaded = await reachable(join(SRC, "config/load.ts"));
+  assert.ok(loaded.has("zod") && loaded.has("smol-toml"));
+});
