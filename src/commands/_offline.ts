@@ -6,17 +6,22 @@ import { readPidFile } from "../fence/pid_file.ts";
 import { removeIfPresent } from "../fence/safe_file.ts";
 import type {
   ActionResult,
+  CleanupResponse,
   ServiceView,
   StatusResponse,
   SupervisorView,
 } from "../ipc/protocol.ts";
 import { identityMatches } from "../proc/identity.ts";
 import { endGroup } from "../supervisor/end_group.ts";
+import { addUsage, UsageSampler } from "../supervisor/usage.ts";
 import {
+  emptyState,
   readState,
   type ServiceRecord,
   writeState,
 } from "../supervisor/state_file.ts";
+import { cleanWorkspace } from "../supervisor/cleanup.ts";
+import { readBootId } from "../proc/identity.ts";
 import type { Workspace } from "./_workspace.ts";
 
 /**
@@ -35,7 +40,11 @@ export async function offlineStatus(
     const pidFile = await readPidFile(servicePidFile(ws.paths, service.name));
     services.push(await offlineView(service.name, { record, pidFile }));
   }
-  return { workspace: ws.root, supervisor: await supervisorView(ws), services };
+  return {
+    workspace: ws.root,
+    supervisor: await supervisorView(ws),
+    services: await addUsage(services, new UsageSampler()),
+  };
 }
 
 async function offlineView(
@@ -53,6 +62,9 @@ async function offlineView(
     lastExit: record?.lastExit ?? null,
     nextRestartAt: null,
     reason: null,
+    uptimeSeconds: null,
+    cpuPercent: null,
+    rssBytes: null,
   };
   const identity = record?.identity ?? null;
   if (identity !== null && await identityMatches(identity)) {
@@ -111,17 +123,8 @@ export async function offlineStop(
   ws: Workspace,
   options: { config: Config; names: readonly string[] },
 ): Promise<ActionResult[]> {
-  const lock = await acquireLock(ws.paths.lockFile, { waitMs: 1_000 });
-  if (lock === null) {
-    throw new TendError(
-      "NOT_RUNNING",
-      `Cannot stop services of "${ws.root}": a supervisor holds the lock but does not answer`,
-      {
-        hint: `See "${ws.paths.supervisorLog}"`,
-      },
-    );
-  }
-  try {
+  using _lock = await lockWorkspace(ws, "stop services of");
+  {
     const state = await readState(ws.paths.stateFile);
     const results: ActionResult[] = [];
     for (const name of options.names) {
@@ -159,7 +162,48 @@ export async function offlineStop(
     await writeState(ws.paths.stateFile, state);
     await removeStaleSupervisorFiles(ws);
     return results;
-  } finally {
-    lock.close();
   }
+}
+
+/**
+ * `cleanup` without a supervisor: under the workspace lock, every tagged
+ * process outside the process groups recorded in state.json (with a matching
+ * identity) is an orphan. A damaged state.json tracks nothing.
+ */
+export async function offlineCleanup(
+  ws: Workspace,
+  options: { dryRun: boolean },
+): Promise<CleanupResponse> {
+  using _lock = await lockWorkspace(ws, "clean up");
+  const state = await readState(ws.paths.stateFile).catch(() => emptyState());
+  const tracked = new Map<string, number>();
+  for (const [name, record] of Object.entries(state.services)) {
+    if (record.identity && await identityMatches(record.identity)) {
+      tracked.set(name, record.identity.pid);
+    }
+  }
+  return await cleanWorkspace({
+    paths: ws.paths,
+    bootId: await readBootId(),
+    tracked,
+    supervisorLive: false,
+    dryRun: options.dryRun,
+  });
+}
+
+async function lockWorkspace(
+  ws: Workspace,
+  action: string,
+): Promise<Disposable> {
+  const lock = await acquireLock(ws.paths.lockFile, { waitMs: 1_000 });
+  if (lock === null) {
+    throw new TendError(
+      "NOT_RUNNING",
+      `Cannot ${action} "${ws.root}": a supervisor holds the lock but does not answer`,
+      {
+        hint: `See "${ws.paths.supervisorLog}"`,
+      },
+    );
+  }
+  return { [Symbol.dispose]: () => lock.close() };
 }

@@ -1,4 +1,5 @@
 import type { Command } from "./command.ts";
+import { cleanup } from "./cleanup.ts";
 import { down } from "./down.ts";
 import { init } from "./init.ts";
 import { logs } from "./logs.ts";
@@ -12,7 +13,19 @@ import { up } from "./up.ts";
 
 /** Every command, by name: the one list that help and dispatch both read. */
 export const commands: ReadonlyMap<string, Command> = new Map(
-  [init, up, down, start, stop, restart, status, logs, reload, supervise].map((
+  [
+    init,
+    up,
+    down,
+    start,
+    stop,
+    restart,
+    status,
+    logs,
+    reload,
+    cleanup,
+    supervise,
+  ].map((
     c,
   ) => [c.name, c]),
 );

@@ -1,7 +1,7 @@
 import type { StatusResponse } from "../ipc/protocol.ts";
 import { renderStatusTable } from "../output/status_table.ts";
 import { loadWorkspaceConfig } from "./_config.ts";
-import { connect, resolveWorkspace } from "./_workspace.ts";
+import { connect, resolveWorkspace, type Workspace } from "./_workspace.ts";
 import { type Command, type Context, parseCommandArgs } from "./command.ts";
 import { TendError } from "../errors.ts";
 
@@ -9,25 +9,47 @@ import { TendError } from "../errors.ts";
 export const status: Command = {
   name: "status",
   summary: "Show services: a table, or --json",
-  usage: `tend status [NAME...] [--json]
+  usage: `tend status [NAME...] [--json] [--watch]
 
 Exit status 0 when every listed service is running, 3 when some is not.
 Without a supervisor, processes are checked by identity (pid, start time,
-boot id): a live match is "running", a dead or reused PID is "stale".`,
-  options: {},
+boot id): a live match is "running", a dead or reused PID is "stale".
+CPU is percent of one core since the previous status call (within a minute),
+else over the process's life; MEM is the resident memory of its main process.
+--watch redraws the table every second until Ctrl-C (with --json: one JSON
+document per line).`,
+  options: { watch: { type: "boolean", short: "w" } },
   async run(ctx, argv) {
-    const { positionals } = parseCommandArgs(this, argv);
+    const { values, positionals } = parseCommandArgs(this, argv);
     const ws = await resolveWorkspace(ctx);
-    const full = await currentStatus(ws);
-    const shown = select(full, positionals);
+    if (values.watch === true) {
+      return await watch(ctx, { ws, names: positionals });
+    }
+    const shown = select(await currentStatus(ws), positionals);
     if (ctx.globals.json) ctx.out.json(shown);
     else ctx.out.data(render(ctx, shown));
     return shown.services.every((s) => s.status === "running") ? 0 : 3;
   },
 };
 
+/** How often `status --watch` refreshes. */
+const WATCH_INTERVAL_MS = 1_000;
+
+/** Redraws the table in place (or prints one JSON line) every second until Ctrl-C. */
+async function watch(
+  ctx: Context,
+  options: { ws: Workspace; names: readonly string[] },
+): Promise<number> {
+  while (true) {
+    const shown = select(await currentStatus(options.ws), options.names);
+    if (ctx.globals.json) ctx.out.data(JSON.stringify(shown));
+    else ctx.out.screen(render(ctx, shown));
+    await new Promise((resolve) => setTimeout(resolve, WATCH_INTERVAL_MS));
+  }
+}
+
 async function currentStatus(
-  ws: Awaited<ReturnType<typeof resolveWorkspace>>,
+  ws: Workspace,
 ): Promise<StatusResponse> {
   const client = await connect(ws);
   if (client !== null) {

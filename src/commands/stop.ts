@@ -1,31 +1,56 @@
 import { loadWorkspaceConfig, selectNames } from "./_config.ts";
 import { reportActions } from "./_report.ts";
-import { connect, resolveWorkspace } from "./_workspace.ts";
+import { connect, resolveWorkspace, type Workspace } from "./_workspace.ts";
+import { reportCleanup, runCleanup } from "./cleanup.ts";
+import { TendError } from "../errors.ts";
+import type { ActionResponse } from "../ipc/protocol.ts";
 import { type Command, parseCommandArgs } from "./command.ts";
 
 /** `tend stop [NAME...]` */
 export const stop: Command = {
   name: "stop",
   summary: "Stop services (all when none named)",
-  usage: `tend stop [NAME...]
+  usage: `tend stop [NAME...] [--all]
 
 Sends each service's stop_signal to its whole process group, waits
 stop_timeout, then SIGKILLs the group: no grandchild survives. Works with or
-without a running supervisor.`,
-  options: {},
+without a running supervisor. --all stops every service and then ends
+orphans tagged with this workspace (as "tend cleanup" does).`,
+  options: { all: { type: "boolean" } },
   async run(ctx, argv) {
-    const { positionals } = parseCommandArgs(this, argv);
+    const { values, positionals } = parseCommandArgs(this, argv);
+    if (values.all === true && positionals.length > 0) {
+      throw new TendError("USAGE", "Cannot combine --all with service names", {
+        hint: 'Use "tend stop --all" or "tend stop NAME..."',
+      });
+    }
     const ws = await resolveWorkspace(ctx);
-    const client = await connect(ws);
-    if (client !== null) {
-      using _ = client;
-      reportActions(ctx, await client.stop(positionals));
+    const stopped = await stopServices(ws, positionals);
+    if (values.all !== true) {
+      reportActions(ctx, stopped);
       return 0;
     }
-    const config = await loadWorkspaceConfig(ws);
-    const names = await selectNames(config, positionals);
-    const { offlineStop } = await import("./_offline.ts");
-    reportActions(ctx, { results: await offlineStop(ws, { config, names }) });
+    const cleaned = await runCleanup(ws, { dryRun: false });
+    if (ctx.globals.json) ctx.out.json({ ...stopped, cleanup: cleaned });
+    else {
+      reportActions(ctx, stopped);
+      reportCleanup(ctx, cleaned);
+    }
     return 0;
   },
 };
+
+async function stopServices(
+  ws: Workspace,
+  names: readonly string[],
+): Promise<ActionResponse> {
+  const client = await connect(ws);
+  if (client !== null) {
+    using _ = client;
+    return await client.stop(names);
+  }
+  const config = await loadWorkspaceConfig(ws);
+  const selected = await selectNames(config, names);
+  const { offlineStop } = await import("./_offline.ts");
+  return { results: await offlineStop(ws, { config, names: selected }) };
+}

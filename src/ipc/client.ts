@@ -3,6 +3,7 @@ import { type RawResponse, unixRequest } from "./_http.ts";
 import {
   type ActionResponse,
   API,
+  type CleanupResponse,
   type ErrorBody,
   type PingResponse,
   type ReloadResponse,
@@ -65,6 +66,11 @@ export class ControlClient implements Disposable {
   /** Re-reads tend.toml and applies the difference. */
   reload(): Promise<ReloadResponse> {
     return this.#call("POST", API.reload, { body: {} });
+  }
+
+  /** Ends untracked processes tagged with the workspace and removes stale files. */
+  cleanup(options: { dryRun: boolean }): Promise<CleanupResponse> {
+    return this.#call("POST", API.cleanup, { body: options });
   }
 
   /** Ends the supervisor, stopping every service first when asked. */

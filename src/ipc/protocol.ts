@@ -23,14 +23,6 @@ export interface LastExit {
   at: string;
 }
 
-/** Live resource figures of a running service. */
-export interface ServiceResources {
-  /** CPU use over the last sampling window, in percent of one core. */
-  cpuPercent: number | null;
-  /** Resident memory in bytes. */
-  rssBytes: number | null;
-}
-
 /** One service as `status` shows it. */
 export interface ServiceView {
   name: string;
@@ -44,6 +36,12 @@ export interface ServiceView {
   nextRestartAt: string | null;
   /** Why the service is `stale` or `failed`, in words. */
   reason: string | null;
+  /** Seconds since it started, while it runs. */
+  uptimeSeconds: number | null;
+  /** CPU use in percent of one core (see the README for the window). */
+  cpuPercent: number | null;
+  /** Resident memory of its main process, in bytes. */
+  rssBytes: number | null;
 }
 
 /** The supervisor as `status` shows it. */
@@ -111,7 +109,32 @@ export const API = {
   restart: "/v1/restart",
   reload: "/v1/reload",
   shutdown: "/v1/shutdown",
+  cleanup: "/v1/cleanup",
 } as const;
+
+/** A process tagged with the workspace that no service tracks. */
+export interface OrphanView {
+  pid: number;
+  pgid: number;
+  /** Its `TEND_SERVICE` tag, if any. */
+  service: string | null;
+  command: string;
+}
+
+/** `POST /v1/cleanup` */
+export interface CleanupRequest {
+  /** List only; end nothing, remove nothing. */
+  dryRun: boolean;
+}
+
+/** What `cleanup` found and did. */
+export interface CleanupResponse {
+  orphans: OrphanView[];
+  staleFiles: string[];
+  /** PIDs that ignored the stop signal and needed SIGKILL. */
+  killed: number[];
+  dryRun: boolean;
+}
 
 /** `GET /v1/ping` */
 export interface PingResponse {

@@ -2,6 +2,7 @@ import { TendError } from "../errors.ts";
 import {
   type ActionResponse,
   API,
+  type CleanupResponse,
   type ErrorBody,
   type PingResponse,
   type ReloadResponse,
@@ -17,6 +18,7 @@ export interface ControlHandler {
   restart(names: string[]): Promise<ActionResponse>;
   reload(): Promise<ReloadResponse>;
   shutdown(options: { stopServices: boolean }): Promise<void>;
+  cleanup(options: { dryRun: boolean }): Promise<CleanupResponse>;
 }
 
 /** Most names one request may carry. */
@@ -92,6 +94,10 @@ async function routePost(
       return Response.json(await handler.restart(names(body)));
     case API.reload:
       return Response.json(await handler.reload());
+    case API.cleanup:
+      return Response.json(
+        await handler.cleanup({ dryRun: body.dryRun === true }),
+      );
     case API.shutdown: {
       const stopServices =
         (body as { stopServices?: unknown }).stopServices === true;

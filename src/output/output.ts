@@ -23,6 +23,12 @@ export class Output {
     write(Deno.stdout, text.endsWith("\n") ? text : `${text}\n`);
   }
 
+  /** Replaces the terminal's screen with `text` (plain lines when not a terminal). */
+  screen(text: string): void {
+    const clear = Deno.stdout.isTerminal() ? "\x1b[H\x1b[2J" : "";
+    write(Deno.stdout, `${clear}${text}\n`);
+  }
+
   /** Writes a JSON value to stdout, one document per call. */
   json(value: unknown): void {
     write(Deno.stdout, JSON.stringify(value, null, 2) + "\n");

@@ -22,6 +22,8 @@ export function renderStatusTable(
     "PID",
     "PORT",
     "UPTIME",
+    "CPU",
+    "MEM",
     "RESTARTS",
     "LAST EXIT",
   ];
@@ -52,6 +54,8 @@ function row(service: ServiceView, now: number): string[] {
     service.startedAt === null
       ? "-"
       : formatDuration(now - Date.parse(service.startedAt)),
+    service.cpuPercent === null ? "-" : `${service.cpuPercent.toFixed(1)}%`,
+    service.rssBytes === null ? "-" : formatBytes(service.rssBytes),
     String(service.restarts),
     lastExitText(service),
   ];
@@ -70,7 +74,8 @@ function lastExitText(service: ServiceView): string {
   if (exit === null) return service.reason ?? "-";
   const how = exit.signal ??
     (exit.code === null ? "gone" : `code ${exit.code}`);
-  return service.reason ? `${how} (${service.reason})` : how;
+  const reason = service.reason;
+  return reason && !reason.includes(how) ? `${how} (${reason})` : how;
 }
 
 /** `450ms`, `12s`, `3m 12s`, `2h 5m`, `3d 4h`. */
@@ -83,4 +88,16 @@ export function formatDuration(ms: number): string {
   const h = Math.floor(m / 60);
   if (h < 24) return `${h}h ${m % 60}m`;
   return `${Math.floor(h / 24)}d ${h % 24}h`;
+}
+
+/** `512B`, `12.3K`, `45.6M`, `1.2G` (1024-based). */
+export function formatBytes(bytes: number): string {
+  const units = ["B", "K", "M", "G", "T"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value}B` : `${value.toFixed(1)}${units[unit]}`;
 }

@@ -111,6 +111,7 @@ async function serve(
       stop: (names) => supervisor.stop(names),
       restart: (names) => supervisor.restart(names),
       reload: () => supervisor.reload(),
+      cleanup: (request) => supervisor.cleanup(request),
       shutdown: async ({ stopServices }) => {
         if (stopServices) await supervisor.stopAll();
         stop.resolve({ stopServices });

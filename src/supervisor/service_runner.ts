@@ -78,6 +78,13 @@ export class ServiceRunner {
       : this.#port;
   }
 
+  /** The PID (and process group) of the live process, if any. */
+  get trackedPid(): number | null {
+    const live = this.#state === "running" || this.#state === "starting" ||
+      this.#state === "stopping";
+    return live ? this.#child?.pid ?? this.#identity?.pid ?? null : null;
+  }
+
   /** Runs `op` after every earlier operation on this service. */
   serialize<T>(op: () => Promise<T>): Promise<T> {
     const next = this.#queue.then(op, op);
@@ -168,6 +175,11 @@ export class ServiceRunner {
         ? null
         : new Date(this.#nextRestartAt).toISOString(),
       reason: this.#reason,
+      uptimeSeconds: live && this.#startedAt !== null
+        ? Math.floor((Date.now() - this.#startedAt) / 1000)
+        : null,
+      cpuPercent: null,
+      rssBytes: null,
     };
   }
 

@@ -5,6 +5,7 @@ import { TendError } from "../errors.ts";
 import type {
   ActionResponse,
   ActionResult,
+  CleanupResponse,
   ReloadResponse,
   StatusResponse,
 } from "../ipc/protocol.ts";
@@ -21,6 +22,8 @@ import {
   writeState,
 } from "./state_file.ts";
 import { endGroup } from "./end_group.ts";
+import { cleanWorkspace } from "./cleanup.ts";
+import { addUsage, UsageSampler } from "./usage.ts";
 
 /** What a supervisor is built from. */
 export interface SupervisorOptions {
@@ -46,6 +49,7 @@ export class Supervisor {
   #dirty = false;
   #saving: Promise<void> | null = null;
   #context: RunnerContext;
+  #sampler = new UsageSampler();
 
   constructor(options: SupervisorOptions) {
     this.#options = options;
@@ -111,8 +115,9 @@ export class Supervisor {
     }
   }
 
-  /** `status` of every service. */
-  status(): StatusResponse {
+  /** `status` of every service, with CPU and memory figures. */
+  async status(): Promise<StatusResponse> {
+    const views = [...this.#runners.values()].map((runner) => runner.view());
     return {
       workspace: this.#options.paths.root,
       supervisor: {
@@ -121,7 +126,7 @@ export class Supervisor {
         startedAt: this.startedAt.toISOString(),
         version: VERSION,
       },
-      services: [...this.#runners.values()].map((runner) => runner.view()),
+      services: await addUsage(views, this.#sampler),
     };
   }
 
@@ -205,6 +210,56 @@ export class Supervisor {
     }
     this.#changed();
     return diff;
+  }
+
+  /**
+   * Ends processes tagged with the workspace that no service tracks, and
+   * removes stale files; lists them only with `dryRun`. Every service
+   * operation waits meanwhile, so no fresh spawn is mistaken for an orphan.
+   */
+  cleanup(options: { dryRun: boolean }): Promise<CleanupResponse> {
+    return this.#exclusive(async () => {
+      const tracked = new Map<string, number>();
+      for (const runner of this.#runners.values()) {
+        if (runner.trackedPid !== null) {
+          tracked.set(runner.name, runner.trackedPid);
+        }
+      }
+      const result = await cleanWorkspace({
+        paths: this.#options.paths,
+        bootId: this.#options.bootId,
+        tracked,
+        supervisorLive: true,
+        dryRun: options.dryRun,
+      });
+      for (const orphan of result.orphans) {
+        this.#options.log.info("{action} orphan pid {pid} ({command})", {
+          action: options.dryRun ? "found" : "ended",
+          pid: orphan.pid,
+          command: orphan.command,
+        });
+      }
+      return result;
+    });
+  }
+
+  /** Runs `fn` while every service's operations wait. */
+  async #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const gate = Promise.withResolvers<void>();
+    const reached = [...this.#runners.values()].map((runner) => {
+      const here = Promise.withResolvers<void>();
+      void runner.serialize(() => {
+        here.resolve();
+        return gate.promise;
+      });
+      return here.promise;
+    });
+    try {
+      await Promise.all(reached);
+      return await fn();
+    } finally {
+      gate.resolve();
+    }
   }
 
   /** Stops every service (reverse dependency order). */

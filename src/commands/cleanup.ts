@@ -1,0 +1,54 @@
+import type { CleanupResponse } from "../ipc/protocol.ts";
+import { connect, resolveWorkspace, type Workspace } from "./_workspace.ts";
+import { type Command, type Context, parseCommandArgs } from "./command.ts";
+
+/** `tend cleanup [--dry-run]` */
+export const cleanup: Command = {
+  name: "cleanup",
+  summary: "Find and end orphans, remove stale files",
+  usage: `tend cleanup [--dry-run] [--json]
+
+Finds processes that carry this workspace's TEND_WORKSPACE tag but belong to
+no tracked service (grandchildren left by a killed service, services of a
+lost state file), and stale files under .tend/run. Ends them (SIGTERM, then
+SIGKILL after 5 s) and removes the files, unless --dry-run. Never touches a
+process of another user or another workspace, and never matches by name.`,
+  options: { "dry-run": { type: "boolean" } },
+  async run(ctx, argv) {
+    const { values } = parseCommandArgs(this, argv);
+    const ws = await resolveWorkspace(ctx);
+    const result = await runCleanup(ws, { dryRun: values["dry-run"] === true });
+    reportCleanup(ctx, result);
+    return 0;
+  },
+};
+
+/** Cleans through the supervisor when one answers, else under the lock. */
+export async function runCleanup(
+  ws: Workspace,
+  options: { dryRun: boolean },
+): Promise<CleanupResponse> {
+  const client = await connect(ws);
+  if (client !== null) {
+    using _ = client;
+    return await client.cleanup(options);
+  }
+  const { offlineCleanup } = await import("./_offline.ts");
+  return await offlineCleanup(ws, options);
+}
+
+/** Prints what cleanup found and did. */
+export function reportCleanup(ctx: Context, result: CleanupResponse): void {
+  if (ctx.globals.json) return ctx.out.json(result);
+  const verb = result.dryRun ? "would end" : "ended";
+  for (const orphan of result.orphans) {
+    const tag = orphan.service ? ` of "${orphan.service}"` : "";
+    ctx.out.note(`${verb} orphan pid ${orphan.pid}${tag}: ${orphan.command}`);
+  }
+  for (const file of result.staleFiles) {
+    ctx.out.note(`${result.dryRun ? "would remove" : "removed"} stale ${file}`);
+  }
+  if (result.orphans.length === 0 && result.staleFiles.length === 0) {
+    ctx.out.note("nothing to clean up");
+  }
+}

@@ -1,0 +1,86 @@
+import type { WorkspacePaths } from "../config/paths.ts";
+import { readPidFile } from "../fence/pid_file.ts";
+import { removeIfPresent } from "../fence/safe_file.ts";
+import type { CleanupResponse } from "../ipc/protocol.ts";
+import { endOrphans, findOrphans } from "./orphans.ts";
+
+/** How long orphans get to exit after SIGTERM. */
+const ORPHAN_STOP_TIMEOUT_MS = 5_000;
+/** Leftovers of an interrupted atomic write: `<file>.<pid>.<8 hex>.tmp`. */
+const TEMP_FILE = /\.\d+\.[0-9a-f]{8}\.tmp$/;
+
+/** What {@linkcode cleanWorkspace} needs to know. */
+export interface CleanupOptions {
+  paths: WorkspacePaths;
+  bootId: string;
+  /** PIDs (= process groups) of the services being tracked, by name. */
+  tracked: ReadonlyMap<string, number>;
+  /** Whether a supervisor serves the socket (then it is not stale). */
+  supervisorLive: boolean;
+  dryRun: boolean;
+}
+
+/**
+ * Finds processes tagged with the workspace that no service tracks, and
+ * stale files under `.tend/run`; ends and removes them unless `dryRun`. The
+ * caller holds the workspace lock, or is the supervisor and has paused every
+ * service operation, so nothing is spawned meanwhile.
+ */
+export async function cleanWorkspace(
+  options: CleanupOptions,
+): Promise<CleanupResponse> {
+  const orphans = await findOrphans(options.paths.root, {
+    tracked: new Set(options.tracked.values()),
+    bootId: options.bootId,
+  });
+  const staleFiles = await findStaleFiles(options);
+  let killed: number[] = [];
+  if (!options.dryRun) {
+    killed = await endOrphans(orphans, {
+      signal: "SIGTERM",
+      timeoutMs: ORPHAN_STOP_TIMEOUT_MS,
+    });
+    for (const file of staleFiles) await removeIfPresent(file);
+  }
+  return {
+    orphans: orphans.map(({ identity: _, ...view }) => view),
+    staleFiles,
+    killed,
+    dryRun: options.dryRun,
+  };
+}
+
+async function findStaleFiles(options: CleanupOptions): Promise<string[]> {
+  const { paths } = options;
+  const stale: string[] = [];
+  for await (const entry of Deno.readDir(paths.runDir)) {
+    const file = `${paths.runDir}/${entry.name}`;
+    if (TEMP_FILE.test(entry.name)) stale.push(file);
+    else if (entry.name.endsWith(".pid") && entry.name !== "supervisor.pid") {
+      const name = entry.name.slice(0, -".pid".length);
+      const pid = await readPidFile(file).catch(() => -1);
+      if (pid === null || pid !== options.tracked.get(name)) stale.push(file);
+    }
+  }
+  if (!options.supervisorLive) {
+    for (
+      const file of [
+        paths.supervisorPidFile,
+        paths.supervisorJson,
+        paths.socket,
+      ]
+    ) {
+      if (await exists(file)) stale.push(file);
+    }
+  }
+  return stale;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,82 @@
+import { type Identity, identityMatches } from "../proc/identity.ts";
+import { listProcesses, readEnvTag } from "../proc/scan.ts";
+import type { OrphanView } from "../ipc/protocol.ts";
+
+/** How often ending orphans are checked for exit. */
+const ORPHAN_POLL_INTERVAL_MS = 20;
+
+/** An orphan found by {@linkcode findOrphans}, with what it takes to end it safely. */
+export interface Orphan extends OrphanView {
+  identity: Identity;
+}
+
+/**
+ * Processes of this user that carry this workspace's `TEND_WORKSPACE` tag
+ * but belong to no tracked process group: grandchildren left by a killed
+ * service, or services whose record was lost. Never matches by name; a
+ * process of another user or another workspace is never listed.
+ */
+export async function findOrphans(
+  root: string,
+  options: { tracked: ReadonlySet<number>; bootId: string },
+): Promise<Orphan[]> {
+  const uid = Deno.uid();
+  const orphans: Orphan[] = [];
+  for (const info of await listProcesses()) {
+    if (info.state === "Z" || info.pid === Deno.pid) continue;
+    if (uid !== null && info.uid !== uid) continue;
+    if (options.tracked.has(info.pgrp)) continue;
+    const tags = await readEnvTag(info.pid, ["TEND_WORKSPACE", "TEND_SERVICE"]);
+    if (tags?.TEND_WORKSPACE !== root) continue;
+    orphans.push({
+      pid: info.pid,
+      pgid: info.pgrp,
+      service: tags.TEND_SERVICE ?? null,
+      command: info.command,
+      identity: {
+        pid: info.pid,
+        startTicks: info.startTicks,
+        bootId: options.bootId,
+      },
+    });
+  }
+  return orphans;
+}
+
+/**
+ * Ends orphans one PID at a time (never their whole group, which may hold
+ * processes without the tag): `signal`, up to `timeoutMs`, then SIGKILL to
+ * those whose identity still matches. Returns the PIDs that needed SIGKILL.
+ */
+export async function endOrphans(
+  orphans: readonly Orphan[],
+  options: { signal: Deno.Signal; timeoutMs: number },
+): Promise<number[]> {
+  for (const orphan of orphans) send(orphan.pid, options.signal);
+  const deadline = Date.now() + options.timeoutMs;
+  let alive = await stillAlive(orphans);
+  while (alive.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) =>
+      setTimeout(resolve, ORPHAN_POLL_INTERVAL_MS)
+    );
+    alive = await stillAlive(alive);
+  }
+  for (const orphan of alive) send(orphan.pid, "SIGKILL");
+  return alive.map((orphan) => orphan.pid);
+}
+
+async function stillAlive(orphans: readonly Orphan[]): Promise<Orphan[]> {
+  const alive: Orphan[] = [];
+  for (const orphan of orphans) {
+    if (await identityMatches(orphan.identity)) alive.push(orphan);
+  }
+  return alive;
+}
+
+function send(pid: number, signal: Deno.Signal): void {
+  try {
+    Deno.kill(pid, signal);
+  } catch {
+    // Gone already, or not ours to signal.
+  }
+}

@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import {
+  fixtureService,
+  isAlive,
+  makeTempWorkspace,
+  readPids,
+  spawnTend,
+  statusJson,
+  waitFor,
+} from "../_helpers.ts";
+
+for (const signal of ["SIGHUP", "SIGTERM", "SIGINT"] as const) {
+  Deno.test(`tend up in the foreground stops every service on ${signal}`, async () => {
+    await using ws = await makeTempWorkspace();
+    const markers = [ws.path("web.marker"), ws.path("worker.marker")];
+    const grandchild = ws.path("grandchild.pid");
+    await ws.writeConfig(
+      fixtureService("web", ["--marker", markers[0]!, "--fork", grandchild]) +
+        fixtureService("worker", ["--marker", markers[1]!]),
+    );
+
+    const child = spawnTend(ws, ["up"], { stdout: "piped", stderr: "piped" });
+    // Collects both streams (so neither pipe fills up) and the exit status.
+    const output = child.output();
+    try {
+      await waitFor(async () => {
+        const status = await statusJson(ws).catch(() => null);
+        return status?.services.every((s) => s.status === "running") ?? false;
+      }, { message: "every service to run under tend up" });
+      const status = await statusJson(ws);
+      assert.equal(status.supervisor.pid, child.pid);
+      const pids = status.services.map((s) => s.pid!);
+      for (const [i, marker] of markers.entries()) {
+        await waitFor(async () => (await readPids(marker)).length > 0, {
+          message: `${marker} to be written`,
+        });
+        assert.deepEqual(await readPids(marker), [pids[i]]);
+      }
+      await waitFor(async () => (await readPids(grandchild)).length > 0, {
+        message: "the grandchild to start",
+      });
+      pids.push(...await readPids(grandchild));
+      assert.ok(pids.every(isAlive));
+
+      child.kill(signal);
+      const { code, signal: killedBy, stdout, stderr } = await output;
+      const shown = new TextDecoder().decode(stderr);
+      assert.equal(code, 0, shown);
+      assert.equal(killedBy, null, shown);
+      assert.equal(new TextDecoder().decode(stdout), "");
+      for (const pid of pids) {
+        assert.equal(isAlive(pid), false, `pid ${pid} outlived tend up`);
+      }
+    } finally {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // Already exited.
+      }
+      await output;
+    }
+  });
+}

@@ -1,0 +1,179 @@
+import assert from "node:assert/strict";
+import { TendError } from "../../src/errors.ts";
+import { ControlClient } from "../../src/ipc/client.ts";
+import { serveControl } from "../../src/ipc/server.ts";
+import { makeTempDir, tendError } from "../fence/_helpers.ts";
+import {
+  cleanupAnswer,
+  type FakeHandler,
+  fakeHandler,
+  PING,
+  RELOAD,
+  STATUS,
+  view,
+} from "./_fake_handler.ts";
+
+/** Serves `handler` on a socket in a fresh temp dir while `body` runs. */
+async function withServer(
+  handler: FakeHandler,
+  body: (socket: string) => Promise<void>,
+): Promise<void> {
+  await using dir = await makeTempDir();
+  const socket = dir.join("tend.sock");
+  const controller = new AbortController();
+  const server = serveControl(socket, { handler, signal: controller.signal });
+  try {
+    await body(socket);
+  } finally {
+    controller.abort();
+    await server.finished;
+  }
+}
+
+Deno.test("serveControl() listens on a socket with mode 0600", async () => {
+  await withServer(fakeHandler(), async (socket) => {
+    const info = await Deno.lstat(socket);
+    assert.equal(info.mode! & 0o777, 0o600);
+  });
+});
+
+Deno.test("ControlClient calls every endpoint of a live server", async (t) => {
+  const handler = fakeHandler();
+  await withServer(handler, async (socket) => {
+    using client = new ControlClient(socket);
+    assert.equal(client.socket, socket);
+    await t.step("ping()", async () => {
+      assert.deepEqual(await client.ping(), PING);
+    });
+    await t.step("status()", async () => {
+      assert.deepEqual(await client.status(), STATUS);
+    });
+    await t.step("start()", async () => {
+      assert.deepEqual(await client.start(["web"]), {
+        results: [{ name: "web", action: "started", service: view("web") }],
+      });
+    });
+    await t.step("stop()", async () => {
+      assert.deepEqual(await client.stop([]), { results: [] });
+    });
+    await t.step("restart()", async () => {
+      assert.deepEqual(await client.restart(["a", "b"]), {
+        results: [
+          { name: "a", action: "restarted", service: view("a") },
+          { name: "b", action: "restarted", service: view("b") },
+        ],
+      });
+    });
+    await t.step("reload()", async () => {
+      assert.deepEqual(await client.reload(), RELOAD);
+    });
+    await t.step("cleanup()", async () => {
+      assert.deepEqual(
+        await client.cleanup({ dryRun: true }),
+        cleanupAnswer(true),
+      );
+    });
+    await t.step("shutdown()", async () => {
+      assert.equal(await client.shutdown({ stopServices: true }), undefined);
+    });
+  });
+  assert.deepEqual(handler.calls, [
+    ["ping", undefined],
+    ["status", undefined],
+    ["start", ["web"]],
+    ["stop", []],
+    ["restart", ["a", "b"]],
+    ["reload", undefined],
+    ["cleanup", { dryRun: true }],
+    ["shutdown", { stopServices: true }],
+  ]);
+});
+
+Deno.test("ControlClient throws the server's TendError with its code and hint", async () => {
+  const handler = fakeHandler((method) =>
+    method === "start"
+      ? new TendError("UNKNOWN_SERVICE", 'Cannot start "nope": no such service', {
+        hint: "Check tend.toml",
+      })
+      : undefined
+  );
+  await withServer(handler, async (socket) => {
+    using client = new ControlClient(socket);
+    const error = await client.start(["nope"]).then(
+      () => assert.fail("start() resolved"),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof TendError);
+    assert.equal(error.code, "UNKNOWN_SERVICE");
+    assert.equal(error.message, 'Cannot start "nope": no such service');
+    assert.equal(error.hint, "Check tend.toml");
+  });
+});
+
+Deno.test("ControlClient throws a TendError with the message of an internal error", async () => {
+  const handler = fakeHandler((method) =>
+    method === "stop" ? new Error("boom") : undefined
+  );
+  await withServer(handler, async (socket) => {
+    using client = new ControlClient(socket);
+    await assert.rejects(
+      client.stop(["web"]),
+      (error: unknown) =>
+        error instanceof TendError &&
+        error.message === "Cannot complete the request: boom",
+    );
+  });
+});
+
+Deno.test("ControlClient.ping() rethrows a TendError from a live server", async () => {
+  const handler = fakeHandler((method) =>
+    method === "ping" ? new TendError("PERMISSION_DENIED", "Cannot ping") : undefined
+  );
+  await withServer(handler, async (socket) => {
+    using client = new ControlClient(socket);
+    await assert.rejects(client.ping(), tendError("PERMISSION_DENIED"));
+  });
+});
+
+Deno.test("ControlClient.ping() returns null when no supervisor answers", async (t) => {
+  await using dir = await makeTempDir();
+  await t.step("the socket file is absent", async () => {
+    using client = new ControlClient(dir.join("absent.sock"));
+    assert.equal(await client.ping(), null);
+  });
+  await t.step("the socket file is stale (no listener)", async () => {
+    const live = dir.join("live.sock");
+    const stale = dir.join("stale.sock");
+    const listener = Deno.listen({ transport: "unix", path: live });
+    await Deno.link(live, stale); // A second name that outlives the close.
+    listener.close();
+    assert.ok((await Deno.lstat(stale)).isFile === false);
+    using client = new ControlClient(stale);
+    assert.equal(await client.ping(), null);
+  });
+  await t.step("the path is a regular file", async () => {
+    const path = dir.join("file.sock");
+    await Deno.writeTextFile(path, "");
+    using client = new ControlClient(path);
+    assert.equal(await client.ping(), null);
+  });
+});
+
+Deno.test("ControlClient methods other than ping() throw NOT_RUNNING without a server", async (t) => {
+  await using dir = await makeTempDir();
+  using client = new ControlClient(dir.join("absent.sock"));
+  const calls: [string, () => Promise<unknown>][] = [
+    ["status", () => client.status()],
+    ["start", () => client.start([])],
+    ["stop", () => client.stop([])],
+    ["restart", () => client.restart([])],
+    ["reload", () => client.reload()],
+    ["cleanup", () => client.cleanup({ dryRun: true })],
+    ["shutdown", () => client.shutdown({ stopServices: false })],
+  ];
+  for (const [label, call] of calls) {
+    await t.step(label, async () => {
+      await assert.rejects(call(), tendError("NOT_RUNNING"));
+    });
+  }
+});

@@ -1,0 +1,249 @@
+import assert from "node:assert/strict";
+import { TendError } from "../../src/errors.ts";
+import { route } from "../../src/ipc/server.ts";
+import {
+  cleanupAnswer,
+  fakeHandler,
+  PING,
+  RELOAD,
+  STATUS,
+  view,
+} from "./_fake_handler.ts";
+
+function get(path: string): Request {
+  return new Request(`http://tend${path}`);
+}
+
+function post(path: string, body?: string): Request {
+  return new Request(`http://tend${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    ...(body === undefined ? {} : { body }),
+  });
+}
+
+async function answer(
+  response: Response,
+): Promise<{ status: number; body: unknown }> {
+  return { status: response.status, body: await response.json() };
+}
+
+Deno.test("route() answers GET /v1/ping and /v1/status", async (t) => {
+  const handler = fakeHandler();
+  await t.step("ping", async () => {
+    assert.deepEqual(await answer(await route(get("/v1/ping"), handler)), {
+      status: 200,
+      body: PING,
+    });
+  });
+  await t.step("status", async () => {
+    assert.deepEqual(await answer(await route(get("/v1/status"), handler)), {
+      status: 200,
+      body: STATUS,
+    });
+  });
+  await t.step("a query string is ignored", async () => {
+    const response = await route(get("/v1/ping?x=1"), handler);
+    assert.equal(response.status, 200);
+    await response.body?.cancel();
+  });
+  assert.deepEqual(handler.calls, [
+    ["ping", undefined],
+    ["status", undefined],
+    ["ping", undefined],
+  ]);
+});
+
+Deno.test("route() passes names to start, stop and restart", async (t) => {
+  const cases: [string, string, string][] = [
+    ["/v1/start", "start", "started"],
+    ["/v1/stop", "stop", "stopped"],
+    ["/v1/restart", "restart", "restarted"],
+  ];
+  for (const [path, method, action] of cases) {
+    await t.step(path, async () => {
+      const handler = fakeHandler();
+      const response = await route(
+        post(path, JSON.stringify({ names: ["web", "db"] })),
+        handler,
+      );
+      assert.deepEqual(await answer(response), {
+        status: 200,
+        body: {
+          results: [
+            { name: "web", action, service: view("web") },
+            { name: "db", action, service: view("db") },
+          ],
+        },
+      });
+      assert.deepEqual(handler.calls, [[method, ["web", "db"]]]);
+    });
+  }
+});
+
+Deno.test("route() treats a missing body or missing names as no names", async (t) => {
+  const cases: [string, string | undefined][] = [
+    ["no body", undefined],
+    ["blank body", "  \n"],
+    ["empty object", "{}"],
+    ["null names", '{"names":null}'],
+  ];
+  for (const [label, body] of cases) {
+    await t.step(label, async () => {
+      const handler = fakeHandler();
+      const response = await route(post("/v1/start", body), handler);
+      assert.deepEqual(await answer(response), {
+        status: 200,
+        body: { results: [] },
+      });
+      assert.deepEqual(handler.calls, [["start", []]]);
+    });
+  }
+});
+
+Deno.test("route() answers POST /v1/reload and /v1/shutdown", async (t) => {
+  await t.step("reload", async () => {
+    const handler = fakeHandler();
+    assert.deepEqual(await answer(await route(post("/v1/reload", "{}"), handler)), {
+      status: 200,
+      body: RELOAD,
+    });
+  });
+  const cases: [string, boolean][] = [
+    ['{"stopServices":true}', true],
+    ['{"stopServices":false}', false],
+    ['{"stopServices":"yes"}', false],
+    ["{}", false],
+  ];
+  for (const [body, stopServices] of cases) {
+    await t.step(`shutdown ${body}`, async () => {
+      const handler = fakeHandler();
+      assert.deepEqual(
+        await answer(await route(post("/v1/shutdown", body), handler)),
+        { status: 200, body: { ok: true } },
+      );
+      assert.deepEqual(handler.calls, [["shutdown", { stopServices }]]);
+    });
+  }
+});
+
+Deno.test("route() answers POST /v1/cleanup with dryRun only when true", async (t) => {
+  const cases: [string, boolean][] = [
+    ['{"dryRun":true}', true],
+    ['{"dryRun":1}', false],
+    ["{}", false],
+  ];
+  for (const [body, dryRun] of cases) {
+    await t.step(body, async () => {
+      const handler = fakeHandler();
+      assert.deepEqual(
+        await answer(await route(post("/v1/cleanup", body), handler)),
+        { status: 200, body: cleanupAnswer(dryRun) },
+      );
+      assert.deepEqual(handler.calls, [["cleanup", { dryRun }]]);
+    });
+  }
+});
+
+Deno.test("route() answers a bad body with 400 USAGE", async (t) => {
+  const cases: [string, string][] = [
+    ["not JSON", "{names:"],
+    ["an array", '["web"]'],
+    ["a string", '"web"'],
+    ["null", "null"],
+    ["names a string", '{"names":"web"}'],
+    ["names an object", '{"names":{"0":"web"}}'],
+    ["a name that is a number", '{"names":["web",1]}'],
+    ["a name of 201 characters", JSON.stringify({ names: ["x".repeat(201)] })],
+    ["1001 names", JSON.stringify({ names: Array(1001).fill("web") })],
+    ["a body over 64 KiB", JSON.stringify({ names: [], pad: "x".repeat(70_000) })],
+  ];
+  for (const [label, body] of cases) {
+    await t.step(label, async () => {
+      const handler = fakeHandler();
+      const { status, body: data } = await answer(
+        await route(post("/v1/start", body), handler),
+      );
+      assert.equal(status, 400);
+      const error = (data as { error: { code: string; message: string } }).error;
+      assert.equal(error.code, "USAGE");
+      assert.match(error.message, /^Cannot read the request: /);
+      assert.deepEqual(handler.calls, []);
+    });
+  }
+});
+
+Deno.test("route() answers an unknown endpoint with 404 USAGE", async (t) => {
+  const cases: [string, Request][] = [
+    ["GET /v1/nope", get("/v1/nope")],
+    ["GET /", get("/")],
+    ["POST /v1/nope", post("/v1/nope", "{}")],
+    ["POST /v1/ping", post("/v1/ping")],
+    ["GET /v1/start", get("/v1/start")],
+    ["DELETE /v1/ping", new Request("http://tend/v1/ping", { method: "DELETE" })],
+  ];
+  for (const [label, request] of cases) {
+    await t.step(label, async () => {
+      const handler = fakeHandler();
+      const { status, body } = await answer(await route(request, handler));
+      assert.equal(status, 404);
+      assert.equal((body as { error: { code: string } }).error.code, "USAGE");
+      assert.deepEqual(handler.calls, []);
+    });
+  }
+});
+
+Deno.test("route() maps a TendError from the handler to its status and body", async (t) => {
+  const cases: [TendError, number][] = [
+    [
+      new TendError("UNKNOWN_SERVICE", 'Cannot start "nope": no such service', {
+        hint: "Check tend.toml",
+      }),
+      404,
+    ],
+    [new TendError("USAGE", "Cannot do that"), 400],
+    [new TendError("CONFIG_INVALID", "Cannot reload: bad"), 400],
+    [new TendError("PORT_IN_USE", "Cannot start: port"), 409],
+    [new TendError("ALREADY_RUNNING", "Cannot start: running"), 409],
+    [new TendError("START_FAILED", "Cannot start: failed"), 500],
+  ];
+  for (const [error, status] of cases) {
+    await t.step(error.code, async () => {
+      const handler = fakeHandler((method) => method === "start" ? error : undefined);
+      const response = await route(
+        post("/v1/start", '{"names":["nope"]}'),
+        handler,
+      );
+      const expected = error.hint === undefined
+        ? { code: error.code, message: error.message }
+        : { code: error.code, message: error.message, hint: error.hint };
+      assert.deepEqual(await answer(response), {
+        status,
+        body: { error: expected },
+      });
+    });
+  }
+});
+
+Deno.test("route() answers a plain Error from the handler with 500 INTERNAL", async (t) => {
+  for (const path of ["/v1/ping", "/v1/status"]) {
+    await t.step(`GET ${path}`, async () => {
+      const handler = fakeHandler(() => new Error("boom"));
+      assert.deepEqual(await answer(await route(get(path), handler)), {
+        status: 500,
+        body: {
+          error: {
+            code: "INTERNAL",
+            message: "Cannot complete the request: boom",
+          },
+        },
+      });
+    });
+  }
+  await t.step("POST /v1/reload", async () => {
+    const handler = fakeHandler(() => new Error("boom"));
+    const { status, body } = await answer(await route(post("/v1/reload"), handler));
+    assert.equal(status, 500);
+    assert.equal((body as { error: { code: string } }).error.code, "INTERNAL");
+  });
+});
