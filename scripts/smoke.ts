@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console -- a program of its own: it prints.
 /**
  * Smoke test of a tend executable: `deno task smoke ./dist/tend`, or, with no
  * argument, of `deno run -A main.ts`. Runs init-like config, start, status,

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console -- a program of its own: it prints.
 /**
  * `deno task test`: runs every test with the sanitizers on, echoes deno's
  * output, and ends with a plain `N passed, N failed` line for CI.

@@ -3,7 +3,12 @@
  * every process they started, running the real CLI, and deadline waits.
  */
 import { fromFileUrl } from "./_path.ts";
-import { listProcesses, readEnvTag } from "../src/proc/scan.ts";
+import {
+  listProcesses,
+  type ProcessInfo,
+  readEnvTag,
+} from "../src/proc/scan.ts";
+import type { StatusResponse } from "../src/ipc/protocol.ts";
 
 const ROOT = fromFileUrl(new URL("../", import.meta.url));
 /** The CLI entry. */
@@ -27,7 +32,9 @@ export interface TempWorkspace extends AsyncDisposable {
 
 /** Makes a workspace in a temp dir, with `toml` as its tend.toml when given. */
 export async function makeTempWorkspace(toml?: string): Promise<TempWorkspace> {
-  const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "tend-test-" }));
+  const dir = await Deno.realPath(
+    await Deno.makeTempDir({ prefix: "tend-test-" }),
+  );
   const ws: TempWorkspace = {
     dir,
     path: (name) => `${dir}/${name}`,
@@ -68,12 +75,17 @@ export async function killTagged(dir: string): Promise<number[]> {
 }
 
 /** Live processes tagged with workspace `dir`. */
-export async function taggedProcesses(dir: string) {
-  const out = [];
+export async function taggedProcesses(dir: string): Promise<ProcessInfo[]> {
+  const out: ProcessInfo[] = [];
   for (const info of await listProcesses()) {
     if (info.pid === Deno.pid) continue;
-    const tags = await readEnvTag(info.pid, ["TEND_WORKSPACE", "TEND_SUPERVISOR"]);
-    if (tags?.TEND_WORKSPACE === dir || tags?.TEND_SUPERVISOR === dir) out.push(info);
+    const tags = await readEnvTag(info.pid, [
+      "TEND_WORKSPACE",
+      "TEND_SUPERVISOR",
+    ]);
+    if (tags?.TEND_WORKSPACE === dir || tags?.TEND_SUPERVISOR === dir) {
+      out.push(info);
+    }
   }
   return out;
 }
@@ -91,8 +103,13 @@ export function tendArgv(args: readonly string[]): string[] {
 }
 
 /** A clean environment for the CLI (no colour, the caller's PATH and Deno cache). */
-export function cliEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const env: Record<string, string> = { NO_COLOR: "1", PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" };
+export function cliEnv(
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  const env: Record<string, string> = {
+    NO_COLOR: "1",
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+  };
   for (const key of ["HOME", "DENO_DIR", "TMPDIR"]) {
     const value = Deno.env.get(key);
     if (value !== undefined) env[key] = value;
@@ -125,10 +142,12 @@ export async function tend(
 }
 
 /** Runs `tend status --json` and parses it. */
-export async function statusJson(ws: TempWorkspace) {
+export async function statusJson(ws: TempWorkspace): Promise<StatusResponse> {
   const result = await tend(ws, ["status", "--json"]);
   try {
-    return JSON.parse(result.stdout) as import("../src/ipc/protocol.ts").StatusResponse;
+    return JSON.parse(
+      result.stdout,
+    ) as StatusResponse;
   } catch {
     throw new Error(`status --json printed no JSON: ${JSON.stringify(result)}`);
   }
@@ -157,9 +176,13 @@ export async function waitFor(
   const deadline = Date.now() + (options.timeoutMs ?? 15_000);
   while (!await predicate()) {
     if (Date.now() > deadline) {
-      throw new Error(`Timed out waiting for ${options.message ?? "a condition"}`);
+      throw new Error(
+        `Timed out waiting for ${options.message ?? "a condition"}`,
+      );
     }
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 25));
+    await new Promise((resolve) =>
+      setTimeout(resolve, options.intervalMs ?? 25)
+    );
   }
 }
 
@@ -167,7 +190,8 @@ export async function waitFor(
 export function isAlive(pid: number): boolean {
   try {
     const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !==
+      "Z";
   } catch {
     return false;
   }
@@ -177,7 +201,9 @@ export function isAlive(pid: number): boolean {
 export async function readPids(file: string): Promise<number[]> {
   try {
     const text = await Deno.readTextFile(file);
-    return text.split("\n").filter(Boolean).map((line) => Number(line.split(" ")[0]));
+    return text.split("\n").filter(Boolean).map((line) =>
+      Number(line.split(" ")[0])
+    );
   } catch {
     return [];
   }
@@ -309,7 +335,9 @@ export async function holdPort(
   try {
     const line = await firstLine(child.stdout, 20_000);
     const match = /^ready (\d+)$/.exec(line);
-    if (match === null) throw new Error(`hold_port said ${JSON.stringify(line)}`);
+    if (match === null) {
+      throw new Error(`hold_port said ${JSON.stringify(line)}`);
+    }
     return { ...own, port: Number(match[1]) };
   } catch (error) {
     await own.kill();

@@ -22,7 +22,11 @@ waits until they are ready.`,
       client = await ensureSupervisor(ws);
     }
     using _ = client;
-    reportActions(ctx, await client.restart(positionals));
+    const what = positionals.length > 0 ? positionals.join(", ") : "services";
+    reportActions(
+      ctx,
+      await ctx.out.spin(`restarting ${what}…`, client.restart(positionals)),
+    );
     return 0;
   },
 };

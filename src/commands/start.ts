@@ -23,7 +23,11 @@ already running is reported, never started twice (exit 0).`,
       client = await ensureSupervisor(ws);
     }
     using _ = client;
-    reportActions(ctx, await client.start(positionals));
+    const what = positionals.length > 0 ? positionals.join(", ") : "services";
+    reportActions(
+      ctx,
+      await ctx.out.spin(`starting ${what}…`, client.start(positionals)),
+    );
     return 0;
   },
 };

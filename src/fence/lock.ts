@@ -5,6 +5,10 @@ import {
   statOwnFile,
 } from "./safe_file.ts";
 
+/** `tryLock` modes. */
+const EXCLUSIVE = true;
+const SHARED = false;
+
 /** How often a contended `tryLock` is retried. */
 const LOCK_RETRY_INTERVAL_MS = 20;
 
@@ -55,7 +59,7 @@ export async function acquireLock(
   const deadline = Date.now() + (options.waitMs ?? 0);
   try {
     while (true) {
-      if (await file.tryLock(true)) return file;
+      if (await file.tryLock(EXCLUSIVE)) return file;
       if (Date.now() >= deadline) break;
       await new Promise((resolve) =>
         setTimeout(resolve, LOCK_RETRY_INTERVAL_MS)
@@ -78,7 +82,7 @@ export async function acquireLock(
 export async function isLockHeld(path: string): Promise<boolean> {
   if (await statOwnFile(path) === null) return false;
   using file = await Deno.open(path, { read: true });
-  const free = await file.tryLock(false);
+  const free = await file.tryLock(SHARED);
   if (free) await file.unlock();
   return !free;
 }

@@ -1,5 +1,8 @@
 import { styleText } from "node:util";
 
+/** How often the spinner turns. */
+const SPINNER_INTERVAL_MS = 80;
+
 /** Options of {@linkcode Output}. */
 export interface OutputOptions {
   /** Machine output: JSON on stdout, nothing else there. */
@@ -62,6 +65,26 @@ export class Output {
     if (error.hint) text += `${this.paint("cyan", "hint")}: ${error.hint}\n`;
     if (detail) text += `${detail}\n`;
     if (!this.options.json || detail) write(Deno.stderr, text);
+  }
+
+  /**
+   * Shows a spinner with `text` on stderr while `work` runs, when stderr is a
+   * terminal (and not --quiet/--json); otherwise just awaits `work`.
+   */
+  async spin<T>(text: string, work: Promise<T>): Promise<T> {
+    if (this.options.quiet || !Deno.stderr.isTerminal()) return await work;
+    const frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+    let frame = 0;
+    const draw = () =>
+      write(Deno.stderr, `\r${frames[frame++ % frames.length]} ${text}`);
+    draw();
+    const timer = setInterval(draw, SPINNER_INTERVAL_MS);
+    try {
+      return await work;
+    } finally {
+      clearInterval(timer);
+      write(Deno.stderr, "\r\x1b[K");
+    }
   }
 
   /** Colours `text` when colour is on. */

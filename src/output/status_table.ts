@@ -31,7 +31,7 @@ export function renderStatusTable(
   const widths = header.map((h, i) =>
     Math.max(h.length, ...rows.map((r) => r[i]!.length))
   );
-  const line = (cells: string[], paintStatus: boolean) =>
+  const line = (cells: string[], { paintStatus }: { paintStatus: boolean }) =>
     cells.map((cell, i) => {
       const padded = i === cells.length - 1 ? cell : cell.padEnd(widths[i]!);
       return paintStatus && i === 1 ? paint(cell, padded) : padded;
@@ -39,9 +39,10 @@ export function renderStatusTable(
   const supervisor = status.supervisor.status === "running"
     ? `supervisor: running (pid ${status.supervisor.pid}, tend ${status.supervisor.version})`
     : `supervisor: ${status.supervisor.status}`;
-  const body = rows.length === 0
-    ? ["(no services in tend.toml)"]
-    : [line(header, false), ...rows.map((r) => line(r, true))];
+  const body = rows.length === 0 ? ["(no services in tend.toml)"] : [
+    line(header, { paintStatus: false }),
+    ...rows.map((r) => line(r, { paintStatus: true })),
+  ];
   return [`workspace: ${status.workspace}`, supervisor, "", ...body].join("\n");
 }
 

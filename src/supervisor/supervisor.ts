@@ -168,13 +168,9 @@ export class Supervisor {
       : expandNames(this.#config, [...names]);
     await this.stop(selected);
     const started = await this.start(selected);
-    return {
-      results: started.results.map((result) =>
-        selected.includes(result.name)
-          ? { ...result, action: "restarted" }
-          : result
-      ),
-    };
+    const results = started.results.filter((r) => selected.includes(r.name))
+      .map((result): ActionResult => ({ ...result, action: "restarted" }));
+    return { results };
   }
 
   /** Re-reads the config and applies only the difference. */

@@ -15,7 +15,10 @@ const STARTS = 20;
 
 Deno.test("tend start runs exactly one supervisor and one copy of each service under 20 concurrent starts", async () => {
   await using ws = await makeTempWorkspace();
-  const markers = { web: ws.path("web.marker"), worker: ws.path("worker.marker") };
+  const markers = {
+    web: ws.path("web.marker"),
+    worker: ws.path("worker.marker"),
+  };
   await ws.writeConfig(
     fixtureService("web", ["--marker", markers.web]) +
       fixtureService("worker", ["--marker", markers.worker]),
@@ -28,16 +31,28 @@ Deno.test("tend start runs exactly one supervisor and one copy of each service u
   const line = (name: string) =>
     `(?:started "${name}"|"${name}" is already running) \\(pid (\\d+)\\)\\n`;
   const shape = new RegExp(`^${line("web")}${line("worker")}$`);
-  for (const run of runs) assertRun(run, { code: 0, stdout: "", stderr: shape });
+  for (const run of runs) {
+    assertRun(run, { code: 0, stdout: "", stderr: shape });
+  }
   const reported = new Set(runs.map((run) => {
     const [, web, worker] = shape.exec(run.stderr)!;
     return `${web} ${worker}`;
   }));
-  assert.equal(reported.size, 1, `starts disagree on the pids: ${[...reported]}`);
+  assert.equal(
+    reported.size,
+    1,
+    `starts disagree on the pids: ${[...reported]}`,
+  );
   const [webPid, workerPid] = [...reported][0]!.split(" ").map(Number);
   for (const name of ["web", "worker"]) {
-    const started = runs.filter((run) => run.stderr.includes(`started "${name}"`));
-    assert.equal(started.length, 1, `"${name}" was started ${started.length} times`);
+    const started = runs.filter((run) =>
+      run.stderr.includes(`started "${name}"`)
+    );
+    assert.equal(
+      started.length,
+      1,
+      `"${name}" was started ${started.length} times`,
+    );
   }
 
   for (const [name, pid] of [["web", webPid], ["worker", workerPid]] as const) {
@@ -45,7 +60,11 @@ Deno.test("tend start runs exactly one supervisor and one copy of each service u
     await waitFor(async () => (await readPids(marker)).length > 0, {
       message: `${name} to write its marker`,
     });
-    assert.deepEqual(await readPids(marker), [pid], `copies of ${name} that ran`);
+    assert.deepEqual(
+      await readPids(marker),
+      [pid],
+      `copies of ${name} that ran`,
+    );
     assert.ok(isAlive(pid!));
   }
 
@@ -57,7 +76,8 @@ Deno.test("tend start runs exactly one supervisor and one copy of each service u
   );
   // A supervisor that lost the lock race exits on its own; wait for that.
   await waitFor(
-    async () => (await taggedWith(ws.dir)).filter((p) => p.supervisor).length === 1,
+    async () =>
+      (await taggedWith(ws.dir)).filter((p) => p.supervisor).length === 1,
     { message: "exactly one supervisor process" },
   );
   const tagged = await taggedWith(ws.dir);

@@ -49,7 +49,7 @@ for (const signal of ["SIGHUP", "SIGTERM", "SIGINT"] as const) {
       assert.equal(killedBy, null, shown);
       assert.equal(new TextDecoder().decode(stdout), "");
       for (const pid of pids) {
-        assert.equal(isAlive(pid), false, `pid ${pid} outlived tend up`);
+        assert.ok(!isAlive(pid), `pid ${pid} outlived tend up`);
       }
     } finally {
       try {

@@ -47,7 +47,8 @@ auto_restart = true
   assertRun(await tend(ws, ["start"]), {
     code: 0,
     stdout: "",
-    stderr: /^started "my-service" \(pid \d+\)\nstarted "web-server" \(pid \d+\)\n$/,
+    stderr:
+      /^started "my-service" \(pid \d+\)\nstarted "web-server" \(pid \d+\)\n$/,
   });
 
   const status = await statusJson(ws);

@@ -87,6 +87,10 @@ Deno.test('tend start with port_strategy = "fail" names the holder and leaves no
     [],
     "a service process is left",
   );
-  assert.equal(await Deno.stat(marker).catch(() => null), null, "the service ran");
+  assert.equal(
+    await Deno.stat(marker).catch(() => null),
+    null,
+    "the service ran",
+  );
   assert.ok(isAlive(holder.pid), "the holder was disturbed");
 });

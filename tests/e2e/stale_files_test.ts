@@ -50,7 +50,9 @@ function startedPid(stderr: string): number {
 
 Deno.test("tend status reports PID files and state naming an unrelated live process as stale", async () => {
   await using ws = await makeTempWorkspace();
-  await ws.writeConfig(fixtureService("web", ["--marker", ws.path("web.marker")]));
+  await ws.writeConfig(
+    fixtureService("web", ["--marker", ws.path("web.marker")]),
+  );
   await using sleeper = await startSleeper(ws.path("sleeper.pid"));
   await writeStaleFiles(ws, sleeper.pid);
 
@@ -88,7 +90,11 @@ Deno.test("tend stop and start never signal an unrelated process named by stale 
   assert.ok(isAlive(sleeper.pid), "stop signalled the unrelated process");
 
   const start = await tend(ws, ["start"]);
-  assertRun(start, { code: 0, stdout: "", stderr: /^started "web" \(pid \d+\)\n$/ });
+  assertRun(start, {
+    code: 0,
+    stdout: "",
+    stderr: /^started "web" \(pid \d+\)\n$/,
+  });
   const pid = startedPid(start.stderr);
   assert.notEqual(pid, sleeper.pid);
   await waitFor(async () => (await readPids(marker)).length > 0, {

@@ -97,10 +97,12 @@ Deno.test("tend status --json has the documented shape and exits 3 for a stopped
     status.services.map((s: { name: string }) => s.name),
     ["web", "worker"],
   );
-  for (const [service, pid] of [[status.services[0], webPid], [
-    status.services[1],
-    workerPid,
-  ]]) {
+  for (
+    const [service, pid] of [[status.services[0], webPid], [
+      status.services[1],
+      workerPid,
+    ]]
+  ) {
     assert.equal(service.status, "running");
     assert.equal(service.pid, pid);
     assert.equal(service.port, null);
@@ -114,7 +116,7 @@ Deno.test("tend status --json has the documented shape and exits 3 for a stopped
     stdout: "",
     stderr: 'stopped "worker"\n',
   });
-  assert.equal(isAlive(workerPid!), false);
+  assert.ok(!isAlive(workerPid!));
 
   const some = await tend(ws, ["status", "--json"]);
   assertRun(some, { code: 3, stdout: /^\{/, stderr: "" });
@@ -165,8 +167,8 @@ Deno.test("tend stop ends a service and the grandchild it forked", async () => {
     stdout: "",
     stderr: 'stopped "web"\n',
   });
-  assert.equal(isAlive(pid!), false, "the service survived the stop");
-  assert.equal(isAlive(childPid!), false, "the grandchild survived the stop");
+  assert.ok(!isAlive(pid!), "the service survived the stop");
+  assert.ok(!isAlive(childPid!), "the grandchild survived the stop");
   assert.equal((await statusJson(ws)).services[0]?.status, "stopped");
 });
 
@@ -199,8 +201,8 @@ Deno.test("tend stop escalates to SIGKILL after stop_timeout for a service that 
     Date.now() - began >= 1_000,
     "stop returned before stop_timeout: SIGTERM cannot have ended the service",
   );
-  assert.equal(isAlive(pid!), false, "the service survived the stop");
-  assert.equal(isAlive(childPid!), false, "the grandchild survived the stop");
+  assert.ok(!isAlive(pid!), "the service survived the stop");
+  assert.ok(!isAlive(childPid!), "the grandchild survived the stop");
   const [web] = (await statusJson(ws)).services;
   assert.equal(web?.status, "stopped");
   assert.equal(web?.lastExit?.signal, "SIGKILL");

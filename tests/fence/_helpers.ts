@@ -34,7 +34,9 @@ export function tendError(code: ErrorCode): (error: unknown) => boolean {
       });
     }
     if (error.code !== code) {
-      throw new Error(`Expected code ${code}, got ${error.code}: ${error.message}`);
+      throw new Error(
+        `Expected code ${code}, got ${error.code}: ${error.message}`,
+      );
     }
     return true;
   };

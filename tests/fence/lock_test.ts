@@ -36,7 +36,9 @@ async function lockInChild(path: string): Promise<AsyncDisposable> {
     let text = "";
     while (!text.includes("locked\n")) {
       const { value, done } = await reader.read();
-      if (done) throw new Error(`The child did not lock: ${JSON.stringify(text)}`);
+      if (done) {
+        throw new Error(`The child did not lock: ${JSON.stringify(text)}`);
+      }
       text += value;
     }
   } catch (error) {
@@ -108,16 +110,16 @@ Deno.test("isLockHeld() tells whether some open file holds the lock", async (t) 
   await using dir = await makeTempDir();
   const path = dir.join("tend.lock");
   await t.step("false when the file is absent", async () => {
-    assert.equal(await isLockHeld(path), false);
+    assert.ok(!await isLockHeld(path));
   });
   const file = await acquireLock(path);
   assert.ok(file !== null);
   await t.step("true while held", async () => {
-    assert.equal(await isLockHeld(path), true);
+    assert.ok(await isLockHeld(path));
   });
   file.close();
   await t.step("false once released", async () => {
-    assert.equal(await isLockHeld(path), false);
+    assert.ok(!await isLockHeld(path));
   });
   await t.step("the probe does not keep the lock", async () => {
     const again = await acquireLock(path);
@@ -133,12 +135,12 @@ Deno.test("acquireLock() returns null while a child process holds the lock", asy
   {
     await using _child = await lockInChild(path);
     assert.equal(await acquireLock(path), null);
-    assert.equal(await isLockHeld(path), true);
+    assert.ok(await isLockHeld(path));
   }
   const file = await acquireLock(path);
   assert.ok(file !== null, "the lock is free once the child is killed");
   file.close();
-  assert.equal(await isLockHeld(path), false);
+  assert.ok(!await isLockHeld(path));
 });
 
 Deno.test("openLockFile() opens an existing lock file", async () => {

@@ -56,7 +56,7 @@ Deno.test("writeAtomic() throws PERMISSION_DENIED when the directory is missing"
 Deno.test("createExclusive() creates a file with its content when absent", async () => {
   await using dir = await makeTempDir();
   const path = dir.join("tend.pid");
-  assert.equal(await createExclusive(path, "42\n"), true);
+  assert.ok(await createExclusive(path, "42\n"));
   assert.equal(await Deno.readTextFile(path), "42\n");
   assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
   assert.deepEqual(await names(dir.path), ["tend.pid"]);
@@ -76,7 +76,7 @@ Deno.test("createExclusive() returns false when the path exists", async (t) => {
     await t.step(label, async () => {
       const path = dir.join(label.replaceAll(" ", "_"));
       await make(path);
-      assert.equal(await createExclusive(path, "new"), false);
+      assert.ok(!await createExclusive(path, "new"));
     });
   }
   assert.equal(await Deno.readTextFile(target), "old");
@@ -120,7 +120,11 @@ Deno.test("ensurePrivateDir() refuses a symlink to a directory", async () => {
   const path = dir.join("run");
   await Deno.symlink(real, path);
   await assert.rejects(ensurePrivateDir(path), tendError("PERMISSION_DENIED"));
-  assert.equal((await Deno.stat(real)).mode! & 0o777, 0o755, "target untouched");
+  assert.equal(
+    (await Deno.stat(real)).mode! & 0o777,
+    0o755,
+    "target untouched",
+  );
 });
 
 Deno.test("ensurePrivateDir() refuses a path that is not a directory", async (t) => {
@@ -128,12 +132,18 @@ Deno.test("ensurePrivateDir() refuses a path that is not a directory", async (t)
   await t.step("a regular file", async () => {
     const path = dir.join("file");
     await Deno.writeTextFile(path, "x");
-    await assert.rejects(ensurePrivateDir(path), tendError("PERMISSION_DENIED"));
+    await assert.rejects(
+      ensurePrivateDir(path),
+      tendError("PERMISSION_DENIED"),
+    );
   });
   await t.step("a dangling symlink", async () => {
     const path = dir.join("dangling");
     await Deno.symlink(dir.join("nowhere"), path);
-    await assert.rejects(ensurePrivateDir(path), tendError("PERMISSION_DENIED"));
+    await assert.rejects(
+      ensurePrivateDir(path),
+      tendError("PERMISSION_DENIED"),
+    );
   });
 });
 

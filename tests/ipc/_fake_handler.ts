@@ -54,7 +54,9 @@ export const RELOAD: ReloadResponse = {
 };
 
 /** The cleanup answer of the fake supervisor. */
-export function cleanupAnswer(dryRun: boolean): CleanupResponse {
+export function cleanupAnswer(
+  { dryRun }: { dryRun: boolean },
+): CleanupResponse {
   return {
     orphans: [{ pid: 77, pgid: 77, service: "web", command: "python3" }],
     staleFiles: [],
@@ -88,7 +90,11 @@ export function fakeHandler(
   (names: string[]): Promise<ActionResponse> => {
     record(method, names);
     return Promise.resolve({
-      results: names.map((name) => ({ name, action: verb, service: view(name) })),
+      results: names.map((name) => ({
+        name,
+        action: verb,
+        service: view(name),
+      })),
     });
   };
   return {
@@ -110,7 +116,7 @@ export function fakeHandler(
     },
     cleanup(options) {
       record("cleanup", options);
-      return Promise.resolve(cleanupAnswer(options.dryRun));
+      return Promise.resolve(cleanupAnswer(options));
     },
     shutdown(options) {
       record("shutdown", options);

@@ -31,7 +31,8 @@ Deno.test("parseResponse() joins a chunked body", async (t) => {
   ];
   for (const [label, chunks, body] of cases) {
     await t.step(label, () => {
-      const raw = `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${chunks}`;
+      const raw =
+        `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${chunks}`;
       assert.deepEqual(parseResponse(encode(raw)), { status: 200, body });
     });
   }

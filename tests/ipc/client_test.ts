@@ -70,7 +70,7 @@ Deno.test("ControlClient calls every endpoint of a live server", async (t) => {
     await t.step("cleanup()", async () => {
       assert.deepEqual(
         await client.cleanup({ dryRun: true }),
-        cleanupAnswer(true),
+        cleanupAnswer({ dryRun: true }),
       );
     });
     await t.step("shutdown()", async () => {
@@ -92,9 +92,13 @@ Deno.test("ControlClient calls every endpoint of a live server", async (t) => {
 Deno.test("ControlClient throws the server's TendError with its code and hint", async () => {
   const handler = fakeHandler((method) =>
     method === "start"
-      ? new TendError("UNKNOWN_SERVICE", 'Cannot start "nope": no such service', {
-        hint: "Check tend.toml",
-      })
+      ? new TendError(
+        "UNKNOWN_SERVICE",
+        'Cannot start "nope": no such service',
+        {
+          hint: "Check tend.toml",
+        },
+      )
       : undefined
   );
   await withServer(handler, async (socket) => {
@@ -127,7 +131,9 @@ Deno.test("ControlClient throws a TendError with the message of an internal erro
 
 Deno.test("ControlClient.ping() rethrows a TendError from a live server", async () => {
   const handler = fakeHandler((method) =>
-    method === "ping" ? new TendError("PERMISSION_DENIED", "Cannot ping") : undefined
+    method === "ping"
+      ? new TendError("PERMISSION_DENIED", "Cannot ping")
+      : undefined
   );
   await withServer(handler, async (socket) => {
     using client = new ControlClient(socket);

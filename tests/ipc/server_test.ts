@@ -104,10 +104,13 @@ Deno.test("route() treats a missing body or missing names as no names", async (t
 Deno.test("route() answers POST /v1/reload and /v1/shutdown", async (t) => {
   await t.step("reload", async () => {
     const handler = fakeHandler();
-    assert.deepEqual(await answer(await route(post("/v1/reload", "{}"), handler)), {
-      status: 200,
-      body: RELOAD,
-    });
+    assert.deepEqual(
+      await answer(await route(post("/v1/reload", "{}"), handler)),
+      {
+        status: 200,
+        body: RELOAD,
+      },
+    );
   });
   const cases: [string, boolean][] = [
     ['{"stopServices":true}', true],
@@ -138,7 +141,7 @@ Deno.test("route() answers POST /v1/cleanup with dryRun only when true", async (
       const handler = fakeHandler();
       assert.deepEqual(
         await answer(await route(post("/v1/cleanup", body), handler)),
-        { status: 200, body: cleanupAnswer(dryRun) },
+        { status: 200, body: cleanupAnswer({ dryRun }) },
       );
       assert.deepEqual(handler.calls, [["cleanup", { dryRun }]]);
     });
@@ -156,7 +159,10 @@ Deno.test("route() answers a bad body with 400 USAGE", async (t) => {
     ["a name that is a number", '{"names":["web",1]}'],
     ["a name of 201 characters", JSON.stringify({ names: ["x".repeat(201)] })],
     ["1001 names", JSON.stringify({ names: Array(1001).fill("web") })],
-    ["a body over 64 KiB", JSON.stringify({ names: [], pad: "x".repeat(70_000) })],
+    [
+      "a body over 64 KiB",
+      JSON.stringify({ names: [], pad: "x".repeat(70_000) }),
+    ],
   ];
   for (const [label, body] of cases) {
     await t.step(label, async () => {
@@ -165,7 +171,8 @@ Deno.test("route() answers a bad body with 400 USAGE", async (t) => {
         await route(post("/v1/start", body), handler),
       );
       assert.equal(status, 400);
-      const error = (data as { error: { code: string; message: string } }).error;
+      const error =
+        (data as { error: { code: string; message: string } }).error;
       assert.equal(error.code, "USAGE");
       assert.match(error.message, /^Cannot read the request: /);
       assert.deepEqual(handler.calls, []);
@@ -180,7 +187,10 @@ Deno.test("route() answers an unknown endpoint with 404 USAGE", async (t) => {
     ["POST /v1/nope", post("/v1/nope", "{}")],
     ["POST /v1/ping", post("/v1/ping")],
     ["GET /v1/start", get("/v1/start")],
-    ["DELETE /v1/ping", new Request("http://tend/v1/ping", { method: "DELETE" })],
+    [
+      "DELETE /v1/ping",
+      new Request("http://tend/v1/ping", { method: "DELETE" }),
+    ],
   ];
   for (const [label, request] of cases) {
     await t.step(label, async () => {
@@ -209,7 +219,9 @@ Deno.test("route() maps a TendError from the handler to its status and body", as
   ];
   for (const [error, status] of cases) {
     await t.step(error.code, async () => {
-      const handler = fakeHandler((method) => method === "start" ? error : undefined);
+      const handler = fakeHandler((method) =>
+        method === "start" ? error : undefined
+      );
       const response = await route(
         post("/v1/start", '{"names":["nope"]}'),
         handler,
@@ -242,7 +254,9 @@ Deno.test("route() answers a plain Error from the handler with 500 INTERNAL", as
   }
   await t.step("POST /v1/reload", async () => {
     const handler = fakeHandler(() => new Error("boom"));
-    const { status, body } = await answer(await route(post("/v1/reload"), handler));
+    const { status, body } = await answer(
+      await route(post("/v1/reload"), handler),
+    );
     assert.equal(status, 500);
     assert.equal((body as { error: { code: string } }).error.code, "INTERNAL");
   });

@@ -44,23 +44,27 @@ const UNKNOWN: ExitStatus = { code: null, signal: null };
 const RESTART: ExitDecision = { kind: "restart", delayMs: 100, streak: 1 };
 
 Deno.test("decideAfterExit() follows the restart mode for each kind of exit", async (t) => {
-  const cases: [RestartPolicy["restart"], string, ExitStatus, ExitDecision][] = [
-    ["always", "success", SUCCESS, RESTART],
-    ["always", "failure", FAILURE, RESTART],
-    ["always", "signal", SIGNAL, RESTART],
-    ["always", "unknown exit", UNKNOWN, RESTART],
-    ["on-failure", "success", SUCCESS, { kind: "stop", reason: null }],
-    ["on-failure", "failure", FAILURE, RESTART],
-    ["on-failure", "signal", SIGNAL, RESTART],
-    ["on-failure", "unknown exit", UNKNOWN, RESTART],
-    ["never", "success", SUCCESS, { kind: "stop", reason: null }],
-    ["never", "failure", FAILURE, {
-      kind: "fail",
-      reason: "exited with code 1",
-    }],
-    ["never", "signal", SIGNAL, { kind: "fail", reason: "killed by SIGKILL" }],
-    ["never", "unknown exit", UNKNOWN, { kind: "fail", reason: "exited" }],
-  ];
+  const cases: [RestartPolicy["restart"], string, ExitStatus, ExitDecision][] =
+    [
+      ["always", "success", SUCCESS, RESTART],
+      ["always", "failure", FAILURE, RESTART],
+      ["always", "signal", SIGNAL, RESTART],
+      ["always", "unknown exit", UNKNOWN, RESTART],
+      ["on-failure", "success", SUCCESS, { kind: "stop", reason: null }],
+      ["on-failure", "failure", FAILURE, RESTART],
+      ["on-failure", "signal", SIGNAL, RESTART],
+      ["on-failure", "unknown exit", UNKNOWN, RESTART],
+      ["never", "success", SUCCESS, { kind: "stop", reason: null }],
+      ["never", "failure", FAILURE, {
+        kind: "fail",
+        reason: "exited with code 1",
+      }],
+      ["never", "signal", SIGNAL, {
+        kind: "fail",
+        reason: "killed by SIGKILL",
+      }],
+      ["never", "unknown exit", UNKNOWN, { kind: "fail", reason: "exited" }],
+    ];
   for (const [restart, label, exit, expected] of cases) {
     await t.step(`${restart} × ${label}`, () => {
       assert.deepEqual(
@@ -73,10 +77,13 @@ Deno.test("decideAfterExit() follows the restart mode for each kind of exit", as
 
 Deno.test("decideAfterExit() treats any listed success code as success", () => {
   const p = policy({ restart: "on-failure", successExitCodes: [0, 3] });
-  assert.deepEqual(decideAfterExit(p, facts({ exit: { code: 3, signal: null } })), {
-    kind: "stop",
-    reason: null,
-  });
+  assert.deepEqual(
+    decideAfterExit(p, facts({ exit: { code: 3, signal: null } })),
+    {
+      kind: "stop",
+      reason: null,
+    },
+  );
   assert.equal(
     decideAfterExit(p, facts({ exit: { code: 0, signal: null } })).kind,
     "stop",
@@ -127,7 +134,10 @@ Deno.test("decideAfterExit() resets the streak after min_uptime", async (t) => {
   for (const [label, uptimeMs, expected] of cases) {
     await t.step(label, () => {
       assert.deepEqual(
-        decideAfterExit(policy(), facts({ exit: FAILURE, uptimeMs, streak: 3 })),
+        decideAfterExit(
+          policy(),
+          facts({ exit: FAILURE, uptimeMs, streak: 3 }),
+        ),
         expected,
       );
     });
@@ -229,11 +239,14 @@ Deno.test("nextRestartDelayMs() doubles the delay and caps it at the maximum", a
     [{ restartDelayMs: 1, restartDelayMaxMs: 30_000 }, 15, 30_000],
   ];
   for (const [overrides, streak, expected] of cases) {
-    await t.step(`${JSON.stringify(overrides)} streak ${streak} → ${expected}`, () => {
-      const delay = nextRestartDelayMs(policy(overrides), streak);
-      assert.equal(delay, expected);
-      assert.ok(Number.isFinite(delay));
-    });
+    await t.step(
+      `${JSON.stringify(overrides)} streak ${streak} → ${expected}`,
+      () => {
+        const delay = nextRestartDelayMs(policy(overrides), streak);
+        assert.equal(delay, expected);
+        assert.ok(Number.isFinite(delay));
+      },
+    );
   }
 });
 
@@ -248,9 +261,12 @@ Deno.test("isSuccess() is true only for a listed code without a signal", async (
     [SUCCESS, [], false],
   ];
   for (const [exit, successExitCodes, expected] of cases) {
-    await t.step(`${JSON.stringify(exit)} with ${JSON.stringify(successExitCodes)}`, () => {
-      assert.equal(isSuccess(policy({ successExitCodes }), exit), expected);
-    });
+    await t.step(
+      `${JSON.stringify(exit)} with ${JSON.stringify(successExitCodes)}`,
+      () => {
+        assert.equal(isSuccess(policy({ successExitCodes }), exit), expected);
+      },
+    );
   }
 });
 

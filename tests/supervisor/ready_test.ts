@@ -88,7 +88,10 @@ Deno.test("sleep() resolves when the signal does not abort", async () => {
 
 Deno.test("sleep() rejects with the reason when the signal is already aborted", async () => {
   const reason = new Error("gone");
-  await assert.rejects(sleep(10_000, AbortSignal.abort(reason)), (e) => e === reason);
+  await assert.rejects(
+    sleep(10_000, AbortSignal.abort(reason)),
+    (e) => e === reason,
+  );
 });
 
 Deno.test("sleep() rejects with the reason when the signal aborts during the wait", async () => {
@@ -121,7 +124,7 @@ Deno.test("waitReady() keeps probing a tcp target until it listens", async () =>
   );
   const state = track(waiting);
   await sleep(NOT_YET_MS);
-  assert.equal(state.settled(), false, "ready before anything listened");
+  assert.ok(!state.settled(), "ready before anything listened");
   using _listener = Deno.listen({ hostname: "127.0.0.1", port });
   await waiting;
 });
@@ -138,7 +141,7 @@ Deno.test("waitReady() resolves on a log line written after the offset", async (
   const state = track(waiting);
   await Deno.writeTextFile(logFile, "booting\n", { append: true });
   await sleep(NOT_YET_MS);
-  assert.equal(state.settled(), false, "matched a line from before the offset");
+  assert.ok(!state.settled(), "matched a line from before the offset");
   await Deno.writeTextFile(logFile, "listening on 8080\n", { append: true });
   await waiting;
 });
@@ -154,7 +157,7 @@ Deno.test("waitReady() matches a log line split across two writes", async () => 
   const state = track(waiting);
   await Deno.writeTextFile(logFile, "server re", { append: true });
   await sleep(NOT_YET_MS);
-  assert.equal(state.settled(), false);
+  assert.ok(!state.settled());
   await Deno.writeTextFile(logFile, "ady\n", { append: true });
   await waiting;
 });
@@ -175,7 +178,12 @@ Deno.test("waitReady() resolves once an http URL answers 2xx", async () => {
   const controller = new AbortController();
   let hits = 0;
   const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, signal: controller.signal, onListen() {} },
+    {
+      hostname: "127.0.0.1",
+      port: 0,
+      signal: controller.signal,
+      onListen() {},
+    },
     () => ++hits < 3 ? new Response("no", { status: 503 }) : new Response("ok"),
   );
   try {
@@ -240,7 +248,10 @@ Deno.test("waitReady() rejects with the reason when the signal aborts", async (t
   await t.step("before it starts", async () => {
     const reason = new Error("already");
     await assert.rejects(
-      waitReady(service(null, 60_000), context({ signal: AbortSignal.abort(reason) })),
+      waitReady(
+        service(null, 60_000),
+        context({ signal: AbortSignal.abort(reason) }),
+      ),
       (e) => e === reason,
     );
   });

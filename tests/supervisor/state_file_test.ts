@@ -16,7 +16,7 @@ const RECORD: ServiceRecord = {
   startedAt: "2024-05-01T10:00:00.000Z",
   restarts: 2,
   lastExit: { code: 1, signal: null, at: "2024-05-01T09:59:00.000Z" },
-  fingerprint: "{\"command\":\"python3\"}",
+  fingerprint: '{"command":"python3"}',
 };
 
 const STOPPED: ServiceRecord = {
@@ -90,12 +90,30 @@ Deno.test("parseState() returns null for damaged files", async (t) => {
     ["a record that is an array", '{"version":1,"services":{"web":[]}}'],
     ["a record that is null", '{"version":1,"services":{"web":null}}'],
     ["bad desired", withWeb({ desired: "maybe" })],
-    ["identity with pid 0", withWeb({ identity: { ...RECORD.identity, pid: 0 } })],
-    ["identity with a string pid", withWeb({ identity: { ...RECORD.identity, pid: "1" } })],
-    ["identity without a boot id", withWeb({ identity: { pid: 1, startTicks: 1 } })],
-    ["identity with an empty boot id", withWeb({ identity: { ...RECORD.identity, bootId: "" } })],
-    ["identity with a huge pid", withWeb({ identity: { ...RECORD.identity, pid: 2 ** 60 } })],
-    ["identity with negative start", withWeb({ identity: { ...RECORD.identity, startTicks: -1 } })],
+    [
+      "identity with pid 0",
+      withWeb({ identity: { ...RECORD.identity, pid: 0 } }),
+    ],
+    [
+      "identity with a string pid",
+      withWeb({ identity: { ...RECORD.identity, pid: "1" } }),
+    ],
+    [
+      "identity without a boot id",
+      withWeb({ identity: { pid: 1, startTicks: 1 } }),
+    ],
+    [
+      "identity with an empty boot id",
+      withWeb({ identity: { ...RECORD.identity, bootId: "" } }),
+    ],
+    [
+      "identity with a huge pid",
+      withWeb({ identity: { ...RECORD.identity, pid: 2 ** 60 } }),
+    ],
+    [
+      "identity with negative start",
+      withWeb({ identity: { ...RECORD.identity, startTicks: -1 } }),
+    ],
     ["port 0", withWeb({ port: 0 })],
     ["port 65536", withWeb({ port: 65_536 })],
     ["port 1.5", withWeb({ port: 1.5 })],
@@ -103,16 +121,28 @@ Deno.test("parseState() returns null for damaged files", async (t) => {
     ["port missing", withWeb({ port: undefined })],
     ["bad startedAt", withWeb({ startedAt: "yesterday" })],
     ["startedAt a number", withWeb({ startedAt: 1_700_000_000_000 })],
-    ["startedAt too long", withWeb({ startedAt: `${RECORD.startedAt}${" ".repeat(40)}` })],
+    [
+      "startedAt too long",
+      withWeb({ startedAt: `${RECORD.startedAt}${" ".repeat(40)}` }),
+    ],
     ["negative restarts", withWeb({ restarts: -1 })],
     ["fractional restarts", withWeb({ restarts: 1.5 })],
     ["huge restarts", withWeb({ restarts: 1e300 })],
     ["restarts as a string", withWeb({ restarts: "2" })],
     ["restarts null", withWeb({ restarts: null })],
     ["lastExit without at", withWeb({ lastExit: { code: 1, signal: null } })],
-    ["lastExit with a bad date", withWeb({ lastExit: { code: 1, signal: null, at: "never" } })],
-    ["lastExit with a huge code", withWeb({ lastExit: { code: 1e20, signal: null, at: RECORD.startedAt } })],
-    ["lastExit with a numeric signal", withWeb({ lastExit: { code: null, signal: 9, at: RECORD.startedAt } })],
+    [
+      "lastExit with a bad date",
+      withWeb({ lastExit: { code: 1, signal: null, at: "never" } }),
+    ],
+    [
+      "lastExit with a huge code",
+      withWeb({ lastExit: { code: 1e20, signal: null, at: RECORD.startedAt } }),
+    ],
+    [
+      "lastExit with a numeric signal",
+      withWeb({ lastExit: { code: null, signal: 9, at: RECORD.startedAt } }),
+    ],
     ["lastExit an array", withWeb({ lastExit: [] })],
     ["fingerprint a number", withWeb({ fingerprint: 1 })],
     ["fingerprint missing", withWeb({ fingerprint: undefined })],

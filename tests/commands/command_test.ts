@@ -1,0 +1,183 @@
+import assert from "node:assert/strict";
+import {
+  type Command,
+  globalsOf,
+  parseCommandArgs,
+  parseCount,
+} from "../../src/commands/command.ts";
+import { TendError } from "../../src/errors.ts";
+
+/** A command shaped like `tend logs`. */
+const LOGS: Pick<Command, "name" | "options"> = {
+  name: "logs",
+  options: {
+    lines: { type: "string", short: "n" },
+    follow: { type: "boolean", short: "f" },
+  },
+};
+
+Deno.test("parseCommandArgs() accepts global options before and after positionals", async (t) => {
+  const expected = {
+    positionals: ["web"],
+    globals: {
+      workspace: "/w",
+      config: undefined,
+      json: true,
+      quiet: false,
+      noColor: false,
+    },
+  };
+  const cases: string[][] = [
+    ["-C", "/w", "--json", "web"],
+    ["web", "-C", "/w", "--json"],
+    ["--json", "web", "--workspace", "/w"],
+    ["--workspace=/w", "web", "--json"],
+    ["-C/w", "--json", "web"],
+  ];
+  for (const argv of cases) {
+    await t.step(argv.join(" "), () => {
+      const { values, positionals } = parseCommandArgs(LOGS, argv);
+      assert.deepEqual({ positionals, globals: globalsOf(values) }, expected);
+    });
+  }
+});
+
+Deno.test("parseCommandArgs() reads every global option", () => {
+  const { values, positionals } = parseCommandArgs(LOGS, [
+    "-C",
+    "/w",
+    "-c",
+    "/w/other.toml",
+    "--json",
+    "-q",
+    "--no-color",
+    "web",
+    "db",
+  ]);
+  assert.deepEqual(positionals, ["web", "db"]);
+  assert.deepEqual(globalsOf(values), {
+    workspace: "/w",
+    config: "/w/other.toml",
+    json: true,
+    quiet: true,
+    noColor: true,
+  });
+  assert.equal(values.help, undefined);
+});
+
+Deno.test("parseCommandArgs() reads the command's own options mixed with globals", () => {
+  const { values, positionals } = parseCommandArgs(LOGS, [
+    "-n",
+    "5",
+    "web",
+    "-f",
+    "--json",
+  ]);
+  assert.deepEqual(positionals, ["web"]);
+  assert.equal(values.lines, "5");
+  assert.ok(values.follow === true);
+  assert.ok(values.json === true);
+});
+
+Deno.test("parseCommandArgs() reads -h and --help", () => {
+  assert.ok(parseCommandArgs(LOGS, ["-h"]).values.help === true);
+  assert.ok(
+    parseCommandArgs(LOGS, ["web", "--help"]).values.help === true,
+  );
+});
+
+Deno.test("parseCommandArgs() treats everything after -- as positionals", () => {
+  const { values, positionals } = parseCommandArgs(LOGS, [
+    "web",
+    "--",
+    "--json",
+    "-x",
+  ]);
+  assert.deepEqual(positionals, ["web", "--json", "-x"]);
+  assert.equal(values.json, undefined);
+});
+
+Deno.test("globalsOf() defaults every global option", () => {
+  assert.deepEqual(globalsOf({}), {
+    workspace: undefined,
+    config: undefined,
+    json: false,
+    quiet: false,
+    noColor: false,
+  });
+});
+
+Deno.test("parseCommandArgs() rejects bad flags with a USAGE error", async (t) => {
+  const cases: string[][] = [
+    ["--bogus"],
+    ["web", "-z"],
+    ["--json=yes"],
+    ["-C"],
+    ["web", "--workspace"],
+    ["--lines"],
+    ["--daemon"],
+  ];
+  for (const argv of cases) {
+    await t.step(argv.join(" "), () => {
+      assert.throws(
+        () => parseCommandArgs(LOGS, argv),
+        (error: unknown) => {
+          assert.ok(error instanceof TendError);
+          assert.equal(error.code, "USAGE");
+          assert.match(error.message, /^Cannot run "tend logs": \S/);
+          assert.doesNotMatch(error.message, /\.$/);
+          assert.equal(error.hint, 'See "tend logs --help"');
+          return true;
+        },
+      );
+    });
+  }
+});
+
+Deno.test("parseCount() reads a whole number", async (t) => {
+  const cases: [unknown, number | undefined][] = [
+    [undefined, undefined],
+    ["0", 0],
+    ["42", 42],
+    ["007", 7],
+    ["999999999", 999_999_999],
+    [5, 5],
+  ];
+  for (const [value, expected] of cases) {
+    await t.step(`${JSON.stringify(value)} → ${expected}`, () => {
+      assert.equal(parseCount(value, "--lines"), expected);
+    });
+  }
+});
+
+Deno.test("parseCount() rejects anything but a whole number", async (t) => {
+  const cases: unknown[] = [
+    "",
+    "-1",
+    "+1",
+    "1.5",
+    "1e3",
+    "abc",
+    " 1",
+    "1 ",
+    "1234567890",
+    true,
+    -1,
+  ];
+  for (const value of cases) {
+    await t.step(JSON.stringify(value), () => {
+      assert.throws(
+        () => parseCount(value, "-n"),
+        (error: unknown) => {
+          assert.ok(error instanceof TendError);
+          assert.equal(error.code, "USAGE");
+          assert.equal(
+            error.message,
+            `Cannot use -n "${String(value)}": expected a whole number`,
+          );
+          return true;
+        },
+      );
+    });
+  }
+});
