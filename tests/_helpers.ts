@@ -393,3 +393,118 @@ export function spawnTend(
     stderr: options.stderr ?? "piped",
   }).spawn();
 }
+
+/** The stamp fixture (appends "<pid> <ms>" to a file, then exits with a code). */
+export const STAMP_FIXTURE = `${ROOT}tests/fixtures/stamp.ts`;
+/** The note-stop fixture (notes "start/ready/stop NAME" lines in a file). */
+export const NOTE_STOP_FIXTURE = `${ROOT}tests/fixtures/note_stop.ts`;
+/** The slow-ready fixture (prints "ready-now" after a delay). */
+export const SLOW_READY_FIXTURE = `${ROOT}tests/fixtures/slow_ready.ts`;
+
+/** A `[[processes]]` entry running the fixture file `fixture` with `args` through `deno run -A`. */
+export function denoFixtureService(
+  name: string,
+  fixture: string,
+  options: { args?: readonly string[]; extra?: string } = {},
+): string {
+  const argv = ["run", "-A", fixture, ...options.args ?? []];
+  return `[[processes]]
+name = ${JSON.stringify(name)}
+command = ${JSON.stringify(Deno.execPath())}
+args = ${JSON.stringify(argv)}
+${options.extra ?? ""}
+`;
+}
+
+/** The PID in the workspace's `.tend/run/supervisor.pid`, or `null` when absent. */
+export async function supervisorPid(ws: TempWorkspace): Promise<number | null> {
+  try {
+    const text = await Deno.readTextFile(ws.path(".tend/run/supervisor.pid"));
+    return Number(text.trim());
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+}
+
+/** The non-empty lines of a text file, empty when it is absent. */
+export async function readLines(file: string): Promise<string[]> {
+  try {
+    return (await Deno.readTextFile(file)).split("\n").filter(Boolean);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+}
+
+/**
+ * Polls `tend status --json` until service `name` satisfies `predicate`, and
+ * returns that view; fails after `timeoutMs` (15 s) showing the last view.
+ */
+export async function waitForService(
+  ws: TempWorkspace,
+  name: string,
+  predicate: (service: StatusResponse["services"][number]) => boolean,
+  options: { timeoutMs?: number; message?: string } = {},
+): Promise<StatusResponse["services"][number]> {
+  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+  while (true) {
+    const view = (await statusJson(ws)).services.find((s) => s.name === name);
+    if (view !== undefined && predicate(view)) return view;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `Timed out waiting for ${
+          options.message ?? `"${name}" to reach a state`
+        }; last seen: ${JSON.stringify(view)}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The daemonize fixture (a service that leaves a daemon in its own session). */
+export const DAEMONIZE_FIXTURE = `${ROOT}tests/fixtures/daemonize.ts`;
+/** The burn fixture (keeps one core busy). */
+export const BURN_FIXTURE = `${ROOT}tests/fixtures/burn.ts`;
+
+/**
+ * The argv (after `Deno.execPath()`) of the daemon that the daemonize
+ * fixture starts with `--orphan FILE`: the same command line, byte for byte.
+ */
+export function daemonArgs(
+  file: string,
+  options: { ignoreTerm?: boolean } = {},
+): string[] {
+  return [
+    "run",
+    "-A",
+    DAEMONIZE_FIXTURE,
+    "--daemon",
+    file,
+    ...(options.ignoreTerm === true ? ["--ignore-term"] : []),
+  ];
+}
+
+/**
+ * Spawns `command ARGS` with exactly `env` (the rest of the environment
+ * cleared), in its own session and process group, stdio on /dev/null but
+ * stderr inherited. Disposing it SIGKILLs its group and awaits its exit: the
+ * way to own a process spawned without this workspace's tag (or with
+ * another's), which disposing a workspace does not reach.
+ */
+export function spawnOwn(
+  command: string,
+  args: readonly string[],
+  env: Record<string, string>,
+): OwnProcess {
+  const child = new Deno.Command(command, {
+    args: [...args],
+    clearEnv: true,
+    env,
+    detached: true,
+    stdin: "null",
+    stdout: "null",
+    stderr: "inherit",
+  }).spawn();
+  return ownProcess(child, { group: true });
+}

@@ -103,7 +103,7 @@ async function removeStaleSupervisorFiles(ws: Workspace): Promise<void> {
 }
 
 async function supervisorView(ws: Workspace): Promise<SupervisorView> {
-  const pid = await readPidFile(ws.paths.supervisorPidFile).catch(() => null);
+  const pid = await readPidFile(ws.paths.supervisorPidFile);
   const held = await isLockHeld(ws.paths.lockFile);
   if (held) return { status: "running", pid, startedAt: null, version: null };
   return {
@@ -124,45 +124,43 @@ export async function offlineStop(
   options: { config: Config; names: readonly string[] },
 ): Promise<ActionResult[]> {
   using _lock = await lockWorkspace(ws, "stop services of");
-  {
-    const state = await readState(ws.paths.stateFile);
-    const results: ActionResult[] = [];
-    for (const name of options.names) {
-      const service = options.config.services.find((s) => s.name === name)!;
-      const record = state.services[name];
-      const identity = record?.identity ?? null;
-      const live = identity !== null && await identityMatches(identity);
-      if (identity !== null) {
-        await endGroup(identity, {
-          root: ws.root,
-          signal: service.stopSignal,
-          timeoutMs: service.stopTimeoutMs,
-        });
-      }
-      if (record) {
-        state.services[name] = {
-          ...record,
-          desired: "stopped",
-          identity: null,
-          port: null,
-          startedAt: null,
-        };
-      }
-      await removeIfPresent(servicePidFile(ws.paths, name));
-      const view = await offlineView(name, {
-        record: state.services[name],
-        pidFile: null,
-      });
-      results.push({
-        name,
-        action: live ? "stopped" : "already-stopped",
-        service: view,
+  const state = await readState(ws.paths.stateFile);
+  const results: ActionResult[] = [];
+  for (const name of options.names) {
+    const service = options.config.services.find((s) => s.name === name)!;
+    const record = state.services[name];
+    const identity = record?.identity ?? null;
+    const live = identity !== null && await identityMatches(identity);
+    if (identity !== null) {
+      await endGroup(identity, {
+        root: ws.root,
+        signal: service.stopSignal,
+        timeoutMs: service.stopTimeoutMs,
       });
     }
-    await writeState(ws.paths.stateFile, state);
-    await removeStaleSupervisorFiles(ws);
-    return results;
+    if (record) {
+      state.services[name] = {
+        ...record,
+        desired: "stopped",
+        identity: null,
+        port: null,
+        startedAt: null,
+      };
+    }
+    await removeIfPresent(servicePidFile(ws.paths, name));
+    const view = await offlineView(name, {
+      record: state.services[name],
+      pidFile: null,
+    });
+    results.push({
+      name,
+      action: live ? "stopped" : "already-stopped",
+      service: view,
+    });
   }
+  await writeState(ws.paths.stateFile, state);
+  await removeStaleSupervisorFiles(ws);
+  return results;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { tailLines } from "../supervisor/tail.ts";
+import type { Output } from "../output/output.ts";
 import { loadWorkspaceConfig, selectNames } from "./_config.ts";
 import { resolveWorkspace } from "./_workspace.ts";
 import { type Command, parseCommandArgs, parseCount } from "./command.ts";
@@ -8,72 +8,92 @@ const DEFAULT_LINES = 50;
 /** How often a followed log is checked for new bytes. */
 const FOLLOW_INTERVAL_MS = 100;
 
-/** `tend logs NAME [-f] [-n N]` */
+/** What `tend logs` was asked. */
+export interface LogsOptions {
+  /** Services named (all when empty). */
+  names: string[];
+  /** Lines of backlog per service. */
+  lines: number;
+  follow: boolean;
+}
+
+/** Parses `tend logs` arguments (the global options are ignored here). */
+export function parseLogsArgs(argv: readonly string[]): LogsOptions {
+  const { values, positionals } = parseCommandArgs(logs, argv);
+  return {
+    names: positionals,
+    lines: parseCount(values.lines, "-n") ?? DEFAULT_LINES,
+    follow: values.follow === true,
+  };
+}
+
+/** `tend logs [NAME...] [-f] [-n N]` */
 export const logs: Command = {
   name: "logs",
-  summary: "Show or follow a service's log",
-  usage: `tend logs NAME [-n N] [-f]
+  summary: "Show or follow services' logs",
+  usage: `tend logs [NAME...] [-n N] [-f]
 
-Prints the last N lines (default 50) of the service's log; -f keeps
-printing new lines until Ctrl-C.`,
+Prints the last N lines (default 50) of the service's log, continuing
+into the rotated NAME.log.1 when the current file is shorter. Without a
+NAME, every service's lines are shown, each prefixed "NAME | ". -f keeps
+printing new lines, across rotations, until Ctrl-C. With --json each line
+is a JSON object {"service", "line"}.`,
   options: {
     lines: { type: "string", short: "n" },
     follow: { type: "boolean", short: "f" },
   },
   async run(ctx, argv) {
-    const { values, positionals } = parseCommandArgs(this, argv);
-    const lines = parseCount(values.lines, "-n") ?? DEFAULT_LINES;
+    const options = parseLogsArgs(argv);
     const ws = await resolveWorkspace(ctx);
     const config = await loadWorkspaceConfig(ws);
-    const names = await selectNames(config, positionals);
-    for (const name of names) {
-      const service = config.services.find((s) => s.name === name)!;
-      const prefix = names.length > 1 ? `${name} | ` : "";
-      const text = await tailLines(service.logFile, { lines });
-      if (text) {
-        ctx.out.data(text.split("\n").map((line) => prefix + line).join("\n"));
-      }
+    const names = await selectNames(config, options.names);
+    const services = names.map((name) => ({
+      name,
+      file: config.services.find((s) => s.name === name)!.logFile,
+    }));
+    const print = printer(ctx.out, {
+      json: ctx.globals.json,
+      prefixed: services.length > 1,
+    });
+    const { LogFollower } = await import("../logs/follower.ts");
+    const { readBacklog } = await import("../logs/backlog.ts");
+    const followers = [];
+    for (const { name, file } of services) {
+      const backlog = await readBacklog(file, { lines: options.lines });
+      const lines = options.follow || backlog.partial === ""
+        ? backlog.lines
+        : [...backlog.lines, backlog.partial].slice(-options.lines);
+      print(name, options.lines === 0 ? [] : lines);
+      followers.push({
+        name,
+        follower: new LogFollower(file, backlog.position),
+      });
     }
-    if (values.follow !== true) return 0;
-    const files = names.map((name) =>
-      config.services.find((s) => s.name === name)!.logFile
-    );
-    await follow(
-      files,
-      (index, line) =>
-        ctx.out.data((names.length > 1 ? `${names[index]} | ` : "") + line),
-    );
-    return 0;
+    if (!options.follow) return 0;
+    // Runs until the process is interrupted (Ctrl-C ends it).
+    while (true) {
+      for (const { name, follower } of followers) {
+        print(name, await follower.poll());
+      }
+      await new Promise((resolve) => setTimeout(resolve, FOLLOW_INTERVAL_MS));
+    }
   },
 };
 
-async function follow(
-  files: string[],
-  emit: (index: number, line: string) => void,
-): Promise<void> {
-  const offsets = await Promise.all(
-    files.map(async (f) =>
-      (await Deno.stat(f).catch(() => ({ size: 0 }))).size
-    ),
-  );
-  const pending = files.map(() => "");
-  while (true) {
-    for (const [i, file] of files.entries()) {
-      const size = (await Deno.stat(file).catch(() => ({ size: 0 }))).size;
-      if (size < offsets[i]!) offsets[i] = 0;
-      if (size === offsets[i]) continue;
-      using handle = await Deno.open(file, { read: true });
-      await handle.seek(offsets[i]!, Deno.SeekMode.Start);
-      const bytes = new Uint8Array(size - offsets[i]!);
-      const n = await handle.read(bytes) ?? 0;
-      offsets[i]! += n;
-      const parts =
-        (pending[i] + new TextDecoder().decode(bytes.subarray(0, n))).split(
-          "\n",
-        );
-      pending[i] = parts.pop() ?? "";
-      for (const line of parts) emit(i, line);
-    }
-    await new Promise((resolve) => setTimeout(resolve, FOLLOW_INTERVAL_MS));
-  }
+/** Prints a batch of one service's lines, with its name when there are several. */
+function printer(
+  out: Output,
+  options: { json: boolean; prefixed: boolean },
+): (name: string, lines: readonly string[]) => void {
+  return (name, lines) => {
+    if (lines.length === 0) return;
+    const shown = lines.map((line) =>
+      options.json
+        ? JSON.stringify({ service: name, line })
+        : options.prefixed
+        ? `${name} | ${line}`
+        : line
+    );
+    out.data(shown.join("\n"));
+  };
 }

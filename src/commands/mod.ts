@@ -60,29 +60,50 @@ export function commandHelp(command: Command): string {
 
 /** The known command closest to a mistyped one, for "did you mean". */
 export function suggest(name: string): string | undefined {
-  let best: { name: string; distance: number } | undefined;
+  if (name.length < 2) return undefined;
+  let best: { name: string; distance: number; prefix: number } | undefined;
   for (const known of commands.keys()) {
     if (known.startsWith("_")) continue;
     const distance = editDistance(name, known);
-    if (distance <= 2 && (!best || distance < best.distance)) {
-      best = { name: known, distance };
-    }
+    if (distance > Math.min(2, name.length - 1)) continue;
+    const prefix = commonPrefix(name, known);
+    if (
+      !best || distance < best.distance ||
+      (distance === best.distance && prefix > best.prefix)
+    ) best = { name: known, distance, prefix };
   }
   return best?.name;
 }
 
+/** Optimal string alignment distance: an adjacent swap counts as one edit. */
 function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  const d = Array.from(
+    { length: a.length + 1 },
+    (_, i) =>
+      Array.from(
+        { length: b.length + 1 },
+        (_, j) => (i === 0 ? j : j === 0 ? i : 0),
+      ),
+  );
   for (let i = 1; i <= a.length; i++) {
-    const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(
-        previous[j]! + 1,
-        row[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(
+        d[i - 1]![j]! + 1,
+        d[i]![j - 1]! + 1,
+        d[i - 1]![j - 1]! + cost,
       );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        value = Math.min(value, d[i - 2]![j - 2]! + 1);
+      }
+      d[i]![j] = value;
     }
-    previous = row;
   }
-  return previous[b.length]!;
+  return d[a.length]![b.length]!;
+}
+
+function commonPrefix(a: string, b: string): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return n;
 }

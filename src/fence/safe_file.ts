@@ -11,8 +11,19 @@ export const PRIVATE_FILE_MODE = 0o600;
  * user is refused with `PERMISSION_DENIED`.
  */
 export async function ensurePrivateDir(path: string): Promise<void> {
-  await Deno.mkdir(path, { recursive: true, mode: PRIVATE_DIR_MODE });
-  const info = await Deno.lstat(path);
+  try {
+    await Deno.mkdir(path, { recursive: true, mode: PRIVATE_DIR_MODE });
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AlreadyExists)) {
+      throw permissionError(path, error);
+    }
+  }
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.lstat(path);
+  } catch (error) {
+    throw permissionError(path, error);
+  }
   if (info.isSymlink || !info.isDirectory) {
     throw new TendError(
       "PERMISSION_DENIED",
@@ -42,7 +53,11 @@ export async function statOwnFile(path: string): Promise<Deno.FileInfo | null> {
     throw new TendError(
       "PERMISSION_DENIED",
       `Cannot use "${path}": it is ${describe(info)}, not a regular file`,
-      { hint: "Remove it; tend never follows links under .tend/run" },
+      {
+        hint: info.isSymlink
+          ? "Remove it; tend never follows links under .tend/run"
+          : "Remove it; tend recreates it",
+      },
     );
   }
   refuseForeignOwner(path, info);

@@ -116,12 +116,12 @@ export class ControlClient implements Disposable {
     }
     const body = data as ErrorBody | null;
     const code = body?.error?.code;
-    throw new TendError(
-      isErrorCode(code) ? code : "START_FAILED",
-      body?.error?.message ??
-        `Cannot complete the request: HTTP ${response.status}`,
-      { hint: body?.error?.hint },
-    );
+    const message = body?.error?.message ??
+      `Cannot complete the request: HTTP ${response.status}`;
+    if (!isErrorCode(code)) {
+      throw new Error(`The supervisor failed: ${message}`);
+    }
+    throw new TendError(code, message, { hint: body?.error?.hint });
   }
 }
 

@@ -96,7 +96,7 @@ export function formatBytes(bytes: number): string {
   const units = ["B", "K", "M", "G", "T"];
   let value = bytes;
   let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
+  while (value >= 1023.95 && unit < units.length - 1) {
     value /= 1024;
     unit++;
   }

@@ -11,7 +11,7 @@ const SYNC_CATCH_UP_BYTES = 256 * 1024;
 /** Catch-up rounds before the truncate happens whatever the writer does. */
 const MAX_CATCH_UP_ROUNDS = 64;
 /** Check interval of {@linkcode startLogRotation} when nothing grows fast. */
-const DEFAULT_INTERVAL_MS = 1_000;
+const DEFAULT_INTERVAL_MS = 250;
 /** Check interval while a log grows fast. */
 const DEFAULT_FAST_INTERVAL_MS = 50;
 
@@ -291,7 +291,7 @@ export interface LogRotationOptions {
   /** The logs to watch, asked again at every check (so reloads apply). */
   targets: () => Iterable<RotationTarget>;
   log: RotationLog;
-  /** Check interval while logs grow slowly. @default {1000} */
+  /** Check interval while logs grow slowly. @default {250} */
   intervalMs?: number;
   /** Check interval while a log grows fast. @default {50} */
   fastIntervalMs?: number;
@@ -314,7 +314,7 @@ export interface LogRotation {
  * bytes)`. A failure is logged once (as a warning) until it changes or the
  * rotation succeeds.
  *
- * Checks are adaptive: every `intervalMs` (1 s) while logs grow slowly, every
+ * Checks are adaptive: every `intervalMs` (250 ms) while logs grow slowly, every
  * `fastIntervalMs` (50 ms) while one grew by more than a quarter of its
  * `maxBytes` since the previous check, and in between when the growth rate
  * says the log reaches `maxBytes` before the next regular check (see
@@ -349,7 +349,7 @@ export function startLogRotation(options: LogRotationOptions): LogRotation {
   );
   const seen = new Map<string, { size: number; at: number }>();
   const failures = new Map<string, string>();
-  let timer: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
   let queue: Promise<void> = Promise.resolve();
 
@@ -422,11 +422,12 @@ export function startLogRotation(options: LogRotationOptions): LogRotation {
   const schedule = (delay: number) => {
     if (stopped) return;
     clearTimeout(timer);
-    timer = setTimeout(() => {
+    const next = setTimeout(() => {
       timer = undefined;
       enqueue();
     }, delay);
-    Deno.unrefTimer(timer);
+    Deno.unrefTimer(next);
+    timer = next;
   };
 
   const enqueue = (): Promise<void> => {

@@ -95,12 +95,17 @@ async function probeHttp(url: string, signal: AbortSignal): Promise<boolean> {
 function logProbe(pattern: RegExp, context: ReadyContext): Probe {
   let offset = context.logOffset;
   let pending = "";
+  let decoder = new TextDecoder();
   return async () => {
     let chunk: Uint8Array;
     try {
       using file = await Deno.open(context.logFile, { read: true });
       const size = (await file.stat()).size;
-      if (size < offset) offset = 0; // rotated or truncated
+      if (size < offset) {
+        offset = 0; // rotated or truncated
+        pending = "";
+        decoder = new TextDecoder();
+      }
       await file.seek(offset, Deno.SeekMode.Start);
       chunk = new Uint8Array(size - offset);
       let read = 0;
@@ -114,7 +119,9 @@ function logProbe(pattern: RegExp, context: ReadyContext): Probe {
     } catch {
       return false;
     }
-    const lines = (pending + new TextDecoder().decode(chunk)).split("\n");
+    const lines = (pending + decoder.decode(chunk, { stream: true })).split(
+      "\n",
+    );
     pending = lines.pop() ?? "";
     return lines.some((line) => pattern.test(line)) || pattern.test(pending);
   };

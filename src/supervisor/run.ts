@@ -144,12 +144,12 @@ async function serve(
   abort.abort();
   await server.finished;
   await removeDescriptor(paths, config);
-  log.info("supervisor {pid} exits{how}", {
-    pid: Deno.pid,
-    how: stopServices
-      ? " after stopping every service"
-      : "; services keep running",
-  });
+  log.info(
+    stopServices
+      ? "supervisor {pid} exits after stopping every service"
+      : "supervisor {pid} exits; services keep running",
+    { pid: Deno.pid },
+  );
   return 0;
 }
 

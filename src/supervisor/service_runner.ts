@@ -14,7 +14,7 @@ import type { Log } from "./log.ts";
 import { decideAfterExit, describeExit } from "./policy.ts";
 import type { ServiceRecord } from "./state_file.ts";
 import { type RunEvent, type RunState, transition } from "./transition.ts";
-import { launchService } from "./launch.ts";
+import { type LaunchOutcome, launchService } from "./launch.ts";
 import { endGroup } from "./end_group.ts";
 
 /** What a runner needs from its supervisor. */
@@ -52,6 +52,7 @@ export class ServiceRunner {
   #child: SpawnedProcess | null = null;
   #generation = 0;
   #launching = -1;
+  #pendingExit: { generation: number; exit: ExitStatus } | null = null;
   #queue: Promise<unknown> = Promise.resolve();
   #backoffTimer: ReturnType<typeof setTimeout> | undefined;
   #watchTimer: ReturnType<typeof setInterval> | undefined;
@@ -145,6 +146,19 @@ export class ServiceRunner {
     this.#state = "running";
     this.#reason = null;
     this.#watch(this.#generation);
+    await replacePidFile(
+      servicePidFile(this.#ctx.paths, this.name),
+      identity.pid,
+    )
+      .catch((error) =>
+        this.#ctx.log.warn(
+          "cannot rewrite the pid file of {service}: {error}",
+          {
+            service: this.name,
+            error: error instanceof Error ? error.message : String(error),
+          },
+        )
+      );
     this.#ctx.log.info("adopted {service} pid {pid}", {
       service: this.name,
       pid: identity.pid,
@@ -232,6 +246,7 @@ export class ServiceRunner {
       await this.#launchFailed(generation, launched, options);
     } catch (error) {
       if (this.#state === "starting") {
+        if (this.#child !== null) await this.#endGroup();
         this.#state = "failed";
         this.#reason = error instanceof Error ? error.message : String(error);
         this.#ctx.changed();
@@ -239,6 +254,11 @@ export class ServiceRunner {
       throw error;
     } finally {
       if (this.#launching === generation) this.#launching = -1;
+      const pending = this.#pendingExit;
+      this.#pendingExit = null;
+      if (pending?.generation === generation) {
+        this.#onExit(generation, pending.exit);
+      }
     }
   }
 
@@ -264,41 +284,38 @@ export class ServiceRunner {
 
   async #launchFailed(
     generation: number,
-    failure: { kind: "exited"; exit: ExitStatus } | {
-      kind: "timeout";
-      logTail: string;
-    } | { kind: "exited-log"; exit: ExitStatus; logTail: string },
+    failure: Exclude<LaunchOutcome, { kind: "ready" }>,
     options: { userInitiated: boolean },
   ): Promise<void> {
-    const why = failure.kind === "timeout"
+    const timedOut = failure.kind === "timeout";
+    const why = timedOut
       ? `not ready after ${this.config.readyTimeoutMs / 1000} s`
       : describeExit(failure.exit);
-    if (failure.kind === "timeout") await this.#endGroup();
-    const exit = failure.kind === "timeout"
-      ? { code: null, signal: null }
-      : failure.exit;
+    if (timedOut) await this.#endGroup();
+    const exit = timedOut ? { code: null, signal: null } : failure.exit;
     this.#settleExit(generation, exit);
-    const tail = failure.kind === "exited" ? "" : failure.logTail;
     this.#ctx.log.warn("{service} failed to start: {why}", {
       service: this.name,
       why,
     });
-    if (options.userInitiated) {
-      this.#state = "failed";
-      this.#reason = why;
-      this.#ctx.changed();
-      throw new TendError(
-        "START_FAILED",
-        `Cannot start "${this.name}": ${why}` +
-          (tail ? `; last lines of its log:\n${tail}` : ""),
-        { hint: `See the whole log with "tend logs ${this.name}"` },
-      );
-    }
-    this.#decide(exit);
+    if (!options.userInitiated) return this.#decide(exit);
+    this.#state = "failed";
+    this.#reason = why;
+    this.#ctx.changed();
+    const tail = failure.logTail;
+    throw new TendError(
+      "START_FAILED",
+      `Cannot start "${this.name}": ${why}` +
+        (tail ? `; last lines of its log:\n${tail}` : ""),
+      { hint: `See the whole log with "tend logs ${this.name}"` },
+    );
   }
 
+  /** The exit event of a child; during its launch, the launch handles it. */
   #exited(generation: number, exit: ExitStatus): void {
-    if (generation !== this.#generation || this.#launching === generation) {
+    if (generation !== this.#generation) return;
+    if (this.#launching === generation) {
+      this.#pendingExit = { generation, exit };
       return;
     }
     this.#onExit(generation, exit);

@@ -22,6 +22,7 @@ import {
   writeState,
 } from "./state_file.ts";
 import { endGroup } from "./end_group.ts";
+import { runOrdered } from "./ordered.ts";
 import { cleanWorkspace } from "./cleanup.ts";
 import { addUsage, UsageSampler } from "./usage.ts";
 
@@ -132,13 +133,14 @@ export class Supervisor {
 
   /** Starts the named services (all autostart ones when none) and their dependencies. */
   async start(names: readonly string[]): Promise<ActionResponse> {
-    const order = this.#startOrder(names);
-    const results: ActionResult[] = [];
-    for (const name of order) {
-      const runner = this.#runner(name);
-      const action = await runner.start();
-      results.push({ name, action, service: runner.view() });
-    }
+    const results = await runOrdered(this.#startOrder(names), {
+      before: (name) => this.#runner(name).config.dependsOn,
+      run: async (name): Promise<ActionResult> => {
+        const runner = this.#runner(name);
+        const action = await runner.start();
+        return { name, action, service: runner.view() };
+      },
+    });
     return { results };
   }
 
@@ -150,13 +152,22 @@ export class Supervisor {
     const order = dependencyOrder(this.#config, selected)
       .filter((name) => selected.includes(name))
       .reverse();
-    const results: ActionResult[] = [];
-    for (const name of order) {
-      const runner = this.#runner(name);
-      const action = await runner.stop();
-      results.push({ name, action, service: runner.view() });
-    }
+    const results = await runOrdered(order, {
+      before: (name) => this.#dependentsOf(name),
+      proceedOnFailure: true,
+      run: async (name): Promise<ActionResult> => {
+        const runner = this.#runner(name);
+        const action = await runner.stop();
+        return { name, action, service: runner.view() };
+      },
+    });
     return { results };
+  }
+
+  #dependentsOf(name: string): string[] {
+    return [...this.#runners.values()]
+      .filter((runner) => runner.config.dependsOn.includes(name))
+      .map((runner) => runner.name);
   }
 
   /** Stops then starts the named services (all when none). */

@@ -337,3 +337,26 @@ Deno.test("tend status and start ignore damaged run files while the supervisor a
     "the decoy was written",
   );
 });
+
+Deno.test("tend refuses a state.json that is not a regular file and leaves the service running", async () => {
+  await using ws = await makeTempWorkspace();
+  const pid = await orphanedWeb(ws);
+  const state = ws.path(".tend/run/state.json");
+  await Deno.remove(state);
+  await Deno.mkdir(state);
+
+  for (const command of ["status", "start", "stop"]) {
+    await assertFails(ws, [command], {
+      code: 7,
+      errorCode: "PERMISSION_DENIED",
+      message:
+        /^Cannot use ".*\/\.tend\/run\/state\.json": it is a directory, not a regular file$/,
+    });
+    await assertUntouched(ws, pid);
+  }
+  assert.deepEqual(
+    (await taggedWith(ws.dir)).map((p) => [p.service, p.pid]),
+    [["web", pid]],
+    "a supervisor was left behind",
+  );
+});

@@ -114,7 +114,7 @@ Deno.test("ControlClient throws the server's TendError with its code and hint", 
   });
 });
 
-Deno.test("ControlClient throws a TendError with the message of an internal error", async () => {
+Deno.test("ControlClient reports an internal error of the supervisor as a bug, not a TendError", async () => {
   const handler = fakeHandler((method) =>
     method === "stop" ? new Error("boom") : undefined
   );
@@ -123,8 +123,9 @@ Deno.test("ControlClient throws a TendError with the message of an internal erro
     await assert.rejects(
       client.stop(["web"]),
       (error: unknown) =>
-        error instanceof TendError &&
-        error.message === "Cannot complete the request: boom",
+        !(error instanceof TendError) && error instanceof Error &&
+        error.message ===
+          "The supervisor failed: Cannot complete the request: boom",
     );
   });
 });

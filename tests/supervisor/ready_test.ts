@@ -162,6 +162,21 @@ Deno.test("waitReady() matches a log line split across two writes", async () => 
   await waiting;
 });
 
+Deno.test("waitReady() matches a log line whose UTF-8 character is split across two writes", async () => {
+  await using dir = await makeTempDir();
+  const logFile = dir.join("web.log");
+  await Deno.writeTextFile(logFile, "");
+  const waiting = waitReady(
+    service({ kind: "log", pattern: "^✓ ready$" }),
+    context({ logFile, signal: AbortSignal.timeout(3_000) }),
+  );
+  const bytes = new TextEncoder().encode("✓ ready\n");
+  await Deno.writeFile(logFile, bytes.subarray(0, 2), { append: true });
+  await sleep(NOT_YET_MS); // Lets a probe read the first half of "✓".
+  await Deno.writeFile(logFile, bytes.subarray(2), { append: true });
+  await waiting;
+});
+
 Deno.test("waitReady() waits for a log file that does not exist yet", async () => {
   await using dir = await makeTempDir();
   const logFile = dir.join("later.log");

@@ -1,0 +1,157 @@
+import assert from "node:assert/strict";
+import {
+  fixtureService,
+  isAlive,
+  makeTempWorkspace,
+  readLines,
+  statusJson,
+  supervisorPid,
+  type TempWorkspace,
+  tend,
+  waitFor,
+  waitForService,
+} from "../_helpers.ts";
+import { assertRun } from "./_assert.ts";
+
+const NAMES = ["a", "b", "c"] as const;
+
+/** Three fixture services sharing one marker file; adopted ones are checked every 200 ms. */
+async function writeThree(ws: TempWorkspace, marker: string): Promise<void> {
+  await ws.writeConfig(
+    `[daemon]
+check_interval = "200ms"
+
+` + NAMES.map((name) => fixtureService(name, ["--marker", marker])).join(""),
+  );
+}
+
+/** Starts the three services; returns their pids by name and the supervisor's pid. */
+async function startThree(
+  ws: TempWorkspace,
+  marker: string,
+): Promise<{ pids: Map<string, number>; supervisor: number }> {
+  assertRun(await tend(ws, ["start"]), {
+    code: 0,
+    stdout: "",
+    stderr:
+      /^started "a" \(pid \d+\)\nstarted "b" \(pid \d+\)\nstarted "c" \(pid \d+\)\n$/,
+  });
+  const status = await statusJson(ws);
+  const pids = new Map<string, number>();
+  for (const service of status.services) {
+    assert.equal(service.status, "running");
+    pids.set(service.name, service.pid!);
+  }
+  assert.deepEqual(
+    (await readLines(marker)).sort(),
+    NAMES.map((name) => `${pids.get(name)} - ${name}`).sort(),
+  );
+  const supervisor = await supervisorPid(ws);
+  assert.ok(supervisor !== null && isAlive(supervisor));
+  assert.equal(status.supervisor.pid, supervisor);
+  return { pids, supervisor };
+}
+
+/** `tend start` against services left running: adopts all three, starts nothing. */
+async function startAdopts(
+  ws: TempWorkspace,
+  pids: Map<string, number>,
+): Promise<number> {
+  assertRun(await tend(ws, ["start"]), {
+    code: 0,
+    stdout: "",
+    stderr: NAMES.map((name) =>
+      `"${name}" is already running (pid ${pids.get(name)})\n`
+    ).join(""),
+  });
+  const status = await statusJson(ws);
+  assert.equal(status.supervisor.status, "running");
+  const supervisor = status.supervisor.pid!;
+  assert.ok(isAlive(supervisor));
+  for (const service of status.services) {
+    assert.equal(service.status, "running", JSON.stringify(service));
+    assert.equal(service.pid, pids.get(service.name));
+  }
+  return supervisor;
+}
+
+Deno.test("tend start adopts the services of a SIGKILLed supervisor with the same pids and restarts one that dies", async () => {
+  await using ws = await makeTempWorkspace();
+  const marker = ws.path("marker");
+  await writeThree(ws, marker);
+  const { pids, supervisor } = await startThree(ws, marker);
+
+  Deno.kill(supervisor, "SIGKILL");
+  await waitFor(() => !isAlive(supervisor), {
+    message: "the supervisor to die",
+  });
+
+  const offline = await tend(ws, ["status", "--json"]);
+  assertRun(offline, { code: 0, stdout: /^\{/, stderr: "" });
+  const report = JSON.parse(offline.stdout);
+  assert.equal(report.supervisor.status, "stale");
+  assert.equal(report.supervisor.pid, supervisor);
+  for (const service of report.services) {
+    assert.equal(service.status, "running", JSON.stringify(service));
+    assert.equal(service.pid, pids.get(service.name));
+    assert.ok(isAlive(service.pid));
+  }
+
+  const adopter = await startAdopts(ws, pids);
+  assert.notEqual(adopter, supervisor);
+  assert.equal(await supervisorPid(ws), adopter);
+  assert.equal((await readLines(marker)).length, 3, "no service started twice");
+
+  // An adopted service is not our child: its death is seen by the identity
+  // check every check_interval, and the restart policy applies.
+  const victim = pids.get("b")!;
+  Deno.kill(victim, "SIGKILL");
+  await waitFor(async () => (await readLines(marker)).length === 4, {
+    message: '"b" to be restarted by the adopting supervisor',
+  });
+  const fourth = (await readLines(marker))[3]!;
+  const [newPid, , name] = fourth.split(" ");
+  assert.equal(name, "b");
+  const b = await waitForService(ws, "b", (s) => s.status === "running");
+  assert.equal(b.pid, Number(newPid));
+  assert.notEqual(b.pid, victim);
+  assert.equal(b.restarts, 1);
+  assert.deepEqual(
+    { code: b.lastExit?.code, signal: b.lastExit?.signal },
+    { code: null, signal: null },
+    "the exit status of an adopted process is unknown",
+  );
+  const after = await statusJson(ws);
+  assert.equal(after.supervisor.pid, adopter);
+  for (const other of ["a", "c"]) {
+    const view = after.services.find((s) => s.name === other)!;
+    assert.equal(view.pid, pids.get(other), "the others were left alone");
+  }
+});
+
+Deno.test("SIGTERM to a background supervisor leaves its services running and tend start adopts them", async () => {
+  await using ws = await makeTempWorkspace();
+  const marker = ws.path("marker");
+  await writeThree(ws, marker);
+  const { pids, supervisor } = await startThree(ws, marker);
+
+  Deno.kill(supervisor, "SIGTERM");
+  await waitFor(() => !isAlive(supervisor), {
+    message: "the supervisor to exit",
+  });
+  assert.equal(await supervisorPid(ws), null, "supervisor.pid is removed");
+  for (const [name, pid] of pids) assert.ok(isAlive(pid), `${name} died`);
+
+  const offline = await tend(ws, ["status", "--json"]);
+  assertRun(offline, { code: 0, stdout: /^\{/, stderr: "" });
+  const report = JSON.parse(offline.stdout);
+  assert.equal(report.supervisor.status, "stopped");
+  for (const service of report.services) {
+    assert.equal(service.status, "running", JSON.stringify(service));
+    assert.equal(service.pid, pids.get(service.name));
+  }
+
+  const adopter = await startAdopts(ws, pids);
+  assert.notEqual(adopter, supervisor);
+  assert.equal((await readLines(marker)).length, 3, "no service started twice");
+});

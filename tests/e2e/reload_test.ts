@@ -1,0 +1,161 @@
+import assert from "node:assert/strict";
+import {
+  fixtureService,
+  isAlive,
+  makeTempWorkspace,
+  readLines,
+  statusJson,
+  supervisorPid,
+  type TempWorkspace,
+  tend,
+  waitFor,
+  waitForService,
+} from "../_helpers.ts";
+import { assertHumanError, assertJsonError, assertRun } from "./_assert.ts";
+
+/** The pids of every running service, by name. */
+async function runningPids(ws: TempWorkspace): Promise<Map<string, number>> {
+  const pids = new Map<string, number>();
+  for (const service of (await statusJson(ws)).services) {
+    if (service.status === "running") pids.set(service.name, service.pid!);
+  }
+  return pids;
+}
+
+/** The pid on the last marker line of service `name`. */
+async function lastMarkerPid(marker: string, name: string): Promise<number> {
+  const lines = (await readLines(marker)).filter((l) => l.endsWith(` ${name}`));
+  return Number(lines.at(-1)?.split(" ")[0]);
+}
+
+Deno.test("tend reload starts added, stops removed, restarts changed and keeps unchanged services", async () => {
+  await using ws = await makeTempWorkspace();
+  const marker = ws.path("marker");
+  const service = (name: string, say = "v1") =>
+    fixtureService(name, ["--marker", marker, "--say", say]);
+  await ws.writeConfig(
+    service("a") + service("b") + service("c") + service("d"),
+  );
+  assertRun(await tend(ws, ["start"]), {
+    code: 0,
+    stdout: "",
+    stderr: /^(started "[abcd]" \(pid \d+\)\n){4}$/,
+  });
+  const before = await runningPids(ws);
+  assert.deepEqual([...before.keys()], ["a", "b", "c", "d"]);
+  assert.equal((await readLines(marker)).length, 4);
+  const supervisor = await supervisorPid(ws);
+
+  await ws.writeConfig(
+    service("a") + service("c", "v2") + service("d") + service("e"),
+  );
+  const reload = await tend(ws, ["reload", "--json"]);
+  assertRun(reload, { code: 0, stdout: /^\{/, stderr: "" });
+  assert.deepEqual(JSON.parse(reload.stdout), {
+    added: ["e"],
+    removed: ["b"],
+    changed: ["c"],
+    unchanged: ["a", "d"],
+  });
+
+  const after = await runningPids(ws);
+  assert.deepEqual([...after.keys()], ["a", "c", "d", "e"]);
+  assert.equal(after.get("a"), before.get("a"), "a kept its pid");
+  assert.equal(after.get("d"), before.get("d"), "d kept its pid");
+  assert.notEqual(after.get("c"), before.get("c"), "c was restarted");
+  assert.equal(after.get("c"), await lastMarkerPid(marker, "c"));
+  assert.equal(after.get("e"), await lastMarkerPid(marker, "e"));
+  assert.ok(!isAlive(before.get("b")!), "b was stopped");
+  assert.ok(!isAlive(before.get("c")!), "the old c was stopped");
+  assert.equal((await readLines(marker)).length, 6, "only c and e started");
+  assert.equal(await supervisorPid(ws), supervisor);
+  const log = await Deno.readTextFile(ws.path(".tend/log/c.log"));
+  assert.match(log, /^v1\n[^]*\nv2\n/, "the new c runs the new args");
+
+  // A reload without changes prints, for people, what stayed.
+  assertRun(await tend(ws, ["reload"]), {
+    code: 0,
+    stdout: "",
+    stderr: "unchanged: a, c, d, e\n",
+  });
+  assert.deepEqual(await runningPids(ws), after);
+});
+
+Deno.test("SIGHUP to the supervisor applies a changed tend.toml", async () => {
+  await using ws = await makeTempWorkspace();
+  const marker = ws.path("marker");
+  await ws.writeConfig(
+    fixtureService("a", ["--marker", marker]) +
+      fixtureService("b", ["--marker", marker, "--say", "v1"]),
+  );
+  assertRun(await tend(ws, ["start"]), {
+    code: 0,
+    stdout: "",
+    stderr: /^started "a" \(pid \d+\)\nstarted "b" \(pid \d+\)\n$/,
+  });
+  const before = await runningPids(ws);
+  const supervisor = (await supervisorPid(ws))!;
+
+  await ws.writeConfig(
+    fixtureService("a", ["--marker", marker]) +
+      fixtureService("b", ["--marker", marker, "--say", "v2"]) +
+      fixtureService("c", ["--marker", marker]),
+  );
+  Deno.kill(supervisor, "SIGHUP");
+  await waitFor(async () => (await readLines(marker)).length === 4, {
+    message: "the reload to start the new b and c",
+  });
+  const c = await waitForService(ws, "c", (s) => s.status === "running");
+  assert.equal(c.pid, await lastMarkerPid(marker, "c"));
+  const b = await waitForService(ws, "b", (s) => s.status === "running");
+  assert.equal(b.pid, await lastMarkerPid(marker, "b"));
+  assert.notEqual(b.pid, before.get("b"));
+  assert.ok(!isAlive(before.get("b")!));
+  const after = await runningPids(ws);
+  assert.equal(after.get("a"), before.get("a"), "a kept its pid");
+  assert.ok(isAlive(supervisor), "SIGHUP does not end the supervisor");
+  assert.equal(await supervisorPid(ws), supervisor);
+});
+
+Deno.test("tend reload and SIGHUP with an invalid tend.toml change nothing", async () => {
+  await using ws = await makeTempWorkspace();
+  const marker = ws.path("marker");
+  const valid = fixtureService("a", ["--marker", marker]) +
+    fixtureService("b", ["--marker", marker]);
+  await ws.writeConfig(valid);
+  assertRun(await tend(ws, ["start"]), {
+    code: 0,
+    stdout: "",
+    stderr: /^started "a" \(pid \d+\)\nstarted "b" \(pid \d+\)\n$/,
+  });
+  const before = await runningPids(ws);
+  const supervisor = (await supervisorPid(ws))!;
+
+  await ws.writeConfig(
+    fixtureService("a", ["--marker", marker], 'port = "abc"'),
+  );
+  assertHumanError(await tend(ws, ["reload"]), {
+    code: 4,
+    message: /^Cannot load config "[^"]*tend\.toml": .*port must be/,
+  });
+  assertJsonError(await tend(ws, ["reload", "--json"]), {
+    code: 4,
+    errorCode: "CONFIG_INVALID",
+    message: /port must be/,
+  });
+  for (const [name, pid] of before) assert.ok(isAlive(pid), `${name} died`);
+
+  Deno.kill(supervisor, "SIGHUP");
+  const logFile = ws.path(".tend/log/tend.log");
+  await waitFor(
+    async () => (await Deno.readTextFile(logFile)).includes("reload failed"),
+    { message: `"reload failed" in ${logFile}` },
+  );
+  assert.ok(isAlive(supervisor), "the supervisor survived the bad SIGHUP");
+  for (const [name, pid] of before) assert.ok(isAlive(pid), `${name} died`);
+  assert.equal((await readLines(marker)).length, 2, "nothing restarted");
+
+  await ws.writeConfig(valid);
+  assert.deepEqual(await runningPids(ws), before);
+  assert.equal(await supervisorPid(ws), supervisor);
+});

@@ -1,0 +1,132 @@
+import assert from "node:assert/strict";
+import {
+  denoFixtureService,
+  fixtureService,
+  isAlive,
+  makeTempWorkspace,
+  readLines,
+  STAMP_FIXTURE,
+  statusJson,
+  tend,
+  waitFor,
+  waitForService,
+} from "../_helpers.ts";
+import { assertRun } from "./_assert.ts";
+
+Deno.test("tend restarts a service killed with SIGKILL under a new pid", async () => {
+  await using ws = await makeTempWorkspace();
+  const marker = ws.path("marker");
+  await ws.writeConfig(
+    fixtureService("always", ["--marker", marker], 'restart = "always"') +
+      fixtureService("default", ["--marker", marker]),
+  );
+  assertRun(await tend(ws, ["start"]), {
+    code: 0,
+    stdout: "",
+    stderr: /^started "always" \(pid \d+\)\nstarted "default" \(pid \d+\)\n$/,
+  });
+  const before = await statusJson(ws);
+  const oldPids = new Map<string, number>();
+  for (const service of before.services) {
+    assert.equal(service.status, "running");
+    assert.equal(service.restarts, 0);
+    assert.ok(service.pid !== null);
+    oldPids.set(service.name, service.pid);
+  }
+  assert.deepEqual(
+    (await readLines(marker)).sort(),
+    [
+      `${oldPids.get("always")} - always`,
+      `${oldPids.get("default")} - default`,
+    ].sort(),
+  );
+
+  for (const pid of oldPids.values()) Deno.kill(pid, "SIGKILL");
+  await waitFor(async () => (await readLines(marker)).length === 4, {
+    message: "both services to run again (4 marker lines)",
+  });
+
+  const lines = await readLines(marker);
+  for (const [name, oldPid] of oldPids) {
+    const view = await waitForService(
+      ws,
+      name,
+      (s) => s.status === "running",
+      { message: `"${name}" to run again` },
+    );
+    assert.ok(view.pid !== null && view.pid !== oldPid, JSON.stringify(view));
+    assert.ok(lines.includes(`${view.pid} - ${name}`), lines.join("\n"));
+    assert.equal(view.restarts, 1, JSON.stringify(view));
+    assert.equal(view.lastExit?.signal, "SIGKILL", JSON.stringify(view));
+    assert.equal(view.lastExit?.code, null, JSON.stringify(view));
+    assert.ok(isAlive(view.pid));
+    assert.ok(!isAlive(oldPid), `pid ${oldPid} survived`);
+  }
+});
+
+/** Start times (ms) recorded by the stamp fixture, one per start. */
+async function stamps(file: string): Promise<number[]> {
+  return (await readLines(file)).map((line) => Number(line.split(" ")[1]));
+}
+
+Deno.test("tend gives up on a crashing service after max_restarts restarts with growing delays", async () => {
+  await using ws = await makeTempWorkspace();
+  const file = ws.path("stamps");
+  // Each copy stays up 250 ms (past min_ready), then exits 1.
+  await ws.writeConfig(
+    denoFixtureService("crash", STAMP_FIXTURE, {
+      args: [file, "1", "250"],
+      extra: `min_ready = "100ms"
+restart_delay = "50ms"
+restart_delay_max = "400ms"
+max_restarts = 4
+restart_window = "60s"`,
+    }),
+  );
+  const first = await tend(ws, ["start"]);
+  assertRun(first, {
+    code: 0,
+    stdout: "",
+    stderr: /^started "crash" \(pid \d+\)\n$/,
+  });
+
+  const failed = await waitForService(
+    ws,
+    "crash",
+    (s) => s.status === "failed",
+    { message: '"crash" to be failed' },
+  );
+  assert.match(failed.reason ?? "", /max_restarts/, JSON.stringify(failed));
+  assert.equal(failed.restarts, 4, JSON.stringify(failed));
+  assert.equal(failed.pid, null);
+  assert.equal(failed.lastExit?.code, 1, JSON.stringify(failed));
+  const times = await stamps(file);
+  assert.equal(times.length, 5, `max_restarts + 1 starts: ${times}`);
+  // The gap between starts is 250 ms up, then the delay: 50, 100, 200, 400.
+  const gaps = times.slice(1).map((t, i) => t - times[i]!);
+  [50, 100, 200, 400].forEach((delay, i) =>
+    assert.ok(gaps[i]! >= 250 + delay, `gap ${i} too short: ${gaps}`)
+  );
+  assert.ok(gaps[2]! > gaps[0]!, `gaps do not grow: ${gaps}`);
+  assert.ok(gaps[3]! >= gaps[0]! + 200, `gaps do not grow: ${gaps}`);
+
+  // `tend start` clears "failed": it runs again, and goes through a whole
+  // new round, so no extra start of the first round happened meanwhile.
+  const again = await tend(ws, ["start"]);
+  assertRun(again, {
+    code: 0,
+    stdout: "",
+    stderr: /^started "crash" \(pid \d+\)\n$/,
+  });
+  const pid = Number(/pid (\d+)/.exec(again.stderr)?.[1]);
+  const sixth = (await readLines(file))[5];
+  assert.equal(sixth?.split(" ")[0], String(pid), "the sixth start is ours");
+  const refailed = await waitForService(
+    ws,
+    "crash",
+    (s) => s.status === "failed",
+    { message: '"crash" to fail again' },
+  );
+  assert.match(refailed.reason ?? "", /max_restarts/);
+  assert.equal((await stamps(file)).length, 10, "two bounded rounds of 5");
+});
