@@ -39,7 +39,7 @@ export function parsePid(text: string): number | null {
  */
 export async function replacePidFile(path: string, pid: number): Promise<void> {
   await removeIfPresent(path);
-  if (!await createExclusive(path, `${pid}\n`)) {
+  if (!await createExclusive(path, `${pid}\n`, { sync: false })) {
     throw new TendError(
       "LOCK_FAILED",
       `Cannot write PID file "${path}": another process created it at the same time`,

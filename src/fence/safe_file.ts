@@ -100,6 +100,17 @@ export async function readOwnFile(
   }
 }
 
+/** Options of {@linkcode writeAtomic} and {@linkcode createExclusive}. */
+export interface WriteOptions {
+  /** File mode. @default {0o600} */
+  mode?: number;
+  /**
+   * fsync before the file appears. Files whose content means nothing after a
+   * reboot (PIDs: the boot id changes) can skip it. @default {true}
+   */
+  sync?: boolean;
+}
+
 /**
  * Replaces `path` atomically with `data`: a temp file beside it, fsync, then
  * rename. A symlink at `path` is replaced, never followed.
@@ -107,9 +118,9 @@ export async function readOwnFile(
 export async function writeAtomic(
   path: string,
   data: string,
-  options: { mode?: number } = {},
+  options: WriteOptions = {},
 ): Promise<void> {
-  const temp = await writeTemp(path, data, options.mode ?? PRIVATE_FILE_MODE);
+  const temp = await writeTemp(path, data, options);
   try {
     await Deno.rename(temp, path);
   } catch (error) {
@@ -126,9 +137,9 @@ export async function writeAtomic(
 export async function createExclusive(
   path: string,
   data: string,
-  options: { mode?: number } = {},
+  options: WriteOptions = {},
 ): Promise<boolean> {
-  const temp = await writeTemp(path, data, options.mode ?? PRIVATE_FILE_MODE);
+  const temp = await writeTemp(path, data, options);
   try {
     await Deno.link(temp, path);
     return true;
@@ -164,14 +175,19 @@ export function permissionError(path: string, error: unknown): TendError {
 async function writeTemp(
   path: string,
   data: string,
-  mode: number,
+  options: WriteOptions,
 ): Promise<string> {
   const suffix = crypto.randomUUID().slice(0, 8);
   const temp = `${path}.${Deno.pid}.${suffix}.tmp`;
+  const mode = options.mode ?? PRIVATE_FILE_MODE;
   try {
     using file = await Deno.open(temp, { write: true, createNew: true, mode });
-    await file.write(new TextEncoder().encode(data));
-    await file.sync();
+    const bytes = new TextEncoder().encode(data);
+    let written = 0;
+    while (written < bytes.length) {
+      written += await file.write(bytes.subarray(written));
+    }
+    if (options.sync ?? true) await file.sync();
   } catch (error) {
     await Deno.remove(temp).catch(() => {});
     throw permissionError(path, error);

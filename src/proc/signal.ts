@@ -1,8 +1,10 @@
 import { TendError } from "../errors.ts";
 import { groupMembers } from "./scan.ts";
 
-/** How often a stopping group is checked for survivors. */
-const STOP_POLL_INTERVAL_MS = 20;
+/** The first pause while a stopping group is checked; it doubles up to the max. */
+const STOP_POLL_FIRST_MS = 2;
+/** The longest pause between checks of a stopping group. */
+const STOP_POLL_INTERVAL_MS = 50;
 /** How long to wait for a group to vanish after SIGKILL. */
 const KILL_CONFIRM_TIMEOUT_MS = 5_000;
 
@@ -73,9 +75,25 @@ export async function waitGroupGone(
   timeoutMs: number,
 ): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
+  let pause = STOP_POLL_FIRST_MS;
   while (true) {
-    if ((await groupMembers(pgid)).length === 0) return true;
+    if (await groupGone(pgid)) return true;
     if (Date.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, STOP_POLL_INTERVAL_MS));
+    await new Promise((resolve) => setTimeout(resolve, pause));
+    pause = Math.min(pause * 2, STOP_POLL_INTERVAL_MS);
   }
+}
+
+/**
+ * Whether group `pgid` has no live member. `kill(-pgid, 0)` answers at once
+ * when the group is empty; a group that still exists may hold only zombies
+ * (children reparented to init and not yet reaped), so then /proc decides.
+ */
+async function groupGone(pgid: number): Promise<boolean> {
+  try {
+    Deno.kill(-pgid, 0 as unknown as Deno.Signal);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return true;
+  }
+  return (await groupMembers(pgid)).length === 0;
 }

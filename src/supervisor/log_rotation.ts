@@ -157,21 +157,27 @@ async function truncateWhenCaughtUp(
 ): Promise<number> {
   let { copied } = state;
   for (let round = 0;; round++) {
-    const last = round >= MAX_CATCH_UP_ROUNDS;
-    const result = catchUpAndTruncate(source, copy, { ...state, copied }, last);
-    if (result.truncated) return result.copied;
-    copied = await copyGrowth(source, copy, {
-      ...state,
-      copied: result.copied,
-    });
+    const force = round >= MAX_CATCH_UP_ROUNDS;
+    const result = catchUpAndTruncate(
+      source,
+      copy,
+      { ...state, copied },
+      force,
+    );
+    copied = result.copied;
+    if (result.truncated) return copied;
+    await source.seek(copied, Deno.SeekMode.Start);
+    copied = await copyGrowth(source, copy, { ...state, copied });
   }
 }
 
 /**
  * The tight end of a rotation, synchronous on purpose: no other task runs
- * between the size check that shows no growth and the truncate. Copies small
- * growth itself; returns `truncated: false` when the growth is large, to be
- * copied asynchronously first. With `force`, truncates after one more copy.
+ * between the size check that shows no growth and the truncate, and the size
+ * is read with lseek(SEEK_END), the cheapest call that returns it. Copies
+ * small growth itself; returns `truncated: false` when the growth is large,
+ * to be copied asynchronously first. With `force`, truncates after one more
+ * copy whatever the writer does.
  */
 function catchUpAndTruncate(
   source: Deno.FsFile,
@@ -182,18 +188,22 @@ function catchUpAndTruncate(
   let { copied } = state;
   const { buffer } = state;
   for (let pass = 0;; pass++) {
-    const size = source.statSync().size;
-    if (size < copied) {
-      // Someone else truncated it: what it holds now is new, keep it.
+    const t0 = performance.now();
+    const size = source.seekSync(0, Deno.SeekMode.End);
+    if (size === copied || (force && pass > 0)) {
+      const t1 = performance.now();
+      source.truncateSync(0);
+      (globalThis as any).dbg?.push([pass, +((t1 - t0)*1000).toFixed(1), +((performance.now() - t1)*1000).toFixed(0)]);
       return { truncated: true, copied };
     }
-    if (size === copied || (force && pass > 0)) {
-      source.truncateSync(0);
+    if (size < copied) {
+      // Someone else truncated it: what it holds now is new, keep it.
       return { truncated: true, copied };
     }
     if (size - copied > SYNC_CATCH_UP_BYTES && !force) {
       return { truncated: false, copied };
     }
+    source.seekSync(copied, Deno.SeekMode.Start);
     while (copied < size) {
       const want = Math.min(buffer.length, size - copied);
       const n = source.readSync(buffer.subarray(0, want));

@@ -1,7 +1,9 @@
 import type { ServiceConfig } from "../config/schema.ts";
 
-/** How often a readiness probe is repeated. */
-const READY_POLL_INTERVAL_MS = 50;
+/** The first pause between readiness probes; it doubles up to the max. */
+const READY_POLL_FIRST_MS = 5;
+/** The longest pause between readiness probes. */
+const READY_POLL_MAX_MS = 50;
 /** How long one probe may take. */
 const PROBE_TIMEOUT_MS = 1_000;
 
@@ -28,8 +30,10 @@ export async function waitReady(
   const check = service.ready;
   if (check === null) return await sleep(service.minReadyMs, context.signal);
   const probe = makeProbe(check, context);
+  let pause = READY_POLL_FIRST_MS;
   while (!await probe()) {
-    await sleep(READY_POLL_INTERVAL_MS, context.signal);
+    await sleep(pause, context.signal);
+    pause = Math.min(pause * 2, READY_POLL_MAX_MS);
   }
 }
 

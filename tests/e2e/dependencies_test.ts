@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import {
   denoFixtureService,
   fixtureService,
+  freePort,
+  isAlive,
   makeTempWorkspace,
   NOTE_STOP_FIXTURE,
   readLines,
@@ -76,4 +78,69 @@ Deno.test("tend rejects a depends_on cycle with CONFIG_INVALID naming it", async
   assert.equal(await supervisorPid(ws), null, "no supervisor was launched");
   assert.deepEqual(await taggedProcesses(ws.dir), []);
   assert.deepEqual(await readLines(marker), [], "nothing ran");
+});
+
+/** A port P such that P and P + 1 are both free now. */
+function freePortPair(): number {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = freePort();
+    if (port >= 65535) continue;
+    try {
+      Deno.listen({ hostname: "0.0.0.0", port: port + 1 }).close();
+      return port;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+    }
+  }
+  throw new Error("no two consecutive free ports");
+}
+
+Deno.test("tend runs instances = 2 as web.0 and web.1 on consecutive ports and stops one alone", async () => {
+  await using ws = await makeTempWorkspace();
+  const marker = ws.path("marker");
+  const port = freePortPair();
+  await ws.writeConfig(
+    fixtureService(
+      "web",
+      ["--marker", marker, "--listen"],
+      `instances = 2
+port = ${port}
+port_strategy = "next"
+ready = { tcp = "{port}" }`,
+    ),
+  );
+  assertRun(await tend(ws, ["start", "web"]), {
+    code: 0,
+    stdout: "",
+    stderr: new RegExp(
+      `^started "web\\.0" \\(pid \\d+, port ${port}\\)\n` +
+        `started "web\\.1" \\(pid \\d+, port ${port + 1}\\)\n$`,
+    ),
+  });
+  const status = await statusJson(ws);
+  assert.deepEqual(
+    status.services.map((s) => [s.name, s.status, s.port]),
+    [["web.0", "running", port], ["web.1", "running", port + 1]],
+  );
+  const [web0, web1] = status.services.map((s) => s.pid!);
+  assert.deepEqual(
+    (await readLines(marker)).sort(),
+    [
+      `${web0} ${port} web.0`,
+      `${web1} ${port + 1} web.1`,
+    ].sort(),
+  );
+
+  assertRun(await tend(ws, ["stop", "web.1"]), {
+    code: 0,
+    stdout: "",
+    stderr: 'stopped "web.1"\n',
+  });
+  assert.ok(!isAlive(web1!), "web.1 was stopped");
+  assert.ok(isAlive(web0!), "web.0 still runs");
+  const after = await statusJson(ws);
+  assert.deepEqual(
+    after.services.map((s) => [s.name, s.status, s.pid]),
+    [["web.0", "running", web0], ["web.1", "stopped", null]],
+  );
 });

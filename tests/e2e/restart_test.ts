@@ -69,6 +69,24 @@ async function stamps(file: string): Promise<number[]> {
   return (await readLines(file)).map((line) => Number(line.split(" ")[1]));
 }
 
+/** The configured delays before restarts 1 to 4: 50 ms, doubled, capped at 400 ms. */
+const DELAYS_MS = [50, 100, 200, 400];
+
+/**
+ * Milliseconds from each exit of "crash" (code 1) to its next restart, from
+ * the dated lines of the supervisor's log.
+ */
+async function exitToRestartMs(logFile: string): Promise<number[]> {
+  const exits: number[] = [];
+  const restarts: number[] = [];
+  for (const line of await readLines(logFile)) {
+    const at = Date.parse(line.split(" ")[0]!);
+    if (/"crash" pid \d+ .*exited with code 1/.test(line)) exits.push(at);
+    else if (/restarting "crash"/.test(line)) restarts.push(at);
+  }
+  return restarts.map((at, i) => at - exits[i]!);
+}
+
 Deno.test("tend gives up on a crashing service after max_restarts restarts with growing delays", async () => {
   await using ws = await makeTempWorkspace();
   const file = ws.path("stamps");
@@ -102,13 +120,23 @@ restart_window = "60s"`,
   assert.equal(failed.lastExit?.code, 1, JSON.stringify(failed));
   const times = await stamps(file);
   assert.equal(times.length, 5, `max_restarts + 1 starts: ${times}`);
-  // The gap between starts is 250 ms up, then the delay: 50, 100, 200, 400.
+  // Start to start: 250 ms up, then the delay (50, 100, 200, 400 ms).
   const gaps = times.slice(1).map((t, i) => t - times[i]!);
-  [50, 100, 200, 400].forEach((delay, i) =>
+  DELAYS_MS.forEach((delay, i) =>
     assert.ok(gaps[i]! >= 250 + delay, `gap ${i} too short: ${gaps}`)
   );
-  assert.ok(gaps[2]! > gaps[0]!, `gaps do not grow: ${gaps}`);
-  assert.ok(gaps[3]! >= gaps[0]! + 200, `gaps do not grow: ${gaps}`);
+  // The delays themselves, free of the fixture's start-up time: from each
+  // exit to the next restart, as the supervisor's log dates them.
+  const logFile = ws.path(".tend/log/tend.log");
+  await waitFor(async () => (await exitToRestartMs(logFile)).length === 4, {
+    message: `four restarts logged in ${logFile}`,
+  });
+  const delays = await exitToRestartMs(logFile);
+  DELAYS_MS.forEach((delay, i) =>
+    assert.ok(delays[i]! >= delay, `delay ${i} too short: ${delays}`)
+  );
+  assert.ok(delays[0]! < delays[2]!, `delays do not grow: ${delays}`);
+  assert.ok(delays[1]! < delays[3]!, `delays do not grow: ${delays}`);
 
   // `tend start` clears "failed": it runs again, and goes through a whole
   // new round, so no extra start of the first round happened meanwhile.

@@ -1,0 +1,238 @@
+// deno-lint-ignore-file no-console -- a program of its own: it prints.
+/**
+ * `deno task bench`: measures tend on real processes in temporary workspaces
+ * and prints a table; writes `bench/results.json`. Figures are medians of
+ * several runs, with min and max. `--quick` runs fewer rounds.
+ */
+import {
+  procUsage,
+  round,
+  sleepers,
+  type Stats,
+  stats,
+  tend,
+  timed,
+  until,
+  workspace,
+} from "./_bench/measure.ts";
+
+const QUICK = Deno.args.includes("--quick");
+const RUNS = QUICK ? 5 : 15;
+const IDLE_SECONDS = QUICK ? 10 : 30;
+const ROOT = new URL("../", import.meta.url).pathname;
+
+interface Row {
+  name: string;
+  unit: string;
+  stats: Stats;
+  note: string;
+}
+const rows: Row[] = [];
+const notes: string[] = [];
+
+function record(
+  name: string,
+  unit: string,
+  samples: number[],
+  note = "",
+): Stats {
+  const s = stats(samples);
+  rows.push({ name, unit, stats: s, note });
+  console.error(
+    `  ${name}: median ${s.median} ${unit} (min ${s.min}, max ${s.max})`,
+  );
+  return s;
+}
+
+async function baseline(): Promise<Stats> {
+  const dir = await Deno.makeTempDir({ prefix: "tend-bench-" });
+  await Deno.writeTextFile(`${dir}/empty.ts`, 'console.log("ok");\n');
+  const samples: number[] = [];
+  for (let i = 0; i < RUNS + 1; i++) {
+    const { ms } = await timed(Deno.execPath(), [
+      "run",
+      "--quiet",
+      "-A",
+      `${dir}/empty.ts`,
+    ]);
+    if (i > 0) samples.push(ms);
+  }
+  await Deno.remove(dir, { recursive: true });
+  return record("deno run of an empty script (baseline)", "ms", samples);
+}
+
+async function statusLatency(count: number, base: Stats): Promise<void> {
+  await using ws = await workspace(sleepers(count));
+  const started = await tend(ws.dir, ["start", "--quiet"]);
+  record(`tend start of ${count} services (cold supervisor)`, "ms", [
+    started.ms,
+  ]);
+  const samples: number[] = [];
+  for (let i = 0; i < RUNS + 1; i++) {
+    const { ms } = await tend(ws.dir, ["status", "--json"]);
+    if (i > 0) samples.push(ms);
+  }
+  const s = record(`tend status, ${count} services`, "ms", samples);
+  rows.at(-1)!.note = `${round(s.median / base.median)}x baseline`;
+}
+
+/** Wall time from spawning the fixture directly to its port accepting. */
+async function ownListenMs(fixture: string, port: number): Promise<number> {
+  const started = performance.now();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", fixture, "/dev/null"],
+    env: { PORT: String(port) },
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  await until(async () => {
+    try {
+      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
+      return true;
+    } catch {
+      return false;
+    }
+  }, { what: "the fixture to listen", intervalMs: 1 });
+  const ms = performance.now() - started;
+  child.kill("SIGKILL");
+  await child.status;
+  return ms;
+}
+
+async function startOverhead(): Promise<void> {
+  const fixture = `${ROOT}tests/fixtures/listen_at.ts`;
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const own: number[] = [];
+  for (let i = 0; i < RUNS; i++) own.push(await ownListenMs(fixture, port));
+  const ownMedian =
+    record("the service alone: spawn to port accepting", "ms", own).median;
+  const toml = `[[processes]]
+name = "web"
+command = ${JSON.stringify(Deno.execPath())}
+args = ["run", "-A", ${JSON.stringify(fixture)}, "/dev/null"]
+port = ${port}
+port_strategy = "next"
+ready = { tcp = "{port}" }
+`;
+  await using ws = await workspace(toml);
+  const cold: number[] = [];
+  const warm: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const { ms } = await tend(ws.dir, ["start", "--quiet"]);
+    (i === 0 ? cold : warm).push(ms - ownMedian);
+    await tend(ws.dir, ["stop", "--quiet"]);
+  }
+  record(
+    "tend start overhead, TCP-ready service, supervisor running",
+    "ms",
+    warm,
+    "CLI wall time minus the median of the service alone",
+  );
+  record("tend start overhead, launching the supervisor too", "ms", cold);
+}
+
+async function crashRestart(): Promise<void> {
+  const toml = sleepers(
+    1,
+    'restart = "always"\nrestart_delay = 0\nmax_restarts = 1000',
+  );
+  await using ws = await workspace(toml);
+  await tend(ws.dir, ["start", "--quiet"]);
+  const pidFile = `${ws.dir}/.tend/run/s0.pid`;
+  const samples: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const pid = Number(await Deno.readTextFile(pidFile));
+    const killedAt = Date.now();
+    Deno.kill(pid, "SIGKILL");
+    let next = pid;
+    await until(async () => {
+      next = Number(await Deno.readTextFile(pidFile).catch(() => "0"));
+      return next !== pid && next !== 0;
+    }, { what: "the restarted service", intervalMs: 1 });
+    const bornAt = (await Deno.stat(pidFile)).mtime!.getTime();
+    samples.push(Math.max(0, bornAt - killedAt));
+  }
+  record(
+    "crash -> restart (SIGKILL to new pid file), restart_delay = 0",
+    "ms",
+    samples,
+    "the default restart_delay adds 100 ms on purpose",
+  );
+}
+
+async function idleAndStop(): Promise<void> {
+  await using ws = await workspace(sleepers(100));
+  await tend(ws.dir, ["start", "--quiet"]);
+  const supervisor = Number(
+    await Deno.readTextFile(`${ws.dir}/.tend/run/supervisor.pid`),
+  );
+  const before = await procUsage(supervisor);
+  const t0 = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+  const after = await procUsage(supervisor);
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = ((after.ticks - before.ticks) / 100) / seconds * 100;
+  record(
+    `supervisor idle CPU, 100 services, ${IDLE_SECONDS} s`,
+    "% of a core",
+    [round(cpu)],
+  );
+  record("supervisor RSS, 100 services", "MiB", [
+    round(after.rssBytes / 1024 / 1024),
+  ]);
+  const { ms } = await tend(ws.dir, ["stop", "--quiet"]);
+  record("tend stop of 100 services (wall)", "ms", [ms]);
+}
+
+function peers(): void {
+  for (const tool of ["pm2", "supervisord"]) {
+    const found = Deno.env.get("PATH")?.split(":").some((dir) => {
+      try {
+        return Deno.statSync(`${dir}/${tool}`).isFile;
+      } catch {
+        return false;
+      }
+    });
+    if (!found) notes.push(`${tool} is not on PATH: its figures were skipped`);
+    else {notes.push(
+        `${tool} is on PATH, but side-by-side runs are not implemented yet`,
+      );}
+  }
+}
+
+console.error(
+  `tend benchmarks (${QUICK ? "quick" : "full"}: ${RUNS} runs each)`,
+);
+const base = await baseline();
+await statusLatency(10, base);
+await statusLatency(1000, base);
+await startOverhead();
+await crashRestart();
+await idleAndStop();
+peers();
+
+const table = [
+  "| figure | median | min | max | runs | note |",
+  "| --- | --- | --- | --- | --- | --- |",
+  ...rows.map((r) =>
+    `| ${r.name} | ${r.stats.median} ${r.unit} | ${r.stats.min} | ${r.stats.max} | ${r.stats.runs} | ${r.note} |`
+  ),
+].join("\n");
+console.log(table);
+for (const note of notes) console.log(`\nnote: ${note}`);
+await Deno.mkdir(`${ROOT}bench`, { recursive: true });
+await Deno.writeTextFile(
+  `${ROOT}bench/results.json`,
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      quick: QUICK,
+      deno: Deno.version.deno,
+      rows,
+      notes,
+    },
+    null,
+    2,
+  ) + "\n",
+);

@@ -1,0 +1,136 @@
+import assert from "node:assert/strict";
+import {
+  fixtureService,
+  freePort,
+  isAlive,
+  makeTempWorkspace,
+  readLines,
+  statusJson,
+  taggedWith,
+  tend,
+} from "../_helpers.ts";
+import { assertJsonError, assertRun } from "./_assert.ts";
+
+Deno.test("tend start returns once a tcp-ready service accepts connections", async () => {
+  await using ws = await makeTempWorkspace();
+  const marker = ws.path("marker");
+  const port = freePort();
+  await ws.writeConfig(
+    fixtureService(
+      "web",
+      ["--marker", marker, "--listen"],
+      `port = ${port}
+ready = { tcp = "{port}" }`,
+    ),
+  );
+  const started = await tend(ws, ["start"]);
+  assertRun(started, {
+    code: 0,
+    stdout: "",
+    stderr: new RegExp(`^started "web" \\(pid \\d+, port ${port}\\)\\n$`),
+  });
+  // No wait: start returned, so the port must accept now.
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  conn.close();
+  const pid = Number(/pid (\d+)/.exec(started.stderr)?.[1]);
+  assert.deepEqual(await readLines(marker), [`${pid} ${port} web`]);
+});
+
+Deno.test("tend start fails with START_FAILED and the log when a service exits 3 before it is ready", async () => {
+  await using ws = await makeTempWorkspace();
+  const marker = ws.path("marker");
+  await ws.writeConfig(
+    fixtureService(
+      "web",
+      [
+        "--marker",
+        marker,
+        "--say",
+        "boom: missing config",
+        "--exit",
+        "3",
+        "--after",
+        "100",
+      ],
+      'ready = { log = "never-printed" }',
+    ),
+  );
+  const result = await tend(ws, ["start"]);
+  assertRun(result, {
+    code: 1,
+    stdout: "",
+    stderr:
+      /^error: Cannot start "web": exited with code 3; last lines of its log:\n(?:[^\n]*\n)*boom: missing config\n(?:[^\n]*\n)*hint: See the whole log with "tend logs web"\n$/,
+  });
+  assert.equal((await readLines(marker)).length, 1, "the service ran");
+
+  const view = (await statusJson(ws)).services[0]!;
+  assert.equal(view.status, "failed", JSON.stringify(view));
+  assert.equal(view.lastExit?.code, 3, JSON.stringify(view));
+  assert.match(view.reason ?? "", /exited with code 3/);
+
+  assertJsonError(await tend(ws, ["start", "--json"]), {
+    code: 1,
+    errorCode: "START_FAILED",
+    message: /exited with code 3[^]*boom: missing config/,
+  });
+  assert.equal((await readLines(marker)).length, 2, "it ran once more");
+});
+
+Deno.test("tend start fails with START_FAILED after ready_timeout and ends the service", async () => {
+  await using ws = await makeTempWorkspace();
+  const marker = ws.path("marker");
+  await ws.writeConfig(
+    fixtureService(
+      "web",
+      ["--marker", marker, "--say", "still booting"],
+      `ready = { log = "never-printed" }
+ready_timeout = "1s"`,
+    ),
+  );
+  const result = await tend(ws, ["start"]);
+  assertRun(result, {
+    code: 1,
+    stdout: "",
+    stderr:
+      /^error: Cannot start "web": not ready after 1 s; last lines of its log:\n(?:[^\n]*\n)*still booting\n(?:[^\n]*\n)*hint: [^\n]+\n$/,
+  });
+  const pids = (await readLines(marker)).map((line) =>
+    Number(line.split(" ")[0])
+  );
+  assert.equal(pids.length, 1, "the service ran");
+  assert.ok(!isAlive(pids[0]!), "the unready service was ended");
+  const services = (await taggedWith(ws.dir)).filter((p) => !p.supervisor);
+  assert.deepEqual(services, [], "nothing of the service is left");
+  const view = (await statusJson(ws)).services[0]!;
+  assert.equal(view.status, "failed", JSON.stringify(view));
+  assert.equal(view.pid, null);
+  assert.match(view.reason ?? "", /not ready after 1 s/);
+});
+
+Deno.test("tend start waits for an http-ready python http.server that then answers 2xx", async () => {
+  await using ws = await makeTempWorkspace();
+  const port = freePort();
+  await Deno.writeTextFile(ws.path("hello.txt"), "hello from tend\n");
+  await ws.writeConfig(`[[processes]]
+name = "site"
+command = "python3"
+args = ["-m", "http.server", "{port}", "--bind", "127.0.0.1"]
+port = ${port}
+ready = { http = "http://127.0.0.1:{port}/hello.txt" }
+`);
+  assertRun(await tend(ws, ["start"]), {
+    code: 0,
+    stdout: "",
+    stderr: new RegExp(`^started "site" \\(pid \\d+, port ${port}\\)\\n$`),
+  });
+  using client = Deno.createHttpClient({});
+  const response = await fetch(`http://127.0.0.1:${port}/hello.txt`, {
+    client,
+  });
+  assert.equal(response.status, 200);
+  assert.equal(await response.text(), "hello from tend\n");
+  const view = (await statusJson(ws)).services[0]!;
+  assert.equal(view.status, "running");
+  assert.equal(view.port, port);
+});
