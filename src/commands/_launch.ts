@@ -62,9 +62,17 @@ export async function ensureSupervisor(ws: Workspace): Promise<ControlClient> {
   }
 }
 
+/**
+ * V8 flags of the supervisor: a 1 MiB young generation keeps a long-lived,
+ * mostly idle process small (84 → 72 MiB RSS with 100 services, measured).
+ * A compiled tend has them built in (`deno task compile`).
+ */
+export const SUPERVISOR_V8_FLAGS = "--max-semi-space-size=1";
+
 /** The command line that runs this same tend with `args`. */
 export function selfCommand(
   args: readonly string[],
+  options: { v8Flags?: string } = {},
 ): { command: string; args: string[] } {
   if (Deno.build.standalone) {
     return { command: Deno.execPath(), args: [...args] };
@@ -77,6 +85,7 @@ export function selfCommand(
       "run",
       "--quiet",
       ...PERMISSION_FLAGS,
+      ...(options.v8Flags ? [`--v8-flags=${options.v8Flags}`] : []),
       "--config",
       config,
       main,
@@ -86,7 +95,10 @@ export function selfCommand(
 }
 
 async function spawnSupervisor(ws: Workspace): Promise<Handshake> {
-  const self = selfCommand(["__supervise", "-C", ws.root, "-c", ws.configFile]);
+  const self = selfCommand(
+    ["__supervise", "-C", ws.root, "-c", ws.configFile],
+    { v8Flags: SUPERVISOR_V8_FLAGS },
+  );
   const logFd = openSync(ws.paths.supervisorLog, "a", 0o644);
   try {
     const child = spawn(self.command, self.args, {

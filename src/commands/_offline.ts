@@ -3,7 +3,7 @@ import { servicePidFile } from "../config/paths.ts";
 import { TendError } from "../errors.ts";
 import { acquireLock, isLockHeld } from "../fence/lock.ts";
 import { readPidFile } from "../fence/pid_file.ts";
-import { removeIfPresent } from "../fence/safe_file.ts";
+import { ensurePrivateDir, removeIfPresent } from "../fence/safe_file.ts";
 import type {
   ActionResult,
   CleanupResponse,
@@ -193,6 +193,7 @@ async function lockWorkspace(
   ws: Workspace,
   action: string,
 ): Promise<Disposable> {
+  await ensurePrivateDir(ws.paths.runDir);
   const lock = await acquireLock(ws.paths.lockFile, { waitMs: 1_000 });
   if (lock === null) {
     throw new TendError(

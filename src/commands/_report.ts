@@ -4,7 +4,14 @@ import type { Context } from "./command.ts";
 /** Prints the outcome of start, stop or restart: JSON, or one line per service. */
 export function reportActions(ctx: Context, response: ActionResponse): void {
   if (ctx.globals.json) return ctx.out.json(response);
-  for (const result of response.results) ctx.out.note(describe(result));
+  const idle = response.results.filter((r) => r.action === "already-stopped");
+  const quietIdle = idle.length > 3;
+  for (const result of response.results) {
+    if (!(quietIdle && result.action === "already-stopped")) {
+      ctx.out.note(describe(result));
+    }
+  }
+  if (quietIdle) ctx.out.note(`${idle.length} other services were not running`);
 }
 
 function describe(result: ActionResult): string {

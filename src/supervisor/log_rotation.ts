@@ -193,7 +193,11 @@ function catchUpAndTruncate(
     if (size === copied || (force && pass > 0)) {
       const t1 = performance.now();
       source.truncateSync(0);
-      (globalThis as any).dbg?.push([pass, +((t1 - t0)*1000).toFixed(1), +((performance.now() - t1)*1000).toFixed(0)]);
+      (globalThis as any).dbg?.push([
+        pass,
+        +((t1 - t0) * 1000).toFixed(1),
+        +((performance.now() - t1) * 1000).toFixed(0),
+      ]);
       return { truncated: true, copied };
     }
     if (size < copied) {
