@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { ArgvError, type OptionSpec, parseArgv } from "./_parse_args.ts";
 import { TendError } from "../errors.ts";
 import type { Output } from "../output/output.ts";
 
@@ -10,7 +10,7 @@ export const GLOBAL_OPTIONS = {
   quiet: { type: "boolean", short: "q" },
   "no-color": { type: "boolean" },
   help: { type: "boolean", short: "h" },
-} as const satisfies NonNullable<ParseArgsConfig["options"]>;
+} as const satisfies Record<string, OptionSpec>;
 
 /** The global options, parsed. */
 export interface GlobalOptions {
@@ -35,7 +35,7 @@ export interface Command {
   readonly summary: string;
   /** `tend start [NAME...] [--no-wait]` and a few lines of detail. */
   readonly usage: string;
-  readonly options: NonNullable<ParseArgsConfig["options"]>;
+  readonly options: Readonly<Record<string, OptionSpec>>;
   /** Left out of `tend --help`. */
   readonly hidden?: boolean;
   run(ctx: Context, argv: readonly string[]): Promise<number>;
@@ -43,7 +43,7 @@ export interface Command {
 
 /** The result of {@linkcode parseCommandArgs}. */
 export interface ParsedArgs {
-  values: Record<string, string | boolean | string[] | undefined>;
+  values: Record<string, string | boolean | undefined>;
   positionals: string[];
 }
 
@@ -56,21 +56,13 @@ export function parseCommandArgs(
   argv: readonly string[],
 ): ParsedArgs {
   try {
-    const { values, positionals } = parseArgs({
-      args: [...argv],
-      options: { ...GLOBAL_OPTIONS, ...command.options },
-      allowPositionals: true,
-      strict: true,
-    });
-    return { values: values as ParsedArgs["values"], positionals };
+    return parseArgv(argv, { ...GLOBAL_OPTIONS, ...command.options });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    if (!(error instanceof ArgvError)) throw error;
     throw new TendError(
       "USAGE",
-      `Cannot run "tend ${command.name}": ${message.replace(/\.$/, "")}`,
-      {
-        hint: `See "tend ${command.name} --help"`,
-      },
+      `Cannot run "tend ${command.name}": ${error.message}`,
+      { hint: `See "tend ${command.name} --help"` },
     );
   }
 }

@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join } from "../_path.ts";
 import { TendError } from "../errors.ts";
 import { type Command, parseCommandArgs } from "./command.ts";
 

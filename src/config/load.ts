@@ -1,4 +1,4 @@
-import { dirname, resolve } from "node:path";
+import { dirname, resolve } from "../_path.ts";
 import { parse as parseToml, TomlError } from "smol-toml";
 import { TendError } from "../errors.ts";
 import { formatIssue, pickIssue } from "./_format_issue.ts";

@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join } from "../_path.ts";
 
 /** Where tend keeps the files of one workspace. */
 export interface WorkspacePaths {

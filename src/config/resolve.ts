@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { resolve } from "../_path.ts";
 import type { Config, ParsedConfig, ServiceConfig } from "./schema.ts";
 
 /** Options of {@linkcode resolveConfig}. */

@@ -1,4 +1,4 @@
-import { extname } from "node:path";
+import { extname } from "../_path.ts";
 import { z } from "zod";
 import { checkServices, servicesKey, type ServiceTables } from "./_checks.ts";
 import { daemonSchema } from "./_daemon.ts";

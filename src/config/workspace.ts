@@ -1,4 +1,4 @@
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "../_path.ts";
 import { TendError } from "../errors.ts";
 
 /** The names tend looks for, in order: its own, then mi7soft-daemon's. */

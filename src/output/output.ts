@@ -1,4 +1,12 @@
-import { styleText } from "node:util";
+/** SGR codes of the colours tend uses. */
+const ANSI = {
+  red: 31,
+  green: 32,
+  yellow: 33,
+  cyan: 36,
+  dim: 2,
+  bold: 1,
+} as const;
 
 /** How often the spinner turns. */
 const SPINNER_INTERVAL_MS = 80;
@@ -92,7 +100,7 @@ export class Output {
     color: "red" | "green" | "yellow" | "cyan" | "dim" | "bold",
     text: string,
   ): string {
-    return this.options.color ? styleText(color, text) : text;
+    return this.options.color ? `\x1b[${ANSI[color]}m${text}\x1b[0m` : text;
   }
 }
 

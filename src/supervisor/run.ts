@@ -1,4 +1,4 @@
-import { dirname } from "node:path";
+import { dirname } from "../_path.ts";
 import { loadConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { type WorkspacePaths, workspacePaths } from "../config/paths.ts";

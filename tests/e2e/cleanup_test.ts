@@ -413,8 +413,10 @@ Deno.test("tend cleanup without a supervisor ends orphans and removes stale file
     command: daemonCommand(daemonFile),
   }]);
   assert.deepEqual([...cleaned.staleFiles].sort(), [...leftovers].sort());
-  assert.deepEqual(cleaned.killed, []);
-  assert.equal(cleaned.dryRun, false);
+  assert.deepEqual(
+    { killed: cleaned.killed, dryRun: cleaned.dryRun },
+    { killed: [], dryRun: false },
+  );
   assert.ok(!isAlive(daemon), "cleanup left the orphan alive");
   assert.ok(isAlive(service), "cleanup ended the tracked service");
   for (const file of leftovers) {
@@ -436,6 +438,13 @@ Deno.test("tend cleanup without a supervisor ends orphans and removes stale file
     stdout: "",
     stderr: "nothing to clean up\n",
   });
+  // A new supervisor adopts the service the cleanup left running.
+  assertRun(await tend(ws, ["start"]), {
+    code: 0,
+    stdout: "",
+    stderr: `"svc" is already running (pid ${service})\n`,
+  });
+  assert.deepEqual(await readPids(ws.path("svc.marker")), [service]);
 });
 
 Deno.test("tend cleanup SIGKILLs an orphan that ignores SIGTERM after 5 s", async () => {

@@ -11,6 +11,7 @@ import {
   supervisorPid,
   taggedProcesses,
   tend,
+  waitFor,
 } from "../_helpers.ts";
 import { assertHumanError, assertJsonError, assertRun } from "./_assert.ts";
 
@@ -123,6 +124,10 @@ ready = { tcp = "{port}" }`,
     [["web.0", "running", port], ["web.1", "running", port + 1]],
   );
   const [web0, web1] = status.services.map((s) => s.pid!);
+  // Each listens before it writes its marker.
+  await waitFor(async () => (await readLines(marker)).length === 2, {
+    message: "both instances to write their marker",
+  });
   assert.deepEqual(
     (await readLines(marker)).sort(),
     [

@@ -242,6 +242,15 @@ async function readLinesTimed(
   }
 }
 
+/** SIGKILLs `pid` unless it is gone already. */
+function sigkill(pid: number): void {
+  try {
+    Deno.kill(pid, "SIGKILL");
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+}
+
 Deno.test("tend status --watch --json prints one JSON document per line every second", async () => {
   await using ws = await makeTempWorkspace();
   const marker = ws.path("web.marker");
@@ -271,11 +280,7 @@ Deno.test("tend status --watch --json prints one JSON document per line every se
       );
     }
   } finally {
-    try {
-      Deno.kill(watcher.pid, "SIGKILL");
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
+    sigkill(watcher.pid);
     await watcher.status;
   }
   assert.equal(await stderr, "");

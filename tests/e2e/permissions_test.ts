@@ -8,7 +8,6 @@ import {
   type RunResult,
   statusJson,
   type TempWorkspace,
-  tend,
   tendArgv,
 } from "../_helpers.ts";
 import { fromFileUrl } from "../_path.ts";

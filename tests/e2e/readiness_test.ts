@@ -8,6 +8,7 @@ import {
   statusJson,
   taggedWith,
   tend,
+  waitFor,
 } from "../_helpers.ts";
 import { assertJsonError, assertRun } from "./_assert.ts";
 
@@ -33,6 +34,10 @@ ready = { tcp = "{port}" }`,
   const conn = await Deno.connect({ hostname: "127.0.0.1", port });
   conn.close();
   const pid = Number(/pid (\d+)/.exec(started.stderr)?.[1]);
+  // It listens before it writes its marker.
+  await waitFor(async () => (await readLines(marker)).length === 1, {
+    message: "the service to write its marker",
+  });
   assert.deepEqual(await readLines(marker), [`${pid} ${port} web`]);
 });
 
