@@ -7,14 +7,16 @@ import { type Command, parseCommandArgs } from "./command.ts";
 export const start: Command = {
   name: "start",
   summary: "Start services (all autostart ones when none named)",
-  usage: `tend start [NAME...]
+  usage: `tend start [NAME...] [--no-wait]
 
 Starts the named services and their dependencies, launching a background
-supervisor when none runs, and waits until each is ready. A service that is
-already running is reported, never started twice (exit 0).`,
-  options: {},
+supervisor when none runs, and waits until each is ready (--no-wait: returns
+once the supervisor has taken the request). A service that is already running
+is reported, never started twice (exit 0).`,
+  options: { "no-wait": { type: "boolean" } },
   async run(ctx, argv) {
-    const { positionals } = parseCommandArgs(this, argv);
+    const { values, positionals } = parseCommandArgs(this, argv);
+    const wait = values["no-wait"] !== true;
     const ws = await resolveWorkspace(ctx);
     let client = await connect(ws);
     if (client === null) {
@@ -26,7 +28,10 @@ already running is reported, never started twice (exit 0).`,
     const what = positionals.length > 0 ? positionals.join(", ") : "services";
     reportActions(
       ctx,
-      await ctx.out.spin(`starting ${what}…`, client.start(positionals)),
+      await ctx.out.spin(
+        `starting ${what}…`,
+        client.start(positionals, { wait }),
+      ),
     );
     return 0;
   },

@@ -49,8 +49,12 @@ export class ControlClient implements Disposable {
   }
 
   /** Starts services (all autostart ones when `names` is empty). */
-  start(names: readonly string[]): Promise<ActionResponse> {
-    return this.#call("POST", API.start, { body: { names } });
+  start(
+    names: readonly string[],
+    options: { wait?: boolean } = {},
+  ): Promise<ActionResponse> {
+    const wait = options.wait ?? true;
+    return this.#call("POST", API.start, { body: { names, wait } });
   }
 
   /** Stops services (all when `names` is empty). */

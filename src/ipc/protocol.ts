@@ -62,6 +62,8 @@ export interface StatusResponse {
 /** `POST /v1/start`, `/v1/stop`, `/v1/restart`: the names to act on (all when empty). */
 export interface NamesRequest {
   names: string[];
+  /** `start` only: answer at once instead of when every service is ready. @default {true} */
+  wait?: boolean;
 }
 
 /** What happened to one service in a start, stop or restart. */

@@ -13,7 +13,7 @@ import {
 export interface ControlHandler {
   ping(): PingResponse;
   status(): StatusResponse | Promise<StatusResponse>;
-  start(names: string[]): Promise<ActionResponse>;
+  start(names: string[], options: { wait: boolean }): Promise<ActionResponse>;
   stop(names: string[]): Promise<ActionResponse>;
   restart(names: string[]): Promise<ActionResponse>;
   reload(): Promise<ReloadResponse>;
@@ -87,7 +87,9 @@ async function routePost(
   const body = await readBody(request);
   switch (pathname) {
     case API.start:
-      return Response.json(await handler.start(names(body)));
+      return Response.json(
+        await handler.start(names(body), { wait: body.wait !== false }),
+      );
     case API.stop:
       return Response.json(await handler.stop(names(body)));
     case API.restart:

@@ -67,16 +67,20 @@ export const silentLog: Log = {
   error() {},
 };
 
-/** `2026-11-22T04:50:00.123Z INFO  spawned "web" pid 4242` */
+/**
+ * `2026-11-22T04:50:00.123Z INFO  spawned "web" pid 4242`: the template with
+ * its properties filled in; service names are quoted, other values are not.
+ */
 function formatLine(record: LogRecord): string {
   const time = new Date(record.timestamp).toISOString();
   const level = record.level.toUpperCase().padEnd(5);
-  const text = record.message
-    .map((part, i) => (i % 2 === 0 ? part : render(part)))
-    .join("");
+  const template = typeof record.rawMessage === "string"
+    ? record.rawMessage
+    : record.message.join("");
+  const text = template.replace(/\{(\w+)\}/g, (whole, key: string) => {
+    if (!Object.hasOwn(record.properties, key)) return whole;
+    const value = record.properties[key];
+    return key === "service" ? JSON.stringify(value) : String(value);
+  });
   return `${time} ${level} ${text}\n`;
-}
-
-function render(value: unknown): string {
-  return typeof value === "string" ? JSON.stringify(value) : String(value);
 }

@@ -107,7 +107,7 @@ async function serve(
     handler: {
       ping: () => ({ pid: Deno.pid, workspace: paths.root, version: VERSION }),
       status: () => supervisor.status(),
-      start: (names) => supervisor.start(names),
+      start: (names, options) => supervisor.start(names, options),
       stop: (names) => supervisor.stop(names),
       restart: (names) => supervisor.restart(names),
       reload: () => supervisor.reload(),

@@ -132,8 +132,28 @@ export class Supervisor {
   }
 
   /** Starts the named services (all autostart ones when none) and their dependencies. */
-  async start(names: readonly string[]): Promise<ActionResponse> {
-    const results = await runOrdered(this.#startOrder(names), {
+  async start(
+    names: readonly string[],
+    options: { wait?: boolean } = {},
+  ): Promise<ActionResponse> {
+    const order = this.#startOrder(names);
+    if (options.wait === false) {
+      void this.start(names).catch((error) => this.#logError("start", error));
+      return {
+        results: order.map((name) => {
+          const runner = this.#runner(name);
+          const view = runner.view();
+          return runner.state === "running"
+            ? { name, action: "already-running", service: view }
+            : {
+              name,
+              action: "started",
+              service: { ...view, status: "starting" },
+            };
+        }),
+      };
+    }
+    const results = await runOrdered(order, {
       before: (name) => this.#runner(name).config.dependsOn,
       run: async (name): Promise<ActionResult> => {
         const runner = this.#runner(name);

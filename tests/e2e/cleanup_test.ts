@@ -53,6 +53,11 @@ const NO_OTHER_USER = SETPRIV === null
   : null;
 const NOBODY = 65534;
 
+/** A test name's note on why it is ignored here, if it is. */
+function skipped(reason: string | null): string {
+  return reason === null ? "" : ` (ignored: ${reason})`;
+}
+
 /** The command line `tend` reports for the daemon writing `file`. */
 function daemonCommand(file: string, options: { ignoreTerm?: boolean } = {}) {
   return [Deno.execPath(), ...daemonArgs(file, options)].join(" ");
@@ -284,7 +289,8 @@ Deno.test("tend cleanup and stop --all leave an untagged twin and another worksp
 
 Deno.test({
   name:
-    "tend cleanup and stop --all leave another user's process with this workspace's tag alone",
+    "tend cleanup and stop --all leave another user's process with this workspace's tag alone" +
+    skipped(NO_OTHER_USER),
   ignore: NO_OTHER_USER !== null,
   async fn() {
     await using ws = await makeTempWorkspace();

@@ -60,6 +60,43 @@ ready = { log = "ready web" }`,
   ]);
 });
 
+Deno.test("tend down stops every service dependents first, then the supervisor", async () => {
+  await using ws = await makeTempWorkspace();
+  const events = ws.path("events");
+  const noter = (name: string, extra = "") =>
+    denoFixtureService(name, NOTE_STOP_FIXTURE, {
+      args: [events],
+      extra: `ready = { log = "ready ${name}" }\n${extra}`,
+    });
+  // api needs cache and db; cache needs db.
+  await ws.writeConfig(
+    noter("api", 'depends_on = ["cache", "db"]') +
+      noter("db") +
+      noter("cache", 'depends_on = ["db"]'),
+  );
+  assertRun(await tend(ws, ["start"]), {
+    code: 0,
+    stdout: "",
+    stderr:
+      /^started "db" \(pid \d+\)\nstarted "cache" \(pid \d+\)\nstarted "api" \(pid \d+\)\n$/,
+  });
+  const starts = (await readLines(events)).filter((l) => l.startsWith("start"));
+  assert.deepEqual(starts, ["start db", "start cache", "start api"]);
+  const supervisor = (await supervisorPid(ws))!;
+
+  const down = await tend(ws, ["down"]);
+  assertRun(down, {
+    code: 0,
+    stdout: "",
+    stderr:
+      'stopped "api"\nstopped "cache"\nstopped "db"\nsupervisor stopped\n',
+  });
+  const stops = (await readLines(events)).filter((l) => l.startsWith("stop"));
+  assert.deepEqual(stops, ["stop api", "stop cache", "stop db"]);
+  assert.ok(!isAlive(supervisor), "the supervisor exited");
+  assert.deepEqual(await taggedProcesses(ws.dir), []);
+});
+
 Deno.test("tend rejects a depends_on cycle with CONFIG_INVALID naming it", async () => {
   await using ws = await makeTempWorkspace();
   const marker = ws.path("marker");

@@ -46,6 +46,11 @@ const NO_OTHER_USER = SETPRIV === null
   ? "only root can run a process as nobody"
   : null;
 const NOBODY = 65534;
+
+/** A test name's note on why it is ignored here, if it is. */
+function skipped(reason: string | null): string {
+  return reason === null ? "" : ` (ignored: ${reason})`;
+}
 const CONNECT = "import socket, sys\n" +
   "s = socket.socket(socket.AF_UNIX)\n" +
   "s.connect(sys.argv[1])\n" +
@@ -182,7 +187,8 @@ for (const umask of ["022", "000"]) {
 }
 
 Deno.test({
-  name: "tend.sock refuses a connection from another user",
+  name: "tend.sock refuses a connection from another user" +
+    skipped(NO_OTHER_USER),
   ignore: NO_OTHER_USER !== null,
   async fn() {
     await using ws = await makeTempWorkspace();

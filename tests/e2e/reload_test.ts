@@ -46,8 +46,10 @@ Deno.test("tend reload starts added, stops removed, restarts changed and keeps u
   assert.equal((await readLines(marker)).length, 4);
   const supervisor = await supervisorPid(ws);
 
+  // a changes a policy field only: that takes effect at its next exit.
   await ws.writeConfig(
-    service("a") + service("c", "v2") + service("d") + service("e"),
+    service("a") + 'restart_delay = "1s"\n' + service("c", "v2") +
+      service("d") + service("e"),
   );
   const reload = await tend(ws, ["reload", "--json"]);
   assertRun(reload, { code: 0, stdout: /^\{/, stderr: "" });

@@ -5,6 +5,7 @@ import {
   isAlive,
   makeTempWorkspace,
   readLines,
+  readPids,
   STAMP_FIXTURE,
   statusJson,
   tend,
@@ -157,4 +158,47 @@ restart_window = "60s"`,
   );
   assert.match(refailed.reason ?? "", /max_restarts/);
   assert.equal((await stamps(file)).length, 10, "two bounded rounds of 5");
+
+  // `tend restart` clears it too.
+  const restarted = await tend(ws, ["restart", "crash"]);
+  assertRun(restarted, {
+    code: 0,
+    stdout: "",
+    stderr: /^restarted "crash" \(pid \d+\)\n$/,
+  });
+  const eleventh = (await readLines(file))[10];
+  assert.equal(
+    eleventh?.split(" ")[0],
+    /pid (\d+)/.exec(restarted.stderr)?.[1],
+    "the eleventh start is the restart",
+  );
+});
+
+Deno.test("tend ends what is left of a dead service's process group before restarting it", async () => {
+  await using ws = await makeTempWorkspace();
+  const marker = ws.path("marker");
+  const forked = ws.path("grandchild.pid");
+  await ws.writeConfig(
+    fixtureService("web", ["--marker", marker, "--fork", forked]),
+  );
+  assertRun(await tend(ws, ["start"]), {
+    code: 0,
+    stdout: "",
+    stderr: /^started "web" \(pid \d+\)\n$/,
+  });
+  await waitFor(async () => (await readPids(forked)).length === 1, {
+    message: "the grandchild to write its pid",
+  });
+  const [grandchild] = await readPids(forked);
+  const [pid] = await readPids(marker);
+  assert.ok(isAlive(grandchild!) && isAlive(pid!));
+
+  Deno.kill(pid!, "SIGKILL");
+  await waitFor(async () => (await readPids(marker)).length === 2, {
+    message: "the service to be restarted",
+  });
+  assert.ok(!isAlive(grandchild!), "the old grandchild outlived the restart");
+  const view = await waitForService(ws, "web", (s) => s.status === "running");
+  assert.equal(view.pid, (await readPids(marker))[1]);
+  assert.equal(view.lastExit?.signal, "SIGKILL");
 });
