@@ -3,7 +3,7 @@ import { closeSync, openSync } from "node:fs";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { isErrorCode, TendError } from "../errors.ts";
 import { acquireLock } from "../fence/lock.ts";
-import { ensurePrivateDir } from "../fence/safe_file.ts";
+import { ensurePrivateDir, LOG_DIR_MODE } from "../fence/safe_file.ts";
 import type { ControlClient } from "../ipc/client.ts";
 import type { Handshake } from "../supervisor/run.ts";
 import { tailLines } from "../supervisor/tail.ts";
@@ -34,7 +34,7 @@ export async function ensureSupervisor(ws: Workspace): Promise<ControlClient> {
   const existing = await connect(ws);
   if (existing) return existing;
   await ensurePrivateDir(ws.paths.runDir);
-  await Deno.mkdir(ws.paths.logDir, { recursive: true });
+  await Deno.mkdir(ws.paths.logDir, { recursive: true, mode: LOG_DIR_MODE });
   const launchLock = await acquireLock(ws.paths.launchLockFile, {
     waitMs: LAUNCH_LOCK_WAIT_MS,
   });

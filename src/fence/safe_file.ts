@@ -2,6 +2,9 @@ import { TendError } from "../errors.ts";
 
 /** Mode of `.tend/run` and of the fallback socket directory. */
 export const PRIVATE_DIR_MODE = 0o700;
+/** Mode of `.tend/log` and of other log directories tend creates. */
+export const LOG_DIR_MODE = 0o755;
+
 /** Mode of the files tend writes under `.tend/run`. */
 export const PRIVATE_FILE_MODE = 0o600;
 

@@ -1,9 +1,12 @@
 import { type Identity, identityMatches } from "../proc/identity.ts";
 import { listProcesses, readEnvTag } from "../proc/scan.ts";
 import type { OrphanView } from "../ipc/protocol.ts";
+import { TendError } from "../errors.ts";
 
 /** How often ending orphans are checked for exit. */
 const ORPHAN_POLL_INTERVAL_MS = 20;
+/** How long to wait for orphans to vanish after SIGKILL. */
+const KILL_CONFIRM_TIMEOUT_MS = 5_000;
 
 /** An orphan found by {@linkcode findOrphans}, with what it takes to end it safely. */
 export interface Orphan extends OrphanView {
@@ -62,6 +65,21 @@ export async function endOrphans(
     alive = await stillAlive(alive);
   }
   for (const orphan of alive) send(orphan.pid, "SIGKILL");
+  const killDeadline = Date.now() + KILL_CONFIRM_TIMEOUT_MS;
+  let survivors = await stillAlive(alive);
+  while (survivors.length > 0 && Date.now() < killDeadline) {
+    await new Promise((resolve) =>
+      setTimeout(resolve, ORPHAN_POLL_INTERVAL_MS)
+    );
+    survivors = await stillAlive(survivors);
+  }
+  if (survivors.length > 0) {
+    throw new TendError(
+      "STOP_FAILED",
+      `Cannot end orphan pid ${survivors[0]!.pid}: it survived SIGKILL`,
+      { hint: "A process stuck in the kernel (state D) cannot be killed" },
+    );
+  }
   return alive.map((orphan) => orphan.pid);
 }
 

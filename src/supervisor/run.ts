@@ -7,6 +7,7 @@ import { acquireLock } from "../fence/lock.ts";
 import { readPidFile, replacePidFile } from "../fence/pid_file.ts";
 import {
   ensurePrivateDir,
+  LOG_DIR_MODE,
   removeIfPresent,
   writeAtomic,
 } from "../fence/safe_file.ts";
@@ -80,8 +81,11 @@ async function serve(
   const config = await loadConfig(options.configFile, {
     workspace: paths.root,
   });
-  await Deno.mkdir(paths.logDir, { recursive: true });
-  await Deno.mkdir(dirname(config.daemon.logFile), { recursive: true });
+  await Deno.mkdir(paths.logDir, { recursive: true, mode: LOG_DIR_MODE });
+  await Deno.mkdir(dirname(config.daemon.logFile), {
+    recursive: true,
+    mode: LOG_DIR_MODE,
+  });
   await using log = await openSupervisorLog({
     file: config.daemon.logFile,
     maxBytes: config.daemon.logMaxBytes,

@@ -155,3 +155,59 @@ Deno.test("SIGTERM to a background supervisor leaves its services running and te
   assert.notEqual(adopter, supervisor);
   assert.equal((await readLines(marker)).length, 3, "no service started twice");
 });
+
+Deno.test("tend start adopts services by their workspace tag when state.json is damaged", async () => {
+  await using ws = await makeTempWorkspace();
+  const marker = ws.path("marker");
+  await writeThree(ws, marker);
+  const { pids, supervisor } = await startThree(ws, marker);
+  Deno.kill(supervisor, "SIGKILL");
+  await waitFor(() => !isAlive(supervisor), {
+    message: "the supervisor to die",
+  });
+  await Deno.writeTextFile(ws.path(".tend/run/state.json"), "{ not json");
+
+  const adopter = await startAdopts(ws, pids);
+  assert.notEqual(adopter, supervisor);
+  assert.equal((await readLines(marker)).length, 3, "no service started twice");
+  const aside = (await Array.fromAsync(Deno.readDir(ws.path(".tend/run"))))
+    .map((entry) => entry.name)
+    .filter((name) => name.startsWith("state.json.corrupt-"));
+  assert.equal(aside.length, 1, "the damaged state.json was moved aside");
+  assert.equal(
+    await Deno.readTextFile(ws.path(`.tend/run/${aside[0]}`)),
+    "{ not json",
+  );
+});
+
+Deno.test("a new supervisor stops a running service that the config no longer lists", async () => {
+  await using ws = await makeTempWorkspace();
+  const marker = ws.path("marker");
+  await writeThree(ws, marker);
+  const { pids, supervisor } = await startThree(ws, marker);
+  Deno.kill(supervisor, "SIGKILL");
+  await waitFor(() => !isAlive(supervisor), {
+    message: "the supervisor to die",
+  });
+  await ws.writeConfig(
+    `[daemon]
+check_interval = "200ms"
+
+` + fixtureService("a", ["--marker", marker]) +
+      fixtureService("b", ["--marker", marker]),
+  );
+
+  assertRun(await tend(ws, ["start"]), {
+    code: 0,
+    stdout: "",
+    stderr: `"a" is already running (pid ${pids.get("a")})\n` +
+      `"b" is already running (pid ${pids.get("b")})\n`,
+  });
+  assert.ok(!isAlive(pids.get("c")!), "c, no longer listed, was stopped");
+  const status = await statusJson(ws);
+  assert.deepEqual(
+    status.services.map((s) => [s.name, s.status, s.pid]),
+    [["a", "running", pids.get("a")], ["b", "running", pids.get("b")]],
+  );
+  assert.equal((await readLines(marker)).length, 3, "no service started twice");
+});
