@@ -508,3 +508,19 @@ export function spawnOwn(
   }).spawn();
   return ownProcess(child, { group: true });
 }
+
+/**
+ * Waits until `file` has at least `count` non-empty lines (a fixture may
+ * write its marker after tend already counts it started), and returns them.
+ */
+export async function waitForLines(
+  file: string,
+  count: number,
+  options: { timeoutMs?: number } = {},
+): Promise<string[]> {
+  await waitFor(async () => (await readLines(file)).length >= count, {
+    timeoutMs: options.timeoutMs ?? 15_000,
+    message: `${count} lines in ${file}`,
+  });
+  return await readLines(file);
+}

@@ -70,10 +70,10 @@ is a JSON object {"service", "line"}.`,
       });
     }
     if (!options.follow) return 0;
-    // Runs until the process is interrupted (Ctrl-C ends it).
+    // Runs until Ctrl-C, or until the reader of stdout goes away (`| head`).
     while (true) {
       for (const { name, follower } of followers) {
-        print(name, await follower.poll());
+        if (!print(name, await follower.poll())) return 0;
       }
       await new Promise((resolve) => setTimeout(resolve, FOLLOW_INTERVAL_MS));
     }
@@ -84,9 +84,9 @@ is a JSON object {"service", "line"}.`,
 function printer(
   out: Output,
   options: { json: boolean; prefixed: boolean },
-): (name: string, lines: readonly string[]) => void {
+): (name: string, lines: readonly string[]) => boolean {
   return (name, lines) => {
-    if (lines.length === 0) return;
+    if (lines.length === 0) return true;
     const shown = lines.map((line) =>
       options.json
         ? JSON.stringify({ service: name, line })
@@ -94,6 +94,6 @@ function printer(
         ? `${name} | ${line}`
         : line
     );
-    out.data(shown.join("\n"));
+    return out.data(shown.join("\n"));
   };
 }

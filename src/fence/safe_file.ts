@@ -154,14 +154,17 @@ export async function createExclusive(
   }
 }
 
-/** Removes `path` if it exists (a symlink itself, never its target). */
-export async function removeIfPresent(path: string): Promise<void> {
+/**
+ * Removes `path` if it exists (a symlink itself, never its target); `false`
+ * when there was nothing to remove.
+ */
+export async function removeIfPresent(path: string): Promise<boolean> {
   try {
     await Deno.remove(path);
+    return true;
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) {
-      throw permissionError(path, error);
-    }
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw permissionError(path, error);
   }
 }
 

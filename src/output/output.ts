@@ -29,9 +29,9 @@ export class Output {
     this.options = options;
   }
 
-  /** Writes data (a table, a log line) to stdout. */
-  data(text: string): void {
-    write(Deno.stdout, text.endsWith("\n") ? text : `${text}\n`);
+  /** Writes data (a table, a log line) to stdout; `false` once the reader is gone. */
+  data(text: string): boolean {
+    return write(Deno.stdout, text.endsWith("\n") ? text : `${text}\n`);
   }
 
   /** Replaces the terminal's screen with `text` (plain lines when not a terminal). */
@@ -121,14 +121,16 @@ export function terminalSink(line: string): void {
 function write(
   stream: { writeSync(p: Uint8Array): number },
   text: string,
-): void {
+): boolean {
   const bytes = new TextEncoder().encode(text);
   try {
     let written = 0;
     while (written < bytes.length) {
       written += stream.writeSync(bytes.subarray(written));
     }
+    return true;
   } catch {
-    // A closed pipe or a hung-up terminal: nothing useful to do.
+    // A closed pipe or a hung-up terminal: the reader is gone.
+    return false;
   }
 }

@@ -11,7 +11,8 @@ import {
   removeIfPresent,
   writeAtomic,
 } from "../fence/safe_file.ts";
-import { serveControl } from "../ipc/server.ts";
+import { type ControlHandler, serveControl } from "../ipc/server.ts";
+import { startLogRotation } from "./log_rotation.ts";
 import { readBootId, readIdentity } from "../proc/identity.ts";
 import { VERSION } from "../version.ts";
 import { type Log, openSupervisorLog } from "./log.ts";
@@ -103,24 +104,13 @@ async function serve(
     loadConfig: () => loadConfig(options.configFile, { workspace: paths.root }),
   });
   await supervisor.recover();
+  await using _rotation = rotateServiceLogs(supervisor, log);
   const stop = Promise.withResolvers<{ stopServices: boolean }>();
   const abort = new AbortController();
   await prepareSocket(paths.socket);
   const server = serveControl(paths.socket, {
     signal: abort.signal,
-    handler: {
-      ping: () => ({ pid: Deno.pid, workspace: paths.root, version: VERSION }),
-      status: () => supervisor.status(),
-      start: (names, options) => supervisor.start(names, options),
-      stop: (names) => supervisor.stop(names),
-      restart: (names) => supervisor.restart(names),
-      reload: () => supervisor.reload(),
-      cleanup: (request) => supervisor.cleanup(request),
-      shutdown: async ({ stopServices }) => {
-        if (stopServices) await supervisor.stopAll();
-        stop.resolve({ stopServices });
-      },
-    },
+    handler: controlHandler(supervisor, { root: paths.root, stop }),
   });
   log.info("supervisor {pid} serving {workspace} (tend {version})", {
     pid: Deno.pid,
@@ -155,6 +145,47 @@ async function serve(
     { pid: Deno.pid },
   );
   return 0;
+}
+
+/** The control API's operations, on `supervisor`. */
+function controlHandler(
+  supervisor: Supervisor,
+  options: {
+    root: string;
+    stop: PromiseWithResolvers<{ stopServices: boolean }>;
+  },
+): ControlHandler {
+  return {
+    ping: () => ({ pid: Deno.pid, workspace: options.root, version: VERSION }),
+    status: () => supervisor.status(),
+    start: (names, request) => supervisor.start(names, request),
+    stop: (names) => supervisor.stop(names),
+    restart: (names) => supervisor.restart(names),
+    reload: () => supervisor.reload(),
+    cleanup: (request) => supervisor.cleanup(request),
+    shutdown: async ({ stopServices }) => {
+      if (stopServices) await supervisor.stopAll();
+      options.stop.resolve({ stopServices });
+    },
+  };
+}
+
+/**
+ * Rotates every service's log by size while the supervisor runs (tend.log is
+ * rotated by its own sink). The config is read at each check, so a reload
+ * applies.
+ */
+function rotateServiceLogs(supervisor: Supervisor, log: Log): AsyncDisposable {
+  const rotation = startLogRotation({
+    targets: () =>
+      supervisor.config.services.map((service) => ({
+        file: service.logFile,
+        maxBytes: service.logMaxBytes,
+        backups: service.logBackups,
+      })),
+    log,
+  });
+  return { [Symbol.asyncDispose]: () => rotation.stop() };
 }
 
 function listenForSignals(options: {

@@ -9,6 +9,7 @@ import {
   type TempWorkspace,
   tend,
   waitFor,
+  waitForLines,
   waitForService,
 } from "../_helpers.ts";
 import { assertRun } from "./_assert.ts";
@@ -43,7 +44,7 @@ async function startThree(
     pids.set(service.name, service.pid!);
   }
   assert.deepEqual(
-    (await readLines(marker)).sort(),
+    (await waitForLines(marker, 3)).sort(),
     NAMES.map((name) => `${pids.get(name)} - ${name}`).sort(),
   );
   const supervisor = await supervisorPid(ws);

@@ -3,6 +3,7 @@ import {
   denoFixtureService,
   fixtureService,
   freePort,
+  holdPort,
   isAlive,
   makeTempWorkspace,
   NOTE_STOP_FIXTURE,
@@ -118,25 +119,27 @@ Deno.test("tend rejects a depends_on cycle with CONFIG_INVALID naming it", async
   assert.deepEqual(await readLines(marker), [], "nothing ran");
 });
 
-/** A port P such that P and P + 1 are both free now. */
-function freePortPair(): number {
+/** A port P such that P … P + count - 1 are all free now. */
+function freePortRun(count: number): number {
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = freePort();
-    if (port >= 65535) continue;
+    if (port + count > 65536) continue;
     try {
-      Deno.listen({ hostname: "0.0.0.0", port: port + 1 }).close();
+      for (let i = 1; i < count; i++) {
+        Deno.listen({ hostname: "0.0.0.0", port: port + i }).close();
+      }
       return port;
     } catch (error) {
       if (!(error instanceof Deno.errors.AddrInUse)) throw error;
     }
   }
-  throw new Error("no two consecutive free ports");
+  throw new Error(`no ${count} consecutive free ports`);
 }
 
 Deno.test("tend runs instances = 2 as web.0 and web.1 on consecutive ports and stops one alone", async () => {
   await using ws = await makeTempWorkspace();
   const marker = ws.path("marker");
-  const port = freePortPair();
+  const port = freePortRun(2);
   await ws.writeConfig(
     fixtureService(
       "web",
@@ -184,5 +187,47 @@ ready = { tcp = "{port}" }`,
   assert.deepEqual(
     after.services.map((s) => [s.name, s.status, s.pid]),
     [["web.0", "running", web0], ["web.1", "stopped", null]],
+  );
+});
+
+Deno.test("tend gives each instance its own port when port + i is taken and port_strategy is next", async () => {
+  await using ws = await makeTempWorkspace();
+  const marker = ws.path("marker");
+  const port = freePortRun(4);
+  await using _holder = await holdPort("0.0.0.0", port + 1);
+  await ws.writeConfig(
+    fixtureService(
+      "web",
+      ["--marker", marker, "--listen"],
+      `instances = 3
+port = ${port}
+port_strategy = "next"
+ready = { tcp = "{port}" }`,
+    ),
+  );
+  const started = await tend(ws, ["start"]);
+  assertRun(started, {
+    code: 0,
+    stdout: "",
+    stderr: /^(started "web\.[012]" \(pid \d+, port \d+\)\n){3}$/,
+  });
+  // web.1 skips the taken port + 1; web.2 must not get the port web.1 got.
+  const want = [port, port + 2, port + 3];
+  const reported = [...started.stderr.matchAll(/port (\d+)/g)].map((m) =>
+    Number(m[1])
+  );
+  assert.deepEqual(reported, want, started.stderr);
+  await waitFor(async () => (await readLines(marker)).length >= 3, {
+    message: "three instances to write their marker",
+  });
+  const status = await statusJson(ws);
+  assert.deepEqual(
+    status.services.map((s) => [s.name, s.status, s.port, s.restarts]),
+    want.map((p, i) => [`web.${i}`, "running", p, 0]),
+  );
+  assert.deepEqual(
+    (await readLines(marker)).sort(),
+    status.services.map((s) => `${s.pid} ${s.port} ${s.name}`).sort(),
+    "each instance ran once, on its own port",
   );
 });

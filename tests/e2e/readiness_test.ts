@@ -139,3 +139,51 @@ ready = { http = "http://127.0.0.1:{port}/hello.txt" }
   assert.equal(view.status, "running");
   assert.equal(view.port, port);
 });
+
+Deno.test("tend http readiness wants a 2xx: a 404 is not ready", async () => {
+  await using ws = await makeTempWorkspace();
+  const port = freePort();
+  await ws.writeConfig(`[[processes]]
+name = "site"
+command = "python3"
+args = ["-m", "http.server", "{port}", "--bind", "127.0.0.1"]
+port = ${port}
+ready = { http = "http://127.0.0.1:{port}/missing" }
+ready_timeout = "1s"
+`);
+  const result = await tend(ws, ["start", "--json"]);
+  assertJsonError(result, {
+    code: 1,
+    errorCode: "START_FAILED",
+    message:
+      /^Cannot start "site": not ready after 1 s[^]*"GET \/missing HTTP\/1\.[01]" 404/,
+  });
+  const view = (await statusJson(ws)).services[0]!;
+  assert.equal(view.status, "failed");
+  await assert.rejects(
+    Deno.connect({ hostname: "127.0.0.1", port }),
+    Deno.errors.ConnectionRefused,
+    "the unready server was ended",
+  );
+});
+
+Deno.test("tend command readiness runs the check through sh until it exits 0", async () => {
+  await using ws = await makeTempWorkspace();
+  const marker = ws.path("marker");
+  await ws.writeConfig(
+    fixtureService(
+      "web",
+      ["--marker", marker],
+      `ready = { command = ${JSON.stringify(`test -s '${marker}'`)} }`,
+    ),
+  );
+  const started = await tend(ws, ["start"]);
+  assertRun(started, {
+    code: 0,
+    stdout: "",
+    stderr: /^started "web" \(pid \d+\)\n$/,
+  });
+  // Ready means the check passed: the marker exists now, without waiting.
+  const pid = Number(/pid (\d+)/.exec(started.stderr)?.[1]);
+  assert.deepEqual(await readLines(marker), [`${pid} - web`]);
+});

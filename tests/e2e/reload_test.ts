@@ -9,6 +9,7 @@ import {
   type TempWorkspace,
   tend,
   waitFor,
+  waitForLines,
   waitForService,
 } from "../_helpers.ts";
 import { assertHumanError, assertJsonError, assertRun } from "./_assert.ts";
@@ -43,7 +44,7 @@ Deno.test("tend reload starts added, stops removed, restarts changed and keeps u
   });
   const before = await runningPids(ws);
   assert.deepEqual([...before.keys()], ["a", "b", "c", "d"]);
-  assert.equal((await readLines(marker)).length, 4);
+  assert.equal((await waitForLines(marker, 4)).length, 4);
   const supervisor = await supervisorPid(ws);
 
   // a changes a policy field only: that takes effect at its next exit.
@@ -62,6 +63,7 @@ Deno.test("tend reload starts added, stops removed, restarts changed and keeps u
 
   const after = await runningPids(ws);
   assert.deepEqual([...after.keys()], ["a", "c", "d", "e"]);
+  await waitForLines(marker, 6);
   assert.equal(after.get("a"), before.get("a"), "a kept its pid");
   assert.equal(after.get("d"), before.get("d"), "d kept its pid");
   assert.notEqual(after.get("c"), before.get("c"), "c was restarted");

@@ -10,6 +10,7 @@ import {
   statusJson,
   tend,
   waitFor,
+  waitForLines,
   waitForService,
 } from "../_helpers.ts";
 import { assertRun } from "./_assert.ts";
@@ -35,7 +36,7 @@ Deno.test("tend restarts a service killed with SIGKILL under a new pid", async (
     oldPids.set(service.name, service.pid);
   }
   assert.deepEqual(
-    (await readLines(marker)).sort(),
+    (await waitForLines(marker, 2)).sort(),
     [
       `${oldPids.get("always")} - always`,
       `${oldPids.get("default")} - default`,
@@ -148,6 +149,10 @@ restart_window = "60s"`,
     stderr: /^started "crash" \(pid \d+\)\n$/,
   });
   const pid = Number(/pid (\d+)/.exec(again.stderr)?.[1]);
+  // min_ready counts from the spawn: the stamp may come a little later.
+  await waitFor(async () => (await readLines(file)).length >= 6, {
+    message: "the sixth start to write its stamp",
+  });
   const sixth = (await readLines(file))[5];
   assert.equal(sixth?.split(" ")[0], String(pid), "the sixth start is ours");
   const refailed = await waitForService(
@@ -165,6 +170,9 @@ restart_window = "60s"`,
     code: 0,
     stdout: "",
     stderr: /^restarted "crash" \(pid \d+\)\n$/,
+  });
+  await waitFor(async () => (await readLines(file)).length >= 11, {
+    message: "the eleventh start to write its stamp",
   });
   const eleventh = (await readLines(file))[10];
   assert.equal(
@@ -190,6 +198,7 @@ Deno.test("tend ends what is left of a dead service's process group before resta
     message: "the grandchild to write its pid",
   });
   const [grandchild] = await readPids(forked);
+  await waitForLines(marker, 1);
   const [pid] = await readPids(marker);
   assert.ok(isAlive(grandchild!) && isAlive(pid!));
 
@@ -201,4 +210,35 @@ Deno.test("tend ends what is left of a dead service's process group before resta
   const view = await waitForService(ws, "web", (s) => s.status === "running");
   assert.equal(view.pid, (await readPids(marker))[1]);
   assert.equal(view.lastExit?.signal, "SIGKILL");
+});
+
+Deno.test("tend counts only the restarts within restart_window toward max_restarts", async () => {
+  await using ws = await makeTempWorkspace();
+  const file = ws.path("stamps");
+  // A restart every ~0.75 s or more: never 2 within 1 s.
+  await ws.writeConfig(
+    denoFixtureService("slowcrash", STAMP_FIXTURE, {
+      args: [file, "1", "600"],
+      extra: `min_ready = "100ms"
+restart_delay = "50ms"
+restart_delay_max = "100ms"
+max_restarts = 2
+restart_window = "1s"`,
+    }),
+  );
+  assertRun(await tend(ws, ["start"]), {
+    code: 0,
+    stdout: "",
+    stderr: /^started "slowcrash" \(pid \d+\)\n$/,
+  });
+  const seen = new Set<string>();
+  const view = await waitForService(ws, "slowcrash", (s) => {
+    seen.add(s.status);
+    return s.restarts >= 4 || s.status === "failed";
+  }, { message: '"slowcrash" to restart 4 times' });
+  assert.notEqual(view.status, "failed", JSON.stringify(view));
+  assert.ok(!seen.has("failed"), `states seen: ${[...seen]}`);
+  await waitFor(async () => (await readLines(file)).length >= 5, {
+    message: "the fifth start to write its stamp",
+  });
 });

@@ -13,6 +13,7 @@ import {
   supervisorPid,
   tend,
   waitFor,
+  waitForLines,
   waitForService,
 } from "../_helpers.ts";
 import { assertRun } from "./_assert.ts";
@@ -84,6 +85,7 @@ Deno.test("tend status shows stopping while a service ignores SIGTERM, then stop
     stdout: "",
     stderr: /^started "stubborn" \(pid \d+\)\n$/,
   });
+  await waitForLines(marker, 1);
   const [pid] = await readPids(marker);
   const began = Date.now();
   const stop = spawnTend(ws, ["stop", "--json"]);
@@ -204,6 +206,7 @@ Deno.test("tend status without a supervisor reports a service whose recorded pid
     stdout: "",
     stderr: /^started "web" \(pid \d+\)\n$/,
   });
+  await waitForLines(marker, 1);
   const [pid] = await readPids(marker);
   const supervisor = (await supervisorPid(ws))!;
   Deno.kill(supervisor, "SIGKILL");
@@ -227,6 +230,7 @@ Deno.test("tend status without a supervisor reports a service whose recorded pid
     stdout: "",
     stderr: /^(started "web"|"web" is already running) \(pid \d+\)\n$/,
   });
+  await waitForLines(marker, 2);
   const pids = await readPids(marker);
   assert.equal(pids.length, 2);
   const running = (await statusJson(ws)).services[0]!;

@@ -1,0 +1,113 @@
+/**
+ * Scenario 1: many concurrent `tend start` in a fresh workspace. Exactly one
+ * supervisor and one process per service must result, every round, and
+ * `tend down` must leave nothing tagged behind.
+ */
+import {
+  checkAllRunning,
+  makeTempWorkspace,
+  markerPids,
+  Recorder,
+  round,
+  runTend,
+  type ScenarioOptions,
+  type ScenarioResult,
+  settle,
+  sleep,
+  sleeperService,
+  snapshot,
+  summary,
+  unclearOutcome,
+  waitUntilNothingTagged,
+} from "./common.ts";
+
+const SERVICES = ["web", "worker"] as const;
+
+/** Runs `rounds` rounds of `starts` concurrent `tend start`. */
+export async function concurrentStarts(
+  options: ScenarioOptions & { rounds: number; starts: number },
+): Promise<ScenarioResult> {
+  const rec = new Recorder(
+    "concurrent-start",
+    `${options.starts} concurrent tend start, 2 services`,
+  );
+  const wall: number[] = [];
+  const supervisorsSeen: number[] = [];
+  for (let r = 0; r < options.rounds; r++) {
+    await rec.case(`round ${r + 1}`, async (fail) => {
+      await using ws = await makeTempWorkspace();
+      const marker = ws.path("marker");
+      await ws.writeConfig(
+        SERVICES.map((name) => sleeperService(name, marker)).join(""),
+      );
+      // Watch for supervisor processes while the burst runs: every one
+      // that ever existed, not only the survivor.
+      const seen = new Set<number>();
+      let watching = true;
+      const watcher = (async () => {
+        while (watching) {
+          for (const p of (await snapshot(ws.dir)).supervisors) seen.add(p.pid);
+          await sleep(20);
+        }
+      })();
+      const started = performance.now();
+      const runs = await Promise.all(
+        Array.from(
+          { length: options.starts },
+          () => runTend(ws.dir, ["start"], { timeoutMs: 60_000 }),
+        ),
+      );
+      wall.push(performance.now() - started);
+      watching = false;
+      await watcher;
+
+      const codes = new Map<number, number>();
+      for (const run of runs) {
+        codes.set(run.code, (codes.get(run.code) ?? 0) + 1);
+        const problem = unclearOutcome(run);
+        if (problem !== null) fail(problem);
+      }
+      if ((codes.get(0) ?? 0) !== runs.length) {
+        fail(`exit codes ${JSON.stringify(Object.fromEntries(codes))}`);
+      }
+      const startedLines = runs.map((run) =>
+        (run.stderr.match(/^started "/gm) ?? []).length
+      ).reduce((a, b) => a + b, 0);
+      if (startedLines !== SERVICES.length) {
+        fail(`${startedLines} "started" lines over all runs, want 2`);
+      }
+
+      // Supervisors that lost the lock race exit on their own.
+      const problems = await settle(
+        () => checkAllRunning(ws.dir, SERVICES),
+        { timeoutMs: 5_000 },
+      );
+      for (const problem of problems) fail(problem);
+      supervisorsSeen.push(seen.size);
+      for (const name of SERVICES) {
+        const copies = await markerPids(marker, name);
+        if (copies.length !== 1) {
+          fail(`"${name}" ran ${copies.length} times: ${copies}`);
+        }
+      }
+
+      const down = await runTend(ws.dir, ["down"]);
+      if (down.code !== 0) fail(`tend down exit ${down.code}: ${down.stderr}`);
+      const { survivors } = await waitUntilNothingTagged(ws.dir, 5_000);
+      if (survivors.length > 0) {
+        fail(`tagged processes survived tend down: ${survivors}`);
+      }
+      options.log(
+        `  round ${r + 1}: ${round(wall.at(-1)!)} ms, ${seen.size} supervisor process(es) seen`,
+      );
+    });
+  }
+  const w = summary(wall);
+  rec.figures["burst wall time median (ms)"] = w.median;
+  rec.figures["burst wall time max (ms)"] = w.max;
+  rec.figures["supervisor processes ever seen per round (max)"] = Math.max(
+    0,
+    ...supervisorsSeen,
+  );
+  return rec.result();
+}
