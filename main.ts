@@ -45,9 +45,9 @@ export async function main(
     });
   }
   const argv = [...args.slice(0, at), ...args.slice(at + 1)];
-  const { values } = parseCommandArgs(command, argv);
-  if (values.help === true) return out.data(commandHelp(command)), 0;
-  const globals = globalsOf(values);
+  const parsed = parseCommandArgs(command, argv);
+  if (parsed.values.help === true) return out.data(commandHelp(command)), 0;
+  const globals = globalsOf(parsed.values);
   const ctx: Context = {
     cwd: Deno.cwd(),
     globals,
@@ -57,7 +57,8 @@ export async function main(
       color: colorWanted(globals),
     }),
   };
-  return await command.run(ctx, argv);
+  const { run } = await command.load();
+  return await run(ctx, parsed);
 }
 
 function commandIndex(args: readonly string[]): number {

@@ -1,27 +1,15 @@
 import type { CleanupResponse } from "../ipc/protocol.ts";
 import { connect, resolveWorkspace, type Workspace } from "./_workspace.ts";
-import { type Command, type Context, parseCommandArgs } from "./command.ts";
+import type { Context, ParsedArgs } from "./command.ts";
 
 /** `tend cleanup [--dry-run]` */
-export const cleanup: Command = {
-  name: "cleanup",
-  summary: "Find and end orphans, remove stale files",
-  usage: `tend cleanup [--dry-run] [--json]
-
-Finds processes that carry this workspace's TEND_WORKSPACE tag but belong to
-no tracked service (grandchildren left by a killed service, services of a
-lost state file), and stale files under .tend/run. Ends them (SIGTERM, then
-SIGKILL after 5 s) and removes the files, unless --dry-run. Never touches a
-process of another user or another workspace, and never matches by name.`,
-  options: { "dry-run": { type: "boolean" } },
-  async run(ctx, argv) {
-    const { values } = parseCommandArgs(this, argv);
-    const ws = await resolveWorkspace(ctx);
-    const result = await runCleanup(ws, { dryRun: values["dry-run"] === true });
-    reportCleanup(ctx, result);
-    return 0;
-  },
-};
+export async function run(ctx: Context, args: ParsedArgs): Promise<number> {
+  const { values } = args;
+  const ws = await resolveWorkspace(ctx);
+  const result = await runCleanup(ws, { dryRun: values["dry-run"] === true });
+  reportCleanup(ctx, result);
+  return 0;
+}
 
 /** Cleans through the supervisor when one answers, else under the lock. */
 export async function runCleanup(

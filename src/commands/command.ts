@@ -29,8 +29,8 @@ export interface Context {
   readonly out: Output;
 }
 
-/** One subcommand. */
-export interface Command {
+/** What the registry knows of one subcommand, before its code is loaded. */
+export interface CommandSpec {
   readonly name: string;
   readonly summary: string;
   /** `tend start [NAME...] [--no-wait]` and a few lines of detail. */
@@ -38,7 +38,13 @@ export interface Command {
   readonly options: Readonly<Record<string, OptionSpec>>;
   /** Left out of `tend --help`. */
   readonly hidden?: boolean;
-  run(ctx: Context, argv: readonly string[]): Promise<number>;
+  /** Loads the command's code. */
+  load(): Promise<CommandModule>;
+}
+
+/** A command's code: `src/commands/<name>.ts` exports `run`. */
+export interface CommandModule {
+  run(ctx: Context, args: ParsedArgs): Promise<number>;
 }
 
 /** The result of {@linkcode parseCommandArgs}. */
@@ -52,7 +58,7 @@ export interface ParsedArgs {
  * a bad flag is a `USAGE` error.
  */
 export function parseCommandArgs(
-  command: Pick<Command, "name" | "options">,
+  command: Pick<CommandSpec, "name" | "options">,
   argv: readonly string[],
 ): ParsedArgs {
   try {

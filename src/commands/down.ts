@@ -3,40 +3,30 @@ import { TendError } from "../errors.ts";
 import { loadWorkspaceConfig } from "./_config.ts";
 import { reportActions } from "./_report.ts";
 import { connect, resolveWorkspace } from "./_workspace.ts";
-import { type Command, parseCommandArgs } from "./command.ts";
+import type { Context, ParsedArgs } from "./command.ts";
 
 /** How long `down` waits for the supervisor to release its lock. */
 const EXIT_WAIT_MS = 15_000;
 
 /** `tend down` */
-export const down: Command = {
-  name: "down",
-  summary: "Stop every service and the supervisor",
-  usage: `tend down
-
-Stops every service (dependents first), then the supervisor, and returns
-once the supervisor has exited.`,
-  options: {},
-  async run(ctx, argv) {
-    parseCommandArgs(this, argv);
-    const ws = await resolveWorkspace(ctx);
-    const client = await connect(ws);
-    if (client === null) {
-      const config = await loadWorkspaceConfig(ws);
-      const names = config.services.map((s) => s.name);
-      const { offlineStop } = await import("./_offline.ts");
-      reportActions(ctx, { results: await offlineStop(ws, { config, names }) });
-      return 0;
-    }
-    using _ = client;
-    const stopped = await client.stop([]);
-    await client.shutdown({ stopServices: true });
-    await waitUnlocked(ws.paths.lockFile);
-    reportActions(ctx, stopped);
-    ctx.out.note("supervisor stopped");
+export async function run(ctx: Context, _args: ParsedArgs): Promise<number> {
+  const ws = await resolveWorkspace(ctx);
+  const client = await connect(ws);
+  if (client === null) {
+    const config = await loadWorkspaceConfig(ws);
+    const names = config.services.map((s) => s.name);
+    const { offlineStop } = await import("./_offline.ts");
+    reportActions(ctx, { results: await offlineStop(ws, { config, names }) });
     return 0;
-  },
-};
+  }
+  using _ = client;
+  const stopped = await client.stop([]);
+  await client.shutdown({ stopServices: true });
+  await waitUnlocked(ws.paths.lockFile);
+  reportActions(ctx, stopped);
+  ctx.out.note("supervisor stopped");
+  return 0;
+}
 
 async function waitUnlocked(lockFile: string): Promise<void> {
   const deadline = Date.now() + EXIT_WAIT_MS;

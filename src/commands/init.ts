@@ -1,6 +1,6 @@
 import { join } from "../_path.ts";
 import { TendError } from "../errors.ts";
-import { type Command, parseCommandArgs } from "./command.ts";
+import type { Context, ParsedArgs } from "./command.ts";
 
 const TEMPLATE =
   `# tend.toml: the services of this workspace. Reference: tend's README.
@@ -20,36 +20,26 @@ stop_timeout = "10s"          # SIGTERM, then SIGKILL after this long
 `;
 
 /** `tend init` */
-export const init: Command = {
-  name: "init",
-  summary: "Write a commented tend.toml",
-  usage: `tend init
-
-Writes tend.toml in the current directory (or -C DIR). An existing file is
-never overwritten.`,
-  options: {},
-  async run(ctx, argv) {
-    parseCommandArgs(this, argv);
-    const dir = ctx.globals.workspace
-      ? join(ctx.cwd, ctx.globals.workspace)
-      : ctx.cwd;
-    const file = join(dir, "tend.toml");
-    try {
-      await Deno.writeTextFile(file, TEMPLATE, { createNew: true });
-    } catch (error) {
-      if (error instanceof Deno.errors.AlreadyExists) {
-        throw new TendError(
-          "USAGE",
-          `Cannot write "${file}": it already exists`,
-        );
-      }
+export async function run(ctx: Context, _args: ParsedArgs): Promise<number> {
+  const dir = ctx.globals.workspace
+    ? join(ctx.cwd, ctx.globals.workspace)
+    : ctx.cwd;
+  const file = join(dir, "tend.toml");
+  try {
+    await Deno.writeTextFile(file, TEMPLATE, { createNew: true });
+  } catch (error) {
+    if (error instanceof Deno.errors.AlreadyExists) {
       throw new TendError(
-        "PERMISSION_DENIED",
-        `Cannot write "${file}": ${error}`,
-        { cause: error },
+        "USAGE",
+        `Cannot write "${file}": it already exists`,
       );
     }
-    ctx.out.note(`wrote ${file}`);
-    return 0;
-  },
-};
+    throw new TendError(
+      "PERMISSION_DENIED",
+      `Cannot write "${file}": ${error}`,
+      { cause: error },
+    );
+  }
+  ctx.out.note(`wrote ${file}`);
+  return 0;
+}

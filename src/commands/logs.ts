@@ -1,7 +1,7 @@
 import type { Output } from "../output/output.ts";
 import { loadWorkspaceConfig, selectNames } from "./_config.ts";
 import { resolveWorkspace } from "./_workspace.ts";
-import { type Command, parseCommandArgs, parseCount } from "./command.ts";
+import { type Context, parseCount, type ParsedArgs } from "./command.ts";
 
 /** Lines shown by default. */
 const DEFAULT_LINES = 50;
@@ -18,8 +18,8 @@ export interface LogsOptions {
 }
 
 /** Parses `tend logs` arguments (the global options are ignored here). */
-export function parseLogsArgs(argv: readonly string[]): LogsOptions {
-  const { values, positionals } = parseCommandArgs(logs, argv);
+export function parseLogsArgs(args: ParsedArgs): LogsOptions {
+  const { values, positionals } = args;
   return {
     names: positionals,
     lines: parseCount(values.lines, "-n") ?? DEFAULT_LINES,
@@ -28,57 +28,42 @@ export function parseLogsArgs(argv: readonly string[]): LogsOptions {
 }
 
 /** `tend logs [NAME...] [-f] [-n N]` */
-export const logs: Command = {
-  name: "logs",
-  summary: "Show or follow services' logs",
-  usage: `tend logs [NAME...] [-n N] [-f]
-
-Prints the last N lines (default 50) of the service's log, continuing
-into the rotated NAME.log.1 when the current file is shorter. Without a
-NAME, every service's lines are shown, each prefixed "NAME | ". -f keeps
-printing new lines, across rotations, until Ctrl-C. With --json each line
-is a JSON object {"service", "line"}.`,
-  options: {
-    lines: { type: "string", short: "n" },
-    follow: { type: "boolean", short: "f" },
-  },
-  async run(ctx, argv) {
-    const options = parseLogsArgs(argv);
-    const ws = await resolveWorkspace(ctx);
-    const config = await loadWorkspaceConfig(ws);
-    const names = await selectNames(config, options.names);
-    const services = names.map((name) => ({
+export async function run(ctx: Context, args: ParsedArgs): Promise<number> {
+  const options = parseLogsArgs(args);
+  const ws = await resolveWorkspace(ctx);
+  const config = await loadWorkspaceConfig(ws);
+  const names = await selectNames(config, options.names);
+  const services = names.map((name) => ({
+    name,
+    file: config.services.find((s) => s.name === name)!.logFile,
+  }));
+  const print = printer(ctx.out, {
+    json: ctx.globals.json,
+    prefixed: services.length > 1,
+  });
+  const { LogFollower } = await import("../logs/follower.ts");
+  const { readBacklog } = await import("../logs/backlog.ts");
+  const followers = [];
+  for (const { name, file } of services) {
+    const backlog = await readBacklog(file, { lines: options.lines });
+    const lines = options.follow || backlog.partial === ""
+      ? backlog.lines
+      : [...backlog.lines, backlog.partial].slice(-options.lines);
+    print(name, options.lines === 0 ? [] : lines);
+    followers.push({
       name,
-      file: config.services.find((s) => s.name === name)!.logFile,
-    }));
-    const print = printer(ctx.out, {
-      json: ctx.globals.json,
-      prefixed: services.length > 1,
+      follower: new LogFollower(file, backlog.position),
     });
-    const { LogFollower } = await import("../logs/follower.ts");
-    const { readBacklog } = await import("../logs/backlog.ts");
-    const followers = [];
-    for (const { name, file } of services) {
-      const backlog = await readBacklog(file, { lines: options.lines });
-      const lines = options.follow || backlog.partial === ""
-        ? backlog.lines
-        : [...backlog.lines, backlog.partial].slice(-options.lines);
-      print(name, options.lines === 0 ? [] : lines);
-      followers.push({
-        name,
-        follower: new LogFollower(file, backlog.position),
-      });
+  }
+  if (!options.follow) return 0;
+  // Runs until Ctrl-C, or until the reader of stdout goes away (`| head`).
+  while (true) {
+    for (const { name, follower } of followers) {
+      if (!print(name, await follower.poll())) return 0;
     }
-    if (!options.follow) return 0;
-    // Runs until Ctrl-C, or until the reader of stdout goes away (`| head`).
-    while (true) {
-      for (const { name, follower } of followers) {
-        if (!print(name, await follower.poll())) return 0;
-      }
-      await new Promise((resolve) => setTimeout(resolve, FOLLOW_INTERVAL_MS));
-    }
-  },
-};
+    await new Promise((resolve) => setTimeout(resolve, FOLLOW_INTERVAL_MS));
+  }
+}
 
 /** Prints a batch of one service's lines, with its name when there are several. */
 function printer(

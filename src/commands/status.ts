@@ -1,36 +1,23 @@
 import type { StatusResponse } from "../ipc/protocol.ts";
 import { renderStatusTable } from "../output/status_table.ts";
 import { loadWorkspaceConfig } from "./_config.ts";
-import { connect, resolveWorkspace, type Workspace } from "./_workspace.ts";
-import { type Command, type Context, parseCommandArgs } from "./command.ts";
+import { resolveWorkspace, type Workspace } from "./_workspace.ts";
+import { ControlClient } from "../ipc/client.ts";
+import type { Context, ParsedArgs } from "./command.ts";
 import { TendError } from "../errors.ts";
 
 /** `tend status [NAME...]` */
-export const status: Command = {
-  name: "status",
-  summary: "Show services: a table, or --json",
-  usage: `tend status [NAME...] [--json] [--watch]
-
-Exit status 0 when every listed service is running, 3 when some is not.
-Without a supervisor, processes are checked by identity (pid, start time,
-boot id): a live match is "running", a dead or reused PID is "stale".
-CPU is percent of one core since the previous status call (within a minute),
-else over the process's life; MEM is the resident memory of its main process.
---watch redraws the table every second until Ctrl-C (with --json: one JSON
-document per line).`,
-  options: { watch: { type: "boolean", short: "w" } },
-  async run(ctx, argv) {
-    const { values, positionals } = parseCommandArgs(this, argv);
-    const ws = await resolveWorkspace(ctx);
-    if (values.watch === true) {
-      return await watch(ctx, { ws, names: positionals });
-    }
-    const shown = select(await currentStatus(ws), positionals);
-    if (ctx.globals.json) ctx.out.json(shown);
-    else ctx.out.data(render(ctx, shown));
-    return shown.services.every((s) => s.status === "running") ? 0 : 3;
-  },
-};
+export async function run(ctx: Context, args: ParsedArgs): Promise<number> {
+  const { values, positionals } = args;
+  const ws = await resolveWorkspace(ctx);
+  if (values.watch === true) {
+    return await watch(ctx, { ws, names: positionals });
+  }
+  const shown = select(await currentStatus(ws), positionals);
+  if (ctx.globals.json) ctx.out.json(shown);
+  else ctx.out.data(render(ctx, shown));
+  return shown.services.every((s) => s.status === "running") ? 0 : 3;
+}
 
 /** How often `status --watch` refreshes. */
 const WATCH_INTERVAL_MS = 1_000;
@@ -48,14 +35,30 @@ async function watch(
   }
 }
 
+/** How long a supervisor may take to answer `status` before the files are read instead. */
+const STATUS_TIMEOUT_MS = 5_000;
+
+/** The supervisor's answer, or `null` when none answers (one request, no ping). */
+async function askSupervisor(ws: Workspace): Promise<StatusResponse | null> {
+  try {
+    await Deno.lstat(ws.paths.socket);
+  } catch {
+    return null;
+  }
+  using client = new ControlClient(ws.paths.socket);
+  try {
+    return await client.status({ timeoutMs: STATUS_TIMEOUT_MS });
+  } catch (error) {
+    if (error instanceof TendError && error.code === "NOT_RUNNING") return null;
+    throw error;
+  }
+}
+
 async function currentStatus(
   ws: Workspace,
 ): Promise<StatusResponse> {
-  const client = await connect(ws);
-  if (client !== null) {
-    using _ = client;
-    return await client.status();
-  }
+  const live = await askSupervisor(ws);
+  if (live !== null) return live;
   const config = await loadWorkspaceConfig(ws);
   const { offlineStatus } = await import("./_offline.ts");
   return await offlineStatus(ws, config);

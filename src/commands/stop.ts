@@ -4,41 +4,30 @@ import { connect, resolveWorkspace, type Workspace } from "./_workspace.ts";
 import { reportCleanup, runCleanup } from "./cleanup.ts";
 import { TendError } from "../errors.ts";
 import type { ActionResponse } from "../ipc/protocol.ts";
-import { type Command, parseCommandArgs } from "./command.ts";
+import type { Context, ParsedArgs } from "./command.ts";
 
 /** `tend stop [NAME...]` */
-export const stop: Command = {
-  name: "stop",
-  summary: "Stop services (all when none named)",
-  usage: `tend stop [NAME...] [--all]
-
-Sends each service's stop_signal to its whole process group, waits
-stop_timeout, then SIGKILLs the group: no grandchild survives. Works with or
-without a running supervisor. --all stops every service and then ends
-orphans tagged with this workspace (as "tend cleanup" does).`,
-  options: { all: { type: "boolean" } },
-  async run(ctx, argv) {
-    const { values, positionals } = parseCommandArgs(this, argv);
-    if (values.all === true && positionals.length > 0) {
-      throw new TendError("USAGE", "Cannot combine --all with service names", {
-        hint: 'Use "tend stop --all" or "tend stop NAME..."',
-      });
-    }
-    const ws = await resolveWorkspace(ctx);
-    const stopped = await stopServices(ws, positionals);
-    if (values.all !== true) {
-      reportActions(ctx, stopped);
-      return 0;
-    }
-    const cleaned = await runCleanup(ws, { dryRun: false });
-    if (ctx.globals.json) ctx.out.json({ ...stopped, cleanup: cleaned });
-    else {
-      reportActions(ctx, stopped);
-      reportCleanup(ctx, cleaned);
-    }
+export async function run(ctx: Context, args: ParsedArgs): Promise<number> {
+  const { values, positionals } = args;
+  if (values.all === true && positionals.length > 0) {
+    throw new TendError("USAGE", "Cannot combine --all with service names", {
+      hint: 'Use "tend stop --all" or "tend stop NAME..."',
+    });
+  }
+  const ws = await resolveWorkspace(ctx);
+  const stopped = await stopServices(ws, positionals);
+  if (values.all !== true) {
+    reportActions(ctx, stopped);
     return 0;
-  },
-};
+  }
+  const cleaned = await runCleanup(ws, { dryRun: false });
+  if (ctx.globals.json) ctx.out.json({ ...stopped, cleanup: cleaned });
+  else {
+    reportActions(ctx, stopped);
+    reportCleanup(ctx, cleaned);
+  }
+  return 0;
+}
 
 async function stopServices(
   ws: Workspace,

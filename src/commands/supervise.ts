@@ -1,38 +1,30 @@
 import { TendError } from "../errors.ts";
 import { resolveWorkspace } from "./_workspace.ts";
-import { type Command, parseCommandArgs } from "./command.ts";
+import type { Context, ParsedArgs } from "./command.ts";
 
 /** `tend __supervise`: the background supervisor that `start` launches. */
-export const supervise: Command = {
-  name: "__supervise",
-  summary: "Run as the background supervisor (internal)",
-  usage: "tend __supervise -C DIR -c FILE",
-  options: {},
-  hidden: true,
-  async run(ctx, argv) {
-    parseCommandArgs(this, argv);
-    const ws = await resolveWorkspace(ctx);
-    let answered = false;
-    const answer = (message: unknown) => {
-      answered = true;
-      ctx.out.data(JSON.stringify(message));
-    };
-    const { runSupervisor } = await import("../supervisor/run.ts");
-    try {
-      return await runSupervisor({
-        root: ws.root,
-        configFile: ws.configFile,
-        foreground: false,
-        startAll: false,
-        handshake: answer,
-      });
-    } catch (error) {
-      if (answered || !(error instanceof TendError)) throw error;
-      answer({
-        ok: false,
-        error: { code: error.code, message: error.message, hint: error.hint },
-      });
-      return 1;
-    }
-  },
-};
+export async function run(ctx: Context, _args: ParsedArgs): Promise<number> {
+  const ws = await resolveWorkspace(ctx);
+  let answered = false;
+  const answer = (message: unknown) => {
+    answered = true;
+    ctx.out.data(JSON.stringify(message));
+  };
+  const { runSupervisor } = await import("../supervisor/run.ts");
+  try {
+    return await runSupervisor({
+      root: ws.root,
+      configFile: ws.configFile,
+      foreground: false,
+      startAll: false,
+      handshake: answer,
+    });
+  } catch (error) {
+    if (answered || !(error instanceof TendError)) throw error;
+    answer({
+      ok: false,
+      error: { code: error.code, message: error.message, hint: error.hint },
+    });
+    return 1;
+  }
+}

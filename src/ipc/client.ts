@@ -44,8 +44,11 @@ export class ControlClient implements Disposable {
   }
 
   /** Every service's status. */
-  status(): Promise<StatusResponse> {
-    return this.#call("GET", API.status);
+  status(options: { timeoutMs?: number } = {}): Promise<StatusResponse> {
+    const signal = options.timeoutMs === undefined
+      ? undefined
+      : AbortSignal.timeout(options.timeoutMs);
+    return this.#call("GET", API.status, signal ? { signal } : {});
   }
 
   /** Starts services (all autostart ones when `names` is empty). */

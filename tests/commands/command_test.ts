@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import {
-  type Command,
+  type CommandSpec,
   globalsOf,
   parseCommandArgs,
   parseCount,
@@ -8,7 +8,7 @@ import {
 import { TendError } from "../../src/errors.ts";
 
 /** A command shaped like `tend logs`. */
-const LOGS: Pick<Command, "name" | "options"> = {
+const LOGS: Pick<CommandSpec, "name" | "options"> = {
   name: "logs",
   options: {
     lines: { type: "string", short: "n" },
