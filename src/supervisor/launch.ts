@@ -1,7 +1,5 @@
 import { serviceLogFile, type WorkspacePaths } from "../config/paths.ts";
 import type { ServiceConfig } from "../config/schema.ts";
-import { choosePort } from "../net/port.ts";
-import { findPortHolder, portInUseError } from "../net/holder.ts";
 import {
   type ExitStatus,
   spawnDetached,
@@ -17,8 +15,8 @@ const FAILURE_TAIL_LINES = 20;
 export interface LaunchContext {
   paths: WorkspacePaths;
   baseEnv: Readonly<Record<string, string>>;
-  /** Ports granted to other services. */
-  reserved: ReadonlySet<number>;
+  /** The port granted to this launch, if the service has one. */
+  port: number | null;
   /** Called once the process exists, before readiness is awaited. */
   onSpawn(child: SpawnedProcess, port: number | null): Promise<void>;
 }
@@ -37,7 +35,7 @@ export async function launchService(
   service: ServiceConfig,
   context: LaunchContext,
 ): Promise<LaunchOutcome> {
-  const port = await grantPort(service, context.reserved);
+  const port = context.port;
   const logFile = service.logFile;
   const logOffset = await sizeOf(logFile);
   const child = await spawnDetached({
@@ -98,22 +96,6 @@ export function serviceEnv(
   env.TEND_SERVICE = service.name;
   if (options.port !== null) env.PORT = String(options.port);
   return env;
-}
-
-async function grantPort(
-  service: ServiceConfig,
-  reserved: ReadonlySet<number>,
-): Promise<number | null> {
-  if (service.port === null) return null;
-  const choice = await choosePort(service.port, {
-    strategy: service.portStrategy,
-    reserved,
-  });
-  if (choice.port !== null) return choice.port;
-  const holder = reserved.has(service.port)
-    ? null
-    : await findPortHolder(service.port);
-  throw portInUseError(service.name, { port: service.port, holder });
 }
 
 async function sizeOf(path: string): Promise<number> {

@@ -11,6 +11,7 @@ import {
 } from "../proc/identity.ts";
 import type { ExitStatus, SpawnedProcess } from "../proc/spawn.ts";
 import type { Log } from "./log.ts";
+import type { PortLedger } from "./port_ledger.ts";
 import { decideAfterExit, describeExit } from "./policy.ts";
 import type { ServiceRecord } from "./state_file.ts";
 import { type RunEvent, type RunState, transition } from "./transition.ts";
@@ -24,8 +25,8 @@ export interface RunnerContext {
   readonly log: Log;
   /** The environment every service starts from. */
   readonly baseEnv: Readonly<Record<string, string>>;
-  /** Ports granted to the other services, to skip. */
-  reservedPorts(except: string): Set<number>;
+  /** The ports granted to every service of the workspace. */
+  readonly ports: PortLedger;
   /** Called after every change worth persisting. */
   changed(): void;
 }
@@ -70,13 +71,6 @@ export class ServiceRunner {
   /** The current state. */
   get state(): RunState {
     return this.#state;
-  }
-
-  /** The port granted to the current launch, if any. */
-  get port(): number | null {
-    return this.#state === "stopped" || this.#state === "failed"
-      ? null
-      : this.#port;
   }
 
   /** The PID (and process group) of the live process, if any. */
@@ -127,6 +121,26 @@ export class ServiceRunner {
   }
 
   /**
+   * Restarts a service that died while no supervisor watched it, as its
+   * restart policy would have: counted as a restart, and a failed launch
+   * goes to backoff rather than to the caller.
+   */
+  revive(): Promise<void> {
+    return this.serialize(async () => {
+      if (this.#state !== "stopped") return;
+      this.#restarts++;
+      this.#restartTimes = [...this.#restartTimes, Date.now()].slice(-100);
+      this.#ctx.log.info(
+        "{service} died while no supervisor ran; restarting it",
+        {
+          service: this.name,
+        },
+      );
+      await this.#launch({ userInitiated: false });
+    });
+  }
+
+  /**
    * Takes over a process started by an earlier supervisor, after checking
    * its identity; returns `false` when the record no longer matches a live
    * process.
@@ -140,6 +154,7 @@ export class ServiceRunner {
     this.#generation++;
     this.#identity = identity;
     this.#port = record.port;
+    this.#ctx.ports.hold(this.name, record.port);
     this.#startedAt = record.startedAt
       ? Date.parse(record.startedAt)
       : Date.now();
@@ -231,7 +246,7 @@ export class ServiceRunner {
       const launched = await launchService(this.config, {
         paths: this.#ctx.paths,
         baseEnv: this.#ctx.baseEnv,
-        reserved: this.#ctx.reservedPorts(this.name),
+        port: await this.#ctx.ports.grant(this.config),
         onSpawn: (child, port) => this.#spawned(generation, child, port),
       });
       if (launched.kind === "ready") {
@@ -247,6 +262,7 @@ export class ServiceRunner {
     } catch (error) {
       if (this.#state === "starting") {
         if (this.#child !== null) await this.#endGroup();
+        else this.#ctx.ports.release(this.name);
         this.#state = "failed";
         this.#reason = error instanceof Error ? error.message : String(error);
         this.#ctx.changed();
@@ -341,6 +357,7 @@ export class ServiceRunner {
     this.#settled = generation;
     clearInterval(this.#watchTimer);
     this.#child = null;
+    this.#ctx.ports.release(this.name);
     this.#lastExit = { ...exit, at: new Date().toISOString() };
     void removeIfPresent(servicePidFile(this.#ctx.paths, this.name));
     this.#ctx.changed();

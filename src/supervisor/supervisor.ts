@@ -23,6 +23,7 @@ import {
 } from "./state_file.ts";
 import { endGroup } from "./end_group.ts";
 import { runOrdered } from "./ordered.ts";
+import { PortLedger } from "./port_ledger.ts";
 import { cleanWorkspace } from "./cleanup.ts";
 import { addUsage, UsageSampler } from "./usage.ts";
 
@@ -60,7 +61,7 @@ export class Supervisor {
       bootId: options.bootId,
       log: options.log,
       baseEnv: options.baseEnv,
-      reservedPorts: (except) => this.#reservedPorts(except),
+      ports: new PortLedger(),
       changed: () => this.#changed(),
     };
     for (const service of this.#config.services) this.#addRunner(service);
@@ -106,13 +107,7 @@ export class Supervisor {
     await this.#endUnlisted(state, tagged);
     this.#changed();
     for (const runner of revive) {
-      this.#options.log.info(
-        "{service} died while no supervisor ran; starting it",
-        {
-          service: runner.name,
-        },
-      );
-      runner.start().catch((error) => this.#logError(runner.name, error));
+      runner.revive().catch((error) => this.#logError(runner.name, error));
     }
   }
 
@@ -336,16 +331,6 @@ export class Supervisor {
 
   #addRunner(service: ServiceConfig): void {
     this.#runners.set(service.name, new ServiceRunner(service, this.#context));
-  }
-
-  #reservedPorts(except: string): Set<number> {
-    const ports = new Set<number>();
-    for (const runner of this.#runners.values()) {
-      if (runner.name !== except && runner.port !== null) {
-        ports.add(runner.port);
-      }
-    }
-    return ports;
   }
 
   async #readStateOrRecover(): Promise<StateFile> {
