@@ -117,6 +117,16 @@ export function cliEnv(
   return { ...env, ...extra };
 }
 
+/** The (code, stdout, stderr) of a finished command. */
+export function decodeOutput(output: Deno.CommandOutput): RunResult {
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}
+
 /** Runs `tend ARGS` in `ws` and collects (code, stdout, stderr). */
 export async function tend(
   ws: TempWorkspace | string,
@@ -133,12 +143,7 @@ export async function tend(
     stdout: "piped",
     stderr: "piped",
   }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+  return decodeOutput(output);
 }
 
 /** Runs `tend status --json` and parses it. */

@@ -239,16 +239,20 @@ export function brokenTomls(rng: Rng, port: number): TomlCase[] {
   );
   add("5 MB comment", `# ${"z".repeat(5 << 20)}\n${base}`);
   add(
-    "20 000 services",
+    "20 000 services, none autostarted",
     Array.from(
       { length: 20_000 },
-      (_, i) => `[[processes]]\nname = "s${i}"\ncommand = "sleep"\n`,
+      (_, i) =>
+        `[[processes]]\nname = "s${i}"\ncommand = "sleep"\nautostart = false\n`,
     ).join(""),
   );
 
   // Deep nesting.
   const depth = 100_000;
-  add("arrays nested 100 000 deep", `x = ${"[".repeat(depth)}${"]".repeat(depth)}\n${base}`);
+  add(
+    "arrays nested 100 000 deep",
+    `x = ${"[".repeat(depth)}${"]".repeat(depth)}\n${base}`,
+  );
   add(
     "inline tables nested 50 000 deep",
     `x = ${"{ a = ".repeat(50_000)}1${" }".repeat(50_000)}\n${base}`,
@@ -259,7 +263,9 @@ export function brokenTomls(rng: Rng, port: number): TomlCase[] {
   );
   add(
     "table header 20 000 parts",
-    `${base}\n[${Array.from({ length: 20_000 }, () => "t").join(".")}]\nx = 1\n`,
+    `${base}\n[${
+      Array.from({ length: 20_000 }, () => "t").join(".")
+    }]\nx = 1\n`,
   );
   add(
     "ready nested in arrays",
@@ -290,7 +296,10 @@ export function brokenTomls(rng: Rng, port: number): TomlCase[] {
   add("only a comment", "# nothing\n");
   add("UTF-8 BOM", `\ufeff${base}`);
   add("NUL byte", splice(inside("[daemon]"), [0]));
-  add("duplicate key", withField(base, "processes", "name", '"web"\nname = "x"'));
+  add(
+    "duplicate key",
+    withField(base, "processes", "name", '"web"\nname = "x"'),
+  );
   add(
     "duplicate service name",
     `${base}\n[[processes]]\nname = "web"\ncommand = "sleep"\n`,
@@ -299,7 +308,10 @@ export function brokenTomls(rng: Rng, port: number): TomlCase[] {
     "depends_on cycle",
     withField(base, "processes", "depends_on", '["worker"]'),
   );
-  add("depends_on itself", withField(base, "processes", "depends_on", '["web"]'));
+  add(
+    "depends_on itself",
+    withField(base, "processes", "depends_on", '["web"]'),
+  );
   add("processes is a string", 'processes = "web"\n');
   add("processes is a table", '[processes]\nname = "web"\ncommand = "sleep"\n');
   add("service without name", '[[processes]]\ncommand = "sleep"\n');
@@ -307,11 +319,23 @@ export function brokenTomls(rng: Rng, port: number): TomlCase[] {
   add("CRLF line endings", base.replaceAll("\n", "\r\n"));
   add("unterminated string", `${base}\n[[processes]]\nname = "open\n`);
   add("unterminated array", `${base}\n[[processes]]\nname = "y"\nargs = [\n`);
-  add("schedule (cron) field", withField(base, "processes", "schedule", '"* * * * *"'));
-  add("stop_signal SIGUSR1", withField(base, "processes", "stop_signal", '"SIGUSR1"'));
+  add(
+    "schedule (cron) field",
+    withField(base, "processes", "schedule", '"* * * * *"'),
+  );
+  add(
+    "stop_signal SIGUSR1",
+    withField(base, "processes", "stop_signal", '"SIGUSR1"'),
+  );
   add("name with a slash", withField(base, "processes", "name", '"../../etc"'));
-  add("working_directory missing", withField(base, "processes", "working_directory", '"no/such/dir"'));
-  add("command not on PATH", withField(base, "processes", "command", '"no-such-command-xyz"'));
+  add(
+    "working_directory missing",
+    withField(base, "processes", "working_directory", '"no/such/dir"'),
+  );
+  add(
+    "command not on PATH",
+    withField(base, "processes", "command", '"no-such-command-xyz"'),
+  );
   return out;
 }
 
@@ -355,9 +379,11 @@ export async function brokenTomlCorpus(
         await teardown(ws.dir);
       }
     });
-    options.log(`  ${c.name.slice(0, 60)}: ${held ? "held" : "FAILED"}; ${
-      seen.map((s) => s.slice(0, 140)).join(" | ")
-    }`);
+    options.log(
+      `  ${c.name.slice(0, 60)}: ${held ? "held" : "FAILED"}; ${
+        seen.map((s) => s.slice(0, 140)).join(" | ")
+      }`,
+    );
   });
   rec.figures["configs"] = options.cases.length;
   rec.figures["accepted (start exit 0)"] = accepted;

@@ -66,7 +66,7 @@ export class Recorder {
   /** Runs one case; `body` reports problems through the `fail` it is given. */
   async case(
     name: string,
-    body: (fail: (problem: string) => void) => Promise<void>,
+    body: (fail: (problem: string) => void) => void | Promise<void>,
   ): Promise<boolean> {
     this.#tried++;
     const problems: string[] = [];
@@ -391,7 +391,7 @@ export async function allProcesses(): Promise<Proc[]> {
 export interface Snapshot {
   /** Every process tagged with the workspace (supervisor or service). */
   tagged: Proc[];
-  /** Supervisor processes: tagged `TEND_SUPERVISOR=dir`. */
+  /** Supervisors: tend processes tagged `TEND_SUPERVISOR=dir` running `__supervise` or `up`. */
   supervisors: Proc[];
   /** Group leaders tagged `TEND_WORKSPACE=dir`, by `TEND_SERVICE`. */
   leaders: Map<string, number[]>;
@@ -402,8 +402,12 @@ export async function snapshot(dir: string): Promise<Snapshot> {
   const tagged = (await allProcesses()).filter((p) =>
     p.env.get("TEND_SUPERVISOR") === dir || p.env.get("TEND_WORKSPACE") === dir
   );
+  // Tagged wrappers (a `script` around a foreground `tend up`) are not
+  // supervisors: only tend running `__supervise` or `up` is.
   const supervisors = tagged.filter((p) =>
-    p.env.get("TEND_SUPERVISOR") === dir
+    p.env.get("TEND_SUPERVISOR") === dir &&
+    p.argv.some((a) => a.endsWith("main.ts")) &&
+    (p.argv.includes("__supervise") || p.argv.includes("up"))
   );
   const leaders = new Map<string, number[]>();
   for (const p of tagged) {
@@ -593,7 +597,9 @@ export async function checkAllRunning(
   const sups = snap.supervisors.map((p) => p.pid);
   if (sups.length !== 1 || sups[0] !== json.supervisor.pid) {
     problems.push(
-      `supervisor processes ${JSON.stringify(sups)}, status says ${json.supervisor.pid}`,
+      `supervisor processes ${
+        JSON.stringify(sups)
+      }, status says ${json.supervisor.pid}`,
     );
   }
   for (const name of names) {

@@ -247,7 +247,9 @@ export async function hostileFiles(
           if (c.warm && cmd !== "stop") {
             for (const [name, pid] of pids) {
               if (!await isAlive(pid)) {
-                fail(`after tend ${cmd}: running "${name}" (pid ${pid}) was lost`);
+                fail(
+                  `after tend ${cmd}: running "${name}" (pid ${pid}) was lost`,
+                );
               }
             }
           }

@@ -162,7 +162,9 @@ export async function pidReuse(
               }).orphans.map((o) => o.pid);
               const named = all.filter((d) => listed.includes(d.pid));
               if (named.length > 0) {
-                fail(`cleanup lists decoys as orphans: ${named.map((d) => d.pid)}`);
+                fail(
+                  `cleanup lists decoys as orphans: ${named.map((d) => d.pid)}`,
+                );
               }
             }
             if (args[0] === "start" && run.code === 0) {

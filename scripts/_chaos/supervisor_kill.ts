@@ -122,9 +122,7 @@ export async function supervisorKills(
       options.log(
         `  ${label}: ${op} exit ${run.code}${
           run.code === 0 ? "" : ` (${firstLine(run.stderr)})`
-        }, ${
-          problems.length === 0 ? "consistent" : problems.join("; ")
-        }`,
+        }, ${problems.length === 0 ? "consistent" : problems.join("; ")}`,
       );
     });
   }

@@ -20,6 +20,20 @@ export async function resolveWorkspace(ctx: Context): Promise<Workspace> {
   return { ...found, paths: workspacePaths(found.root) };
 }
 
+/**
+ * A client of the workspace's supervisor, launching one in the background
+ * when none answers; the config is validated first, so a bad config fails
+ * before anything runs.
+ */
+export async function supervisorClient(ws: Workspace): Promise<ControlClient> {
+  const client = await connect(ws);
+  if (client !== null) return client;
+  const { loadWorkspaceConfig } = await import("./_config.ts");
+  await loadWorkspaceConfig(ws);
+  const { ensureSupervisor } = await import("./_launch.ts");
+  return await ensureSupervisor(ws);
+}
+
 /** A client of the workspace's supervisor, or `null` when none answers. */
 export async function connect(ws: Workspace): Promise<ControlClient | null> {
   try {

@@ -27,6 +27,19 @@ export interface StateFile {
   services: Record<string, ServiceRecord>;
 }
 
+/** The record of a service that has never run. */
+export function emptyRecord(): ServiceRecord {
+  return {
+    desired: "running",
+    identity: null,
+    port: null,
+    startedAt: null,
+    restarts: 0,
+    lastExit: null,
+    fingerprint: null,
+  };
+}
+
 /** An empty state. */
 export function emptyState(): StateFile {
   return { version: STATE_VERSION, services: {} };

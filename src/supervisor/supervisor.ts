@@ -16,6 +16,7 @@ import type { Identity } from "../proc/identity.ts";
 import type { Log } from "./log.ts";
 import { type RunnerContext, ServiceRunner } from "./service_runner.ts";
 import {
+  emptyRecord,
   emptyState,
   readState,
   type StateFile,
@@ -412,16 +413,4 @@ export class Supervisor {
       error: error instanceof Error ? error.message : String(error),
     });
   }
-}
-
-function emptyRecord() {
-  return {
-    desired: "running" as const,
-    identity: null,
-    port: null,
-    startedAt: null,
-    restarts: 0,
-    lastExit: null,
-    fingerprint: null,
-  };
 }

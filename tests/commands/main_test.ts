@@ -1,3 +1,4 @@
+import { decodeOutput } from "../_helpers.ts";
 import assert from "node:assert/strict";
 import denoJson from "../../deno.json" with { type: "json" };
 import { main } from "../../main.ts";
@@ -38,12 +39,7 @@ async function tend(args: readonly string[]): Promise<RunResult> {
     stdout: "piped",
     stderr: "piped",
   }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+  return decodeOutput(output);
 }
 
 /** An Output that is never written to by the tests below (they throw first). */

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   cliEnv,
+  decodeOutput,
   fixtureService,
   isAlive,
   makeTempWorkspace,
@@ -78,12 +79,7 @@ async function tendWithUmask(
     stdout: "piped",
     stderr: "piped",
   }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+  return decodeOutput(output);
 }
 
 /** Asserts `path` is ours, of this kind, with exactly `mode` as permissions. */
@@ -126,12 +122,7 @@ async function connectAsNobody(path: string): Promise<RunResult> {
     stdout: "piped",
     stderr: "piped",
   }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+  return decodeOutput(output);
 }
 
 for (const umask of ["022", "000"]) {

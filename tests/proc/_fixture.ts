@@ -1,3 +1,4 @@
+import { firstLine as firstLineWithin } from "../_helpers.ts";
 /** How long a fixture may take to start on a loaded machine. */
 export const READY_TIMEOUT_MS = 20_000;
 const POLL_INTERVAL_MS = 10;
@@ -20,29 +21,8 @@ export async function pollUntil<T>(
 }
 
 /** The first line of `stream`, which is then cancelled; with a deadline. */
-export async function firstLine(
-  stream: ReadableStream<Uint8Array>,
-): Promise<string> {
-  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`no line after ${READY_TIMEOUT_MS} ms`)),
-      READY_TIMEOUT_MS,
-    );
-  });
-  try {
-    let text = "";
-    while (!text.includes("\n")) {
-      const { value, done } = await Promise.race([reader.read(), timeout]);
-      if (done) break;
-      text += value;
-    }
-    return text.split("\n")[0] ?? "";
-  } finally {
-    clearTimeout(timer);
-    await reader.cancel();
-  }
+export function firstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
+  return firstLineWithin(stream, READY_TIMEOUT_MS);
 }
 
 /**
