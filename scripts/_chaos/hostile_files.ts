@@ -45,6 +45,7 @@ export const TARGETS = [
 
 /** The ways a file is damaged. */
 export const DAMAGES = [
+  "deleted",
   "empty",
   "truncated",
   "garbage",
@@ -58,14 +59,20 @@ export const DAMAGES = [
   "owner-65534",
 ] as const;
 
+/**
+ * A double damage: the lock file replaced by a new empty one (a new inode)
+ * and the socket deleted, under a live supervisor.
+ */
+export const LOCK_AND_SOCKET = "replaced, and tend.sock deleted";
+
 /** One case: which file, which damage, with or without a live supervisor. */
 export interface HostileCase {
   target: typeof TARGETS[number];
-  damage: typeof DAMAGES[number];
+  damage: typeof DAMAGES[number] | typeof LOCK_AND_SOCKET;
   warm: boolean;
 }
 
-/** Every combination, warm and cold. */
+/** Every combination, warm and cold, and the double damage. */
 export function allHostileCases(): HostileCase[] {
   const out: HostileCase[] = [];
   for (const warm of [true, false]) {
@@ -73,6 +80,7 @@ export function allHostileCases(): HostileCase[] {
       for (const damage of DAMAGES) out.push({ target, damage, warm });
     }
   }
+  out.push({ target: "supervisor.lock", damage: LOCK_AND_SOCKET, warm: true });
   return out;
 }
 
@@ -145,6 +153,16 @@ async function damage(
     await change();
   };
   switch (how) {
+    case "deleted":
+      return await Deno.remove(path, { recursive: true }).catch(() => {});
+    case LOCK_AND_SOCKET:
+      await replace(() =>
+        Deno.writeFile(path, new Uint8Array(), { mode: 0o600 })
+      );
+      return await Deno.remove(
+        `${path.slice(0, path.lastIndexOf("/"))}/tend.sock`,
+      )
+        .catch(() => {});
     case "empty":
       return await replace(() => Deno.writeFile(path, new Uint8Array()));
     case "truncated":
@@ -193,7 +211,7 @@ export async function hostileFiles(
 ): Promise<ScenarioResult> {
   const rec = new Recorder(
     "hostile-run-files",
-    "damaged files under .tend/run (6 files x 11 damages, cold and warm)",
+    "damaged files under .tend/run (6 files x 12 damages, cold and warm)",
   );
   const outcomes = new Map<string, number>();
   const decoyRoot = await Deno.makeTempDir({ prefix: "tend-decoy-" });
@@ -260,6 +278,14 @@ export async function hostileFiles(
                 fail(`after tend ${cmd}: duplicate "${name}": ${leaders}`);
               }
             }
+          }
+          // A supervisor that lost the lock race exits on its own.
+          const sups = await settle(async () => {
+            const pids = (await snapshot(ws.dir)).supervisors.map((p) => p.pid);
+            return pids.length > 1 ? [pids.join(",")] : [];
+          }, { timeoutMs: 3_000 });
+          if (sups.length > 0) {
+            fail(`after tend ${cmd}: several supervisors serve: ${sups[0]}`);
           }
           if (cmd === "start" && run.code === 0) {
             recovered++;

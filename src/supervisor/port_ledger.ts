@@ -1,6 +1,7 @@
 import type { ServiceConfig } from "../config/schema.ts";
 import { findPortHolder, portInUseError } from "../net/holder.ts";
 import { choosePort } from "../net/port.ts";
+import { SerialQueue } from "./serial_queue.ts";
 
 /**
  * The ports granted to a workspace's services. Grants are made one at a time
@@ -9,7 +10,7 @@ import { choosePort } from "../net/port.ts";
  */
 export class PortLedger {
   #grants = new Map<string, number>();
-  #queue: Promise<unknown> = Promise.resolve();
+  #queue = new SerialQueue();
 
   /**
    * Grants `service` its wanted port, or with `port_strategy = "next"` the
@@ -17,9 +18,7 @@ export class PortLedger {
    * is a `PORT_IN_USE` error naming its holder.
    */
   grant(service: ServiceConfig): Promise<number | null> {
-    const next = this.#queue.then(() => this.#grant(service));
-    this.#queue = next.catch(() => {});
-    return next;
+    return this.#queue.run(() => this.#grant(service));
   }
 
   /** Records the port of an adopted service. */

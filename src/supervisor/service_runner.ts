@@ -12,6 +12,13 @@ import {
 import type { ExitStatus, SpawnedProcess } from "../proc/spawn.ts";
 import type { Log } from "./log.ts";
 import type { PortLedger } from "./port_ledger.ts";
+import {
+  hasProcess,
+  type RunnerSnapshot,
+  serviceRecord,
+  serviceView,
+} from "./runner_views.ts";
+import { SerialQueue } from "./serial_queue.ts";
 import { decideAfterExit, describeExit } from "./policy.ts";
 import type { ServiceRecord } from "./state_file.ts";
 import { type RunEvent, type RunState, transition } from "./transition.ts";
@@ -54,7 +61,7 @@ export class ServiceRunner {
   #generation = 0;
   #launching = -1;
   #pendingExit: { generation: number; exit: ExitStatus } | null = null;
-  #queue: Promise<unknown> = Promise.resolve();
+  #queue = new SerialQueue();
   #backoffTimer: ReturnType<typeof setTimeout> | undefined;
   #watchTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -75,16 +82,13 @@ export class ServiceRunner {
 
   /** The PID (and process group) of the live process, if any. */
   get trackedPid(): number | null {
-    const live = this.#state === "running" || this.#state === "starting" ||
-      this.#state === "stopping";
-    return live ? this.#child?.pid ?? this.#identity?.pid ?? null : null;
+    if (!hasProcess(this.#state)) return null;
+    return this.#child?.pid ?? this.#identity?.pid ?? null;
   }
 
   /** Runs `op` after every earlier operation on this service. */
   serialize<T>(op: () => Promise<T>): Promise<T> {
-    const next = this.#queue.then(op, op);
-    this.#queue = next.catch(() => {});
-    return next;
+    return this.#queue.run(op);
   }
 
   /** Starts the service unless it is running; waits until it is ready. */
@@ -188,43 +192,26 @@ export class ServiceRunner {
 
   /** The service as `status` shows it. */
   view(): ServiceView {
-    const live = this.#state !== "stopped" && this.#state !== "failed" &&
-      this.#state !== "backoff";
-    return {
-      name: this.name,
-      status: this.#state,
-      pid: live ? this.#identity?.pid ?? null : null,
-      port: live ? this.#port : null,
-      startedAt: live && this.#startedAt !== null
-        ? new Date(this.#startedAt).toISOString()
-        : null,
-      restarts: this.#restarts,
-      lastExit: this.#lastExit,
-      nextRestartAt: this.#nextRestartAt === null
-        ? null
-        : new Date(this.#nextRestartAt).toISOString(),
-      reason: this.#reason,
-      uptimeSeconds: live && this.#startedAt !== null
-        ? Math.floor((Date.now() - this.#startedAt) / 1000)
-        : null,
-      cpuPercent: null,
-      rssBytes: null,
-    };
+    return serviceView(this.#snapshot(), Date.now());
   }
 
   /** What state.json keeps of this service. */
   record(): ServiceRecord {
-    const live = this.#state === "running" || this.#state === "starting" ||
-      this.#state === "stopping";
+    return serviceRecord(this.#snapshot());
+  }
+
+  #snapshot(): RunnerSnapshot {
     return {
+      name: this.name,
+      state: this.#state,
       desired: this.#desired,
-      identity: live ? this.#identity : null,
-      port: live ? this.#port : null,
-      startedAt: live && this.#startedAt !== null
-        ? new Date(this.#startedAt).toISOString()
-        : null,
+      identity: this.#identity,
+      port: this.#port,
+      startedAt: this.#startedAt,
       restarts: this.#restarts,
       lastExit: this.#lastExit,
+      nextRestartAt: this.#nextRestartAt,
+      reason: this.#reason,
       fingerprint: this.config.fingerprint,
     };
   }

@@ -11,21 +11,13 @@ import type {
 } from "../ipc/protocol.ts";
 import { VERSION } from "../version.ts";
 import { diffServices } from "./diff.ts";
-import { findTaggedLeaders, type TaggedLeader } from "./tagged.ts";
-import type { Identity } from "../proc/identity.ts";
 import type { Log } from "./log.ts";
 import { type RunnerContext, ServiceRunner } from "./service_runner.ts";
-import {
-  emptyRecord,
-  emptyState,
-  readState,
-  type StateFile,
-  writeState,
-} from "./state_file.ts";
-import { endGroup } from "./end_group.ts";
+import { writeState } from "./state_file.ts";
 import { runOrdered } from "./ordered.ts";
 import { PortLedger } from "./port_ledger.ts";
 import { cleanWorkspace } from "./cleanup.ts";
+import { recoverServices } from "./adoption.ts";
 import { addUsage, UsageSampler } from "./usage.ts";
 
 /** What a supervisor is built from. */
@@ -79,37 +71,8 @@ export class Supervisor {
    * no longer lists, and restarts services that died while no supervisor ran.
    */
   async recover(): Promise<void> {
-    const state = await this.#readStateOrRecover();
-    const tagged = await findTaggedLeaders(
-      this.#options.paths.root,
-      this.#options.bootId,
-    );
-    const revive: ServiceRunner[] = [];
-    for (const runner of this.#runners.values()) {
-      const record = state.services[runner.name];
-      const adopted = record !== undefined && await runner.adopt(record);
-      const leader = tagged.get(runner.name);
-      if (!adopted && leader) {
-        await runner.adopt({
-          ...emptyRecord(),
-          ...record,
-          desired: "running",
-          identity: leader.identity,
-          port: leader.port,
-        });
-      } else if (
-        !adopted && record?.desired === "running" &&
-        runner.config.restart !== "never"
-      ) {
-        revive.push(runner);
-      }
-      tagged.delete(runner.name);
-    }
-    await this.#endUnlisted(state, tagged);
+    await recoverServices(this.#runners, this.#options);
     this.#changed();
-    for (const runner of revive) {
-      runner.revive().catch((error) => this.#logError(runner.name, error));
-    }
   }
 
   /** `status` of every service, with CPU and memory figures. */
@@ -332,56 +295,6 @@ export class Supervisor {
 
   #addRunner(service: ServiceConfig): void {
     this.#runners.set(service.name, new ServiceRunner(service, this.#context));
-  }
-
-  async #readStateOrRecover(): Promise<StateFile> {
-    const file = this.#options.paths.stateFile;
-    try {
-      return await readState(file);
-    } catch (error) {
-      if (
-        !(error instanceof TendError) || error.code !== "PID_FILE_CORRUPTED"
-      ) {
-        throw error;
-      }
-      const aside = `${file}.corrupt-${Date.now()}`;
-      await Deno.rename(file, aside).catch(() => {});
-      this.#options.log.warn(
-        "{file} was damaged; moved it to {aside} and recovering by workspace tag",
-        {
-          file,
-          aside,
-        },
-      );
-      return emptyState();
-    }
-  }
-
-  async #endUnlisted(
-    state: StateFile,
-    tagged: ReadonlyMap<string, TaggedLeader>,
-  ): Promise<void> {
-    const leftovers = new Map<string, Identity>();
-    for (const [name, leader] of tagged) leftovers.set(name, leader.identity);
-    for (const [name, record] of Object.entries(state.services)) {
-      if (!this.#runners.has(name) && record.identity) {
-        leftovers.set(name, record.identity);
-      }
-    }
-    for (const [name, identity] of leftovers) {
-      this.#options.log.info(
-        "{service} is no longer in the config; stopping pid {pid}",
-        {
-          service: name,
-          pid: identity.pid,
-        },
-      );
-      await endGroup(identity, {
-        root: this.#options.paths.root,
-        signal: "SIGTERM",
-        timeoutMs: 10_000,
-      }).catch((error) => this.#logError(name, error));
-    }
   }
 
   #changed(): void {

@@ -15,6 +15,7 @@ import {
   DAMAGES,
   type HostileCase,
   hostileFiles,
+  LOCK_AND_SOCKET,
   TARGETS,
 } from "../../scripts/_chaos/hostile_files.ts";
 import { permissions } from "../../scripts/_chaos/permissions.ts";
@@ -100,6 +101,29 @@ Deno.test({
         rng: new Rng(SEED),
         log: quiet,
         cases: [{ target: "tend.sock", damage: "garbage", warm: true }],
+        concurrency: 1,
+      }),
+    );
+  },
+});
+
+Deno.test({
+  name:
+    "tend runs one supervisor when supervisor.lock is replaced and tend.sock deleted under a live one",
+  // Known bug, see RELIABILITY.md: the next `tend start` launches a second
+  // supervisor beside the live one (both "hold" a lock, on two inodes), and
+  // after `tend stop` the first one restarts the services.
+  ignore: true,
+  fn: async () => {
+    assertHeld(
+      await hostileFiles({
+        rng: new Rng(SEED),
+        log: quiet,
+        cases: [{
+          target: "supervisor.lock",
+          damage: LOCK_AND_SOCKET,
+          warm: true,
+        }],
         concurrency: 1,
       }),
     );
