@@ -5,7 +5,7 @@
  * scenario with its figures, lists what did not hold, and writes
  * `bench/chaos.json`. Exits 1 when anything did not hold.
  *
- *   --quick          fewer rounds and cases (about 3 minutes)
+ *   --quick          fewer rounds and cases (about 2 minutes)
  *   --rounds N       rounds of the round-based scenarios (1, 2, 3, 6)
  *   --seed N         the random seed (printed; a run is reproducible)
  *   --only a,b       run only these scenarios (ids or numbers)

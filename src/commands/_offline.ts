@@ -126,8 +126,9 @@ export async function offlineStop(
   using _lock = await lockWorkspace(ws, "stop services of");
   const state = await readState(ws.paths.stateFile);
   const results: ActionResult[] = [];
+  const byName = new Map(options.config.services.map((s) => [s.name, s]));
   for (const name of options.names) {
-    const service = options.config.services.find((s) => s.name === name)!;
+    const service = byName.get(name)!;
     const record = state.services[name];
     const identity = record?.identity ?? null;
     const live = identity !== null && await identityMatches(identity);

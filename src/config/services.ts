@@ -30,13 +30,19 @@ export function expandNames(
   config: Config,
   names: readonly string[],
 ): string[] {
+  const byGroup = new Map<string, string[]>();
+  const byName = new Set<string>();
+  for (const service of config.services) {
+    byName.add(service.name);
+    const group = byGroup.get(service.group);
+    if (group) group.push(service.name);
+    else byGroup.set(service.group, [service.name]);
+  }
   const expanded = new Set<string>();
   for (const name of names) {
-    const matches = config.services.filter((service) =>
-      service.name === name || service.group === name
-    );
-    if (matches.length === 0) throw unknownService(config, name);
-    for (const service of matches) expanded.add(service.name);
+    const matches = byName.has(name) ? [name] : byGroup.get(name);
+    if (!matches) throw unknownService(config, name);
+    for (const match of matches) expanded.add(match);
   }
   return [...expanded];
 }

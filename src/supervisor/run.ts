@@ -1,19 +1,20 @@
 import { dirname } from "../_path.ts";
 import { loadConfig } from "../config/load.ts";
-import type { Config } from "../config/schema.ts";
 import { type WorkspacePaths, workspacePaths } from "../config/paths.ts";
 import { TendError } from "../errors.ts";
 import { acquireLock } from "../fence/lock.ts";
-import { readPidFile, replacePidFile } from "../fence/pid_file.ts";
+import { readPidFile } from "../fence/pid_file.ts";
 import {
   ensurePrivateDir,
   LOG_DIR_MODE,
   removeIfPresent,
-  writeAtomic,
 } from "../fence/safe_file.ts";
 import { type ControlHandler, serveControl } from "../ipc/server.ts";
 import { startLogRotation } from "./log_rotation.ts";
-import { readBootId, readIdentity } from "../proc/identity.ts";
+import { type Inode, inodeOf, retirePredecessor, watchFence } from "./guard.ts";
+import { HeldLock } from "./held_lock.ts";
+import { removeDescriptor, writeDescriptor } from "./descriptor.ts";
+import { readBootId } from "../proc/identity.ts";
 import { VERSION } from "../version.ts";
 import { type Log, openSupervisorLog } from "./log.ts";
 import { Supervisor } from "./supervisor.ts";
@@ -68,17 +69,20 @@ export async function runSupervisor(
       { hint: 'Use "tend status", or "tend down" first' },
     );
   }
+  const held = new HeldLock(paths.lockFile, lock);
   try {
-    return await serve(paths, options);
+    return await serve(paths, { ...options, lock: held });
   } finally {
-    lock.close();
+    held.close();
   }
 }
 
 async function serve(
   paths: WorkspacePaths,
-  options: RunSupervisorOptions,
+  options: RunSupervisorOptions & { lock: HeldLock },
 ): Promise<number> {
+  const { lock } = options;
+  await lock.remember();
   const config = await loadConfig(options.configFile, {
     workspace: paths.root,
   });
@@ -94,7 +98,13 @@ async function serve(
     extraSink: options.terminal,
   });
   const bootId = await readBootId();
-  await writeDescriptor(paths, { config, bootId, log });
+  await retirePredecessor(paths, log);
+  await writeDescriptor(paths, {
+    config,
+    bootId,
+    log,
+    mode: options.foreground ? "foreground" : "background",
+  });
   const supervisor = new Supervisor({
     paths,
     config,
@@ -105,12 +115,16 @@ async function serve(
   });
   await supervisor.recover();
   await using _rotation = rotateServiceLogs(supervisor, log);
-  const stop = Promise.withResolvers<{ stopServices: boolean }>();
-  const abort = new AbortController();
-  await prepareSocket(paths.socket);
-  const server = serveControl(paths.socket, {
-    signal: abort.signal,
+  const stop = Promise.withResolvers<Stop>();
+  const control = await listenControl(paths, {
     handler: controlHandler(supervisor, { root: paths.root, stop }),
+    log,
+  });
+  const fence = watchFence(paths, {
+    lock: () => lock.inode,
+    socket: () => control.socket,
+    onLockLost: () => lock.retake({ log, stop }),
+    onSocketLost: () => control.relisten(),
   });
   log.info("supervisor {pid} serving {workspace} (tend {version})", {
     pid: Deno.pid,
@@ -131,12 +145,19 @@ async function serve(
       })
     );
   }
-  const { stopServices } = await stop.promise;
+  const { stopServices, lockLost } = await stop.promise;
+  fence.stop();
   removeSignals();
   if (stopServices) await supervisor.stopAll();
   await supervisor.detach();
-  abort.abort();
-  await server.finished;
+  if (lockLost) {
+    // The files and the socket path may be a successor's by now: leave them.
+    log.info("supervisor {pid} stepped down; services keep running", {
+      pid: Deno.pid,
+    });
+    return 0;
+  }
+  await control.close();
   await removeDescriptor(paths, config);
   log.info(
     stopServices
@@ -147,13 +168,18 @@ async function serve(
   return 0;
 }
 
+/** Why the supervisor stops serving. */
+interface Stop {
+  /** Stop every service first (`down`, or a foreground supervisor). */
+  stopServices: boolean;
+  /** The lock was lost: step down, leave the files to the successor. */
+  lockLost?: boolean;
+}
+
 /** The control API's operations, on `supervisor`. */
 function controlHandler(
   supervisor: Supervisor,
-  options: {
-    root: string;
-    stop: PromiseWithResolvers<{ stopServices: boolean }>;
-  },
+  options: { root: string; stop: PromiseWithResolvers<Stop> },
 ): ControlHandler {
   return {
     ping: () => ({ pid: Deno.pid, workspace: options.root, version: VERSION }),
@@ -228,57 +254,54 @@ function listenForSignals(options: {
   };
 }
 
-async function writeDescriptor(
-  paths: WorkspacePaths,
-  options: { config: Config; bootId: string; log: Log },
-): Promise<void> {
-  const stale = await readPidFile(paths.supervisorPidFile).catch(() =>
-    "corrupted"
-  );
-  if (stale !== null && stale !== Deno.pid) {
-    options.log.warn("replacing stale supervisor.pid ({stale})", {
-      stale: String(stale),
-    });
-  }
-  await replacePidFile(paths.supervisorPidFile, Deno.pid);
-  const identity = await readIdentity(Deno.pid, options.bootId);
-  await writeAtomic(
-    paths.supervisorJson,
-    JSON.stringify(
-      {
-        pid: Deno.pid,
-        identity,
-        startedAt: new Date().toISOString(),
-        version: VERSION,
-        workspace: paths.root,
-        config: options.config.file,
-        socket: paths.socket,
-        http: null,
-      },
-      null,
-      2,
-    ) + "\n",
-  );
-  const extra = options.config.daemon.pidFile;
-  if (extra !== null) {
-    await writeAtomic(extra, `${Deno.pid}\n`, { mode: 0o644 }).catch((error) =>
-      options.log.warn("cannot write pid_file {file}: {error}", {
-        file: extra,
-        error: String(error),
-      })
-    );
-  }
+/** The control socket, which can be listened on again when its path is lost. */
+interface Control {
+  /** The inode of the socket now listened on. */
+  readonly socket: Inode | null;
+  /** Listens again at the socket path (someone removed or replaced it). */
+  relisten(): Promise<void>;
+  /** Stops every listener and waits for them. */
+  close(): Promise<void>;
 }
 
-async function removeDescriptor(
+async function listenControl(
   paths: WorkspacePaths,
-  config: Config,
-): Promise<void> {
-  await removeIfPresent(paths.supervisorPidFile);
-  await removeIfPresent(paths.supervisorJson);
-  if (config.daemon.pidFile !== null) {
-    await removeIfPresent(config.daemon.pidFile).catch(() => {});
-  }
+  options: { handler: ControlHandler; log: Log },
+): Promise<Control> {
+  const abort = new AbortController();
+  const servers: Deno.HttpServer<Deno.UnixAddr>[] = [];
+  let socket: Inode | null = null;
+  const listen = async () => {
+    await prepareSocket(paths.socket);
+    servers.push(
+      serveControl(paths.socket, {
+        signal: abort.signal,
+        handler: options.handler,
+      }),
+    );
+    socket = await inodeOf(paths.socket);
+  };
+  await listen();
+  return {
+    get socket() {
+      return socket;
+    },
+    async relisten() {
+      options.log.warn("{socket} was removed or replaced; listening again", {
+        socket: paths.socket,
+      });
+      await listen().catch((error) =>
+        options.log.error("cannot listen on {socket}: {error}", {
+          socket: paths.socket,
+          error: error instanceof Error ? error.message : String(error),
+        })
+      );
+    },
+    async close() {
+      abort.abort();
+      await Promise.all(servers.map((server) => server.finished));
+    },
+  };
 }
 
 /** A socket file left by a killed supervisor is removed; we hold the lock. */

@@ -125,14 +125,17 @@ export class Supervisor {
 
   /** Stops the named services (all when none), dependents first. */
   async stop(names: readonly string[]): Promise<ActionResponse> {
-    const selected = names.length === 0
-      ? [...this.#runners.keys()]
-      : expandNames(this.#config, [...names]);
-    const order = dependencyOrder(this.#config, selected)
-      .filter((name) => selected.includes(name))
+    const selected = new Set(
+      names.length === 0
+        ? this.#runners.keys()
+        : expandNames(this.#config, [...names]),
+    );
+    const order = dependencyOrder(this.#config, [...selected])
+      .filter((name) => selected.has(name))
       .reverse();
+    const dependents = this.#dependents();
     const results = await runOrdered(order, {
-      before: (name) => this.#dependentsOf(name),
+      before: (name) => dependents.get(name) ?? [],
       proceedOnFailure: true,
       run: async (name): Promise<ActionResult> => {
         const runner = this.#runner(name);
@@ -143,10 +146,17 @@ export class Supervisor {
     return { results };
   }
 
-  #dependentsOf(name: string): string[] {
-    return [...this.#runners.values()]
-      .filter((runner) => runner.config.dependsOn.includes(name))
-      .map((runner) => runner.name);
+  /** For each service, the services that depend on it. */
+  #dependents(): Map<string, string[]> {
+    const dependents = new Map<string, string[]>();
+    for (const runner of this.#runners.values()) {
+      for (const dependency of runner.config.dependsOn) {
+        const list = dependents.get(dependency);
+        if (list) list.push(runner.name);
+        else dependents.set(dependency, [runner.name]);
+      }
+    }
+    return dependents;
   }
 
   /** Stops then starts the named services (all when none). */
@@ -158,7 +168,8 @@ export class Supervisor {
       : expandNames(this.#config, [...names]);
     await this.stop(selected);
     const started = await this.start(selected);
-    const results = started.results.filter((r) => selected.includes(r.name))
+    const named = new Set(selected);
+    const results = started.results.filter((r) => named.has(r.name))
       .map((result): ActionResult => ({ ...result, action: "restarted" }));
     return { results };
   }

@@ -1,0 +1,111 @@
+import type { WorkspacePaths } from "../config/paths.ts";
+import { identityMatches } from "../proc/identity.ts";
+import { readDescriptor } from "./descriptor.ts";
+import type { Log } from "./log.ts";
+
+/** How often a supervisor checks that its lock and socket are still its own. */
+const FENCE_CHECK_INTERVAL_MS = 1_000;
+/** How long a predecessor gets to step down. */
+const PREDECESSOR_EXIT_TIMEOUT_MS = 5_000;
+const PREDECESSOR_POLL_INTERVAL_MS = 25;
+
+/** A file's identity on disk. */
+export interface Inode {
+  dev: number;
+  ino: number;
+}
+
+/** What {@linkcode watchFence} reports. */
+export interface FenceWatch {
+  /** The inode this supervisor holds locked (it may change). */
+  lock(): Inode;
+  /** The inode of the socket this supervisor listens on (it may change). */
+  socket(): Inode | null;
+  /** The lock path no longer names the locked inode: another supervisor could start. */
+  onLockLost(): Promise<void>;
+  /** The socket path no longer leads to this supervisor. */
+  onSocketLost(): void | Promise<void>;
+}
+
+/**
+ * Checks every second that `.tend/run/supervisor.lock` is still the inode
+ * this supervisor has locked (someone may have deleted or replaced it, which
+ * would let a second supervisor in) and that the socket path still leads to
+ * it. Stop it with `stop()` before the socket is closed on purpose.
+ */
+export function watchFence(
+  paths: WorkspacePaths,
+  watch: FenceWatch,
+): { stop(): void } {
+  let busy = false;
+  const timer = setInterval(async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      if (!sameInode(await inodeOf(paths.lockFile), watch.lock())) {
+        await watch.onLockLost();
+        return;
+      }
+      const socket = watch.socket();
+      if (socket === null || !sameInode(await inodeOf(paths.socket), socket)) {
+        await watch.onSocketLost();
+      }
+    } finally {
+      busy = false;
+    }
+  }, FENCE_CHECK_INTERVAL_MS);
+  return { stop: () => clearInterval(timer) };
+}
+
+/**
+ * Before a new supervisor serves: if supervisor.json names a live
+ * supervisor (its identity matches) other than this one, that supervisor
+ * lost its lock file (replaced or deleted) and must step down. A background
+ * one is sent SIGTERM (it exits and leaves services running); a foreground
+ * one steps down by itself within a second ({@linkcode watchFence}). Waits
+ * for it to exit, so two supervisors never watch the same services.
+ */
+export async function retirePredecessor(
+  paths: WorkspacePaths,
+  log: Log,
+): Promise<void> {
+  const previous = await readDescriptor(paths);
+  if (previous === null || previous.identity.pid === Deno.pid) return;
+  if (!await identityMatches(previous.identity)) return;
+  const pid = previous.identity.pid;
+  log.warn(
+    "supervisor pid {pid} still runs without its lock; asking it to step down",
+    { pid },
+  );
+  if (previous.mode === "background") {
+    try {
+      Deno.kill(pid, "SIGTERM");
+    } catch {
+      // It exited meanwhile.
+    }
+  }
+  const deadline = Date.now() + PREDECESSOR_EXIT_TIMEOUT_MS;
+  while (await identityMatches(previous.identity)) {
+    if (Date.now() > deadline) {
+      log.error("supervisor pid {pid} did not step down", { pid });
+      return;
+    }
+    await new Promise((resolve) =>
+      setTimeout(resolve, PREDECESSOR_POLL_INTERVAL_MS)
+    );
+  }
+}
+
+/** The inode at `path` (not following a link), or `null` when absent. */
+export async function inodeOf(path: string): Promise<Inode | null> {
+  try {
+    const info = await Deno.lstat(path);
+    return { dev: info.dev, ino: info.ino ?? -1 };
+  } catch {
+    return null;
+  }
+}
+
+function sameInode(a: Inode | null, b: Inode | null): boolean {
+  return a !== null && b !== null && a.dev === b.dev && a.ino === b.ino;
+}
