@@ -43,6 +43,11 @@ const seed = flags.seed === undefined
   : Number(flags.seed);
 const concurrency = Number(flags.concurrency);
 const only = flags.only?.split(",").map((s) => s.trim()) ?? null;
+const mode = quick
+  ? "quick"
+  : only !== null || roundsFlag !== null
+  ? "partial"
+  : "full";
 const rounds = (full: number, short: number) =>
   roundsFlag ?? (quick ? short : full);
 
@@ -174,9 +179,9 @@ const figures = (r: ScenarioResult) =>
   Object.entries(r.figures).map(([k, v]) => `${k}: ${v}`).join("; ");
 console.log(
   [
-    `tend chaos, ${new Date().toISOString().slice(0, 10)}, ${
-      quick ? "quick" : "full"
-    } run, seed ${seed}, ${seconds} s, ${host.cpus} vCPU`,
+    `tend chaos, ${
+      new Date().toISOString().slice(0, 10)
+    }, ${mode} run, seed ${seed}, ${seconds} s, ${host.cpus} vCPU`,
     "",
     "| scenario | what | tried | held | figures |",
     "| --- | --- | ---: | ---: | --- |",
@@ -199,7 +204,10 @@ await Deno.writeTextFile(
   JSON.stringify(
     {
       date: new Date().toISOString(),
+      mode,
       quick,
+      only,
+      rounds: roundsFlag,
       seed,
       seconds,
       machine: host,

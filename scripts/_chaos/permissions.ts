@@ -48,32 +48,53 @@ async function startUnder(ws: TempWorkspace, umask: string): Promise<string> {
     }`;
 }
 
-/** What user 65534 gets trying to connect to `socket` and read `file`. */
+/** What user 65534 got: read `control` (when given), connect, read `file`. */
+interface Probe {
+  control: string | null;
+  connect: string;
+  read: string;
+}
+
+const PROBE = `
+import json, socket, sys
+def attempt(f):
+    try:
+        f()
+        return "ok"
+    except Exception as e:
+        return type(e).__name__ + ": " + str(e)
+def connect():
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sys.argv[1])
+    s.close()
+out = {
+    "control": attempt(lambda: open(sys.argv[3], "rb").read()) if sys.argv[3] else None,
+    "connect": attempt(connect),
+    "read": attempt(lambda: open(sys.argv[2], "rb").read()),
+}
+print(json.dumps(out))
+`;
+
+/** As user 65534 (one process): read `control`, connect to `socket`, read `file`. */
 async function asNobody(
   socket: string,
   file: string,
-): Promise<{ connected: boolean; read: boolean; detail: string }> {
-  const connect = await runTool("setpriv", [
+  control = "",
+): Promise<Probe> {
+  const out = await runTool("setpriv", [
     ...NOBODY,
     PYTHON,
     "-c",
-    "import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); print('connected')",
+    PROBE,
     socket,
-  ]);
-  const read = await runTool("setpriv", [
-    ...NOBODY,
-    PYTHON,
-    "-c",
-    "import sys; print(len(open(sys.argv[1], 'rb').read()))",
     file,
+    control,
   ]);
-  return {
-    connected: connect.code === 0,
-    read: read.code === 0,
-    detail: `connect: ${
-      firstLine(connect.stderr.trim().split("\n").at(-1) ?? "")
-    }; read: ${read.stderr.trim().split("\n").at(-1) ?? ""}`,
-  };
+  try {
+    return JSON.parse(out.stdout) as Probe;
+  } catch {
+    throw new Error(`the probe failed: ${out.stderr.trim()}`);
+  }
 }
 
 function modeOf(info: Deno.FileInfo): string {
@@ -102,7 +123,9 @@ export async function permissions(
       const dir = await Deno.lstat(run);
       if (modeOf(dir) !== "0700") fail(`.tend/run is ${modeOf(dir)}`);
       for await (const entry of Deno.readDir(run)) {
-        const info = await Deno.lstat(`${run}/${entry.name}`);
+        // A temp file of an atomic write may vanish between the two calls.
+        const info = await Deno.lstat(`${run}/${entry.name}`).catch(() => null);
+        if (info === null) continue;
         if (info.isSymlink || info.isDirectory) {
           fail(`${entry.name} is not a file or socket`);
         } else if (modeOf(info) !== "0600") {
@@ -126,34 +149,46 @@ export async function permissions(
     });
     await rec.case(`umask ${umask}: nobody, as laid out`, async (fail) => {
       const got = await asNobody(`${run}/tend.sock`, `${run}/state.json`);
-      probes.push(`laid out: ${got.detail}`);
-      if (got.connected) fail("nobody connected to tend.sock");
-      if (got.read) fail("nobody read state.json");
+      probes.push(`laid out: connect ${got.connect}; read ${got.read}`);
+      if (got.connect === "ok") fail("nobody connected to tend.sock");
+      if (got.read === "ok") fail("nobody read state.json");
     });
     await rec.case(
       `umask ${umask}: nobody, directories opened up`,
       async (fail) => {
         // Open every directory on the way, so that only the modes of the
-        // socket and the file themselves stand in the way.
+        // socket and the file themselves stand in the way. The control, a
+        // world-readable file beside them, proves the way is open: tend
+        // puts .tend/run back to 0700 when it next uses it, so the probe is
+        // repeated until the control was readable.
         const dirs = [ws.dir, ws.path(".tend"), run];
         const saved = await Promise.all(dirs.map((d) => Deno.lstat(d)));
+        const control = `${run}/chaos-control.txt`;
         try {
-          for (const d of dirs) await Deno.chmod(d, 0o711);
-          // The control: a world-readable file beside them is readable, so
-          // the way there is open.
-          const control = `${run}/chaos-control.txt`;
           await Deno.writeTextFile(control, "control\n", { mode: 0o644 });
           await Deno.chmod(control, 0o644);
-          const open = await asNobody(`${run}/tend.sock`, control);
-          await Deno.remove(control);
-          if (!open.read) {
-            fail(`control: nobody cannot read a 0644 file: ${open.detail}`);
+          let got: Probe | null = null;
+          for (let attempt = 0; attempt < 5; attempt++) {
+            for (const d of dirs) await Deno.chmod(d, 0o711);
+            got = await asNobody(
+              `${run}/tend.sock`,
+              `${run}/state.json`,
+              control,
+            );
+            if (got.control === "ok") break;
           }
-          const got = await asNobody(`${run}/tend.sock`, `${run}/state.json`);
-          probes.push(`opened up: ${got.detail}`);
-          if (got.connected) fail("nobody connected to tend.sock (mode)");
-          if (got.read) fail("nobody read state.json (mode)");
+          if (got?.control !== "ok") {
+            return fail(
+              `control: nobody never read a 0644 file: ${got?.control}`,
+            );
+          }
+          probes.push(`opened up: connect ${got.connect}; read ${got.read}`);
+          if (got.connect === "ok") {
+            fail("nobody connected to tend.sock (mode)");
+          }
+          if (got.read === "ok") fail("nobody read state.json (mode)");
         } finally {
+          await Deno.remove(control).catch(() => {});
           for (const [i, d] of dirs.entries()) {
             await Deno.chmod(d, (saved[i]!.mode ?? 0o700) & 0o7777);
           }

@@ -70,6 +70,11 @@ function hostileSample(): HostileCase[] {
     warm: i % 2 === 0,
   }));
   sample.push(
+    // A lost socket and a replaced lock under a live supervisor: it must
+    // listen again, and never let a second supervisor in.
+    { target: "tend.sock", damage: "deleted", warm: true },
+    { target: "tend.sock", damage: "garbage", warm: true },
+    { target: "supervisor.lock", damage: LOCK_AND_SOCKET, warm: true },
     { target: "tend.sock", damage: "mode-0666", warm: true },
     { target: "tend.sock", damage: "fifo", warm: false },
     { target: "a.pid", damage: "symlink-to-file", warm: true },
@@ -91,39 +96,17 @@ Deno.test("tend start, status and stop end cleanly over damaged files under .ten
 
 Deno.test({
   name:
-    "tend start ends within 20 s when tend.sock is replaced under a live supervisor",
-  // Known bug, see RELIABILITY.md: `tend start` waits ~30 s before it
-  // reports that the supervisor does not answer (`stop` says so at once).
+    "tend start ends within 20 s when a directory takes tend.sock's place under a live supervisor",
+  // Known bug, see RELIABILITY.md: the supervisor cannot listen again (the
+  // directory is not empty), and `tend start` waits ~31 s before it reports
+  // that the supervisor does not answer (`stop` says so at once).
   ignore: true,
   fn: async () => {
     assertHeld(
       await hostileFiles({
         rng: new Rng(SEED),
         log: quiet,
-        cases: [{ target: "tend.sock", damage: "garbage", warm: true }],
-        concurrency: 1,
-      }),
-    );
-  },
-});
-
-Deno.test({
-  name:
-    "tend runs one supervisor when supervisor.lock is replaced and tend.sock deleted under a live one",
-  // Known bug, see RELIABILITY.md: the next `tend start` launches a second
-  // supervisor beside the live one (both "hold" a lock, on two inodes), and
-  // after `tend stop` the first one restarts the services.
-  ignore: true,
-  fn: async () => {
-    assertHeld(
-      await hostileFiles({
-        rng: new Rng(SEED),
-        log: quiet,
-        cases: [{
-          target: "supervisor.lock",
-          damage: LOCK_AND_SOCKET,
-          warm: true,
-        }],
+        cases: [{ target: "tend.sock", damage: "directory", warm: true }],
         concurrency: 1,
       }),
     );
@@ -133,7 +116,7 @@ Deno.test({
 Deno.test("tend start, status and stop end in success or one clear error on 30 broken tend.toml files", async () => {
   const rng = new Rng(SEED);
   const cases = rng.shuffle(
-    // The 20 000-service config is left to `deno task chaos` (slow stop).
+    // The 20 000-service config is heavy: it is left to `deno task chaos`.
     brokenTomls(rng, 23456).filter((c) => !c.name.includes("20 000")),
   ).slice(0, 30);
   assertHeld(
