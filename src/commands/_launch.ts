@@ -7,7 +7,7 @@ import { ensurePrivateDir, LOG_DIR_MODE } from "../fence/safe_file.ts";
 import type { ControlClient } from "../ipc/client.ts";
 import type { Handshake } from "../supervisor/run.ts";
 import { tailLines } from "../supervisor/tail.ts";
-import { connect, type Workspace } from "./_workspace.ts";
+import { connect, socketBlocker, type Workspace } from "./_workspace.ts";
 
 /** How long a CLI waits for another CLI that is launching a supervisor. */
 const LAUNCH_LOCK_WAIT_MS = 30_000;
@@ -177,11 +177,34 @@ function readHandshake(
   });
 }
 
+/**
+ * How long something other than a socket may sit at the socket path before
+ * the wait ends: a live supervisor checks its socket every second and
+ * listens again when it can remove what is there.
+ */
+const SOCKET_REPAIR_GRACE_MS = 3_000;
+
 async function waitForSupervisor(ws: Workspace): Promise<ControlClient> {
   const deadline = Date.now() + HANDSHAKE_TIMEOUT_MS;
+  let blockedSince: number | null = null;
   while (Date.now() < deadline) {
     const client = await connect(ws);
     if (client) return client;
+    const blocker = await socketBlocker(ws.paths.socket);
+    if (blocker === null) {
+      blockedSince = null;
+    } else if (blockedSince === null) {
+      blockedSince = Date.now();
+    } else if (Date.now() - blockedSince > SOCKET_REPAIR_GRACE_MS) {
+      throw new TendError(
+        "PID_FILE_CORRUPTED",
+        `Cannot reach the supervisor of "${ws.root}": ${blocker} is where its socket "${ws.paths.socket}" belongs`,
+        {
+          hint:
+            `Remove "${ws.paths.socket}"; the supervisor listens again within a second`,
+        },
+      );
+    }
     await new Promise((resolve) => setTimeout(resolve, PING_RETRY_INTERVAL_MS));
   }
   throw new TendError(

@@ -22,7 +22,8 @@ import {
 } from "../supervisor/state_file.ts";
 import { cleanWorkspace } from "../supervisor/cleanup.ts";
 import { readBootId } from "../proc/identity.ts";
-import type { Workspace } from "./_workspace.ts";
+import { readDescriptor } from "../supervisor/descriptor.ts";
+import { socketBlocker, type Workspace } from "./_workspace.ts";
 
 /**
  * The status of a workspace whose supervisor does not answer, from
@@ -34,24 +35,34 @@ export async function offlineStatus(
   config: Config,
 ): Promise<StatusResponse> {
   const state = await readState(ws.paths.stateFile);
+  const supervisor = await supervisorView(ws);
+  const watcher = supervisor.status === "running"
+    ? "the supervisor holds the lock but does not answer"
+    : "no supervisor is watching it";
   const services: ServiceView[] = [];
   for (const service of config.services) {
     const record = state.services[service.name];
     const pidFile = await readPidFile(servicePidFile(ws.paths, service.name));
-    services.push(await offlineView(service.name, { record, pidFile }));
+    services.push(
+      await offlineView(service.name, { record, pidFile, watcher }),
+    );
   }
   return {
     workspace: ws.root,
-    supervisor: await supervisorView(ws),
+    supervisor,
     services: await addUsage(services, new UsageSampler()),
   };
 }
 
 async function offlineView(
   name: string,
-  facts: { record: ServiceRecord | undefined; pidFile: number | null },
+  facts: {
+    record: ServiceRecord | undefined;
+    pidFile: number | null;
+    watcher: string;
+  },
 ): Promise<ServiceView> {
-  const { record, pidFile } = facts;
+  const { record, pidFile, watcher } = facts;
   const view: ServiceView = {
     name,
     status: "stopped",
@@ -74,7 +85,7 @@ async function offlineView(
       pid: identity.pid,
       port: record?.port ?? null,
       startedAt: record?.startedAt ?? null,
-      reason: "no supervisor is watching it",
+      reason: watcher,
     };
   }
   const stalePid = identity?.pid ?? pidFile;
@@ -105,7 +116,17 @@ async function removeStaleSupervisorFiles(ws: Workspace): Promise<void> {
 async function supervisorView(ws: Workspace): Promise<SupervisorView> {
   const pid = await readPidFile(ws.paths.supervisorPidFile);
   const held = await isLockHeld(ws.paths.lockFile);
-  if (held) return { status: "running", pid, startedAt: null, version: null };
+  if (held) {
+    const descriptor = await readDescriptor(ws.paths);
+    const live = descriptor !== null &&
+      await identityMatches(descriptor.identity);
+    return {
+      status: "running",
+      pid: live ? descriptor.identity.pid : pid,
+      startedAt: live ? descriptor.startedAt : null,
+      version: live ? descriptor.version : null,
+    };
+  }
   return {
     status: pid === null ? "stopped" : "stale",
     pid,
@@ -152,6 +173,7 @@ export async function offlineStop(
     const view = await offlineView(name, {
       record: state.services[name],
       pidFile: null,
+      watcher: "no supervisor is watching it",
     });
     results.push({
       name,
@@ -197,11 +219,14 @@ async function lockWorkspace(
   await ensurePrivateDir(ws.paths.runDir);
   const lock = await acquireLock(ws.paths.lockFile, { waitMs: 1_000 });
   if (lock === null) {
+    const blocker = await socketBlocker(ws.paths.socket);
     throw new TendError(
       "NOT_RUNNING",
       `Cannot ${action} "${ws.root}": a supervisor holds the lock but does not answer`,
       {
-        hint: `See "${ws.paths.supervisorLog}"`,
+        hint: blocker === null
+          ? `See "${ws.paths.supervisorLog}"`
+          : `Remove "${ws.paths.socket}": ${blocker} is where the supervisor's socket belongs`,
       },
     );
   }

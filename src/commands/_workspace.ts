@@ -46,3 +46,17 @@ export async function connect(ws: Workspace): Promise<ControlClient | null> {
   client[Symbol.dispose]();
   return null;
 }
+
+/** What sits at the socket path instead of a socket, or `null`. */
+export async function socketBlocker(path: string): Promise<string | null> {
+  try {
+    const info = await Deno.lstat(path);
+    if (info.isSocket) return null;
+    if (info.isDirectory) return "a directory";
+    if (info.isSymlink) return "a symbolic link";
+    if (info.isFifo) return "a named pipe";
+    return "a regular file";
+  } catch {
+    return null;
+  }
+}

@@ -164,6 +164,14 @@ export async function removeIfPresent(path: string): Promise<boolean> {
     return true;
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return false;
+    const info = await Deno.lstat(path).catch(() => null);
+    if (info?.isDirectory) {
+      throw new TendError(
+        "PID_FILE_CORRUPTED",
+        `Cannot remove "${path}": it is a directory where tend keeps a file`,
+        { hint: `Remove the directory "${path}"`, cause: error },
+      );
+    }
     throw permissionError(path, error);
   }
 }

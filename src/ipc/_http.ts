@@ -10,6 +10,18 @@ export interface RawResponse {
   body: string;
 }
 
+/**
+ * The request was sent but no whole response came back: the server may have
+ * acted on it.
+ */
+export class ResponseLostError extends Error {
+  override readonly name = "ResponseLostError";
+
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
 /** Sends one request and reads the whole response. */
 export async function unixRequest(
   socket: string,
@@ -30,9 +42,15 @@ export async function unixRequest(
       `Connection: close\r\nContent-Type: application/json\r\n` +
       `Content-Length: ${body.length}\r\n\r\n`;
     await writeAll(conn, concat([new TextEncoder().encode(head), body]));
-    const raw = await readAll(conn);
     options.signal?.throwIfAborted();
-    return parseResponse(raw);
+    try {
+      const raw = await readAll(conn);
+      options.signal?.throwIfAborted();
+      return parseResponse(raw);
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      throw new ResponseLostError(error);
+    }
   } finally {
     options.signal?.removeEventListener("abort", onAbort);
     try {

@@ -1,5 +1,5 @@
 import { isErrorCode, TendError } from "../errors.ts";
-import { type RawResponse, unixRequest } from "./_http.ts";
+import { type RawResponse, ResponseLostError, unixRequest } from "./_http.ts";
 import {
   type ActionResponse,
   API,
@@ -82,7 +82,12 @@ export class ControlClient implements Disposable {
 
   /** Ends the supervisor, stopping every service first when asked. */
   async shutdown(options: { stopServices: boolean }): Promise<void> {
-    await this.#call("POST", API.shutdown, { body: options });
+    try {
+      await this.#call("POST", API.shutdown, { body: options });
+    } catch (error) {
+      // A supervisor that exits as asked may close before it answers.
+      if (!(error instanceof TendError) || !lostResponse(error)) throw error;
+    }
   }
 
   /** Nothing to release: every call uses its own connection. */
@@ -104,6 +109,15 @@ export class ControlClient implements Disposable {
         ...(options.signal ? { signal: options.signal } : {}),
       });
     } catch (error) {
+      if (error instanceof ResponseLostError && method === "POST") {
+        throw new TendError(
+          path === API.stop || path === API.cleanup
+            ? "STOP_FAILED"
+            : "START_FAILED",
+          `The supervisor at "${this.socket}" closed the connection before it answered: ${error.message}`,
+          { hint: "Run `tend status` to see what was done", cause: error },
+        );
+      }
       throw new TendError(
         "NOT_RUNNING",
         `Cannot reach the supervisor at "${this.socket}": ${messageOf(error)}`,
@@ -134,4 +148,8 @@ export class ControlClient implements Disposable {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function lostResponse(error: TendError): boolean {
+  return error.cause instanceof ResponseLostError;
 }

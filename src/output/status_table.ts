@@ -37,7 +37,7 @@ export function renderStatusTable(
       return paintStatus && i === 1 ? paint(cell, padded) : padded;
     }).join("  ").trimEnd();
   const supervisor = status.supervisor.status === "running"
-    ? `supervisor: running (pid ${status.supervisor.pid}, tend ${status.supervisor.version})`
+    ? `supervisor: running (${supervisorFacts(status.supervisor)})`
     : `supervisor: ${status.supervisor.status}`;
   const body = rows.length === 0 ? ["(no services in tend.toml)"] : [
     line(header, { paintStatus: false }),
@@ -101,4 +101,10 @@ export function formatBytes(bytes: number): string {
     unit++;
   }
   return unit === 0 ? `${value}B` : `${value.toFixed(1)}${units[unit]}`;
+}
+
+function supervisorFacts(supervisor: StatusResponse["supervisor"]): string {
+  const facts = [`pid ${supervisor.pid ?? "unknown"}`];
+  if (supervisor.version !== null) facts.push(`tend ${supervisor.version}`);
+  return facts.join(", ");
 }

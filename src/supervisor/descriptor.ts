@@ -24,6 +24,8 @@ export type SupervisorMode = "background" | "foreground";
 export interface Descriptor {
   identity: Identity;
   mode: SupervisorMode;
+  startedAt: string | null;
+  version: string | null;
 }
 
 /**
@@ -79,10 +81,15 @@ export async function readDescriptor(
       maxBytes: DESCRIPTOR_MAX_BYTES,
     });
     if (text === null) return null;
-    const data = JSON.parse(text) as { identity?: unknown; mode?: unknown };
+    const data = JSON.parse(text) as Record<string, unknown>;
     if (!isValidIdentity(data.identity)) return null;
     const mode = data.mode === "foreground" ? "foreground" : "background";
-    return { identity: data.identity, mode };
+    return {
+      identity: data.identity,
+      mode,
+      startedAt: shortString(data.startedAt),
+      version: shortString(data.version),
+    };
   } catch {
     return null;
   }
@@ -98,4 +105,8 @@ export async function removeDescriptor(
   if (config.daemon.pidFile !== null) {
     await removeIfPresent(config.daemon.pidFile).catch(() => {});
   }
+}
+
+function shortString(value: unknown): string | null {
+  return typeof value === "string" && value.length <= 64 ? value : null;
 }

@@ -271,6 +271,7 @@ async function listenControl(
   const abort = new AbortController();
   const servers: Deno.HttpServer<Deno.UnixAddr>[] = [];
   let socket: Inode | null = null;
+  let lastFailure: string | null = null;
   const listen = async () => {
     await prepareSocket(paths.socket);
     servers.push(
@@ -287,15 +288,22 @@ async function listenControl(
       return socket;
     },
     async relisten() {
-      options.log.warn("{socket} was removed or replaced; listening again", {
-        socket: paths.socket,
-      });
-      await listen().catch((error) =>
-        options.log.error("cannot listen on {socket}: {error}", {
+      // Checked every second: a failure that repeats is logged once.
+      try {
+        await listen();
+        options.log.warn("{socket} was removed or replaced; listening again", {
           socket: paths.socket,
-          error: error instanceof Error ? error.message : String(error),
-        })
-      );
+        });
+        lastFailure = null;
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        if (reason === lastFailure) return;
+        lastFailure = reason;
+        options.log.error(
+          "{socket} was removed or replaced and cannot be listened on again: {error}",
+          { socket: paths.socket, error: reason },
+        );
+      }
     },
     async close() {
       abort.abort();

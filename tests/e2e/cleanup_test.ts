@@ -397,12 +397,22 @@ Deno.test("tend cleanup without a supervisor ends orphans and removes stale file
   await Deno.writeTextFile(`${run}/state.json.123.abcdef12.tmp`, "{", {
     mode: 0o600,
   });
+  // The SIGKILL may also have cut a write of state.json short.
+  const cutWrites = [];
+  for await (const entry of Deno.readDir(run)) {
+    if (/^state\.json\.\d+\.[0-9a-f]+\.tmp$/.test(entry.name)) {
+      cutWrites.push(entry.name);
+    }
+  }
   const leftovers = [
-    "supervisor.pid",
-    "supervisor.json",
-    "tend.sock",
-    "ghost.pid",
-    "state.json.123.abcdef12.tmp",
+    ...new Set([
+      "supervisor.pid",
+      "supervisor.json",
+      "tend.sock",
+      "ghost.pid",
+      "state.json.123.abcdef12.tmp",
+      ...cutWrites,
+    ]),
   ].map((name) => `${run}/${name}`);
   for (const file of leftovers) await Deno.lstat(file);
 

@@ -360,3 +360,45 @@ Deno.test("tend refuses a state.json that is not a regular file and leaves the s
     "a supervisor was left behind",
   );
 });
+
+Deno.test("tend names a directory that takes the socket's place under a live supervisor, and serves again once it is removed", async () => {
+  await using ws = await makeTempWorkspace();
+  const pid = await startWeb(ws);
+  const supervisor = (await statusJson(ws)).supervisor.pid!;
+  const socket = ws.path(".tend/run/tend.sock");
+  await Deno.remove(socket);
+  await Deno.mkdir(socket);
+  await Deno.writeTextFile(`${socket}/inside`, "x\n");
+
+  await assertFails(ws, ["start"], {
+    code: 7,
+    errorCode: "PID_FILE_CORRUPTED",
+    message:
+      /^Cannot reach the supervisor of ".*": a directory is where its socket ".*\/tend\.sock" belongs$/,
+  });
+  const status = await statusJson(ws);
+  assert.equal(status.supervisor.pid, supervisor);
+  assert.equal(status.supervisor.status, "running");
+  assert.notEqual(status.supervisor.version, null);
+  assert.equal(
+    status.services[0]!.reason,
+    "the supervisor holds the lock but does not answer",
+  );
+  const stop = await tend(ws, ["stop"]);
+  assertHumanError(stop, { code: 3, message: /does not answer$/ });
+  assert.match(stop.stderr, /hint: Remove ".*\/tend\.sock": a directory/);
+  const log = await Deno.readTextFile(ws.path(".tend/log/tend.log"));
+  assert.equal(
+    log.split("\n").filter((l) => l.includes("cannot be listened on again"))
+      .length,
+    1,
+    `a repeated failure is logged once:\n${log}`,
+  );
+
+  await Deno.remove(socket, { recursive: true });
+  await waitFor(async () => (await tend(ws, ["start"])).code === 0, {
+    message: "the supervisor to listen again",
+  });
+  assert.equal((await statusJson(ws)).supervisor.pid, supervisor);
+  await assertUntouched(ws, pid);
+});

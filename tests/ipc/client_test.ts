@@ -184,3 +184,58 @@ Deno.test("ControlClient methods other than ping() throw NOT_RUNNING without a s
     });
   }
 });
+
+/**
+ * Listens on a socket that reads each request, then closes the connection
+ * without an answer: a supervisor that died while acting on it.
+ */
+async function withMuteServer(
+  body: (socket: string) => Promise<void>,
+): Promise<void> {
+  await using dir = await makeTempDir();
+  const socket = dir.join("tend.sock");
+  const listener = Deno.listen({ transport: "unix", path: socket });
+  const requests: Promise<void>[] = [];
+  const accepting = (async () => {
+    for await (const conn of listener) {
+      requests.push((async () => {
+        const buffer = new Uint8Array(4096);
+        await conn.read(buffer);
+        conn.close();
+      })());
+    }
+  })();
+  try {
+    await body(socket);
+  } finally {
+    listener.close();
+    await accepting;
+    await Promise.all(requests);
+  }
+}
+
+Deno.test("ControlClient tells an action whose answer was lost from a supervisor it cannot reach", async (t) => {
+  await withMuteServer(async (socket) => {
+    using client = new ControlClient(socket);
+    for (
+      const [name, call, code] of [
+        ["start", () => client.start(["web"]), "START_FAILED"],
+        ["restart", () => client.restart(["web"]), "START_FAILED"],
+        ["reload", () => client.reload(), "START_FAILED"],
+        ["stop", () => client.stop(["web"]), "STOP_FAILED"],
+        ["cleanup", () => client.cleanup({ dryRun: true }), "STOP_FAILED"],
+        ["status", () => client.status(), "NOT_RUNNING"],
+      ] as const
+    ) {
+      await t.step(`${name} → ${code}`, async () => {
+        await assert.rejects(call, tendError(code));
+      });
+    }
+    await t.step(
+      "shutdown → done (the supervisor exits as asked)",
+      async () => {
+        await client.shutdown({ stopServices: true });
+      },
+    );
+  });
+});
