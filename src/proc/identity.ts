@@ -130,6 +130,45 @@ async function linuxStart(pid: number): Promise<number | null> {
   return stat === null || DEAD_STATES.has(stat.state) ? null : stat.startTicks;
 }
 
+/**
+ * {@linkcode identityMatches} for a poller that knows the current boot ID.
+ * On Linux it is one synchronous read of `/proc/PID/stat`: an async read
+ * hands off to a worker thread, which costs an idle supervisor watching many
+ * adopted services more CPU than the reads. A PID whose stat cannot be read
+ * while `/proc/PID` exists counts as alive. Elsewhere it is
+ * {@linkcode identityMatches}.
+ *
+ * @example
+ * ```ts
+ * import { identityMatchesNow, readBootId, readIdentity } from "./identity.ts";
+ * const bootId = await readBootId();
+ * const me = await readIdentity(Deno.pid, bootId);
+ * if (me !== null) await identityMatchesNow(me, bootId); // true
+ * ```
+ */
+export function identityMatchesNow(
+  id: Identity,
+  bootId: string,
+): boolean | Promise<boolean> {
+  if (IS_DARWIN) return identityMatches(id);
+  if (!isValidIdentity(id) || id.bootId !== bootId) return false;
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(`/proc/${id.pid}/stat`);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    try {
+      Deno.statSync(`/proc/${id.pid}`);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  const stat = parseStat(text);
+  return stat !== null && !DEAD_STATES.has(stat.state) &&
+    stat.startTicks === id.startTicks;
+}
+
 /** True while `/proc/PID` exists (zombies included). */
 function exists(pid: number): Promise<boolean> {
   return Deno.stat(`/proc/${pid}`).then(() => true, () => false);

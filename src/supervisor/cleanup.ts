@@ -6,8 +6,10 @@ import { endOrphans, findOrphans } from "./orphans.ts";
 
 /** How long orphans get to exit after SIGTERM. */
 const ORPHAN_STOP_TIMEOUT_MS = 5_000;
-/** Leftovers of an interrupted atomic write: `<file>.<pid>.<8 hex>.tmp`. */
-const TEMP_FILE = /\.\d+\.[0-9a-f]{8}\.tmp$/;
+/** Temp files of atomic writes: `<file>.<writer pid>.<8 hex>.tmp`. */
+const TEMP_FILE = /\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+/** A write takes milliseconds: a temp file this old was left behind. */
+const TEMP_FILE_MAX_AGE_MS = 60_000;
 
 /** What {@linkcode cleanWorkspace} needs to know. */
 export interface CleanupOptions {
@@ -50,13 +52,37 @@ export async function cleanWorkspace(
   };
 }
 
+/**
+ * Whether a temp file was left by an interrupted write, rather than being
+ * written right now (by the supervisor, or a CLI under the lock): its writer
+ * is gone, or it is older than any write takes.
+ */
+async function leftBehind(file: string, writer: number): Promise<boolean> {
+  if (!processExists(writer)) return true;
+  const info = await Deno.lstat(file).catch(() => null);
+  const mtime = info?.mtime?.getTime() ?? 0;
+  return info !== null && Date.now() - mtime > TEMP_FILE_MAX_AGE_MS;
+}
+
+function processExists(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    Deno.kill(pid, 0 as unknown as Deno.Signal);
+    return true;
+  } catch (error) {
+    return !(error instanceof Deno.errors.NotFound);
+  }
+}
+
 async function findStaleFiles(options: CleanupOptions): Promise<string[]> {
   const { paths } = options;
   const stale: string[] = [];
   for await (const entry of Deno.readDir(paths.runDir)) {
     const file = `${paths.runDir}/${entry.name}`;
-    if (TEMP_FILE.test(entry.name)) stale.push(file);
-    else if (entry.name.endsWith(".pid") && entry.name !== "supervisor.pid") {
+    const temp = TEMP_FILE.exec(entry.name);
+    if (temp !== null) {
+      if (await leftBehind(file, Number(temp[1]))) stale.push(file);
+    } else if (entry.name.endsWith(".pid") && entry.name !== "supervisor.pid") {
       const name = entry.name.slice(0, -".pid".length);
       const pid = await readPidFile(file).catch(() => -1);
       if (pid === null || pid !== options.tracked.get(name)) stale.push(file);

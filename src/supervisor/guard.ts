@@ -42,12 +42,12 @@ export function watchFence(
     if (busy) return;
     busy = true;
     try {
-      if (!sameInode(await inodeOf(paths.lockFile), watch.lock())) {
+      if (!sameInode(inodeNow(paths.lockFile), watch.lock())) {
         await watch.onLockLost();
         return;
       }
       const socket = watch.socket();
-      if (socket === null || !sameInode(await inodeOf(paths.socket), socket)) {
+      if (socket === null || !sameInode(inodeNow(paths.socket), socket)) {
         await watch.onSocketLost();
       }
     } finally {
@@ -100,6 +100,20 @@ export async function retirePredecessor(
 export async function inodeOf(path: string): Promise<Inode | null> {
   try {
     const info = await Deno.lstat(path);
+    return { dev: info.dev, ino: info.ino ?? -1 };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * {@linkcode inodeOf}, synchronously: the fence is checked every second,
+ * and an async lstat hands off to a worker thread (which Deno starts and
+ * ends again), costing an idle supervisor more CPU than the check itself.
+ */
+function inodeNow(path: string): Inode | null {
+  try {
+    const info = Deno.lstatSync(path);
     return { dev: info.dev, ino: info.ino ?? -1 };
   } catch {
     return null;

@@ -7,11 +7,13 @@ import type { LastExit, ServiceView } from "../ipc/protocol.ts";
 import {
   type Identity,
   identityMatches,
+  identityMatchesNow,
   readIdentity,
 } from "../proc/identity.ts";
 import type { ExitStatus, SpawnedProcess } from "../proc/spawn.ts";
 import type { Log } from "./log.ts";
 import type { PortLedger } from "./port_ledger.ts";
+import type { Ticker } from "./ticker.ts";
 import {
   hasProcess,
   type RunnerSnapshot,
@@ -36,6 +38,8 @@ export interface RunnerContext {
   readonly ports: PortLedger;
   /** Called after every change worth persisting. */
   changed(): void;
+  /** The timers shared by every runner. */
+  readonly ticker: Ticker;
 }
 
 /**
@@ -63,7 +67,7 @@ export class ServiceRunner {
   #pendingExit: { generation: number; exit: ExitStatus } | null = null;
   #queue = new SerialQueue();
   #backoffTimer: ReturnType<typeof setTimeout> | undefined;
-  #watchTimer: ReturnType<typeof setInterval> | undefined;
+  #unwatch: (() => void) | undefined;
 
   constructor(config: ServiceConfig, ctx: RunnerContext) {
     this.config = config;
@@ -219,7 +223,7 @@ export class ServiceRunner {
   /** Stops timers and lets the process exit while services run on. */
   detach(): void {
     this.#clearBackoff();
-    clearInterval(this.#watchTimer);
+    this.#stopWatching();
     this.#child?.unref();
   }
 
@@ -342,7 +346,7 @@ export class ServiceRunner {
   #settleExit(generation: number, exit: ExitStatus): boolean {
     if (this.#settled === generation) return false;
     this.#settled = generation;
-    clearInterval(this.#watchTimer);
+    this.#stopWatching();
     this.#child = null;
     this.#ctx.ports.release(this.name);
     this.#lastExit = { ...exit, at: new Date().toISOString() };
@@ -447,11 +451,23 @@ export class ServiceRunner {
   #watch(generation: number): void {
     const identity = this.#identity;
     if (identity === null) return;
-    this.#watchTimer = setInterval(async () => {
-      if (generation !== this.#generation) return;
-      if (await identityMatches(identity)) return;
-      this.#onExit(generation, { code: null, signal: null });
-    }, this.config.checkIntervalMs);
+    this.#stopWatching();
+    this.#unwatch = this.#ctx.ticker.every(
+      this.config.checkIntervalMs,
+      async () => {
+        if (generation !== this.#generation) return;
+        const alive = await Promise.resolve(
+          identityMatchesNow(identity, this.#ctx.bootId),
+        ).catch(() => true); // Unsure: look again at the next tick.
+        if (alive || generation !== this.#generation) return;
+        this.#onExit(generation, { code: null, signal: null });
+      },
+    );
+  }
+
+  #stopWatching(): void {
+    this.#unwatch?.();
+    this.#unwatch = undefined;
   }
 
   #apply(event: RunEvent): void {

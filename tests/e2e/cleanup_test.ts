@@ -394,13 +394,21 @@ Deno.test("tend cleanup without a supervisor ends orphans and removes stale file
   });
   assert.ok(isAlive(service), "the service died with its supervisor");
   await Deno.writeTextFile(`${run}/ghost.pid`, "not a pid\n", { mode: 0o600 });
-  await Deno.writeTextFile(`${run}/state.json.123.abcdef12.tmp`, "{", {
-    mode: 0o600,
-  });
+  // Left by a write of this (live) test process an hour ago: stale by age.
+  const oldTemp = `${run}/state.json.${Deno.pid}.abcdef12.tmp`;
+  await Deno.writeTextFile(oldTemp, "{", { mode: 0o600 });
+  const anHourAgo = new Date(Date.now() - 3_600_000);
+  await Deno.utime(oldTemp, anHourAgo, anHourAgo);
+  // Being written right now by a live process: not stale.
+  const liveTemp = `${run}/state.json.${Deno.pid}.0123abcd.tmp`;
+  await Deno.writeTextFile(liveTemp, "{", { mode: 0o600 });
   // The SIGKILL may also have cut a write of state.json short.
   const cutWrites = [];
   for await (const entry of Deno.readDir(run)) {
-    if (/^state\.json\.\d+\.[0-9a-f]+\.tmp$/.test(entry.name)) {
+    if (
+      /^state\.json\.\d+\.[0-9a-f]+\.tmp$/.test(entry.name) &&
+      !entry.name.startsWith(`state.json.${Deno.pid}.`)
+    ) {
       cutWrites.push(entry.name);
     }
   }
@@ -410,7 +418,7 @@ Deno.test("tend cleanup without a supervisor ends orphans and removes stale file
       "supervisor.json",
       "tend.sock",
       "ghost.pid",
-      "state.json.123.abcdef12.tmp",
+      `state.json.${Deno.pid}.abcdef12.tmp`,
       ...cutWrites,
     ]),
   ].map((name) => `${run}/${name}`);
@@ -441,6 +449,7 @@ Deno.test("tend cleanup without a supervisor ends orphans and removes stale file
   for (const kept of ["supervisor.lock", "state.json", "svc.pid"]) {
     await Deno.lstat(`${run}/${kept}`);
   }
+  await Deno.lstat(liveTemp);
   assert.deepEqual(await readPids(`${run}/svc.pid`), [service]);
 
   const status = await statusJson(ws);

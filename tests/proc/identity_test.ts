@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   identityMatches,
+  identityMatchesNow,
   isValidIdentity,
   readBootId,
   readIdentity,
@@ -55,6 +56,22 @@ Deno.test("identityMatches() is false for another start time or boot", async () 
   assert.ok(await identityMatches(me));
   assert.ok(!(await identityMatches({ ...me, startTicks: me.startTicks + 1 })));
   assert.ok(!(await identityMatches({ ...me, bootId: "other-boot" })));
+});
+
+Deno.test("identityMatchesNow() agrees with identityMatches() on a live child, a dead one, and mismatches", async () => {
+  const bootId = await readBootId();
+  await using sleeper = await startSleeper();
+  const id = await readIdentity(sleeper.pid, bootId);
+  assert.ok(id !== null);
+  assert.equal(await identityMatchesNow(id, bootId), true);
+  const otherStart = { ...id, startTicks: id.startTicks + 1 };
+  assert.equal(await identityMatchesNow(otherStart, bootId), false);
+  assert.equal(await identityMatchesNow(id, "other-boot"), false);
+  const gone = { ...id, pid: NO_SUCH_PID };
+  assert.equal(await identityMatchesNow(gone, bootId), false);
+
+  await sleeper.kill();
+  assert.equal(await identityMatchesNow(id, bootId), false);
 });
 
 Deno.test("identityMatches() is false for data that is not an identity", async () => {

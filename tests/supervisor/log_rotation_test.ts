@@ -162,14 +162,43 @@ Deno.test("rotateLog() of a missing file does nothing", async () => {
 });
 
 Deno.test("nextCheckDelay() checks sooner the faster a log grows", async (t) => {
-  const base = { intervalMs: 1000, fastIntervalMs: 50, maxBytes: 1000 };
+  const base = {
+    intervalMs: 1000,
+    fastIntervalMs: 50,
+    idleIntervalMs: 4000,
+    maxBytes: 1000,
+    unchangedChecks: 0,
+  };
   const cases: [
     string,
-    { grewBytes: number; elapsedMs: number; size: number },
+    {
+      grewBytes: number;
+      elapsedMs: number;
+      size: number;
+      unchangedChecks?: number;
+    },
     number,
   ][] = [
     ["first sight", { grewBytes: 0, elapsedMs: 0, size: 10 }, 1000],
     ["no growth", { grewBytes: 0, elapsedMs: 1000, size: 900 }, 1000],
+    ["no growth for three checks", {
+      grewBytes: 0,
+      elapsedMs: 1000,
+      size: 900,
+      unchangedChecks: 3,
+    }, 1000],
+    ["no growth for four checks: idle", {
+      grewBytes: 0,
+      elapsedMs: 1000,
+      size: 900,
+      unchangedChecks: 4,
+    }, 4000],
+    ["unchanged but at the limit", {
+      grewBytes: 0,
+      elapsedMs: 1000,
+      size: 1000,
+      unchangedChecks: 9,
+    }, 1000],
     ["shrank", { grewBytes: -500, elapsedMs: 1000, size: 0 }, 1000],
     [
       "slow, far from the limit",
