@@ -97,6 +97,7 @@ async function serve(
     backups: config.daemon.logBackups,
     extraSink: options.terminal,
   });
+  using _net = catchStrayErrors(log);
   const bootId = await readBootId();
   await retirePredecessor(paths, log);
   await writeDescriptor(paths, {
@@ -308,6 +309,38 @@ async function listenControl(
     async close() {
       abort.abort();
       await Promise.all(servers.map((server) => server.finished));
+    },
+  };
+}
+
+/**
+ * A rejected promise or an exception that nothing handled would end the
+ * supervisor, and with it the supervision of every service: log it as the
+ * bug it is and keep serving. Each service's operations run one at a time,
+ * so one failed operation leaves the others consistent.
+ */
+function catchStrayErrors(log: Log): Disposable {
+  const report = (what: string, reason: unknown) =>
+    log.error("bug: {what} was not handled, the supervisor goes on: {error}", {
+      what,
+      error: reason instanceof Error
+        ? (reason.stack ?? reason.message)
+        : String(reason),
+    });
+  const onRejection = (event: PromiseRejectionEvent) => {
+    event.preventDefault();
+    report("a rejected promise", event.reason);
+  };
+  const onError = (event: ErrorEvent) => {
+    event.preventDefault();
+    report("an exception", event.error ?? event.message);
+  };
+  globalThis.addEventListener("unhandledrejection", onRejection);
+  globalThis.addEventListener("error", onError);
+  return {
+    [Symbol.dispose]() {
+      globalThis.removeEventListener("unhandledrejection", onRejection);
+      globalThis.removeEventListener("error", onError);
     },
   };
 }

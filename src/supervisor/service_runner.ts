@@ -337,8 +337,19 @@ export class ServiceRunner {
     });
     if (this.#state === "stopping") return;
     void this.serialize(async () => {
-      await this.#endGroup();
+      await this.#endGroup().catch((error) =>
+        this.#logError("cannot end what is left of {service}: {error}", error)
+      );
       this.#decide(exit);
+    }).catch((error) =>
+      this.#logError("{service} after its exit: {error}", error)
+    );
+  }
+
+  #logError(message: string, error: unknown): void {
+    this.#ctx.log.error(message, {
+      service: this.name,
+      error: error instanceof Error ? error.message : String(error),
     });
   }
 
@@ -350,7 +361,9 @@ export class ServiceRunner {
     this.#child = null;
     this.#ctx.ports.release(this.name);
     this.#lastExit = { ...exit, at: new Date().toISOString() };
-    void removeIfPresent(servicePidFile(this.#ctx.paths, this.name));
+    removeIfPresent(servicePidFile(this.#ctx.paths, this.name)).catch((error) =>
+      this.#logError("cannot remove the pid file of {service}: {error}", error)
+    );
     this.#ctx.changed();
     return true;
   }
@@ -398,13 +411,12 @@ export class ServiceRunner {
           service: this.name,
           n: this.#restarts,
         });
-        await this.#launch({ userInitiated: false }).catch((error) => {
-          this.#ctx.log.error("{service} could not restart: {error}", {
-            service: this.name,
-            error: error instanceof Error ? error.message : String(error),
-          });
-        });
-      });
+        await this.#launch({ userInitiated: false }).catch((error) =>
+          this.#logError("{service} could not restart: {error}", error)
+        );
+      }).catch((error) =>
+        this.#logError("restart of {service}: {error}", error)
+      );
     }, delayMs);
   }
 

@@ -402,3 +402,26 @@ Deno.test("tend names a directory that takes the socket's place under a live sup
   assert.equal((await statusJson(ws)).supervisor.pid, supervisor);
   await assertUntouched(ws, pid);
 });
+
+Deno.test("tend stop ends a service whose pid file became a directory, and the supervisor keeps serving", async () => {
+  await using ws = await makeTempWorkspace();
+  const pid = await startWeb(ws);
+  const supervisor = (await statusJson(ws)).supervisor.pid!;
+  const pidFile = ws.path(".tend/run/web.pid");
+  await Deno.remove(pidFile);
+  await Deno.mkdir(pidFile);
+  await Deno.writeTextFile(`${pidFile}/inside`, "x\n");
+
+  assertRun(await tend(ws, ["stop"]), {
+    code: 0,
+    stdout: "",
+    stderr: 'stopped "web"\n',
+  });
+  assert.ok(!isAlive(pid), "web still runs");
+  assert.ok(isAlive(supervisor), "the supervisor died");
+  const status = await statusJson(ws);
+  assert.equal(status.supervisor.pid, supervisor);
+  assert.equal(status.services[0]!.status, "stopped");
+  const log = await Deno.readTextFile(ws.path(".tend/log/tend.log"));
+  assert.match(log, /cannot remove the pid file of "web": .*a directory/);
+});
