@@ -239,6 +239,7 @@ export async function hostileFiles(
         const pids = new Map(
           before?.services.map((s) => [s.name, s.pid ?? 0]) ?? [],
         );
+        const servingBefore = before?.supervisor.pid ?? 0;
         if (!c.warm) {
           // The files of a SIGKILLed supervisor whose services are gone.
           const sup = before?.supervisor.pid ?? 0;
@@ -261,6 +262,16 @@ export async function hostileFiles(
           if (problem !== null) fail(problem);
           if (await decoys.fingerprint() !== fingerprint) {
             fail(`tend ${cmd} changed a decoy behind a symlink`);
+          }
+          // Damage to a file never kills a live supervisor (a replaced
+          // lock may make it step down for a successor, on purpose).
+          if (
+            c.warm && c.target !== "supervisor.lock" &&
+            !await isAlive(servingBefore)
+          ) {
+            fail(
+              `the supervisor (pid ${servingBefore}) died during tend ${cmd}`,
+            );
           }
           if (c.warm && cmd !== "stop") {
             for (const [name, pid] of pids) {
