@@ -15,6 +15,7 @@ import {
   until,
   workspace,
 } from "./_bench/measure.ts";
+import { measurePeers } from "./_bench/peers.ts";
 
 const QUICK = Deno.args.includes("--quick");
 const RUNS = QUICK ? 5 : 15;
@@ -221,20 +222,54 @@ async function idleAndStop(): Promise<void> {
   record("tend stop of 100 services (wall)", "ms", [ms]);
 }
 
-function peers(): void {
-  for (const tool of ["pm2", "supervisord"]) {
-    const found = Deno.env.get("PATH")?.split(":").some((dir) => {
-      try {
-        return Deno.statSync(`${dir}/${tool}`).isFile;
-      } catch {
-        return false;
-      }
+/** Figures of tend, PM2 and supervisord side by side: [label, tend's, peers']. */
+const COMPARED: [string, string, string][] = [
+  ["status, 10 services", "tend status, 10 services", ", 10 services"],
+  ["crash -> restart", "crash -> restart", "crash -> restart"],
+  [
+    "idle CPU, 100 services",
+    "supervisor idle CPU, 100 services,",
+    "daemon idle CPU",
+  ],
+  ["RSS, 100 services", "supervisor RSS, 100 services", "daemon RSS"],
+  ["stop of 100 services", "tend stop of 100 services", "stop of 100 services"],
+];
+
+async function peers(): Promise<string> {
+  const { figures, notes: peerNotes } = await measurePeers({
+    runs: RUNS,
+    idleSeconds: IDLE_SECONDS,
+  });
+  notes.push(...peerNotes);
+  const tools = [...new Set(figures.map((f) => f.tool))];
+  for (const f of figures) {
+    const s = stats(f.samples);
+    rows.push({
+      name: `${f.tool}: ${f.name}`,
+      unit: f.unit,
+      stats: s,
+      note: f.note ?? "",
     });
-    if (!found) notes.push(`${tool} is not on PATH: its figures were skipped`);
-    else {notes.push(
-        `${tool} is on PATH, but side-by-side runs are not implemented yet`,
-      );}
+    console.error(`  ${f.tool}: ${f.name}: median ${s.median} ${f.unit}`);
   }
+  const cell = (row: { stats: Stats; unit: string } | undefined) =>
+    row ? `${row.stats.median} ${row.unit}` : "-";
+  return [
+    `| figure (median) | tend | ${tools.join(" | ")} |`,
+    `| --- | --- |${tools.map(() => " --- |").join("")}`,
+    ...COMPARED.map(([label, ours, theirs]) => {
+      const peerCells = tools.map((tool) =>
+        cell(
+          rows.find((r) =>
+            r.name.startsWith(`${tool}: `) && r.name.includes(theirs)
+          ),
+        )
+      );
+      return `| ${label} | ${
+        cell(rows.find((r) => r.name.startsWith(ours)))
+      } | ${peerCells.join(" | ")} |`;
+    }),
+  ].join("\n");
 }
 
 console.error(
@@ -246,7 +281,7 @@ await statusLatency(1000, base);
 await startOverhead();
 await crashRestart();
 await idleAndStop();
-peers();
+const compared = await peers();
 
 const table = [
   "| figure | median | min | max | runs | note |",
@@ -256,6 +291,7 @@ const table = [
   ),
 ].join("\n");
 console.log(table);
+console.log(`\n${compared}`);
 for (const note of notes) console.log(`\nnote: ${note}`);
 await Deno.mkdir(`${ROOT}bench`, { recursive: true });
 await Deno.writeTextFile(
