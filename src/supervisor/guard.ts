@@ -2,6 +2,7 @@ import type { WorkspacePaths } from "../config/paths.ts";
 import { identityMatches } from "../proc/identity.ts";
 import { readDescriptor } from "./descriptor.ts";
 import type { Log } from "./log.ts";
+import type { Ticker } from "./ticker.ts";
 
 /** How often a supervisor checks that its lock and socket are still its own. */
 const FENCE_CHECK_INTERVAL_MS = 1_000;
@@ -36,9 +37,10 @@ export interface FenceWatch {
 export function watchFence(
   paths: WorkspacePaths,
   watch: FenceWatch,
+  ticker: Ticker,
 ): { stop(): void } {
   let busy = false;
-  const timer = setInterval(async () => {
+  const stop = ticker.every(FENCE_CHECK_INTERVAL_MS, async () => {
     if (busy) return;
     busy = true;
     try {
@@ -53,8 +55,8 @@ export function watchFence(
     } finally {
       busy = false;
     }
-  }, FENCE_CHECK_INTERVAL_MS);
-  return { stop: () => clearInterval(timer) };
+  });
+  return { stop };
 }
 
 /**

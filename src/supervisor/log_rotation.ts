@@ -1,3 +1,4 @@
+import type { Ticker } from "./ticker.ts";
 import { rotateLog } from "./rotate_log.ts";
 
 /** Check interval of {@linkcode startLogRotation} when nothing grows fast. */
@@ -36,6 +37,8 @@ export interface LogRotationOptions {
   fastIntervalMs?: number;
   /** Check interval while no log changes. @default {1000} */
   idleIntervalMs?: number;
+  /** Idle checks run on this shared tick when given (one wake-up a second). */
+  ticker?: Ticker;
 }
 
 /** A running {@linkcode startLogRotation}. */
@@ -103,7 +106,7 @@ export function startLogRotation(options: LogRotationOptions): LogRotation {
     { size: number; at: number; unchanged: number }
   >();
   const failures = new Map<string, string>();
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let cancelTimer: () => void = () => {};
   let stopped = false;
   let queue: Promise<void> = Promise.resolve();
 
@@ -178,13 +181,23 @@ export function startLogRotation(options: LogRotationOptions): LogRotation {
 
   const schedule = (delay: number) => {
     if (stopped) return;
-    clearTimeout(timer);
+    cancelTimer();
+    const ticker = options.ticker;
+    if (ticker !== undefined && delay >= idleIntervalMs) {
+      // Idle: ride the supervisor's shared tick instead of waking it apart.
+      const cancel = ticker.once(delay, () => {
+        cancelTimer = () => {};
+        enqueue();
+      });
+      cancelTimer = cancel;
+      return;
+    }
     const next = setTimeout(() => {
-      timer = undefined;
+      cancelTimer = () => {};
       enqueue();
     }, delay);
     Deno.unrefTimer(next);
-    timer = next;
+    cancelTimer = () => clearTimeout(next);
   };
 
   const enqueue = (): Promise<void> => {
@@ -205,8 +218,7 @@ export function startLogRotation(options: LogRotationOptions): LogRotation {
   return {
     stop() {
       stopped = true;
-      clearTimeout(timer);
-      timer = undefined;
+      cancelTimer();
       return queue;
     },
     checkNow: enqueue,

@@ -11,6 +11,7 @@ import {
 } from "../fence/safe_file.ts";
 import { type ControlHandler, serveControl } from "../ipc/server.ts";
 import { startLogRotation } from "./log_rotation.ts";
+import { Ticker } from "./ticker.ts";
 import { type Inode, inodeOf, retirePredecessor, watchFence } from "./guard.ts";
 import { HeldLock } from "./held_lock.ts";
 import { removeDescriptor, writeDescriptor } from "./descriptor.ts";
@@ -106,6 +107,7 @@ async function serve(
     log,
     mode: options.foreground ? "foreground" : "background",
   });
+  const ticker = new Ticker();
   const supervisor = new Supervisor({
     paths,
     config,
@@ -113,9 +115,10 @@ async function serve(
     bootId,
     baseEnv: baseEnvironment(),
     loadConfig: () => loadConfig(options.configFile, { workspace: paths.root }),
+    ticker,
   });
   await supervisor.recover();
-  await using _rotation = rotateServiceLogs(supervisor, log);
+  await using _rotation = rotateServiceLogs(supervisor, { log, ticker });
   const stop = Promise.withResolvers<Stop>();
   const control = await listenControl(paths, {
     handler: controlHandler(supervisor, { root: paths.root, stop }),
@@ -126,7 +129,7 @@ async function serve(
     socket: () => control.socket,
     onLockLost: () => lock.retake({ log, stop }),
     onSocketLost: () => control.relisten(),
-  });
+  }, ticker);
   log.info("supervisor {pid} serving {workspace} (tend {version})", {
     pid: Deno.pid,
     workspace: paths.root,
@@ -202,8 +205,13 @@ function controlHandler(
  * rotated by its own sink). The config is read at each check, so a reload
  * applies.
  */
-function rotateServiceLogs(supervisor: Supervisor, log: Log): AsyncDisposable {
+function rotateServiceLogs(
+  supervisor: Supervisor,
+  options: { log: Log; ticker: Ticker },
+): AsyncDisposable {
+  const { log, ticker } = options;
   const rotation = startLogRotation({
+    ticker,
     targets: () =>
       supervisor.config.services.map((service) => ({
         file: service.logFile,

@@ -13,7 +13,7 @@ import { VERSION } from "../version.ts";
 import { diffServices } from "./diff.ts";
 import type { Log } from "./log.ts";
 import { type RunnerContext, ServiceRunner } from "./service_runner.ts";
-import { Ticker } from "./ticker.ts";
+import type { Ticker } from "./ticker.ts";
 import { writeState } from "./state_file.ts";
 import { runOrdered } from "./ordered.ts";
 import { PortLedger } from "./port_ledger.ts";
@@ -31,6 +31,8 @@ export interface SupervisorOptions {
   baseEnv: Record<string, string>;
   /** Re-reads the config (for reload). */
   loadConfig(): Promise<Config>;
+  /** The shared tick of periodic checks. */
+  ticker: Ticker;
 }
 
 /**
@@ -57,7 +59,7 @@ export class Supervisor {
       baseEnv: options.baseEnv,
       ports: new PortLedger(),
       changed: () => this.#changed(),
-      ticker: new Ticker(),
+      ticker: options.ticker,
     };
     for (const service of this.#config.services) this.#addRunner(service);
   }

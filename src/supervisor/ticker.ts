@@ -1,8 +1,21 @@
+/** The base tick: every interval that is a multiple of it shares one timer. */
+const TICK_MS = 1_000;
+
+interface Subscription {
+  /** Runs every this many ticks. */
+  ticks: number;
+  /** The tick count when it was added. */
+  from: number;
+  run: () => void;
+}
+
 /**
- * Shares one timer among the callbacks that run at the same interval: 100
- * adopted services checked every 3 s wake the supervisor once per 3 s, not
- * 33 times a second. Each wake-up costs an idle Deno process about half a
- * millisecond of CPU, far more than the checks themselves.
+ * One timer for the periodic checks of an idle supervisor: the fence, idle
+ * log-size checks and adopted services all run on the same one-second tick,
+ * so an idle supervisor wakes once a second. Each wake-up costs an idle Deno
+ * process about a millisecond of CPU, far more than the checks themselves.
+ * An interval that is not a whole number of seconds gets a timer of its own.
+ * The timer does not keep the process alive.
  *
  * @example
  * ```ts
@@ -13,31 +26,56 @@
  * ```
  */
 export class Ticker {
-  #groups = new Map<
-    number,
-    { timer: ReturnType<typeof setInterval>; callbacks: Set<() => void> }
-  >();
+  #subscriptions = new Set<Subscription>();
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #count = 0;
 
   /** Calls `callback` every `ms` until the returned function is called. */
   every(ms: number, callback: () => void): () => void {
-    let group = this.#groups.get(ms);
-    if (group === undefined) {
-      const callbacks = new Set<() => void>();
-      const timer = setInterval(() => {
-        for (const run of [...callbacks]) run();
-      }, ms);
-      group = { timer, callbacks };
-      this.#groups.set(ms, group);
+    if (ms < TICK_MS || ms % TICK_MS !== 0) {
+      const own = setInterval(callback, ms);
+      Deno.unrefTimer(own);
+      return () => clearInterval(own);
     }
-    const entry = () => callback();
-    group.callbacks.add(entry);
-    const owner = group;
-    return () => {
-      owner.callbacks.delete(entry);
-      if (owner.callbacks.size === 0 && this.#groups.get(ms) === owner) {
-        clearInterval(owner.timer);
-        this.#groups.delete(ms);
-      }
+    const subscription = {
+      ticks: ms / TICK_MS,
+      from: this.#count,
+      run: callback,
     };
+    this.#subscriptions.add(subscription);
+    this.#start();
+    return () => {
+      this.#subscriptions.delete(subscription);
+      if (this.#subscriptions.size === 0) this.#stop();
+    };
+  }
+
+  /** Calls `callback` once, at a tick within `ms` (at most a second early). */
+  once(ms: number, callback: () => void): () => void {
+    const cancel = this.every(Math.max(TICK_MS, ms), () => {
+      cancel();
+      callback();
+    });
+    return cancel;
+  }
+
+  #start(): void {
+    if (this.#timer !== undefined) return;
+    this.#timer = setInterval(() => this.#tick(), TICK_MS);
+    Deno.unrefTimer(this.#timer);
+  }
+
+  #stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #tick(): void {
+    const count = ++this.#count;
+    for (const subscription of [...this.#subscriptions]) {
+      if ((count - subscription.from) % subscription.ticks === 0) {
+        subscription.run();
+      }
+    }
   }
 }

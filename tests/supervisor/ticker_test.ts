@@ -2,27 +2,48 @@ import assert from "node:assert/strict";
 import { Ticker } from "../../src/supervisor/ticker.ts";
 import { waitFor } from "../_helpers.ts";
 
-Deno.test("Ticker calls every callback of an interval on one timer until each is cancelled", async () => {
+Deno.test("Ticker runs whole-second intervals on one tick, each at its own rate, until cancelled", async () => {
   const ticker = new Ticker();
-  const calls = { a: 0, b: 0, c: 0 };
-  const cancelA = ticker.every(10, () => calls.a++);
-  const cancelB = ticker.every(10, () => calls.b++);
-  const cancelC = ticker.every(15, () => calls.c++);
+  const calls = { second: 0, twoSeconds: 0, once: 0 };
+  const cancelSecond = ticker.every(1_000, () => calls.second++);
+  const cancelTwo = ticker.every(2_000, () => calls.twoSeconds++);
+  const cancelOnce = ticker.once(1_000, () => calls.once++);
   try {
-    await waitFor(() => calls.a >= 3 && calls.b >= 3 && calls.c >= 2, {
-      timeoutMs: 5_000,
-      message: "each callback to run a few times",
+    await waitFor(() => calls.twoSeconds >= 2, {
+      timeoutMs: 10_000,
+      message: "the two-second callback to run twice",
     });
-    cancelA();
-    const [a, b] = [calls.a, calls.b];
-    await waitFor(() => calls.b >= b + 2, {
-      timeoutMs: 5_000,
-      message: "b to run on after a was cancelled",
+    assert.ok(calls.second >= 4, `every second ran ${calls.second} times`);
+    assert.ok(calls.second <= 5, `every second ran ${calls.second} times`);
+    assert.equal(calls.once, 1);
+    cancelSecond();
+    const seen = calls.second;
+    await waitFor(() => calls.twoSeconds >= 3, {
+      timeoutMs: 10_000,
+      message: "the two-second callback to run on alone",
     });
-    assert.equal(calls.a, a, "a ran after it was cancelled");
+    assert.equal(calls.second, seen, "a cancelled callback ran");
+    assert.equal(calls.once, 1, "once ran twice");
   } finally {
-    cancelA();
-    cancelB();
-    cancelC();
+    cancelSecond();
+    cancelTwo();
+    cancelOnce();
   }
+});
+
+Deno.test("Ticker gives an interval that is not whole seconds a timer of its own", async () => {
+  const ticker = new Ticker();
+  let calls = 0;
+  const cancel = ticker.every(20, () => calls++);
+  try {
+    await waitFor(() => calls >= 3, {
+      timeoutMs: 5_000,
+      message: "a 20 ms callback to run three times",
+    });
+  } finally {
+    cancel();
+  }
+  const seen = calls;
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(calls, seen, "it ran after it was cancelled");
 });
