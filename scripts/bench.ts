@@ -231,15 +231,21 @@ const COMPARED: [string, string, string][] = [
     "supervisor idle CPU, 100 services,",
     "daemon idle CPU",
   ],
+  ["tend's idle CPU in that same window", "-", "tend, same window"],
   ["RSS, 100 services", "supervisor RSS, 100 services", "daemon RSS"],
   ["stop of 100 services", "tend stop of 100 services", "stop of 100 services"],
 ];
 
 async function peers(): Promise<string> {
+  // tend idles beside each peer, so that idle CPU is read in the same window.
+  await using ws = await workspace(sleepers(100));
+  await tend(ws.dir, ["start", "--quiet"]);
   const { figures, notes: peerNotes } = await measurePeers({
     runs: RUNS,
     idleSeconds: IDLE_SECONDS,
+    alongside: await supervisorOf(ws.dir),
   });
+  await tend(ws.dir, ["stop", "--quiet"]);
   notes.push(...peerNotes);
   const tools = [...new Set(figures.map((f) => f.tool))];
   for (const f of figures) {

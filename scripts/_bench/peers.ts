@@ -257,7 +257,7 @@ async function newSleeper(parent: number, arg: string, before: Set<number>) {
 /** Measures one peer, appending to `figures` and `notes`. */
 async function measureTool(
   peer: Peer,
-  options: { runs: number; idleSeconds: number },
+  options: PeerOptions,
   figures: PeerFigure[],
   notes: string[],
 ): Promise<void> {
@@ -290,25 +290,47 @@ async function measureTool(
   });
   await session(peer, 100, notes, async (daemon) => {
     await new Promise((resolve) => setTimeout(resolve, 10_000)); // settle
-    const before = await procUsage(daemon.pid);
+    const watched = [
+      daemon.pid,
+      ...(options.alongside ? [options.alongside] : []),
+    ];
+    const before = await Promise.all(watched.map(procUsage));
     const t0 = performance.now();
     await new Promise((resolve) =>
       setTimeout(resolve, options.idleSeconds * 1000)
     );
-    const after = await procUsage(daemon.pid);
+    const after = await Promise.all(watched.map(procUsage));
     const seconds = (performance.now() - t0) / 1000;
-    const cpu = (after.ticks - before.ticks) / 100 / seconds * 100;
+    const cpu = (i: number) =>
+      round((after[i]!.ticks - before[i]!.ticks) / 100 / seconds * 100);
     const idle = `daemon idle CPU, 100 services, ${options.idleSeconds} s`;
-    add(idle, "% of a core", [round(cpu)]);
-    const rss = round(after.rssBytes / 1024 / 1024);
+    add(idle, "% of a core", [cpu(0)]);
+    if (options.alongside) {
+      figures.push({
+        tool,
+        name: `tend, same window: ${idle}`,
+        unit: "% of a core",
+        samples: [cpu(1)],
+        note: "tend's supervisor with 100 services, idle beside it",
+      });
+    }
+    const rss = round(after[0]!.rssBytes / 1024 / 1024);
     add("daemon RSS, 100 services", "MiB", [rss]);
     add("stop of 100 services (wall)", "ms", [await daemon.stopAll()]);
   });
 }
 
+/** Options of {@linkcode measurePeers}. */
+export interface PeerOptions {
+  runs: number;
+  idleSeconds: number;
+  /** A PID (tend's idle supervisor) whose CPU is read over each idle window too. */
+  alongside?: number;
+}
+
 /** Measures PM2 and supervisord, skipping (with a note) a tool not on PATH. */
 export async function measurePeers(
-  options: { runs: number; idleSeconds: number },
+  options: PeerOptions,
 ): Promise<{ figures: PeerFigure[]; notes: string[] }> {
   const figures: PeerFigure[] = [];
   const notes: string[] = [];
