@@ -179,10 +179,10 @@ function readHandshake(
 
 /**
  * How long something other than a socket may sit at the socket path before
- * the wait ends: a live supervisor checks its socket every second and
+ * the wait ends: a live supervisor checks its socket every 5 s and
  * listens again when it can remove what is there.
  */
-const SOCKET_REPAIR_GRACE_MS = 3_000;
+const SOCKET_REPAIR_GRACE_MS = 7_000;
 
 async function waitForSupervisor(ws: Workspace): Promise<ControlClient> {
   const deadline = Date.now() + HANDSHAKE_TIMEOUT_MS;
@@ -201,7 +201,7 @@ async function waitForSupervisor(ws: Workspace): Promise<ControlClient> {
         `Cannot reach the supervisor of "${ws.root}": ${blocker} is where its socket "${ws.paths.socket}" belongs`,
         {
           hint:
-            `Remove "${ws.paths.socket}"; the supervisor listens again within a second`,
+            `Remove "${ws.paths.socket}"; the supervisor listens again within 5 s`,
         },
       );
     }

@@ -4,10 +4,15 @@ import { readDescriptor } from "./descriptor.ts";
 import type { Log } from "./log.ts";
 import type { Ticker } from "./ticker.ts";
 
-/** How often a supervisor checks that its lock and socket are still its own. */
-const FENCE_CHECK_INTERVAL_MS = 1_000;
+/**
+ * How often a supervisor checks that its lock and socket are still its own.
+ * Losing them takes someone deleting or replacing files under `.tend/run`;
+ * a successor retires a live predecessor by itself ({@linkcode
+ * retirePredecessor}), so this only bounds how long such damage goes unseen.
+ */
+const FENCE_CHECK_INTERVAL_MS = 5_000;
 /** How long a predecessor gets to step down. */
-const PREDECESSOR_EXIT_TIMEOUT_MS = 5_000;
+const PREDECESSOR_EXIT_TIMEOUT_MS = 2 * FENCE_CHECK_INTERVAL_MS;
 const PREDECESSOR_POLL_INTERVAL_MS = 25;
 
 /** A file's identity on disk. */
@@ -29,7 +34,7 @@ export interface FenceWatch {
 }
 
 /**
- * Checks every second that `.tend/run/supervisor.lock` is still the inode
+ * Checks every 5 s that `.tend/run/supervisor.lock` is still the inode
  * this supervisor has locked (someone may have deleted or replaced it, which
  * would let a second supervisor in) and that the socket path still leads to
  * it. Stop it with `stop()` before the socket is closed on purpose.
@@ -64,7 +69,7 @@ export function watchFence(
  * supervisor (its identity matches) other than this one, that supervisor
  * lost its lock file (replaced or deleted) and must step down. A background
  * one is sent SIGTERM (it exits and leaves services running); a foreground
- * one steps down by itself within a second ({@linkcode watchFence}). Waits
+ * one steps down by itself within 5 s ({@linkcode watchFence}). Waits
  * for it to exit, so two supervisors never watch the same services.
  */
 export async function retirePredecessor(
@@ -109,7 +114,7 @@ export async function inodeOf(path: string): Promise<Inode | null> {
 }
 
 /**
- * {@linkcode inodeOf}, synchronously: the fence is checked every second,
+ * {@linkcode inodeOf}, synchronously: the fence is checked every 5 s,
  * and an async lstat hands off to a worker thread (which Deno starts and
  * ends again), costing an idle supervisor more CPU than the check itself.
  */

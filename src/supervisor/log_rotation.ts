@@ -6,7 +6,7 @@ const DEFAULT_INTERVAL_MS = 250;
 /** Check interval while a log grows fast. */
 const DEFAULT_FAST_INTERVAL_MS = 50;
 /** Check interval once every log has stayed the same for a while. */
-const DEFAULT_IDLE_INTERVAL_MS = 1_000;
+const DEFAULT_IDLE_INTERVAL_MS = 5_000;
 /** Unchanged checks in a row after which a log counts as idle. */
 const IDLE_AFTER_CHECKS = 4;
 
@@ -35,9 +35,9 @@ export interface LogRotationOptions {
   intervalMs?: number;
   /** Check interval while a log grows fast. @default {50} */
   fastIntervalMs?: number;
-  /** Check interval while no log changes. @default {1000} */
+  /** Check interval while no log changes. @default {5000} */
   idleIntervalMs?: number;
-  /** Idle checks run on this shared tick when given (one wake-up a second). */
+  /** Idle checks run on this shared tick when given (fewer wake-ups). */
   ticker?: Ticker;
 }
 
@@ -58,7 +58,7 @@ export interface LogRotation {
  * bytes)`. A failure is logged once (as a warning) until it changes or the
  * rotation succeeds.
  *
- * Checks are adaptive: every `idleIntervalMs` (1 s) once every log has
+ * Checks are adaptive: every `idleIntervalMs` (5 s) once every log has
  * kept its size for four checks in a row (a timer wake-up costs an idle
  * Deno process about 0.5 ms of CPU), every `intervalMs` (250 ms) while logs
  * grow slowly,
@@ -73,7 +73,7 @@ export interface LogRotation {
  * `overshoot` is what the service appends between the last check that sees
  * the file under `maxBytes` and the truncate: at most a quarter of
  * `maxBytes` for a slow writer; `rate × (50 ms + copy time)` for a fast one;
- * and, once, `rate × 1 s` when a long-quiet service suddenly writes fast.
+ * and, once, `rate × 5 s` when a long-quiet service suddenly writes fast.
  * (`file.N` is dropped before `file` is copied, so a rotation never holds
  * more than `backups + 1` files.) Measured: 64 KiB limit, 3 backups, a
  * writer at 470 KiB/s: rotated files of 77 KB (median) and 111 KB (largest,

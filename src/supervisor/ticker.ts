@@ -4,17 +4,19 @@ const TICK_MS = 1_000;
 interface Subscription {
   /** Runs every this many ticks. */
   ticks: number;
-  /** The tick count when it was added. */
-  from: number;
+  /** The next tick it runs at. */
+  due: number;
   run: () => void;
 }
 
 /**
  * One timer for the periodic checks of an idle supervisor: the fence, idle
- * log-size checks and adopted services all run on the same one-second tick,
- * so an idle supervisor wakes once a second. Each wake-up costs an idle Deno
- * process about a millisecond of CPU, far more than the checks themselves.
- * An interval that is not a whole number of seconds gets a timer of its own.
+ * log-size checks and adopted services run on a shared grid of one-second
+ * ticks, and the timer wakes the process only at a tick where something is
+ * due, so checks every 5 s and every 3 s wake it at 3, 5, 6, 9, 10 … s.
+ * Each wake-up costs an idle Deno process a millisecond or more of CPU
+ * (measured on a 2 vCPU VM), far more than the checks themselves. An
+ * interval that is not a whole number of seconds gets a timer of its own.
  * The timer does not keep the process alive.
  *
  * @example
@@ -27,8 +29,9 @@ interface Subscription {
  */
 export class Ticker {
   #subscriptions = new Set<Subscription>();
-  #timer: ReturnType<typeof setInterval> | undefined;
-  #count = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** When tick 0 was. */
+  #origin = performance.now();
 
   /** Calls `callback` every `ms` until the returned function is called. */
   every(ms: number, callback: () => void): () => void {
@@ -37,45 +40,60 @@ export class Ticker {
       Deno.unrefTimer(own);
       return () => clearInterval(own);
     }
-    const subscription = {
-      ticks: ms / TICK_MS,
-      from: this.#count,
-      run: callback,
-    };
+    const ticks = ms / TICK_MS;
+    const subscription = { ticks, due: this.#now() + ticks, run: callback };
     this.#subscriptions.add(subscription);
-    this.#start();
+    this.#schedule();
     return () => {
       this.#subscriptions.delete(subscription);
-      if (this.#subscriptions.size === 0) this.#stop();
+      if (this.#subscriptions.size === 0) this.#cancel();
     };
   }
 
-  /** Calls `callback` once, at a tick within `ms` (at most a second early). */
+  /** Calls `callback` once, at the first tick at or after `ms` from now. */
   once(ms: number, callback: () => void): () => void {
-    const cancel = this.every(Math.max(TICK_MS, ms), () => {
+    const whole = Math.max(TICK_MS, Math.ceil(ms / TICK_MS) * TICK_MS);
+    const cancel = this.every(whole, () => {
       cancel();
       callback();
     });
     return cancel;
   }
 
-  #start(): void {
-    if (this.#timer !== undefined) return;
-    this.#timer = setInterval(() => this.#tick(), TICK_MS);
+  /** The current tick. */
+  #now(): number {
+    // A timer may fire a hair early: count a tick from 1 ms before it.
+    return Math.floor((performance.now() - this.#origin + 1) / TICK_MS);
+  }
+
+  #schedule(): void {
+    this.#cancel();
+    let next = Infinity;
+    for (const subscription of this.#subscriptions) {
+      next = Math.min(next, subscription.due);
+    }
+    if (next === Infinity) return;
+    const at = this.#origin + next * TICK_MS;
+    this.#timer = setTimeout(
+      () => this.#tick(),
+      Math.max(0, at - performance.now()),
+    );
     Deno.unrefTimer(this.#timer);
   }
 
-  #stop(): void {
-    clearInterval(this.#timer);
+  #cancel(): void {
+    clearTimeout(this.#timer);
     this.#timer = undefined;
   }
 
   #tick(): void {
-    const count = ++this.#count;
+    this.#timer = undefined;
+    const now = this.#now();
     for (const subscription of [...this.#subscriptions]) {
-      if ((count - subscription.from) % subscription.ticks === 0) {
-        subscription.run();
-      }
+      if (subscription.due > now) continue;
+      subscription.due = now + subscription.ticks;
+      subscription.run();
     }
+    this.#schedule();
   }
 }
