@@ -63,15 +63,15 @@ Deno.test("identityMatchesNow() agrees with identityMatches() on a live child, a
   await using sleeper = await startSleeper();
   const id = await readIdentity(sleeper.pid, bootId);
   assert.ok(id !== null);
-  assert.equal(await identityMatchesNow(id, bootId), true);
+  assert.ok(await identityMatchesNow(id, bootId));
   const otherStart = { ...id, startTicks: id.startTicks + 1 };
-  assert.equal(await identityMatchesNow(otherStart, bootId), false);
-  assert.equal(await identityMatchesNow(id, "other-boot"), false);
+  assert.ok(!(await identityMatchesNow(otherStart, bootId)));
+  assert.ok(!(await identityMatchesNow(id, "other-boot")));
   const gone = { ...id, pid: NO_SUCH_PID };
-  assert.equal(await identityMatchesNow(gone, bootId), false);
+  assert.ok(!(await identityMatchesNow(gone, bootId)));
 
   await sleeper.kill();
-  assert.equal(await identityMatchesNow(id, bootId), false);
+  assert.ok(!(await identityMatchesNow(id, bootId)));
 });
 
 Deno.test("identityMatches() is false for data that is not an identity", async () => {
