@@ -25,6 +25,9 @@ import { readBootId } from "../proc/identity.ts";
 import { readDescriptor } from "../supervisor/descriptor.ts";
 import { socketBlocker, type Workspace } from "./_workspace.ts";
 
+/** Why a running service has no supervisor's eye on it. */
+const UNWATCHED = "no supervisor is watching it";
+
 /**
  * The status of a workspace whose supervisor does not answer, from
  * state.json and PID files checked against live processes: a record whose
@@ -38,7 +41,7 @@ export async function offlineStatus(
   const supervisor = await supervisorView(ws);
   const watcher = supervisor.status === "running"
     ? "the supervisor holds the lock but does not answer"
-    : "no supervisor is watching it";
+    : UNWATCHED;
   const services: ServiceView[] = [];
   for (const service of config.services) {
     const record = state.services[service.name];
@@ -173,7 +176,7 @@ export async function offlineStop(
     const view = await offlineView(name, {
       record: state.services[name],
       pidFile: null,
-      watcher: "no supervisor is watching it",
+      watcher: UNWATCHED,
     });
     results.push({
       name,

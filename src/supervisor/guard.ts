@@ -49,12 +49,12 @@ export function watchFence(
     if (busy) return;
     busy = true;
     try {
-      if (!sameInode(inodeNow(paths.lockFile), watch.lock())) {
+      if (!sameInode(inodeOf(paths.lockFile), watch.lock())) {
         await watch.onLockLost();
         return;
       }
       const socket = watch.socket();
-      if (socket === null || !sameInode(inodeNow(paths.socket), socket)) {
+      if (socket === null || !sameInode(inodeOf(paths.socket), socket)) {
         await watch.onSocketLost();
       }
     } finally {
@@ -103,22 +103,13 @@ export async function retirePredecessor(
   }
 }
 
-/** The inode at `path` (not following a link), or `null` when absent. */
-export async function inodeOf(path: string): Promise<Inode | null> {
-  try {
-    const info = await Deno.lstat(path);
-    return { dev: info.dev, ino: info.ino ?? -1 };
-  } catch {
-    return null;
-  }
-}
-
 /**
- * {@linkcode inodeOf}, synchronously: the fence is checked every 5 s,
- * and an async lstat hands off to a worker thread (which Deno starts and
- * ends again), costing an idle supervisor more CPU than the check itself.
+ * The inode at `path` (not following a link), or `null` when absent.
+ * Synchronous on purpose: the fence asks every 5 s, and an async lstat
+ * hands off to a worker thread (which Deno starts and ends again), costing
+ * an idle supervisor more CPU than the lstat itself.
  */
-function inodeNow(path: string): Inode | null {
+export function inodeOf(path: string): Inode | null {
   try {
     const info = Deno.lstatSync(path);
     return { dev: info.dev, ino: info.ino ?? -1 };

@@ -58,10 +58,9 @@ export interface LogRotation {
  * bytes)`. A failure is logged once (as a warning) until it changes or the
  * rotation succeeds.
  *
- * Checks are adaptive: every `idleIntervalMs` (5 s) once every log has
- * kept its size for four checks in a row (a timer wake-up costs an idle
- * Deno process about 0.5 ms of CPU), every `intervalMs` (250 ms) while logs
- * grow slowly,
+ * Checks are adaptive: every `idleIntervalMs` (5 s, on the shared
+ * {@linkcode Ticker} when given) once every log has kept its size for four
+ * checks in a row, every `intervalMs` (250 ms) while logs grow slowly,
  * every `fastIntervalMs` (50 ms) while one grew by more than a quarter of
  * its `maxBytes` since the previous check, and in between when the growth
  * rate says the log reaches `maxBytes` before the next regular check (see

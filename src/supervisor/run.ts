@@ -289,7 +289,7 @@ async function listenControl(
         handler: options.handler,
       }),
     );
-    socket = await inodeOf(paths.socket);
+    socket = inodeOf(paths.socket);
   };
   await listen();
   return {

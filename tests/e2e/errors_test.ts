@@ -84,6 +84,13 @@ async function assertUntouched(ws: TempWorkspace, pid: number): Promise<void> {
   assert.deepEqual(await readPids(ws.path(MARKER)), [pid], "a second copy ran");
 }
 
+/** Puts a non-empty directory (which no plain remove can delete) at `path`. */
+async function replaceWithDirectory(path: string): Promise<void> {
+  await Deno.remove(path);
+  await Deno.mkdir(path);
+  await Deno.writeTextFile(`${path}/inside`, "x\n");
+}
+
 /** Asserts both the human and the `--json` form of an error of `tend ARGS`. */
 async function assertFails(
   ws: TempWorkspace,
@@ -366,9 +373,7 @@ Deno.test("tend names a directory that takes the socket's place under a live sup
   const pid = await startWeb(ws);
   const supervisor = (await statusJson(ws)).supervisor.pid!;
   const socket = ws.path(".tend/run/tend.sock");
-  await Deno.remove(socket);
-  await Deno.mkdir(socket);
-  await Deno.writeTextFile(`${socket}/inside`, "x\n");
+  await replaceWithDirectory(socket);
 
   await assertFails(ws, ["start"], {
     code: 7,
@@ -407,10 +412,7 @@ Deno.test("tend stop ends a service whose pid file became a directory, and the s
   await using ws = await makeTempWorkspace();
   const pid = await startWeb(ws);
   const supervisor = (await statusJson(ws)).supervisor.pid!;
-  const pidFile = ws.path(".tend/run/web.pid");
-  await Deno.remove(pidFile);
-  await Deno.mkdir(pidFile);
-  await Deno.writeTextFile(`${pidFile}/inside`, "x\n");
+  await replaceWithDirectory(ws.path(".tend/run/web.pid"));
 
   assertRun(await tend(ws, ["stop"]), {
     code: 0,
