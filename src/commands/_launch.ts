@@ -6,7 +6,7 @@ import { acquireLock } from "../fence/lock.ts";
 import { ensurePrivateDir, LOG_DIR_MODE } from "../fence/safe_file.ts";
 import type { ControlClient } from "../ipc/client.ts";
 import type { Handshake } from "../supervisor/run.ts";
-import { tailLines } from "../supervisor/tail.ts";
+import { tailLines } from "../logs/tail.ts";
 import { connect, socketBlocker, type Workspace } from "./_workspace.ts";
 
 /** How long a CLI waits for another CLI that is launching a supervisor. */

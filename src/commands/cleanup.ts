@@ -21,7 +21,7 @@ export async function runCleanup(
     using _ = client;
     return await client.cleanup(options);
   }
-  const { offlineCleanup } = await import("./_offline.ts");
+  const { offlineCleanup } = await import("../workspace/offline.ts");
   return await offlineCleanup(ws, options);
 }
 

@@ -15,7 +15,7 @@ export async function run(ctx: Context, _args: ParsedArgs): Promise<number> {
   if (client === null) {
     const config = await loadWorkspaceConfig(ws);
     const names = config.services.map((s) => s.name);
-    const { offlineStop } = await import("./_offline.ts");
+    const { offlineStop } = await import("../workspace/offline.ts");
     reportActions(ctx, { results: await offlineStop(ws, { config, names }) });
     return 0;
   }

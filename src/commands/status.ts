@@ -60,7 +60,7 @@ async function currentStatus(
   const live = await askSupervisor(ws);
   if (live !== null) return live;
   const config = await loadWorkspaceConfig(ws);
-  const { offlineStatus } = await import("./_offline.ts");
+  const { offlineStatus } = await import("../workspace/offline.ts");
   return await offlineStatus(ws, config);
 }
 

@@ -40,6 +40,6 @@ async function stopServices(
   }
   const config = await loadWorkspaceConfig(ws);
   const selected = await selectNames(config, names);
-  const { offlineStop } = await import("./_offline.ts");
+  const { offlineStop } = await import("../workspace/offline.ts");
   return { results: await offlineStop(ws, { config, names: selected }) };
 }

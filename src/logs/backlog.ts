@@ -1,4 +1,4 @@
-import { backupPath } from "../supervisor/rotate_log.ts";
+import { backupPath } from "./rotate_log.ts";
 import { openOrNull, readAt, sameBytes } from "./_read.ts";
 import { ANCHOR_BYTES, type FollowPosition } from "./follower.ts";
 

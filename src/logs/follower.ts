@@ -1,4 +1,4 @@
-import { backupPath } from "../supervisor/rotate_log.ts";
+import { backupPath } from "./rotate_log.ts";
 import { openOrNull, readAt, sameBytes } from "./_read.ts";
 import { concat, LineSplitter } from "./line_splitter.ts";
 

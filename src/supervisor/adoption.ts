@@ -1,7 +1,7 @@
 import type { WorkspacePaths } from "../config/paths.ts";
 import { TendError } from "../errors.ts";
 import type { Identity } from "../proc/identity.ts";
-import { endGroup } from "./end_group.ts";
+import { endGroup } from "../workspace/end_group.ts";
 import type { Log } from "./log.ts";
 import type { ServiceRunner } from "./service_runner.ts";
 import {
@@ -9,8 +9,8 @@ import {
   emptyState,
   readState,
   type StateFile,
-} from "./state_file.ts";
-import { findTaggedLeaders, type TaggedLeader } from "./tagged.ts";
+} from "../workspace/state_file.ts";
+import { findTaggedLeaders, type TaggedLeader } from "../workspace/tagged.ts";
 
 /** How long a service the config no longer lists gets to stop. */
 const UNLISTED_STOP_TIMEOUT_MS = 10_000;

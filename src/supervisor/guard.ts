@@ -1,6 +1,6 @@
 import type { WorkspacePaths } from "../config/paths.ts";
 import { identityMatches } from "../proc/identity.ts";
-import { readDescriptor } from "./descriptor.ts";
+import { readDescriptor } from "../workspace/descriptor.ts";
 import type { Log } from "./log.ts";
 import type { Ticker } from "./ticker.ts";
 

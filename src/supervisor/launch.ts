@@ -6,7 +6,7 @@ import {
   type SpawnedProcess,
 } from "../proc/spawn.ts";
 import { fill, waitReady } from "./ready.ts";
-import { tailLines } from "./tail.ts";
+import { tailLines } from "../logs/tail.ts";
 
 /** Lines of a service's log quoted when it fails to start. */
 const FAILURE_TAIL_LINES = 20;

@@ -10,11 +10,11 @@ import {
   removeIfPresent,
 } from "../fence/safe_file.ts";
 import { type ControlHandler, serveControl } from "../ipc/server.ts";
-import { startLogRotation } from "./log_rotation.ts";
+import { startLogRotation } from "../logs/log_rotation.ts";
 import { Ticker } from "./ticker.ts";
 import { type Inode, inodeOf, retirePredecessor, watchFence } from "./guard.ts";
 import { HeldLock } from "./held_lock.ts";
-import { removeDescriptor, writeDescriptor } from "./descriptor.ts";
+import { removeDescriptor, writeDescriptor } from "../workspace/descriptor.ts";
 import { readBootId } from "../proc/identity.ts";
 import { VERSION } from "../version.ts";
 import { type Log, openSupervisorLog } from "./log.ts";

@@ -1,6 +1,6 @@
 import type { LastExit, ServiceView } from "../ipc/protocol.ts";
 import type { Identity } from "../proc/identity.ts";
-import type { ServiceRecord } from "./state_file.ts";
+import type { ServiceRecord } from "../workspace/state_file.ts";
 import type { RunState } from "./transition.ts";
 
 /** Everything a runner shows of itself, as plain data. */

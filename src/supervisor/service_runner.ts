@@ -22,10 +22,10 @@ import {
 } from "./runner_views.ts";
 import { SerialQueue } from "./serial_queue.ts";
 import { decideAfterExit, describeExit } from "./policy.ts";
-import type { ServiceRecord } from "./state_file.ts";
+import type { ServiceRecord } from "../workspace/state_file.ts";
 import { type RunEvent, type RunState, transition } from "./transition.ts";
 import { type LaunchOutcome, launchService } from "./launch.ts";
-import { endGroup } from "./end_group.ts";
+import { endGroup } from "../workspace/end_group.ts";
 
 /** What a runner needs from its supervisor. */
 export interface RunnerContext {

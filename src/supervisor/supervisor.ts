@@ -14,12 +14,12 @@ import { diffServices } from "./diff.ts";
 import type { Log } from "./log.ts";
 import { type RunnerContext, ServiceRunner } from "./service_runner.ts";
 import type { Ticker } from "./ticker.ts";
-import { writeState } from "./state_file.ts";
+import { writeState } from "../workspace/state_file.ts";
 import { runOrdered } from "./ordered.ts";
 import { PortLedger } from "./port_ledger.ts";
-import { cleanWorkspace } from "./cleanup.ts";
+import { cleanWorkspace } from "../workspace/cleanup.ts";
 import { recoverServices } from "./adoption.ts";
-import { addUsage, UsageSampler } from "./usage.ts";
+import { addUsage, UsageSampler } from "../workspace/usage.ts";
 
 /** What a supervisor is built from. */
 export interface SupervisorOptions {

@@ -9,7 +9,7 @@ import {
 } from "../_helpers.ts";
 import { fromFileUrl } from "../_path.ts";
 import { LineSplitter } from "../../src/logs/line_splitter.ts";
-import { backupPath, rotateLog } from "../../src/supervisor/rotate_log.ts";
+import { backupPath, rotateLog } from "../../src/logs/rotate_log.ts";
 import { assertHumanError, assertRun } from "./_assert.ts";
 
 const COUNTER = fromFileUrl(new URL("../fixtures/counter.ts", import.meta.url));

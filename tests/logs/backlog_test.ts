@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { readBacklog } from "../../src/logs/backlog.ts";
-import { backupPath } from "../../src/supervisor/rotate_log.ts";
+import { backupPath } from "../../src/logs/rotate_log.ts";
 import { makeTempDir } from "../fence/_helpers.ts";
 
 const numbered = (from: number, to: number) =>

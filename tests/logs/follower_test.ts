@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readBacklog } from "../../src/logs/backlog.ts";
 import { LogFollower } from "../../src/logs/follower.ts";
-import { backupPath, rotateLog } from "../../src/supervisor/rotate_log.ts";
+import { backupPath, rotateLog } from "../../src/logs/rotate_log.ts";
 import { makeTempDir } from "../fence/_helpers.ts";
 
 /** Appends `text` to `file` (created when absent), as a service does. */

@@ -1,4 +1,4 @@
-import type { Ticker } from "./ticker.ts";
+import type { Ticker } from "../supervisor/ticker.ts";
 import { rotateLog } from "./rotate_log.ts";
 
 /** Check interval of {@linkcode startLogRotation} when nothing grows fast. */

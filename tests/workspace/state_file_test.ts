@@ -6,7 +6,7 @@ import {
   type ServiceRecord,
   type StateFile,
   writeState,
-} from "../../src/supervisor/state_file.ts";
+} from "../../src/workspace/state_file.ts";
 import { makeTempDir, tendError } from "../fence/_helpers.ts";
 
 const RECORD: ServiceRecord = {

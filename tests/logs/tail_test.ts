@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { lastLines, tailLines } from "../../src/supervisor/tail.ts";
+import { lastLines, tailLines } from "../../src/logs/tail.ts";
 import { makeTempDir } from "../fence/_helpers.ts";
 
 Deno.test("lastLines() returns the last lines without a trailing newline", async (t) => {

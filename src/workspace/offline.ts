@@ -12,18 +12,18 @@ import type {
   SupervisorView,
 } from "../ipc/protocol.ts";
 import { identityMatches } from "../proc/identity.ts";
-import { endGroup } from "../supervisor/end_group.ts";
-import { addUsage, UsageSampler } from "../supervisor/usage.ts";
+import { endGroup } from "./end_group.ts";
+import { addUsage, UsageSampler } from "./usage.ts";
 import {
   emptyState,
   readState,
   type ServiceRecord,
   writeState,
-} from "../supervisor/state_file.ts";
-import { cleanWorkspace } from "../supervisor/cleanup.ts";
+} from "./state_file.ts";
+import { cleanWorkspace } from "./cleanup.ts";
 import { readBootId } from "../proc/identity.ts";
-import { readDescriptor } from "../supervisor/descriptor.ts";
-import { socketBlocker, type Workspace } from "./_workspace.ts";
+import { readDescriptor } from "./descriptor.ts";
+import { socketBlocker, type Workspace } from "../commands/_workspace.ts";
 
 /** Why a running service has no supervisor's eye on it. */
 const UNWATCHED = "no supervisor is watching it";

@@ -12,7 +12,7 @@ import {
   readIdentity,
 } from "../proc/identity.ts";
 import { VERSION } from "../version.ts";
-import type { Log } from "./log.ts";
+import type { Log } from "../supervisor/log.ts";
 
 /** supervisor.json is a few hundred bytes; anything huge is not ours. */
 const DESCRIPTOR_MAX_BYTES = 64 * 1024;

@@ -2,12 +2,12 @@ import assert from "node:assert/strict";
 import {
   nextCheckDelay,
   startLogRotation,
-} from "../../src/supervisor/log_rotation.ts";
+} from "../../src/logs/log_rotation.ts";
 import {
   backupPath,
   rotateLog,
   rotatingPath,
-} from "../../src/supervisor/rotate_log.ts";
+} from "../../src/logs/rotate_log.ts";
 import { spawnDetached } from "../../src/proc/spawn.ts";
 import { LogFollower } from "../../src/logs/follower.ts";
 import { makeTempDir, tendError } from "../fence/_helpers.ts";
