@@ -2,7 +2,7 @@ import type { WorkspacePaths } from "../config/paths.ts";
 import { readPidFile } from "../fence/pid_file.ts";
 import { removeIfPresent } from "../fence/safe_file.ts";
 import type { CleanupResponse } from "../ipc/protocol.ts";
-import { endOrphans, findOrphans } from "./orphans.ts";
+import { endOrphans, findOrphans } from "./tagged.ts";
 
 /** How long orphans get to exit after SIGTERM. */
 const ORPHAN_STOP_TIMEOUT_MS = 5_000;

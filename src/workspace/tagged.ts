@@ -1,11 +1,55 @@
-import type { Identity } from "../proc/identity.ts";
-import { listProcesses, readEnvTag } from "../proc/scan.ts";
+import { type Identity, identityMatches } from "../proc/identity.ts";
+import { listProcesses, type ProcessInfo, readEnvTag } from "../proc/scan.ts";
+import type { OrphanView } from "../ipc/protocol.ts";
+import { TendError } from "../errors.ts";
+
+/** How often ending orphans are checked for exit. */
+const ORPHAN_POLL_INTERVAL_MS = 20;
+/** How long to wait for orphans to vanish after SIGKILL. */
+const KILL_CONFIRM_TIMEOUT_MS = 5_000;
+
+/** The environment variables a service is tagged with. */
+const TAG_KEYS: readonly string[] = ["TEND_WORKSPACE", "TEND_SERVICE", "PORT"];
 
 /** A service process found by its workspace tag. */
 export interface TaggedLeader {
   identity: Identity;
   /** The `PORT` it was given, if any. */
   port: number | null;
+}
+
+/** An orphan found by {@linkcode findOrphans}, with what it takes to end it safely. */
+export interface Orphan extends OrphanView {
+  identity: Identity;
+}
+
+/** A live process of this user carrying this workspace's tag. */
+interface TaggedProcess {
+  info: ProcessInfo;
+  tags: Record<string, string>;
+  identity: Identity;
+}
+
+/**
+ * The one scan behind {@linkcode findTaggedLeaders} and
+ * {@linkcode findOrphans}: live processes of this user, other than this one,
+ * whose environment carries `TEND_WORKSPACE=root`. Never matches by name.
+ */
+async function scanTagged(
+  root: string,
+  bootId: string,
+): Promise<TaggedProcess[]> {
+  const uid = Deno.uid();
+  const found: TaggedProcess[] = [];
+  for (const info of await listProcesses()) {
+    if (info.state === "Z" || info.pid === Deno.pid) continue;
+    if (uid !== null && info.uid !== uid) continue;
+    const tags = await readEnvTag(info.pid, TAG_KEYS);
+    if (tags?.TEND_WORKSPACE !== root) continue;
+    const identity = { pid: info.pid, startTicks: info.startTicks, bootId };
+    found.push({ info, tags, identity });
+  }
+  return found;
 }
 
 /**
@@ -20,24 +64,94 @@ export async function findTaggedLeaders(
   bootId: string,
 ): Promise<Map<string, TaggedLeader>> {
   const found = new Map<string, TaggedLeader>();
-  const uid = Deno.uid();
-  for (const info of await listProcesses()) {
-    if (info.pid !== info.pgrp || info.pid === Deno.pid || info.state === "Z") {
-      continue;
-    }
-    if (uid !== null && info.uid !== uid) continue;
-    const tags = await readEnvTag(info.pid, [
-      "TEND_WORKSPACE",
-      "TEND_SERVICE",
-      "PORT",
-    ]);
-    const name = tags?.TEND_SERVICE;
-    if (tags?.TEND_WORKSPACE !== root || !name || found.has(name)) continue;
+  for (const { info, tags, identity } of await scanTagged(root, bootId)) {
+    if (info.pid !== info.pgrp) continue;
+    const name = tags.TEND_SERVICE;
+    if (!name || found.has(name)) continue;
     const port = Number(tags.PORT);
     found.set(name, {
-      identity: { pid: info.pid, startTicks: info.startTicks, bootId },
+      identity,
       port: Number.isInteger(port) && port > 0 ? port : null,
     });
   }
   return found;
+}
+
+/**
+ * Processes of this user that carry this workspace's `TEND_WORKSPACE` tag
+ * but belong to no tracked process group: grandchildren left by a killed
+ * service, or services whose record was lost. Never matches by name; a
+ * process of another user or another workspace is never listed.
+ */
+export async function findOrphans(
+  root: string,
+  options: { tracked: ReadonlySet<number>; bootId: string },
+): Promise<Orphan[]> {
+  const orphans: Orphan[] = [];
+  for (
+    const { info, tags, identity } of await scanTagged(root, options.bootId)
+  ) {
+    if (options.tracked.has(info.pgrp)) continue;
+    orphans.push({
+      pid: info.pid,
+      pgid: info.pgrp,
+      service: tags.TEND_SERVICE ?? null,
+      command: info.command,
+      identity,
+    });
+  }
+  return orphans;
+}
+
+/**
+ * Ends orphans one PID at a time (never their whole group, which may hold
+ * processes without the tag): `signal`, up to `timeoutMs`, then SIGKILL to
+ * those whose identity still matches. Returns the PIDs that needed SIGKILL.
+ */
+export async function endOrphans(
+  orphans: readonly Orphan[],
+  options: { signal: Deno.Signal; timeoutMs: number },
+): Promise<number[]> {
+  for (const orphan of orphans) send(orphan.pid, options.signal);
+  const deadline = Date.now() + options.timeoutMs;
+  let alive = await stillAlive(orphans);
+  while (alive.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) =>
+      setTimeout(resolve, ORPHAN_POLL_INTERVAL_MS)
+    );
+    alive = await stillAlive(alive);
+  }
+  for (const orphan of alive) send(orphan.pid, "SIGKILL");
+  const killDeadline = Date.now() + KILL_CONFIRM_TIMEOUT_MS;
+  let survivors = await stillAlive(alive);
+  while (survivors.length > 0 && Date.now() < killDeadline) {
+    await new Promise((resolve) =>
+      setTimeout(resolve, ORPHAN_POLL_INTERVAL_MS)
+    );
+    survivors = await stillAlive(survivors);
+  }
+  if (survivors.length > 0) {
+    throw new TendError(
+      "STOP_FAILED",
+      `Cannot end orphan pid ${survivors[0]!.pid}: it survived SIGKILL`,
+      { hint: "A process stuck in the kernel (state D) cannot be killed" },
+    );
+  }
+  return alive.map((orphan) => orphan.pid);
+}
+
+async function stillAlive(orphans: readonly Orphan[]): Promise<Orphan[]> {
+  const alive: Orphan[] = [];
+  for (const orphan of orphans) {
+    if (await identityMatches(orphan.identity)) alive.push(orphan);
+  }
+  return alive;
+}
+
+function send(pid: number, signal: Deno.Signal): void {
+  try {
+    Deno.kill(pid, signal);
+  } catch {
+    // Gone already, or not ours to signal.
+  }
 }
