@@ -1,4 +1,3 @@
-import type { Ticker } from "../supervisor/ticker.ts";
 import { rotateLog } from "./rotate_log.ts";
 
 /** Check interval of {@linkcode startLogRotation} when nothing grows fast. */
@@ -26,6 +25,12 @@ export interface RotationLog {
   warn(message: string, properties?: Record<string, unknown>): void;
 }
 
+/** A shared tick to run idle checks on (the supervisor's `Ticker`). */
+export interface RotationTicker {
+  /** Runs `callback` once after about `ms`; returns a cancel function. */
+  once(ms: number, callback: () => void): () => void;
+}
+
 /** Options of {@linkcode startLogRotation}. */
 export interface LogRotationOptions {
   /** The logs to watch, asked again at every check (so reloads apply). */
@@ -38,7 +43,7 @@ export interface LogRotationOptions {
   /** Check interval while no log changes. @default {5000} */
   idleIntervalMs?: number;
   /** Idle checks run on this shared tick when given (fewer wake-ups). */
-  ticker?: Ticker;
+  ticker?: RotationTicker;
 }
 
 /** A running {@linkcode startLogRotation}. */
@@ -59,7 +64,7 @@ export interface LogRotation {
  * rotation succeeds.
  *
  * Checks are adaptive: every `idleIntervalMs` (5 s, on the shared
- * {@linkcode Ticker} when given) once every log has kept its size for four
+ * `ticker` when given) once every log has kept its size for four
  * checks in a row, every `intervalMs` (250 ms) while logs grow slowly,
  * every `fastIntervalMs` (50 ms) while one grew by more than a quarter of
  * its `maxBytes` since the previous check, and in between when the growth

@@ -12,7 +12,6 @@ import {
   readIdentity,
 } from "../proc/identity.ts";
 import { VERSION } from "../version.ts";
-import type { Log } from "../supervisor/log.ts";
 
 /** supervisor.json is a few hundred bytes; anything huge is not ours. */
 const DESCRIPTOR_MAX_BYTES = 64 * 1024;
@@ -28,13 +27,23 @@ export interface Descriptor {
   version: string | null;
 }
 
+/** Where {@linkcode writeDescriptor} reports trouble: the supervisor's log. */
+export interface DescriptorLog {
+  warn(message: string, properties?: Record<string, unknown>): void;
+}
+
 /**
  * Writes supervisor.pid (create-only, replacing a stale one) and
  * supervisor.json, plus mi7soft-daemon's `pid_file` when configured.
  */
 export async function writeDescriptor(
   paths: WorkspacePaths,
-  options: { config: Config; bootId: string; log: Log; mode: SupervisorMode },
+  options: {
+    config: Config;
+    bootId: string;
+    log: DescriptorLog;
+    mode: SupervisorMode;
+  },
 ): Promise<void> {
   const stale = await readPidFile(paths.supervisorPidFile).catch(() =>
     "corrupted"
