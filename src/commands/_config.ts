@@ -1,5 +1,5 @@
 import type { Config } from "../config/schema.ts";
-import type { Workspace } from "./_workspace.ts";
+import type { Workspace } from "../workspace/workspace.ts";
 
 /**
  * Loads and validates the workspace's config. The loader (zod, TOML) is

@@ -7,7 +7,8 @@ import { ensurePrivateDir, LOG_DIR_MODE } from "../fence/safe_file.ts";
 import type { ControlClient } from "../ipc/client.ts";
 import type { Handshake } from "../supervisor/run.ts";
 import { tailLines } from "../logs/tail.ts";
-import { connect, socketBlocker, type Workspace } from "./_workspace.ts";
+import { socketBlocker, type Workspace } from "../workspace/workspace.ts";
+import { connect } from "./_workspace.ts";
 
 /** How long a CLI waits for another CLI that is launching a supervisor. */
 const LAUNCH_LOCK_WAIT_MS = 30_000;

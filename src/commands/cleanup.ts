@@ -1,5 +1,6 @@
 import type { CleanupResponse } from "../ipc/protocol.ts";
-import { connect, resolveWorkspace, type Workspace } from "./_workspace.ts";
+import type { Workspace } from "../workspace/workspace.ts";
+import { connect, resolveWorkspace } from "./_workspace.ts";
 import type { Context, ParsedArgs } from "./command.ts";
 
 /** `tend cleanup [--dry-run]` */

@@ -1,5 +1,6 @@
 import { reportActions } from "./_report.ts";
-import { resolveWorkspace, supervisorClient } from "./_workspace.ts";
+import { supervisorClient } from "./_client.ts";
+import { resolveWorkspace } from "./_workspace.ts";
 import type { Context, ParsedArgs } from "./command.ts";
 
 /** `tend restart [NAME...]` */

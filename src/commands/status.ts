@@ -1,7 +1,8 @@
 import type { StatusResponse } from "../ipc/protocol.ts";
 import { renderStatusTable } from "../output/status_table.ts";
 import { loadWorkspaceConfig } from "./_config.ts";
-import { resolveWorkspace, type Workspace } from "./_workspace.ts";
+import type { Workspace } from "../workspace/workspace.ts";
+import { resolveWorkspace } from "./_workspace.ts";
 import { ControlClient } from "../ipc/client.ts";
 import type { Context, ParsedArgs } from "./command.ts";
 import { TendError } from "../errors.ts";

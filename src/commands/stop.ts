@@ -1,6 +1,7 @@
 import { loadWorkspaceConfig, selectNames } from "./_config.ts";
 import { reportActions } from "./_report.ts";
-import { connect, resolveWorkspace, type Workspace } from "./_workspace.ts";
+import type { Workspace } from "../workspace/workspace.ts";
+import { connect, resolveWorkspace } from "./_workspace.ts";
 import { reportCleanup, runCleanup } from "./cleanup.ts";
 import { TendError } from "../errors.ts";
 import type { ActionResponse } from "../ipc/protocol.ts";

@@ -17,8 +17,8 @@ export interface FindWorkspaceOptions {
   config?: string | undefined;
 }
 
-/** A workspace found by {@linkcode findWorkspace}. */
-export interface Workspace {
+/** Where a workspace is, as found by {@linkcode findWorkspace}. */
+export interface WorkspaceLocation {
   /** The workspace directory: absolute, symlinks resolved. */
   root: string;
   /** The config file: absolute. */
@@ -40,7 +40,7 @@ export interface Workspace {
  */
 export async function findWorkspace(
   options: FindWorkspaceOptions,
-): Promise<Workspace> {
+): Promise<WorkspaceLocation> {
   const cwd = resolve(options.cwd);
   if (options.config !== undefined) {
     return await fromConfigFlag(resolve(cwd, options.config), {
@@ -58,7 +58,7 @@ export async function findWorkspace(
 async function fromConfigFlag(
   file: string,
   options: { workspace: string | undefined },
-): Promise<Workspace> {
+): Promise<WorkspaceLocation> {
   const dir = await realDirectory(dirname(file));
   const configFile = dir === undefined ? file : join(dir, basename(file));
   if (dir === undefined || !await isFile(configFile)) {
@@ -71,14 +71,14 @@ async function fromConfigFlag(
   return { root: await workspaceDirectory(options.workspace), configFile };
 }
 
-async function fromWorkspaceFlag(dir: string): Promise<Workspace> {
+async function fromWorkspaceFlag(dir: string): Promise<WorkspaceLocation> {
   const root = await workspaceDirectory(dir);
   const configFile = await configIn(root);
   if (configFile !== undefined) return { root, configFile };
   throw notFound(`in "${root}"`);
 }
 
-async function walkUp(cwd: string): Promise<Workspace> {
+async function walkUp(cwd: string): Promise<WorkspaceLocation> {
   const start = await realDirectory(cwd);
   if (start === undefined) throw notFound(`in "${cwd}" (not a directory)`);
   for (let dir = start;; dir = dirname(dir)) {

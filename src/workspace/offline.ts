@@ -23,7 +23,7 @@ import {
 import { cleanWorkspace } from "./cleanup.ts";
 import { readBootId } from "../proc/identity.ts";
 import { readDescriptor } from "./descriptor.ts";
-import { socketBlocker, type Workspace } from "../commands/_workspace.ts";
+import { socketBlocker, type Workspace } from "./workspace.ts";
 
 /** Why a running service has no supervisor's eye on it. */
 const UNWATCHED = "no supervisor is watching it";

@@ -1,0 +1,17 @@
+import type { ControlClient } from "../ipc/client.ts";
+import type { Workspace } from "../workspace/workspace.ts";
+import { connect } from "./_workspace.ts";
+
+/**
+ * A client of the workspace's supervisor, launching one in the background
+ * when none answers; the config is validated first, so a bad config fails
+ * before anything runs.
+ */
+export async function supervisorClient(ws: Workspace): Promise<ControlClient> {
+  const client = await connect(ws);
+  if (client !== null) return client;
+  const { loadWorkspaceConfig } = await import("./_config.ts");
+  await loadWorkspaceConfig(ws);
+  const { ensureSupervisor } = await import("./_launch.ts");
+  return await ensureSupervisor(ws);
+}
