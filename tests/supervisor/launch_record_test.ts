@@ -13,7 +13,7 @@ Deno.test("LaunchRecords: an exit while the launch awaits readiness is parked an
   assert.deepEqual(records.launched(generation), EXIT_1);
   assert.equal(records.current.phase, "up");
   assert.equal(records.route(generation, EXIT_1), "handle");
-  assert.equal(records.settle(generation), true);
+  assert.ok(records.settle(generation));
   assert.equal(records.route(generation, EXIT_1), "settled");
 });
 
@@ -22,7 +22,7 @@ Deno.test("LaunchRecords: a launch that settled its own failure ignores the park
   const generation = records.begin("spawning");
   records.spawned(generation);
   assert.equal(records.route(generation, EXIT_1), "parked");
-  assert.equal(records.settle(generation), true);
+  assert.ok(records.settle(generation));
   assert.equal(records.launched(generation), null);
   assert.equal(records.current.phase, "settled");
 });
@@ -30,8 +30,8 @@ Deno.test("LaunchRecords: a launch that settled its own failure ignores the park
 Deno.test("LaunchRecords: stop and exit race, the second report is ignored", () => {
   const records = new LaunchRecords();
   const generation = records.begin("up");
-  assert.equal(records.settle(generation), true);
-  assert.equal(records.settle(generation), false);
+  assert.ok(records.settle(generation));
+  assert.ok(!records.settle(generation));
   assert.equal(records.route(generation, EXIT_1), "settled");
 });
 
@@ -41,9 +41,9 @@ Deno.test("LaunchRecords: the exit of an earlier generation is stale", () => {
   records.settle(first);
   const second = records.begin("spawning");
   assert.equal(second, first + 1);
-  assert.equal(records.isCurrent(first), false);
+  assert.ok(!records.isCurrent(first));
   assert.equal(records.route(first, EXIT_1), "stale");
-  assert.equal(records.settle(first), false);
+  assert.ok(!records.settle(first));
   assert.equal(records.launched(first), null);
   records.spawned(first);
   assert.equal(records.current.phase, "spawning");

@@ -203,7 +203,7 @@ Deno.test("runner: stopped + adopt → running; a check that finds it dead decid
     desired: "running",
     identity,
   });
-  assert.equal(adopted, true);
+  assert.ok(adopted);
   assert.equal(runner.state, "running");
   assert.equal(runner.trackedPid, identity.pid);
   world.tick();
@@ -222,9 +222,8 @@ Deno.test("runner: adopt refuses a record whose process is gone", async () => {
   const runner = world.runner();
   const identity = world.stranger();
   world.processes.get(identity.pid)?.exit(CODE_0);
-  assert.equal(
-    await runner.adopt({ ...emptyRecord(), desired: "running", identity }),
-    false,
+  assert.ok(
+    !await runner.adopt({ ...emptyRecord(), desired: "running", identity }),
   );
   assert.equal(runner.state, "stopped");
   assert.deepEqual(world.invalid, []);
