@@ -91,3 +91,14 @@ export interface RunnerContext {
    */
   onInvalidTransition(invalid: InvalidTransition): void;
 }
+
+/** The production `onInvalidTransition`: logs the bug with service, state and event. */
+export function logInvalidTransition(
+  log: Log,
+): (invalid: InvalidTransition) => void {
+  return (invalid) =>
+    log.error(
+      "bug: {service} got event {event} in state {state}; ignored it",
+      { ...invalid },
+    );
+}

@@ -14,7 +14,7 @@ import { diffServices } from "./diff.ts";
 import type { Log } from "./log.ts";
 import { type RunnerContext, ServiceRunner } from "./service_runner.ts";
 import type { Ticker } from "./ticker.ts";
-import { realRunnerIo } from "./runner_io.ts";
+import { logInvalidTransition, realRunnerIo } from "./runner_io.ts";
 import { writeState } from "./state_file.ts";
 import { runOrdered } from "./ordered.ts";
 import { PortLedger } from "./port_ledger.ts";
@@ -62,11 +62,7 @@ export class Supervisor {
       changed: () => this.#changed(),
       ticker: options.ticker,
       io: realRunnerIo,
-      onInvalidTransition: (invalid) =>
-        options.log.error(
-          "bug: {service} got event {event} in state {state}; ignored it",
-          { ...invalid },
-        ),
+      onInvalidTransition: logInvalidTransition(options.log),
     };
     for (const service of this.#config.services) this.#addRunner(service);
   }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { servicePidFile } from "../../src/config/paths.ts";
+import { logInvalidTransition } from "../../src/supervisor/runner_io.ts";
 import { emptyRecord } from "../../src/supervisor/state_file.ts";
 import type { ServiceRunner } from "../../src/supervisor/service_runner.ts";
 import { fakeService, FakeWorld } from "./_fake_runner.ts";
@@ -292,4 +293,23 @@ Deno.test("runner: an exit decided after a stop and a new start leaves the new p
   assert.equal(runner.state, "running");
   assert.equal(world.pendingTimers, 0);
   assert.deepEqual(world.invalid, []);
+});
+
+Deno.test("logInvalidTransition() logs the bug with service, state and event", () => {
+  const lines: [string, Record<string, unknown> | undefined][] = [];
+  const log = {
+    info() {},
+    warn() {},
+    error: (message: string, properties?: Record<string, unknown>) =>
+      lines.push([message, properties]),
+  };
+  logInvalidTransition(log)({
+    service: "web",
+    state: "stopping",
+    event: "start",
+  });
+  assert.deepEqual(lines, [[
+    "bug: {service} got event {event} in state {state}; ignored it",
+    { service: "web", state: "stopping", event: "start" },
+  ]]);
 });
