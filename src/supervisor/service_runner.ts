@@ -276,7 +276,16 @@ export class ServiceRunner {
     this.#ctx.changed();
   }
 
-  /** A report that the process of `generation` exited. */
+  /**
+   * A report that the process of `generation` exited (its `exited` promise,
+   * or a failed check of an adopted process). The races, by case:
+   * - during its launch: parked; the launch sees the exit itself, then hands
+   *   the parked report back, settled already unless readiness won the race;
+   * - of an earlier generation (a stop and a start came since): stale;
+   * - racing a stop: the stop and this report both settle the generation,
+   *   the second finds it settled; a report that comes first leaves the
+   *   decision to the stop (state `stopping`).
+   */
   #exited(generation: number, exit: ExitStatus): void {
     if (this.#launches.route(generation, exit) !== "handle") return;
     if (!this.#settleExit(generation, exit)) return;
