@@ -5,6 +5,7 @@ import {
   spawnDetached,
   type SpawnedProcess,
 } from "../proc/spawn.ts";
+import { TendError } from "../errors.ts";
 import { fill, waitReady } from "./ready.ts";
 import { tailLines } from "../logs/tail.ts";
 
@@ -107,3 +108,17 @@ async function sizeOf(path: string): Promise<number> {
 }
 
 export { serviceLogFile };
+
+/** The error of a launch that `start` waited for: why, and its log's tail. */
+export function startFailedError(
+  name: string,
+  failure: { why: string; logTail: string },
+): TendError {
+  const tail = failure.logTail;
+  return new TendError(
+    "START_FAILED",
+    `Cannot start "${name}": ${failure.why}` +
+      (tail ? `; last lines of its log:\n${tail}` : ""),
+    { hint: `See the whole log with "tend logs ${name}"` },
+  );
+}

@@ -86,3 +86,11 @@ export function describeExit(exit: ExitStatus): string {
   if (exit.code !== null) return `exited with code ${exit.code}`;
   return "exited";
 }
+
+/** The state-machine event that carries out `decision`. */
+export function decisionEvent(
+  decision: ExitDecision,
+): "crash" | "fail" | "exit" {
+  if (decision.kind === "restart") return "crash";
+  return decision.kind === "fail" ? "fail" : "exit";
+}

@@ -1,19 +1,6 @@
 import type { ServiceConfig } from "../config/schema.ts";
-import { servicePidFile, type WorkspacePaths } from "../config/paths.ts";
-import { TendError } from "../errors.ts";
-import { removeIfPresent } from "../fence/safe_file.ts";
-import { replacePidFile } from "../fence/pid_file.ts";
 import type { LastExit, ServiceView } from "../ipc/protocol.ts";
-import {
-  type Identity,
-  identityMatches,
-  identityMatchesNow,
-  readIdentity,
-} from "../proc/identity.ts";
 import type { ExitStatus, SpawnedProcess } from "../proc/spawn.ts";
-import type { Log } from "./log.ts";
-import type { PortLedger } from "./port_ledger.ts";
-import type { Ticker } from "./ticker.ts";
 import {
   hasProcess,
   type RunnerSnapshot,
@@ -21,57 +8,46 @@ import {
   serviceView,
 } from "./runner_views.ts";
 import { SerialQueue } from "./serial_queue.ts";
-import { decideAfterExit, describeExit } from "./policy.ts";
+import { decisionEvent, describeExit } from "./policy.ts";
 import type { ServiceRecord } from "../workspace/state_file.ts";
 import { type RunEvent, type RunState, transition } from "./transition.ts";
-import { type LaunchOutcome, launchService } from "./launch.ts";
-import { endGroup } from "../workspace/end_group.ts";
+import { type LaunchOutcome, startFailedError } from "./launch.ts";
+import { LaunchRecords } from "./launch_record.ts";
+import { RestartTracker } from "./restart_tracker.ts";
+import type { RunnerContext, RunnerIo } from "./runner_io.ts";
+import { TrackedProcess } from "./tracked_process.ts";
 
-/** What a runner needs from its supervisor. */
-export interface RunnerContext {
-  readonly paths: WorkspacePaths;
-  readonly bootId: string;
-  readonly log: Log;
-  /** The environment every service starts from. */
-  readonly baseEnv: Readonly<Record<string, string>>;
-  /** The ports granted to every service of the workspace. */
-  readonly ports: PortLedger;
-  /** Called after every change worth persisting. */
-  changed(): void;
-  /** The timers shared by every runner. */
-  readonly ticker: Ticker;
-}
+export type { RunnerContext } from "./runner_io.ts";
+
+/** The exit of a process whose status is unknown (adopted, timed out). */
+const UNKNOWN_EXIT: ExitStatus = { code: null, signal: null };
 
 /**
  * One service under supervision: its state, its process, and the operations
  * on it. Operations run one at a time (a queue), so concurrent requests for
- * the same service never race; exits arrive as events.
+ * the same service never race; exits arrive as events. Every state change
+ * goes through {@linkcode transition}; the launch/exit race is the job of
+ * {@linkcode LaunchRecords}.
  */
 export class ServiceRunner {
   config: ServiceConfig;
   #ctx: RunnerContext;
+  #io: RunnerIo;
   #state: RunState = "stopped";
   #desired: "running" | "stopped" = "stopped";
-  #identity: Identity | null = null;
-  #port: number | null = null;
-  #startedAt: number | null = null;
-  #restarts = 0;
-  #restartTimes: number[] = [];
-  #streak = 0;
   #lastExit: LastExit | null = null;
   #reason: string | null = null;
-  #nextRestartAt: number | null = null;
-  #child: SpawnedProcess | null = null;
-  #generation = 0;
-  #launching = -1;
-  #pendingExit: { generation: number; exit: ExitStatus } | null = null;
+  #process: TrackedProcess;
+  #restarts: RestartTracker;
+  #launches = new LaunchRecords();
   #queue = new SerialQueue();
-  #backoffTimer: ReturnType<typeof setTimeout> | undefined;
-  #unwatch: (() => void) | undefined;
 
   constructor(config: ServiceConfig, ctx: RunnerContext) {
     this.config = config;
     this.#ctx = ctx;
+    this.#io = ctx.io;
+    this.#process = new TrackedProcess(config.name, ctx);
+    this.#restarts = new RestartTracker(ctx.io);
   }
 
   /** The service's name. */
@@ -87,7 +63,12 @@ export class ServiceRunner {
   /** The PID (and process group) of the live process, if any. */
   get trackedPid(): number | null {
     if (!hasProcess(this.#state)) return null;
-    return this.#child?.pid ?? this.#identity?.pid ?? null;
+    return this.#process.child?.pid ?? this.#process.identity?.pid ?? null;
+  }
+
+  /** Whether the user last asked for this service to run. */
+  get desired(): "running" | "stopped" {
+    return this.#desired;
   }
 
   /** Runs `op` after every earlier operation on this service. */
@@ -98,16 +79,13 @@ export class ServiceRunner {
   /** Starts the service unless it is running; waits until it is ready. */
   start(): Promise<"started" | "already-running"> {
     return this.serialize(async () => {
-      if (this.#state === "running" || this.#state === "starting") {
-        return "already-running";
-      }
+      if (this.#state === "running") return "already-running";
       this.#desired = "running";
-      this.#clearBackoff();
+      this.#restarts.clear();
       if (this.#state === "failed" || this.#state === "stopped") {
-        this.#restartTimes = [];
-        this.#streak = 0;
+        this.#restarts.reset();
       }
-      await this.#launch({ userInitiated: true });
+      await this.#launch("start", { userInitiated: true });
       return "started";
     });
   }
@@ -116,15 +94,15 @@ export class ServiceRunner {
   stop(): Promise<"stopped" | "already-stopped"> {
     return this.serialize(async () => {
       this.#desired = "stopped";
-      this.#clearBackoff();
-      if (this.#state !== "running" && this.#state !== "starting") {
-        const was = this.#state;
-        this.#apply("stop");
-        this.#ctx.changed();
-        return was === "backoff" ? "stopped" : "already-stopped";
+      this.#restarts.clear();
+      if (this.#state === "running") {
+        await this.#stopProcess();
+        return "stopped";
       }
-      await this.#stopProcess();
-      return "stopped";
+      const was = this.#state;
+      this.#apply("stop");
+      this.#ctx.changed();
+      return was === "backoff" ? "stopped" : "already-stopped";
     });
   }
 
@@ -136,15 +114,12 @@ export class ServiceRunner {
   revive(): Promise<void> {
     return this.serialize(async () => {
       if (this.#state !== "stopped") return;
-      this.#restarts++;
-      this.#restartTimes = [...this.#restartTimes, Date.now()].slice(-100);
+      this.#restarts.count();
       this.#ctx.log.info(
         "{service} died while no supervisor ran; restarting it",
-        {
-          service: this.name,
-        },
+        { service: this.name },
       );
-      await this.#launch({ userInitiated: false });
+      await this.#launch("start", { userInitiated: false });
     });
   }
 
@@ -154,49 +129,32 @@ export class ServiceRunner {
    * process.
    */
   async adopt(record: ServiceRecord): Promise<boolean> {
-    this.#restarts = record.restarts;
+    this.#restarts.restarts = record.restarts;
     this.#lastExit = record.lastExit;
     this.#desired = record.desired;
     const identity = record.identity;
-    if (identity === null || !await identityMatches(identity)) return false;
-    this.#generation++;
-    this.#identity = identity;
-    this.#port = record.port;
-    this.#ctx.ports.hold(this.name, record.port);
-    this.#startedAt = record.startedAt
-      ? Date.parse(record.startedAt)
-      : Date.now();
-    this.#state = "running";
+    if (identity === null || !await this.#io.identityMatches(identity)) {
+      return false;
+    }
+    if (!this.#apply("adopt")) return false;
     this.#reason = null;
-    this.#watch(this.#generation);
-    await replacePidFile(
-      servicePidFile(this.#ctx.paths, this.name),
-      identity.pid,
-    )
-      .catch((error) =>
-        this.#ctx.log.warn(
-          "cannot rewrite the pid file of {service}: {error}",
-          {
-            service: this.name,
-            error: error instanceof Error ? error.message : String(error),
-          },
-        )
-      );
-    this.#ctx.log.info("adopted {service} pid {pid}", {
-      service: this.name,
-      pid: identity.pid,
+    const generation = this.#launches.begin("up");
+    await this.#process.adopted({
+      identity,
+      port: record.port,
+      startedAt: record.startedAt
+        ? Date.parse(record.startedAt)
+        : this.#io.now(),
+    }, {
+      checkIntervalMs: this.config.checkIntervalMs,
+      onGone: () => this.#exited(generation, UNKNOWN_EXIT),
     });
     return true;
   }
 
-  /** Whether the user last asked for this service to run. */
-  get desired(): "running" | "stopped" {
-    return this.#desired;
-  }
-
   /** The service as `status` shows it. */
   view(): ServiceView {
-    return serviceView(this.#snapshot(), Date.now());
+    return serviceView(this.#snapshot(), this.#io.now());
   }
 
   /** What state.json keeps of this service. */
@@ -204,41 +162,47 @@ export class ServiceRunner {
     return serviceRecord(this.#snapshot());
   }
 
+  /** Stops timers and lets the process exit while services run on. */
+  detach(): void {
+    this.#restarts.clear();
+    this.#process.detach();
+  }
+
   #snapshot(): RunnerSnapshot {
     return {
       name: this.name,
       state: this.#state,
       desired: this.#desired,
-      identity: this.#identity,
-      port: this.#port,
-      startedAt: this.#startedAt,
-      restarts: this.#restarts,
+      identity: this.#process.identity,
+      port: this.#process.port,
+      startedAt: this.#process.startedAt,
+      restarts: this.#restarts.restarts,
       lastExit: this.#lastExit,
-      nextRestartAt: this.#nextRestartAt,
+      nextRestartAt: this.#restarts.nextRestartAt,
       reason: this.#reason,
       fingerprint: this.config.fingerprint,
     };
   }
 
-  /** Stops timers and lets the process exit while services run on. */
-  detach(): void {
-    this.#clearBackoff();
-    this.#stopWatching();
-    this.#child?.unref();
-  }
-
-  async #launch(options: { userInitiated: boolean }): Promise<void> {
-    this.#apply("start");
+  /**
+   * Launches a new generation and waits for its readiness. An exit of the
+   * child meanwhile is parked (the launch sees it itself) and routed again
+   * once the launch returned.
+   */
+  async #launch(
+    event: "start" | "retry",
+    options: { userInitiated: boolean },
+  ): Promise<void> {
+    if (!this.#apply(event)) return;
     this.#reason = null;
     this.#ctx.changed();
-    const generation = ++this.#generation;
-    this.#launching = generation;
+    const generation = this.#launches.begin("spawning");
     try {
-      const launched = await launchService(this.config, {
+      const launched = await this.#io.launch(this.config, {
         paths: this.#ctx.paths,
         baseEnv: this.#ctx.baseEnv,
         port: await this.#ctx.ports.grant(this.config),
-        onSpawn: (child, port) => this.#spawned(generation, child, port),
+        onSpawn: (child, port) => this.#spawned(generation, { child, port }),
       });
       if (launched.kind === "ready") {
         this.#apply("ready");
@@ -251,44 +215,27 @@ export class ServiceRunner {
       }
       await this.#launchFailed(generation, launched, options);
     } catch (error) {
-      if (this.#state === "starting") {
-        if (this.#child !== null) await this.#endGroup();
-        else this.#ctx.ports.release(this.name);
-        this.#state = "failed";
-        this.#reason = error instanceof Error ? error.message : String(error);
-        this.#ctx.changed();
-      }
+      await this.#launchThrew(generation, error);
       throw error;
     } finally {
-      if (this.#launching === generation) this.#launching = -1;
-      const pending = this.#pendingExit;
-      this.#pendingExit = null;
-      if (pending?.generation === generation) {
-        this.#onExit(generation, pending.exit);
-      }
+      const parked = this.#launches.launched(generation);
+      if (parked !== null) this.#exited(generation, parked);
     }
   }
 
   async #spawned(
     generation: number,
-    child: SpawnedProcess,
-    port: number | null,
+    spawned: { child: SpawnedProcess; port: number | null },
   ): Promise<void> {
-    this.#child = child;
-    this.#port = port;
-    this.#startedAt = Date.now();
-    this.#identity = await readIdentity(child.pid, this.#ctx.bootId) ??
-      { pid: child.pid, startTicks: 0, bootId: this.#ctx.bootId };
-    await replacePidFile(servicePidFile(this.#ctx.paths, this.name), child.pid);
-    this.#ctx.log.info("spawned {service} pid {pid}", {
-      service: this.name,
-      pid: child.pid,
-      port,
-    });
+    this.#launches.spawned(generation);
+    await this.#process.spawned(
+      spawned,
+      (exit) => this.#exited(generation, exit),
+    );
     this.#ctx.changed();
-    child.exited.then((exit) => this.#exited(generation, exit));
   }
 
+  /** The launch exited or timed out before it was ready. */
   async #launchFailed(
     generation: number,
     failure: Exclude<LaunchOutcome, { kind: "ready" }>,
@@ -298,52 +245,147 @@ export class ServiceRunner {
     const why = timedOut
       ? `not ready after ${this.config.readyTimeoutMs / 1000} s`
       : describeExit(failure.exit);
-    if (timedOut) await this.#endGroup();
-    const exit = timedOut ? { code: null, signal: null } : failure.exit;
+    if (timedOut) await this.#process.endGroup(this.config);
+    const exit = timedOut ? UNKNOWN_EXIT : failure.exit;
     this.#settleExit(generation, exit);
     this.#ctx.log.warn("{service} failed to start: {why}", {
       service: this.name,
       why,
     });
     if (!options.userInitiated) return this.#decide(exit);
-    this.#state = "failed";
+    this.#apply("launch-failed");
     this.#reason = why;
     this.#ctx.changed();
-    const tail = failure.logTail;
-    throw new TendError(
-      "START_FAILED",
-      `Cannot start "${this.name}": ${why}` +
-        (tail ? `; last lines of its log:\n${tail}` : ""),
-      { hint: `See the whole log with "tend logs ${this.name}"` },
-    );
+    throw startFailedError(this.name, { why, logTail: failure.logTail });
   }
 
-  /** The exit event of a child; during its launch, the launch handles it. */
-  #exited(generation: number, exit: ExitStatus): void {
-    if (generation !== this.#generation) return;
-    if (this.#launching === generation) {
-      this.#pendingExit = { generation, exit };
-      return;
+  /**
+   * The launch threw (no port, no spawn, no PID file). A child it leaves is
+   * ended; its exit is recorded when reported, after the service failed.
+   */
+  async #launchThrew(generation: number, error: unknown): Promise<void> {
+    if (this.#state !== "starting") return; // #launchFailed decided it
+    if (this.#process.child !== null) {
+      await this.#process.endGroup(this.config);
+    } else {
+      this.#launches.settle(generation);
+      this.#process.releasePort();
     }
-    this.#onExit(generation, exit);
+    this.#apply("launch-failed");
+    this.#reason = error instanceof Error ? error.message : String(error);
+    this.#ctx.changed();
   }
 
-  #onExit(generation: number, exit: ExitStatus): void {
+  /**
+   * A report that the process of `generation` exited (its `exited` promise,
+   * or a failed check of an adopted process). The races, by case:
+   * - during its launch: parked; the launch sees the exit itself, then hands
+   *   the parked report back, settled already unless readiness won the race;
+   * - of an earlier generation (a stop and a start came since): stale;
+   * - racing a stop: the stop and this report both settle the generation,
+   *   the second finds it settled; a report that comes first leaves the
+   *   decision to the stop (state `stopping`).
+   */
+  #exited(generation: number, exit: ExitStatus): void {
+    if (this.#launches.route(generation, exit) !== "handle") return;
     if (!this.#settleExit(generation, exit)) return;
     this.#ctx.log.info("{service} pid {pid} {how}", {
       service: this.name,
-      pid: this.#identity?.pid,
+      pid: this.#process.identity?.pid,
       how: describeExit(exit),
     });
-    if (this.#state === "stopping") return;
+    if (this.#state === "stopping") return; // the stop confirms it
     void this.serialize(async () => {
-      await this.#endGroup().catch((error) =>
+      // A stop and a start may have run first: the new process is not ours.
+      if (!this.#launches.isCurrent(generation)) return;
+      await this.#process.endGroup(this.config).catch((error) =>
         this.#logError("cannot end what is left of {service}: {error}", error)
       );
       this.#decide(exit);
     }).catch((error) =>
       this.#logError("{service} after its exit: {error}", error)
     );
+  }
+
+  /** Records the exit of `generation` once; `false` when already recorded. */
+  #settleExit(generation: number, exit: ExitStatus): boolean {
+    if (!this.#launches.settle(generation)) return false;
+    this.#process.gone();
+    this.#lastExit = { ...exit, at: new Date(this.#io.now()).toISOString() };
+    this.#ctx.changed();
+    return true;
+  }
+
+  /** What the restart policy does after the service exited by itself. */
+  #decide(exit: ExitStatus): void {
+    // Only a live service is decided: a failed launch or a stop came first.
+    if (this.#state !== "running" && this.#state !== "starting") return;
+    if (this.#desired === "stopped") {
+      // Adopted while its user wanted it down: it stays down.
+      this.#apply("exit");
+      this.#reason = null;
+      this.#ctx.changed();
+      return;
+    }
+    const decision = this.#restarts.decide(this.config, {
+      exit,
+      startedAt: this.#process.startedAt,
+    });
+    if (!this.#apply(decisionEvent(decision))) return;
+    this.#reason = decision.kind === "restart" ? null : decision.reason;
+    if (decision.kind === "restart") this.#scheduleRestart(decision.delayMs);
+    if (decision.kind === "fail") {
+      this.#ctx.log.warn("{service} failed: {reason}", {
+        service: this.name,
+        reason: decision.reason,
+      });
+    }
+    this.#ctx.changed();
+  }
+
+  /** Relaunches the service after `delayMs` unless a start or a stop comes first. */
+  #scheduleRestart(delayMs: number): void {
+    this.#restarts.schedule(delayMs, () => {
+      void this.serialize(async () => {
+        if (this.#state !== "backoff") return; // a start or a stop came first
+        this.#restarts.count();
+        this.#ctx.log.info("restarting {service} (restart {n})", {
+          service: this.name,
+          n: this.#restarts.restarts,
+        });
+        await this.#launch("retry", { userInitiated: false }).catch((error) =>
+          this.#logError("{service} could not restart: {error}", error)
+        );
+      }).catch((error) =>
+        this.#logError("restart of {service}: {error}", error)
+      );
+    });
+  }
+
+  /**
+   * Ends the running process group. Its exit may be reported before the
+   * stop records it; whichever comes second finds it settled.
+   */
+  async #stopProcess(): Promise<void> {
+    this.#apply("stop");
+    this.#ctx.changed();
+    this.#ctx.log.info("stopping {service} pid {pid}", {
+      service: this.name,
+      pid: this.#process.identity?.pid,
+    });
+    const outcome = await this.#process.endGroup(this.config);
+    if (outcome.escalated) {
+      this.#ctx.log.warn("{service} ignored {signal}; sent SIGKILL", {
+        service: this.name,
+        signal: this.config.stopSignal,
+      });
+    }
+    const generation = this.#launches.current.generation;
+    const child = this.#process.child;
+    this.#settleExit(generation, child ? await child.exited : UNKNOWN_EXIT);
+    this.#apply("stopped");
+    this.#reason = null;
+    this.#ctx.changed();
   }
 
   #logError(message: string, error: unknown): void {
@@ -353,137 +395,18 @@ export class ServiceRunner {
     });
   }
 
-  /** Records an exit once per generation; `false` when already recorded. */
-  #settleExit(generation: number, exit: ExitStatus): boolean {
-    if (this.#settled === generation) return false;
-    this.#settled = generation;
-    this.#stopWatching();
-    this.#child = null;
-    this.#ctx.ports.release(this.name);
-    this.#lastExit = { ...exit, at: new Date().toISOString() };
-    removeIfPresent(servicePidFile(this.#ctx.paths, this.name)).catch((error) =>
-      this.#logError("cannot remove the pid file of {service}: {error}", error)
-    );
-    this.#ctx.changed();
+  /** Applies `event`; an event that does not apply is reported, not taken. */
+  #apply(event: RunEvent): boolean {
+    const result = transition(this.#state, event);
+    if (!result.ok) {
+      this.#ctx.onInvalidTransition({
+        service: this.name,
+        state: this.#state,
+        event,
+      });
+      return false;
+    }
+    this.#state = result.state;
     return true;
-  }
-  #settled = -1;
-
-  #decide(exit: ExitStatus): void {
-    if (this.#state === "stopping" || this.#desired === "stopped") return;
-    const now = Date.now();
-    const decision = decideAfterExit(this.config, {
-      exit,
-      uptimeMs: now - (this.#startedAt ?? now),
-      now,
-      restartTimes: this.#restartTimes,
-      streak: this.#streak,
-    });
-    const event: RunEvent = decision.kind === "restart"
-      ? "crash"
-      : decision.kind === "fail"
-      ? "fail"
-      : "exit";
-    this.#apply(event);
-    this.#reason = decision.kind === "restart" ? null : decision.reason;
-    if (decision.kind === "restart") {
-      this.#streak = decision.streak;
-      this.#scheduleRestart(decision.delayMs);
-    } else if (decision.kind === "fail") {
-      this.#ctx.log.warn("{service} failed: {reason}", {
-        service: this.name,
-        reason: decision.reason,
-      });
-    }
-    this.#ctx.changed();
-  }
-
-  #scheduleRestart(delayMs: number): void {
-    this.#nextRestartAt = Date.now() + delayMs;
-    this.#backoffTimer = setTimeout(() => {
-      this.#backoffTimer = undefined;
-      void this.serialize(async () => {
-        if (this.#state !== "backoff") return;
-        this.#nextRestartAt = null;
-        this.#restarts++;
-        this.#restartTimes = [...this.#restartTimes, Date.now()].slice(-100);
-        this.#ctx.log.info("restarting {service} (restart {n})", {
-          service: this.name,
-          n: this.#restarts,
-        });
-        await this.#launch({ userInitiated: false }).catch((error) =>
-          this.#logError("{service} could not restart: {error}", error)
-        );
-      }).catch((error) =>
-        this.#logError("restart of {service}: {error}", error)
-      );
-    }, delayMs);
-  }
-
-  #clearBackoff(): void {
-    clearTimeout(this.#backoffTimer);
-    this.#backoffTimer = undefined;
-    this.#nextRestartAt = null;
-  }
-
-  async #stopProcess(): Promise<void> {
-    this.#apply("stop");
-    this.#ctx.changed();
-    const pid = this.#identity?.pid;
-    this.#ctx.log.info("stopping {service} pid {pid}", {
-      service: this.name,
-      pid,
-    });
-    const outcome = await this.#endGroup();
-    if (outcome.escalated) {
-      this.#ctx.log.warn("{service} ignored {signal}; sent SIGKILL", {
-        service: this.name,
-        signal: this.config.stopSignal,
-      });
-    }
-    const child = this.#child;
-    if (child) this.#settleExit(this.#generation, await child.exited);
-    else this.#settleExit(this.#generation, { code: null, signal: null });
-    this.#apply("stopped");
-    this.#reason = null;
-    this.#ctx.changed();
-  }
-
-  /** Ends whatever is left of the current process group. */
-  #endGroup(): Promise<{ escalated: boolean }> {
-    const identity = this.#identity;
-    if (identity === null) return Promise.resolve({ escalated: false });
-    return endGroup(identity, {
-      root: this.#ctx.paths.root,
-      signal: this.config.stopSignal,
-      timeoutMs: this.config.stopTimeoutMs,
-    });
-  }
-
-  #watch(generation: number): void {
-    const identity = this.#identity;
-    if (identity === null) return;
-    this.#stopWatching();
-    this.#unwatch = this.#ctx.ticker.every(
-      this.config.checkIntervalMs,
-      async () => {
-        if (generation !== this.#generation) return;
-        const alive = await Promise.resolve(
-          identityMatchesNow(identity, this.#ctx.bootId),
-        ).catch(() => true); // Unsure: look again at the next tick.
-        if (alive || generation !== this.#generation) return;
-        this.#onExit(generation, { code: null, signal: null });
-      },
-    );
-  }
-
-  #stopWatching(): void {
-    this.#unwatch?.();
-    this.#unwatch = undefined;
-  }
-
-  #apply(event: RunEvent): void {
-    const next = transition(this.#state, event);
-    if (next !== null) this.#state = next;
   }
 }

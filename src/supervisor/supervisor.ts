@@ -14,6 +14,7 @@ import { diffServices } from "./diff.ts";
 import type { Log } from "./log.ts";
 import { type RunnerContext, ServiceRunner } from "./service_runner.ts";
 import type { Ticker } from "./ticker.ts";
+import { logInvalidTransition, realRunnerIo } from "./runner_io.ts";
 import { writeState } from "../workspace/state_file.ts";
 import { runOrdered } from "./ordered.ts";
 import { PortLedger } from "./port_ledger.ts";
@@ -60,6 +61,8 @@ export class Supervisor {
       ports: new PortLedger(),
       changed: () => this.#changed(),
       ticker: options.ticker,
+      io: realRunnerIo,
+      onInvalidTransition: logInvalidTransition(options.log),
     };
     for (const service of this.#config.services) this.#addRunner(service);
   }

@@ -3,28 +3,64 @@ import type { ServiceStatus } from "../ipc/protocol.ts";
 /** The states the supervisor keeps; `stale` only appears in offline views. */
 export type RunState = Exclude<ServiceStatus, "stale">;
 
-/** What can happen to a service. */
+/**
+ * What can happen to a service, each with the runner code that sends it.
+ * Every event here has a sender and every edge below is taken by one.
+ */
 export type RunEvent =
-  | "start" // a user or a dependency asks for it
-  | "ready" // the readiness check passed
+  | "start" // start() or revive() launches it; start() also cuts a backoff short
+  | "retry" // the backoff timer fires and the runner relaunches it
+  | "adopt" // adopt() takes over a process an earlier supervisor started
+  | "ready" // the launch's readiness check passed
+  | "launch-failed" // a launch start() waits for exited, timed out or threw
   | "crash" // it exited and the policy restarts it
   | "fail" // it exited and the policy gives up
-  | "exit" // it exited successfully and stays down
-  | "retry" // the backoff delay is over
-  | "stop" // a user asks it to stop
-  | "stopped"; // the stop is confirmed
+  | "exit" // it exited and stays down (success, or the user wants it down)
+  | "stop" // stop() is asked for it
+  | "stopped"; // the stop is confirmed: the process group is gone
 
+/** Every event, for tables and tests. */
+export const RUN_EVENTS: readonly RunEvent[] = [
+  "start",
+  "retry",
+  "adopt",
+  "ready",
+  "launch-failed",
+  "crash",
+  "fail",
+  "exit",
+  "stop",
+  "stopped",
+];
+
+/** Every state, for tables and tests. */
+export const RUN_STATES: readonly RunState[] = [
+  "stopped",
+  "failed",
+  "starting",
+  "running",
+  "backoff",
+  "stopping",
+];
+
+/**
+ * The whole state machine. Operations on a runner run one at a time, so
+ * `starting` and `stopping` only exist inside an operation: no other
+ * operation (start, stop) ever sees them, and they need no edge for one.
+ */
 const TRANSITIONS: Readonly<
   Record<RunState, Partial<Record<RunEvent, RunState>>>
 > = {
-  stopped: { start: "starting", stop: "stopped" },
+  stopped: { start: "starting", adopt: "running", stop: "stopped" },
   failed: { start: "starting", stop: "stopped" },
   starting: {
     ready: "running",
+    "launch-failed": "failed",
+    // A relaunch by policy (retry, revive) that does not become ready is
+    // decided like any exit.
     crash: "backoff",
     fail: "failed",
     exit: "stopped",
-    stop: "stopping",
   },
   running: {
     crash: "backoff",
@@ -33,13 +69,32 @@ const TRANSITIONS: Readonly<
     stop: "stopping",
   },
   backoff: { retry: "starting", start: "starting", stop: "stopped" },
-  stopping: { stopped: "stopped", crash: "stopping", fail: "stopping" },
+  stopping: { stopped: "stopped" },
 };
 
+/** The outcome of an event: the next state, or the event did not apply. */
+export type TransitionResult =
+  | { ok: true; state: RunState }
+  | { ok: false; state: RunState; event: RunEvent };
+
 /**
- * The state after `event` in `state`, or `null` when the event does not
- * apply there (the caller ignores it).
+ * The state after `event` in `state`. An event that does not apply is a bug
+ * in its sender: the result says so (`ok: false`, the state unchanged) and
+ * the caller reports it.
  */
-export function transition(state: RunState, event: RunEvent): RunState | null {
-  return TRANSITIONS[state][event] ?? null;
+export function transition(
+  state: RunState,
+  event: RunEvent,
+): TransitionResult {
+  const next = TRANSITIONS[state][event];
+  return next === undefined
+    ? { ok: false, state, event }
+    : { ok: true, state: next };
+}
+
+/** An event sent to a service in a state where it does not apply. */
+export interface InvalidTransition {
+  service: string;
+  state: RunState;
+  event: RunEvent;
 }

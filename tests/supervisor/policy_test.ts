@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { ExitStatus } from "../../src/proc/spawn.ts";
 import {
   decideAfterExit,
+  decisionEvent,
   describeExit,
   type ExitDecision,
   type ExitFacts,
@@ -283,4 +284,13 @@ Deno.test("describeExit() names the signal, else the code", async (t) => {
       assert.equal(describeExit(exit), expected);
     });
   }
+});
+
+Deno.test("decisionEvent() maps a restart to crash, a failure to fail and a stop to exit", () => {
+  assert.equal(
+    decisionEvent({ kind: "restart", delayMs: 1, streak: 1 }),
+    "crash",
+  );
+  assert.equal(decisionEvent({ kind: "fail", reason: "x" }), "fail");
+  assert.equal(decisionEvent({ kind: "stop", reason: null }), "exit");
 });

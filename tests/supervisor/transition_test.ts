@@ -1,102 +1,60 @@
 import assert from "node:assert/strict";
 import {
+  RUN_EVENTS,
+  RUN_STATES,
   type RunEvent,
   type RunState,
   transition,
 } from "../../src/supervisor/transition.ts";
 
-const STATES: readonly RunState[] = [
-  "stopped",
-  "failed",
-  "starting",
-  "running",
-  "backoff",
-  "stopping",
-];
-
-const EVENTS: readonly RunEvent[] = [
-  "start",
-  "ready",
-  "crash",
-  "fail",
-  "exit",
-  "retry",
-  "stop",
-  "stopped",
-];
-
-/** The expected next state of every (state, event) pair; `null` = ignored. */
-const EXPECTED: Record<RunState, Record<RunEvent, RunState | null>> = {
-  stopped: {
-    start: "starting",
-    ready: null,
-    crash: null,
-    fail: null,
-    exit: null,
-    retry: null,
-    stop: "stopped",
-    stopped: null,
-  },
-  failed: {
-    start: "starting",
-    ready: null,
-    crash: null,
-    fail: null,
-    exit: null,
-    retry: null,
-    stop: "stopped",
-    stopped: null,
-  },
+/** The expected next state of every valid (state, event) pair; the rest are invalid. */
+const VALID: Record<RunState, Partial<Record<RunEvent, RunState>>> = {
+  stopped: { start: "starting", adopt: "running", stop: "stopped" },
+  failed: { start: "starting", stop: "stopped" },
   starting: {
-    start: null,
     ready: "running",
+    "launch-failed": "failed",
     crash: "backoff",
     fail: "failed",
     exit: "stopped",
-    retry: null,
-    stop: "stopping",
-    stopped: null,
   },
   running: {
-    start: null,
-    ready: null,
     crash: "backoff",
     fail: "failed",
     exit: "stopped",
-    retry: null,
     stop: "stopping",
-    stopped: null,
   },
-  backoff: {
-    start: "starting",
-    ready: null,
-    crash: null,
-    fail: null,
-    exit: null,
-    retry: "starting",
-    stop: "stopped",
-    stopped: null,
-  },
-  stopping: {
-    start: null,
-    ready: null,
-    crash: "stopping",
-    fail: "stopping",
-    exit: null,
-    retry: null,
-    stop: null,
-    stopped: "stopped",
-  },
+  backoff: { retry: "starting", start: "starting", stop: "stopped" },
+  stopping: { stopped: "stopped" },
 };
 
-Deno.test("transition() maps every (state, event) pair to its next state or null", async (t) => {
-  for (const state of STATES) {
-    for (const event of EVENTS) {
-      const expected = EXPECTED[state][event];
-      await t.step(`${state} + ${event} → ${expected}`, () => {
-        assert.equal(transition(state, event), expected);
+Deno.test("transition() gives the next state of every valid pair and reports every invalid one", async (t) => {
+  for (const state of RUN_STATES) {
+    for (const event of RUN_EVENTS) {
+      const next = VALID[state][event];
+      await t.step(`${state} + ${event} → ${next ?? "invalid"}`, () => {
+        assert.deepEqual(
+          transition(state, event),
+          next === undefined
+            ? { ok: false, state, event }
+            : { ok: true, state: next },
+        );
       });
     }
+  }
+});
+
+Deno.test("transition(): every event has an edge and every state can be left", () => {
+  for (const event of RUN_EVENTS) {
+    const from = RUN_STATES.filter((s) => transition(s, event).ok);
+    assert.ok(from.length > 0, `no state accepts ${event}`);
+  }
+  for (const state of RUN_STATES) {
+    const leaves = RUN_EVENTS.some((event) => {
+      const result = transition(state, event);
+      return result.ok && result.state !== state;
+    });
+    assert.ok(leaves, `${state} is a dead end`);
   }
 });
 
@@ -105,7 +63,9 @@ Deno.test("transition() walks a crash, backoff and retry cycle back to running",
   let state: RunState = "stopped";
   const seen: RunState[] = [];
   for (const event of events) {
-    state = transition(state, event) ?? state;
+    const result = transition(state, event);
+    assert.ok(result.ok, `${state} + ${event}`);
+    state = result.state;
     seen.push(state);
   }
   assert.deepEqual(seen, [
@@ -117,10 +77,9 @@ Deno.test("transition() walks a crash, backoff and retry cycle back to running",
   ]);
 });
 
-Deno.test("transition() never leaves stopping except on stopped", () => {
-  for (const event of EVENTS) {
-    const next = transition("stopping", event);
-    if (event === "stopped") assert.equal(next, "stopped");
-    else assert.ok(next === null || next === "stopping", `${event} → ${next}`);
+Deno.test("transition() leaves stopping only on stopped", () => {
+  for (const event of RUN_EVENTS) {
+    const result = transition("stopping", event);
+    assert.equal(result.ok, event === "stopped", event);
   }
 });
