@@ -1,6 +1,7 @@
 import { join } from "../_path.ts";
 import { TendError } from "../errors.ts";
-import type { Context, ParsedArgs } from "./command.ts";
+import type { Context } from "./command.ts";
+import type { ArgsOf } from "./mod.ts";
 
 const TEMPLATE =
   `# tend.toml: the services of this workspace. Reference: tend's README.
@@ -20,7 +21,7 @@ stop_timeout = "10s"          # SIGTERM, then SIGKILL after this long
 `;
 
 /** `tend init` */
-export async function run(ctx: Context, _args: ParsedArgs): Promise<number> {
+export async function run(ctx: Context, _args: ArgsOf<"init">): Promise<number> {
   const dir = ctx.globals.workspace
     ? join(ctx.cwd, ctx.globals.workspace)
     : ctx.cwd;

@@ -3,11 +3,12 @@ import { renderStatusTable } from "../output/status_table.ts";
 import { loadWorkspaceConfig } from "./_config.ts";
 import { resolveWorkspace, type Workspace } from "./_workspace.ts";
 import { ControlClient } from "../ipc/client.ts";
-import type { Context, ParsedArgs } from "./command.ts";
+import type { Context } from "./command.ts";
+import type { ArgsOf } from "./mod.ts";
 import { TendError } from "../errors.ts";
 
 /** `tend status [NAME...]` */
-export async function run(ctx: Context, args: ParsedArgs): Promise<number> {
+export async function run(ctx: Context, args: ArgsOf<"status">): Promise<number> {
   const { values, positionals } = args;
   const ws = await resolveWorkspace(ctx);
   if (values.watch === true) {

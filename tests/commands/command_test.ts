@@ -135,13 +135,12 @@ Deno.test("parseCommandArgs() rejects bad flags with a USAGE error", async (t) =
 });
 
 Deno.test("parseCount() reads a whole number", async (t) => {
-  const cases: [unknown, number | undefined][] = [
+  const cases: [string | undefined, number | undefined][] = [
     [undefined, undefined],
     ["0", 0],
     ["42", 42],
     ["007", 7],
     ["999999999", 999_999_999],
-    [5, 5],
   ];
   for (const [value, expected] of cases) {
     await t.step(`${JSON.stringify(value)} → ${expected}`, () => {
@@ -151,7 +150,7 @@ Deno.test("parseCount() reads a whole number", async (t) => {
 });
 
 Deno.test("parseCount() rejects anything but a whole number", async (t) => {
-  const cases: unknown[] = [
+  const cases: string[] = [
     "",
     "-1",
     "+1",
@@ -161,8 +160,6 @@ Deno.test("parseCount() rejects anything but a whole number", async (t) => {
     " 1",
     "1 ",
     "1234567890",
-    true,
-    -1,
   ];
   for (const value of cases) {
     await t.step(JSON.stringify(value), () => {
@@ -173,7 +170,7 @@ Deno.test("parseCount() rejects anything but a whole number", async (t) => {
           assert.equal(error.code, "USAGE");
           assert.equal(
             error.message,
-            `Cannot use -n "${String(value)}": expected a whole number`,
+            `Cannot use -n "${value}": expected a whole number`,
           );
           return true;
         },
