@@ -4,7 +4,10 @@ import type { Context } from "./command.ts";
 import type { ArgsOf } from "./mod.ts";
 
 /** `tend cleanup [--dry-run]` */
-export async function run(ctx: Context, args: ArgsOf<"cleanup">): Promise<number> {
+export async function run(
+  ctx: Context,
+  args: ArgsOf<"cleanup">,
+): Promise<number> {
   const { values } = args;
   const ws = await resolveWorkspace(ctx);
   const result = await runCleanup(ws, { dryRun: values["dry-run"] === true });

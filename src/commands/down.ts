@@ -10,7 +10,10 @@ import type { ArgsOf } from "./mod.ts";
 const EXIT_WAIT_MS = 15_000;
 
 /** `tend down` */
-export async function run(ctx: Context, _args: ArgsOf<"down">): Promise<number> {
+export async function run(
+  ctx: Context,
+  _args: ArgsOf<"down">,
+): Promise<number> {
   const ws = await resolveWorkspace(ctx);
   const client = await connect(ws);
   if (client === null) {

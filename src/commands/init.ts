@@ -21,7 +21,10 @@ stop_timeout = "10s"          # SIGTERM, then SIGKILL after this long
 `;
 
 /** `tend init` */
-export async function run(ctx: Context, _args: ArgsOf<"init">): Promise<number> {
+export async function run(
+  ctx: Context,
+  _args: ArgsOf<"init">,
+): Promise<number> {
   const dir = ctx.globals.workspace
     ? join(ctx.cwd, ctx.globals.workspace)
     : ctx.cwd;

@@ -5,7 +5,10 @@ import type { Context } from "./command.ts";
 import type { ArgsOf } from "./mod.ts";
 
 /** `tend reload` */
-export async function run(ctx: Context, _args: ArgsOf<"reload">): Promise<number> {
+export async function run(
+  ctx: Context,
+  _args: ArgsOf<"reload">,
+): Promise<number> {
   const ws = await resolveWorkspace(ctx);
   await loadWorkspaceConfig(ws);
   const client = await connect(ws);

@@ -4,7 +4,10 @@ import type { Context } from "./command.ts";
 import type { ArgsOf } from "./mod.ts";
 
 /** `tend restart [NAME...]` */
-export async function run(ctx: Context, args: ArgsOf<"restart">): Promise<number> {
+export async function run(
+  ctx: Context,
+  args: ArgsOf<"restart">,
+): Promise<number> {
   const { positionals } = args;
   const ws = await resolveWorkspace(ctx);
   using client = await supervisorClient(ws);

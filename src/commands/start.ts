@@ -4,7 +4,10 @@ import type { Context } from "./command.ts";
 import type { ArgsOf } from "./mod.ts";
 
 /** `tend start [NAME...]` */
-export async function run(ctx: Context, args: ArgsOf<"start">): Promise<number> {
+export async function run(
+  ctx: Context,
+  args: ArgsOf<"start">,
+): Promise<number> {
   const { values, positionals } = args;
   const wait = values["no-wait"] !== true;
   const ws = await resolveWorkspace(ctx);

@@ -1,5 +1,5 @@
 import type { StatusResponse } from "../ipc/protocol.ts";
-import { renderStatusTable } from "../output/status_table.ts";
+import { renderStatusTable, type RowStatus } from "../output/status_table.ts";
 import { loadWorkspaceConfig } from "./_config.ts";
 import { resolveWorkspace, type Workspace } from "./_workspace.ts";
 import { ControlClient } from "../ipc/client.ts";
@@ -8,7 +8,10 @@ import type { ArgsOf } from "./mod.ts";
 import { TendError } from "../errors.ts";
 
 /** `tend status [NAME...]` */
-export async function run(ctx: Context, args: ArgsOf<"status">): Promise<number> {
+export async function run(
+  ctx: Context,
+  args: ArgsOf<"status">,
+): Promise<number> {
   const { values, positionals } = args;
   const ws = await resolveWorkspace(ctx);
   if (values.watch === true) {
@@ -95,7 +98,7 @@ function select(
 }
 
 function render(ctx: Context, shown: StatusResponse): string {
-  const colors: Record<string, "green" | "yellow" | "red" | "dim"> = {
+  const colors: Record<RowStatus, "green" | "yellow" | "red" | "dim"> = {
     running: "green",
     starting: "yellow",
     stopping: "yellow",
@@ -106,7 +109,6 @@ function render(ctx: Context, shown: StatusResponse): string {
   };
   return renderStatusTable(shown, {
     now: Date.now(),
-    paint: (word, text) =>
-      ctx.out.paint(colors[word.split(" ")[0]!] ?? "dim", text),
+    paint: (status, text) => ctx.out.paint(colors[status], text),
   });
 }

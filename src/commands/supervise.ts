@@ -4,7 +4,10 @@ import type { Context } from "./command.ts";
 import type { ArgsOf } from "./mod.ts";
 
 /** `tend __supervise`: the background supervisor that `start` launches. */
-export async function run(ctx: Context, _args: ArgsOf<"__supervise">): Promise<number> {
+export async function run(
+  ctx: Context,
+  _args: ArgsOf<"__supervise">,
+): Promise<number> {
   const ws = await resolveWorkspace(ctx);
   let answered = false;
   const answer = (message: unknown) => {
