@@ -1,4 +1,4 @@
-import { join } from "../_path.ts";
+import { join, resolve } from "../_path.ts";
 import { TendError } from "../errors.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./mod.ts";
@@ -26,7 +26,7 @@ export async function run(
   _args: ArgsOf<"init">,
 ): Promise<number> {
   const dir = ctx.globals.workspace
-    ? join(ctx.cwd, ctx.globals.workspace)
+    ? resolve(ctx.cwd, ctx.globals.workspace)
     : ctx.cwd;
   const file = join(dir, "tend.toml");
   try {
@@ -36,6 +36,16 @@ export async function run(
       throw new TendError(
         "USAGE",
         `Cannot write "${file}": it already exists`,
+      );
+    }
+    if (
+      error instanceof Deno.errors.NotFound ||
+      error instanceof Deno.errors.NotADirectory
+    ) {
+      throw new TendError(
+        "CONFIG_INVALID",
+        `Cannot write "${file}": "${dir}" is not an existing directory`,
+        { hint: "Create the directory first, or pass -C an existing one" },
       );
     }
     throw new TendError(

@@ -355,7 +355,7 @@ Deno.test("tend refuses a state.json that is not a regular file and leaves the s
   for (const command of ["status", "start", "stop"]) {
     await assertFails(ws, [command], {
       code: 7,
-      errorCode: "PERMISSION_DENIED",
+      errorCode: "FILE_IN_THE_WAY",
       message:
         /^Cannot use ".*\/\.tend\/run\/state\.json": it is a directory, not a regular file$/,
     });
@@ -377,7 +377,7 @@ Deno.test("tend names a directory that takes the socket's place under a live sup
 
   await assertFails(ws, ["start"], {
     code: 7,
-    errorCode: "PID_FILE_CORRUPTED",
+    errorCode: "FILE_IN_THE_WAY",
     message:
       /^Cannot reach the supervisor of ".*": a directory is where its socket ".*\/tend\.sock" belongs$/,
   });
