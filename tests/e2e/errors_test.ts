@@ -427,3 +427,33 @@ Deno.test("tend stop ends a service whose pid file became a directory, and the s
   const log = await Deno.readTextFile(ws.path(".tend/log/tend.log"));
   assert.match(log, /cannot remove the pid file of "web": .*a directory/);
 });
+
+Deno.test("tend -C DIR init names a workspace directory that does not exist CONFIG_INVALID, not a permission problem", async () => {
+  await using ws = await makeTempWorkspace();
+  const missing = ws.path("nodir");
+  await Deno.writeTextFile(ws.path("a-file"), "x");
+  for (const dir of [missing, "nodir", ws.path("a-file")]) {
+    await assertFails(ws, ["-C", dir, "init"], {
+      code: 4,
+      errorCode: "CONFIG_INVALID",
+      message:
+        /^Cannot write ".*\/(nodir|a-file)\/tend\.toml": ".*\/(nodir|a-file)" is not an existing directory$/,
+    });
+  }
+  await assert.rejects(Deno.lstat(missing), Deno.errors.NotFound);
+});
+
+Deno.test("tend -C DIR init writes tend.toml in DIR, absolute or relative", async () => {
+  await using ws = await makeTempWorkspace();
+  await Deno.mkdir(ws.path("abs"));
+  await Deno.mkdir(ws.path("rel"));
+  for (const dir of [ws.path("abs"), "rel"]) {
+    const file = ws.path(`${dir.endsWith("abs") ? "abs" : "rel"}/tend.toml`);
+    assertRun(await tend(ws, ["-C", dir, "init"]), {
+      code: 0,
+      stdout: "",
+      stderr: `wrote ${file}\n`,
+    });
+    assert.match(await Deno.readTextFile(file), /^# tend\.toml/);
+  }
+});
