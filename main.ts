@@ -5,6 +5,7 @@ import {
   suggest,
 } from "./src/commands/mod.ts";
 import {
+  type CommandSpec,
   type Context,
   globalsOf,
   parseCommandArgs,
@@ -16,35 +17,54 @@ import { VERSION } from "./src/version.ts";
 /** Global options that take a value, so their value is not the command name. */
 const VALUE_OPTIONS = new Set(["-C", "--workspace", "-c", "--config"]);
 
-/** Runs tend with `args` and returns the exit status. */
-export async function main(
-  args: readonly string[],
-  out: Output,
-): Promise<number> {
+/** What the arguments ask for, decided before anything runs. */
+export type Invocation =
+  | { kind: "print"; text: string }
+  | { kind: "run"; command: CommandSpec; argv: string[] };
+
+/**
+ * Reads which command `args` name and the arguments it gets (the global
+ * options before the name included); throws `USAGE` when there is none.
+ */
+export function invocationOf(args: readonly string[]): Invocation {
   const at = commandIndex(args);
   if (at === -1) {
-    if (args.includes("--version")) return out.data(`tend ${VERSION}`), 0;
+    if (args.includes("--version")) {
+      return { kind: "print", text: `tend ${VERSION}` };
+    }
     if (args.length === 0 || args.includes("-h") || args.includes("--help")) {
-      return out.data(helpText()), 0;
+      return { kind: "print", text: helpText() };
     }
     throw new TendError("USAGE", "Cannot run tend: no command given", {
       hint: 'See "tend --help"',
     });
   }
   const name = args[at]!;
-  const command = name === "help"
-    ? commands.get(args[at + 1] ?? "")
-    : commands.get(name);
   if (name === "help") {
-    return out.data(command ? commandHelp(command) : helpText()), 0;
+    const command = commands.get(args[at + 1] ?? "");
+    return { kind: "print", text: command ? commandHelp(command) : helpText() };
   }
+  const command = commands.get(name);
   if (!command) {
     const guess = suggest(name);
     throw new TendError("USAGE", `Cannot run "tend ${name}": no such command`, {
       hint: guess ? `Did you mean "tend ${guess}"?` : 'See "tend --help"',
     });
   }
-  const argv = [...args.slice(0, at), ...args.slice(at + 1)];
+  return {
+    kind: "run",
+    command,
+    argv: [...args.slice(0, at), ...args.slice(at + 1)],
+  };
+}
+
+/** Runs what {@linkcode invocationOf} read and returns the exit status. */
+export async function execute(
+  invocation: Invocation,
+  out: Output,
+): Promise<number> {
+  if (invocation.kind === "print") return out.data(invocation.text), 0;
+  const { command, argv } = invocation;
   const parsed = parseCommandArgs(command, argv);
   if (parsed.values.help === true) return out.data(commandHelp(command)), 0;
   const globals = globalsOf(parsed.values);
@@ -57,8 +77,16 @@ export async function main(
       color: colorWanted(globals),
     }),
   };
-  const { run } = await command.load();
+  const run = await command.load();
   return await run(ctx, parsed);
+}
+
+/** Runs tend with `args` and returns the exit status. */
+export async function main(
+  args: readonly string[],
+  out: Output,
+): Promise<number> {
+  return await execute(invocationOf(args), out);
 }
 
 function commandIndex(args: readonly string[]): number {
@@ -99,10 +127,12 @@ if (import.meta.main) {
     quiet: json || args.includes("--quiet") || args.includes("-q"),
     color: colorWanted({ noColor: args.includes("--no-color") }),
   });
+  let invocation: Invocation | undefined;
   try {
-    Deno.exitCode = await main(args, out);
+    invocation = invocationOf(args);
+    Deno.exitCode = await execute(invocation, out);
   } catch (error) {
     Deno.exitCode = report(error, out, Deno.env.get("TEND_DEBUG") === "1");
   }
-  if (args.some((a) => a === "up" || a === "__supervise")) Deno.exit();
+  if (invocation?.kind === "run" && invocation.command.forceExit) Deno.exit();
 }

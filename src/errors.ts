@@ -10,6 +10,7 @@ export type ErrorCode =
   | "START_FAILED"
   | "STOP_FAILED"
   | "PID_FILE_CORRUPTED"
+  | "FILE_IN_THE_WAY"
   | "PERMISSION_DENIED";
 
 /** Options of {@linkcode TendError}. */
@@ -51,6 +52,7 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   STOP_FAILED: 1,
   LOCK_FAILED: 1,
   PID_FILE_CORRUPTED: 7,
+  FILE_IN_THE_WAY: 7,
   PERMISSION_DENIED: 7,
 };
 

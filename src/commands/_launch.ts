@@ -198,7 +198,7 @@ async function waitForSupervisor(ws: Workspace): Promise<ControlClient> {
       blockedSince = Date.now();
     } else if (Date.now() - blockedSince > SOCKET_REPAIR_GRACE_MS) {
       throw new TendError(
-        "PID_FILE_CORRUPTED",
+        "FILE_IN_THE_WAY",
         `Cannot reach the supervisor of "${ws.root}": ${blocker} is where its socket "${ws.paths.socket}" belongs`,
         {
           hint:

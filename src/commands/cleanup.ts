@@ -1,10 +1,14 @@
 import type { CleanupResponse } from "../ipc/protocol.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 import { connect, resolveWorkspace } from "./_workspace.ts";
-import type { Context, ParsedArgs } from "./command.ts";
+import type { Context } from "./command.ts";
+import type { ArgsOf } from "./mod.ts";
 
 /** `tend cleanup [--dry-run]` */
-export async function run(ctx: Context, args: ParsedArgs): Promise<number> {
+export async function run(
+  ctx: Context,
+  args: ArgsOf<"cleanup">,
+): Promise<number> {
   const { values } = args;
   const ws = await resolveWorkspace(ctx);
   const result = await runCleanup(ws, { dryRun: values["dry-run"] === true });

@@ -1,6 +1,10 @@
+import type { parseArgs } from "node:util";
 import { ArgvError, type OptionSpec, parseArgv } from "./_parse_args.ts";
 import { TendError } from "../errors.ts";
 import type { Output } from "../output/output.ts";
+
+/** A command's options by long name, declared `as const` so they read typed. */
+export type OptionsTable = Readonly<Record<string, OptionSpec>>;
 
 /** Options every command accepts, before or after its name. */
 export const GLOBAL_OPTIONS = {
@@ -10,7 +14,27 @@ export const GLOBAL_OPTIONS = {
   quiet: { type: "boolean", short: "q" },
   "no-color": { type: "boolean" },
   help: { type: "boolean", short: "h" },
-} as const satisfies Record<string, OptionSpec>;
+} as const satisfies OptionsTable;
+
+/**
+ * The arguments of a command with options `O`, typed by `node:util`
+ * `parseArgs`' own types (a type-only import: nothing of `node:util` loads):
+ * a boolean option reads `boolean | undefined`, a string option
+ * `string | undefined`, and an option not in the table does not compile.
+ */
+export type Args<O extends OptionsTable> = ReturnType<
+  typeof parseArgs<{
+    options: typeof GLOBAL_OPTIONS & O;
+    strict: true;
+    allowPositionals: true;
+  }>
+>;
+
+/** Arguments parsed for a command whose options are not known statically. */
+export interface ParsedArgs {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
 
 /** The global options, parsed. */
 export interface GlobalOptions {
@@ -29,40 +53,66 @@ export interface Context {
   readonly out: Output;
 }
 
-/** What the registry knows of one subcommand, before its code is loaded. */
-export interface CommandSpec {
-  readonly name: string;
+/** A command's code, typed by its options: `src/commands/<name>.ts` exports `run`. */
+export type Run<O extends OptionsTable> = (
+  ctx: Context,
+  args: Args<O>,
+) => Promise<number>;
+
+/** What a command says of itself, before its code is loaded. */
+export interface CommandInfo<O extends OptionsTable = OptionsTable> {
   readonly summary: string;
   /** `tend start [NAME...] [--no-wait]` and a few lines of detail. */
   readonly usage: string;
-  readonly options: Readonly<Record<string, OptionSpec>>;
+  readonly options: O;
   /** Left out of `tend --help`. */
   readonly hidden?: boolean;
-  /** Loads the command's code. */
-  load(): Promise<CommandModule>;
+  /**
+   * The process ends as soon as the command returns: a supervisor it ran may
+   * leave timers and watchers behind that must not keep tend alive.
+   */
+  readonly forceExit?: boolean;
 }
 
-/** A command's code: `src/commands/<name>.ts` exports `run`. */
-export interface CommandModule {
-  run(ctx: Context, args: ParsedArgs): Promise<number>;
+/** What the registry knows of one subcommand; its code loads only when it runs. */
+export interface CommandSpec extends CommandInfo {
+  readonly name: string;
+  /** Loads the command's code, ready to run arguments parsed against {@linkcode CommandInfo.options}. */
+  load(): Promise<(ctx: Context, args: ParsedArgs) => Promise<number>>;
 }
 
-/** The result of {@linkcode parseCommandArgs}. */
-export interface ParsedArgs {
-  values: Record<string, string | boolean | undefined>;
-  positionals: string[];
+/**
+ * Declares a command: its name, help, options table and the loader of its
+ * code, whose `run` must take exactly the arguments that table parses to.
+ */
+export function defineCommand<const O extends OptionsTable>(
+  name: string,
+  info: CommandInfo<O> & { load(): Promise<{ run: Run<O> }> },
+): CommandSpec {
+  const { load, ...rest } = info;
+  return {
+    ...rest,
+    name,
+    load: async () => {
+      const { run } = await load();
+      // The dispatcher parsed these arguments against `info.options`.
+      return (ctx, args) => run(ctx, args as Args<O>);
+    },
+  };
 }
 
 /**
  * Parses a command's arguments strictly, with the global options mixed in;
  * a bad flag is a `USAGE` error.
  */
-export function parseCommandArgs(
-  command: Pick<CommandSpec, "name" | "options">,
+export function parseCommandArgs<const O extends OptionsTable>(
+  command: { readonly name: string; readonly options: O },
   argv: readonly string[],
-): ParsedArgs {
+): Args<O> {
   try {
-    return parseArgv(argv, { ...GLOBAL_OPTIONS, ...command.options });
+    return parseArgv(argv, { ...GLOBAL_OPTIONS, ...command.options }) as Args<
+      O
+    >;
   } catch (error) {
     if (!(error instanceof ArgvError)) throw error;
     throw new TendError(
@@ -74,12 +124,12 @@ export function parseCommandArgs(
 }
 
 /** Reads the global options out of parsed values. */
-export function globalsOf(values: ParsedArgs["values"]): GlobalOptions {
+export function globalsOf(
+  values: Partial<Args<Record<never, never>>["values"]>,
+): GlobalOptions {
   return {
-    workspace: typeof values.workspace === "string"
-      ? values.workspace
-      : undefined,
-    config: typeof values.config === "string" ? values.config : undefined,
+    workspace: values.workspace,
+    config: values.config,
     json: values.json === true,
     quiet: values.quiet === true,
     noColor: values["no-color"] === true,
@@ -87,14 +137,16 @@ export function globalsOf(values: ParsedArgs["values"]): GlobalOptions {
 }
 
 /** Parses a non-negative integer flag value. */
-export function parseCount(value: unknown, flag: string): number | undefined {
+export function parseCount(
+  value: string | undefined,
+  flag: string,
+): number | undefined {
   if (value === undefined) return undefined;
-  const text = String(value);
-  if (!/^[0-9]{1,9}$/.test(text)) {
+  if (!/^[0-9]{1,9}$/.test(value)) {
     throw new TendError(
       "USAGE",
-      `Cannot use ${flag} "${text}": expected a whole number`,
+      `Cannot use ${flag} "${value}": expected a whole number`,
     );
   }
-  return Number(text);
+  return Number(value);
 }

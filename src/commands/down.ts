@@ -3,13 +3,17 @@ import { TendError } from "../errors.ts";
 import { loadWorkspaceConfig } from "./_config.ts";
 import { reportActions } from "./_report.ts";
 import { connect, resolveWorkspace } from "./_workspace.ts";
-import type { Context, ParsedArgs } from "./command.ts";
+import type { Context } from "./command.ts";
+import type { ArgsOf } from "./mod.ts";
 
 /** How long `down` waits for the supervisor to release its lock. */
 const EXIT_WAIT_MS = 15_000;
 
 /** `tend down` */
-export async function run(ctx: Context, _args: ParsedArgs): Promise<number> {
+export async function run(
+  ctx: Context,
+  _args: ArgsOf<"down">,
+): Promise<number> {
   const ws = await resolveWorkspace(ctx);
   const client = await connect(ws);
   if (client === null) {

@@ -1,6 +1,7 @@
-import { join } from "../_path.ts";
+import { join, resolve } from "../_path.ts";
 import { TendError } from "../errors.ts";
-import type { Context, ParsedArgs } from "./command.ts";
+import type { Context } from "./command.ts";
+import type { ArgsOf } from "./mod.ts";
 
 const TEMPLATE =
   `# tend.toml: the services of this workspace. Reference: tend's README.
@@ -20,9 +21,12 @@ stop_timeout = "10s"          # SIGTERM, then SIGKILL after this long
 `;
 
 /** `tend init` */
-export async function run(ctx: Context, _args: ParsedArgs): Promise<number> {
+export async function run(
+  ctx: Context,
+  _args: ArgsOf<"init">,
+): Promise<number> {
   const dir = ctx.globals.workspace
-    ? join(ctx.cwd, ctx.globals.workspace)
+    ? resolve(ctx.cwd, ctx.globals.workspace)
     : ctx.cwd;
   const file = join(dir, "tend.toml");
   try {
@@ -32,6 +36,16 @@ export async function run(ctx: Context, _args: ParsedArgs): Promise<number> {
       throw new TendError(
         "USAGE",
         `Cannot write "${file}": it already exists`,
+      );
+    }
+    if (
+      error instanceof Deno.errors.NotFound ||
+      error instanceof Deno.errors.NotADirectory
+    ) {
+      throw new TendError(
+        "CONFIG_INVALID",
+        `Cannot write "${file}": "${dir}" is not an existing directory`,
+        { hint: "Create the directory first, or pass -C an existing one" },
       );
     }
     throw new TendError(

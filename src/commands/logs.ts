@@ -1,7 +1,8 @@
 import type { Output } from "../output/output.ts";
 import { loadWorkspaceConfig, selectNames } from "./_config.ts";
 import { resolveWorkspace } from "./_workspace.ts";
-import { type Context, parseCount, type ParsedArgs } from "./command.ts";
+import { type Context, parseCount } from "./command.ts";
+import type { ArgsOf } from "./mod.ts";
 
 /** Lines shown by default. */
 const DEFAULT_LINES = 50;
@@ -18,7 +19,7 @@ export interface LogsOptions {
 }
 
 /** Parses `tend logs` arguments (the global options are ignored here). */
-export function parseLogsArgs(args: ParsedArgs): LogsOptions {
+export function parseLogsArgs(args: ArgsOf<"logs">): LogsOptions {
   const { values, positionals } = args;
   return {
     names: positionals,
@@ -28,7 +29,7 @@ export function parseLogsArgs(args: ParsedArgs): LogsOptions {
 }
 
 /** `tend logs [NAME...] [-f] [-n N]` */
-export async function run(ctx: Context, args: ParsedArgs): Promise<number> {
+export async function run(ctx: Context, args: ArgsOf<"logs">): Promise<number> {
   const options = parseLogsArgs(args);
   const ws = await resolveWorkspace(ctx);
   const config = await loadWorkspaceConfig(ws);

@@ -1,82 +1,74 @@
-import type { CommandSpec } from "./command.ts";
+import {
+  type Args,
+  type CommandInfo,
+  type CommandSpec,
+  defineCommand,
+  type Run,
+} from "./command.ts";
 
 /**
- * Every command, by name: the one list that help and dispatch both read.
- * Each command's code (`./<name>.ts`, exporting `run`) loads only when it
- * runs, so `tend status` never pays for `tend up`.
+ * Each command's help and options, by name: plain data, the one list that
+ * help, parsing and dispatch read, so that neither loads any command's code.
  */
-export const commands: ReadonlyMap<string, CommandSpec> = new Map(
-  ([
-    {
-      name: "init",
-      summary: "Write a commented tend.toml",
-      usage: `tend init
+const INFO = {
+  init: {
+    summary: "Write a commented tend.toml",
+    usage: `tend init
 
 Writes tend.toml in the current directory (or -C DIR). An existing file is
 never overwritten.`,
-      options: {},
-      load: () => import("./init.ts"),
-    },
-    {
-      name: "up",
-      summary: "Run the supervisor and every autostart service",
-      usage: `tend up [-d|--daemon]
+    options: {},
+  },
+  up: {
+    summary: "Run the supervisor and every autostart service",
+    usage: `tend up [-d|--daemon]
 
 In the foreground (the default) the supervisor logs to the terminal, and on
 Ctrl-C, SIGTERM or the terminal closing (SIGHUP) stops every service before
 it exits. With -d it runs in the background and "tend up" returns once every
 service is ready.`,
-      options: { daemon: { type: "boolean", short: "d" } },
-      load: () => import("./up.ts"),
-    },
-    {
-      name: "down",
-      summary: "Stop every service and the supervisor",
-      usage: `tend down
+    options: { daemon: { type: "boolean", short: "d" } },
+    forceExit: true,
+  },
+  down: {
+    summary: "Stop every service and the supervisor",
+    usage: `tend down
 
 Stops every service (dependents first), then the supervisor, and returns
 once the supervisor has exited.`,
-      options: {},
-      load: () => import("./down.ts"),
-    },
-    {
-      name: "start",
-      summary: "Start services (all autostart ones when none named)",
-      usage: `tend start [NAME...] [--no-wait]
+    options: {},
+  },
+  start: {
+    summary: "Start services (all autostart ones when none named)",
+    usage: `tend start [NAME...] [--no-wait]
 
 Starts the named services and their dependencies, launching a background
 supervisor when none runs, and waits until each is ready (--no-wait: returns
 once the supervisor has taken the request). A service that is already running
 is reported, never started twice (exit 0).`,
-      options: { "no-wait": { type: "boolean" } },
-      load: () => import("./start.ts"),
-    },
-    {
-      name: "stop",
-      summary: "Stop services (all when none named)",
-      usage: `tend stop [NAME...] [--all]
+    options: { "no-wait": { type: "boolean" } },
+  },
+  stop: {
+    summary: "Stop services (all when none named)",
+    usage: `tend stop [NAME...] [--all]
 
 Sends each service's stop_signal to its whole process group, waits
 stop_timeout, then SIGKILLs the group: no grandchild survives. Works with or
 without a running supervisor. --all stops every service and then ends
 orphans tagged with this workspace (as "tend cleanup" does).`,
-      options: { all: { type: "boolean" } },
-      load: () => import("./stop.ts"),
-    },
-    {
-      name: "restart",
-      summary: "Stop then start services (all running ones when none named)",
-      usage: `tend restart [NAME...]
+    options: { all: { type: "boolean" } },
+  },
+  restart: {
+    summary: "Stop then start services (all running ones when none named)",
+    usage: `tend restart [NAME...]
 
 Stops the named services (their whole process groups), then starts them and
 waits until they are ready.`,
-      options: {},
-      load: () => import("./restart.ts"),
-    },
-    {
-      name: "status",
-      summary: "Show services: a table, or --json",
-      usage: `tend status [NAME...] [--json] [--watch]
+    options: {},
+  },
+  status: {
+    summary: "Show services: a table, or --json",
+    usage: `tend status [NAME...] [--json] [--watch]
 
 Exit status 0 when every listed service is running, 3 when some is not.
 Without a supervisor, processes are checked by identity (pid, start time,
@@ -85,58 +77,87 @@ CPU is percent of one core since the previous status call (within a minute),
 else over the process's life; MEM is the resident memory of its main process.
 --watch redraws the table every second until Ctrl-C (with --json: one JSON
 document per line).`,
-      options: { watch: { type: "boolean", short: "w" } },
-      load: () => import("./status.ts"),
-    },
-    {
-      name: "logs",
-      summary: "Show or follow services' logs",
-      usage: `tend logs [NAME...] [-n N] [-f]
+    options: { watch: { type: "boolean", short: "w" } },
+  },
+  logs: {
+    summary: "Show or follow services' logs",
+    usage: `tend logs [NAME...] [-n N] [-f]
 
 Prints the last N lines (default 50) of the service's log, continuing
 into the rotated NAME.log.1 when the current file is shorter. Without a
 NAME, every service's lines are shown, each prefixed "NAME | ". -f keeps
 printing new lines, across rotations, until Ctrl-C. With --json each line
 is a JSON object {"service", "line"}.`,
-      options: {
-        lines: { type: "string", short: "n" },
-        follow: { type: "boolean", short: "f" },
-      },
-      load: () => import("./logs.ts"),
+    options: {
+      lines: { type: "string", short: "n" },
+      follow: { type: "boolean", short: "f" },
     },
-    {
-      name: "reload",
-      summary: "Re-read tend.toml and apply the difference",
-      usage: `tend reload
+  },
+  reload: {
+    summary: "Re-read tend.toml and apply the difference",
+    usage: `tend reload
 
 New services start (when autostart), removed ones stop, changed ones
 restart, unchanged ones keep running (same PID). An invalid file changes
 nothing and fails with CONFIG_INVALID. Same as SIGHUP to the supervisor.`,
-      options: {},
-      load: () => import("./reload.ts"),
-    },
-    {
-      name: "cleanup",
-      summary: "Find and end orphans, remove stale files",
-      usage: `tend cleanup [--dry-run] [--json]
+    options: {},
+  },
+  cleanup: {
+    summary: "Find and end orphans, remove stale files",
+    usage: `tend cleanup [--dry-run] [--json]
 
 Finds processes that carry this workspace's TEND_WORKSPACE tag but belong to
 no tracked service (grandchildren left by a killed service, services of a
 lost state file), and stale files under .tend/run. Ends them (SIGTERM, then
 SIGKILL after 5 s) and removes the files, unless --dry-run. Never touches a
 process of another user or another workspace, and never matches by name.`,
-      options: { "dry-run": { type: "boolean" } },
-      load: () => import("./cleanup.ts"),
-    },
-    {
-      name: "__supervise",
-      summary: "Run as the background supervisor (internal)",
-      usage: "tend __supervise -C DIR -c FILE",
-      options: {},
-      hidden: true,
-      load: () => import("./supervise.ts"),
-    },
-  ] satisfies CommandSpec[]).map((c) => [c.name, c]),
+    options: { "dry-run": { type: "boolean" } },
+  },
+  __supervise: {
+    summary: "Run as the background supervisor (internal)",
+    usage: "tend __supervise -C DIR -c FILE",
+    options: {},
+    hidden: true,
+    forceExit: true,
+  },
+} as const satisfies Record<string, CommandInfo>;
+
+/** The name of a command. */
+type Name = keyof typeof INFO;
+
+/** The typed arguments of `tend NAME`: what its `run` receives. */
+export type ArgsOf<N extends Name> = Args<(typeof INFO)[N]["options"]>;
+
+/**
+ * Each command's code (`./<name>.ts`, exporting `run`), loaded only when it
+ * runs, so `tend status` never pays for `tend up`. The compiler checks each
+ * `run` against the options its command declares.
+ */
+const LOADERS: {
+  readonly [N in Name]: () => Promise<
+    { run: Run<(typeof INFO)[N]["options"]> }
+  >;
+} = {
+  init: () => import("./init.ts"),
+  up: () => import("./up.ts"),
+  down: () => import("./down.ts"),
+  start: () => import("./start.ts"),
+  stop: () => import("./stop.ts"),
+  restart: () => import("./restart.ts"),
+  status: () => import("./status.ts"),
+  logs: () => import("./logs.ts"),
+  reload: () => import("./reload.ts"),
+  cleanup: () => import("./cleanup.ts"),
+  __supervise: () => import("./supervise.ts"),
+};
+
+function entry<N extends Name>(name: N): [string, CommandSpec] {
+  return [name, defineCommand(name, { ...INFO[name], load: LOADERS[name] })];
+}
+
+/** Every command, by name. */
+export const commands: ReadonlyMap<string, CommandSpec> = new Map(
+  (Object.keys(INFO) as Name[]).map(entry),
 );
 
 /** `tend --help` */

@@ -1,10 +1,14 @@
 import { TendError } from "../errors.ts";
 import { loadWorkspaceConfig } from "./_config.ts";
 import { connect, resolveWorkspace } from "./_workspace.ts";
-import type { Context, ParsedArgs } from "./command.ts";
+import type { Context } from "./command.ts";
+import type { ArgsOf } from "./mod.ts";
 
 /** `tend reload` */
-export async function run(ctx: Context, _args: ParsedArgs): Promise<number> {
+export async function run(
+  ctx: Context,
+  _args: ArgsOf<"reload">,
+): Promise<number> {
   const ws = await resolveWorkspace(ctx);
   await loadWorkspaceConfig(ws);
   const client = await connect(ws);

@@ -1,10 +1,14 @@
 import { reportActions } from "./_report.ts";
 import { supervisorClient } from "./_client.ts";
 import { resolveWorkspace } from "./_workspace.ts";
-import type { Context, ParsedArgs } from "./command.ts";
+import type { Context } from "./command.ts";
+import type { ArgsOf } from "./mod.ts";
 
 /** `tend start [NAME...]` */
-export async function run(ctx: Context, args: ParsedArgs): Promise<number> {
+export async function run(
+  ctx: Context,
+  args: ArgsOf<"start">,
+): Promise<number> {
   const { values, positionals } = args;
   const wait = values["no-wait"] !== true;
   const ws = await resolveWorkspace(ctx);

@@ -1,14 +1,18 @@
 import type { StatusResponse } from "../ipc/protocol.ts";
-import { renderStatusTable } from "../output/status_table.ts";
+import { renderStatusTable, type RowStatus } from "../output/status_table.ts";
 import { loadWorkspaceConfig } from "./_config.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 import { resolveWorkspace } from "./_workspace.ts";
 import { ControlClient } from "../ipc/client.ts";
-import type { Context, ParsedArgs } from "./command.ts";
+import type { Context } from "./command.ts";
+import type { ArgsOf } from "./mod.ts";
 import { TendError } from "../errors.ts";
 
 /** `tend status [NAME...]` */
-export async function run(ctx: Context, args: ParsedArgs): Promise<number> {
+export async function run(
+  ctx: Context,
+  args: ArgsOf<"status">,
+): Promise<number> {
   const { values, positionals } = args;
   const ws = await resolveWorkspace(ctx);
   if (values.watch === true) {
@@ -95,7 +99,7 @@ function select(
 }
 
 function render(ctx: Context, shown: StatusResponse): string {
-  const colors: Record<string, "green" | "yellow" | "red" | "dim"> = {
+  const colors: Record<RowStatus, "green" | "yellow" | "red" | "dim"> = {
     running: "green",
     starting: "yellow",
     stopping: "yellow",
@@ -106,7 +110,6 @@ function render(ctx: Context, shown: StatusResponse): string {
   };
   return renderStatusTable(shown, {
     now: Date.now(),
-    paint: (word, text) =>
-      ctx.out.paint(colors[word.split(" ")[0]!] ?? "dim", text),
+    paint: (status, text) => ctx.out.paint(colors[status], text),
   });
 }

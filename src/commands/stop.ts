@@ -5,10 +5,11 @@ import { connect, resolveWorkspace } from "./_workspace.ts";
 import { reportCleanup, runCleanup } from "./cleanup.ts";
 import { TendError } from "../errors.ts";
 import type { ActionResponse } from "../ipc/protocol.ts";
-import type { Context, ParsedArgs } from "./command.ts";
+import type { Context } from "./command.ts";
+import type { ArgsOf } from "./mod.ts";
 
 /** `tend stop [NAME...]` */
-export async function run(ctx: Context, args: ParsedArgs): Promise<number> {
+export async function run(ctx: Context, args: ArgsOf<"stop">): Promise<number> {
   const { values, positionals } = args;
   if (values.all === true && positionals.length > 0) {
     throw new TendError("USAGE", "Cannot combine --all with service names", {

@@ -1,9 +1,13 @@
 import { TendError } from "../errors.ts";
 import { resolveWorkspace } from "./_workspace.ts";
-import type { Context, ParsedArgs } from "./command.ts";
+import type { Context } from "./command.ts";
+import type { ArgsOf } from "./mod.ts";
 
 /** `tend __supervise`: the background supervisor that `start` launches. */
-export async function run(ctx: Context, _args: ParsedArgs): Promise<number> {
+export async function run(
+  ctx: Context,
+  _args: ArgsOf<"__supervise">,
+): Promise<number> {
   const ws = await resolveWorkspace(ctx);
   let answered = false;
   const answer = (message: unknown) => {

@@ -2,10 +2,11 @@ import { terminalSink } from "../output/output.ts";
 import { loadWorkspaceConfig } from "./_config.ts";
 import { reportActions } from "./_report.ts";
 import { resolveWorkspace } from "./_workspace.ts";
-import type { Context, ParsedArgs } from "./command.ts";
+import type { Context } from "./command.ts";
+import type { ArgsOf } from "./mod.ts";
 
 /** `tend up [-d]` */
-export async function run(ctx: Context, args: ParsedArgs): Promise<number> {
+export async function run(ctx: Context, args: ArgsOf<"up">): Promise<number> {
   const { values } = args;
   const ws = await resolveWorkspace(ctx);
   await loadWorkspaceConfig(ws);

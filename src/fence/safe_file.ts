@@ -11,7 +11,8 @@ export const PRIVATE_FILE_MODE = 0o600;
 /**
  * Creates `path` (and its parents) when absent, then makes sure it is a real
  * directory of ours with mode 0700. A symlink or a directory owned by another
- * user is refused with `PERMISSION_DENIED`.
+ * user is refused with `PERMISSION_DENIED`, anything else in its place with
+ * `FILE_IN_THE_WAY`.
  */
 export async function ensurePrivateDir(path: string): Promise<void> {
   try {
@@ -29,7 +30,7 @@ export async function ensurePrivateDir(path: string): Promise<void> {
   }
   if (info.isSymlink || !info.isDirectory) {
     throw new TendError(
-      "PERMISSION_DENIED",
+      info.isSymlink ? "PERMISSION_DENIED" : "FILE_IN_THE_WAY",
       `Cannot use directory "${path}": it is ${describe(info)}`,
       { hint: "Remove it; tend recreates it" },
     );
@@ -54,7 +55,7 @@ export async function statOwnFile(path: string): Promise<Deno.FileInfo | null> {
   }
   if (info.isSymlink || !info.isFile) {
     throw new TendError(
-      "PERMISSION_DENIED",
+      info.isSymlink ? "PERMISSION_DENIED" : "FILE_IN_THE_WAY",
       `Cannot use "${path}": it is ${describe(info)}, not a regular file`,
       {
         hint: info.isSymlink
@@ -167,7 +168,7 @@ export async function removeIfPresent(path: string): Promise<boolean> {
     const info = await Deno.lstat(path).catch(() => null);
     if (info?.isDirectory) {
       throw new TendError(
-        "PID_FILE_CORRUPTED",
+        "FILE_IN_THE_WAY",
         `Cannot remove "${path}": it is a directory where tend keeps a file`,
         { hint: `Remove the directory "${path}"`, cause: error },
       );

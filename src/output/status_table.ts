@@ -1,7 +1,10 @@
 import type { ServiceView, StatusResponse } from "../ipc/protocol.ts";
 
-/** Paints a status word; identity when colour is off. */
-export type Painter = (status: string, text: string) => string;
+/** A service's state, by which its status cell is painted. */
+export type RowStatus = StatusResponse["services"][number]["status"];
+
+/** Paints a service's status cell by its state; identity when colour is off. */
+export type Painter = (status: RowStatus, text: string) => string;
 
 /**
  * The `status` table for people:
@@ -31,17 +34,20 @@ export function renderStatusTable(
   const widths = header.map((h, i) =>
     Math.max(h.length, ...rows.map((r) => r[i]!.length))
   );
-  const line = (cells: string[], { paintStatus }: { paintStatus: boolean }) =>
+  const line = (
+    cells: string[],
+    { state }: { state: RowStatus | null },
+  ) =>
     cells.map((cell, i) => {
       const padded = i === cells.length - 1 ? cell : cell.padEnd(widths[i]!);
-      return paintStatus && i === 1 ? paint(cell, padded) : padded;
+      return state !== null && i === 1 ? paint(state, padded) : padded;
     }).join("  ").trimEnd();
   const supervisor = status.supervisor.status === "running"
     ? `supervisor: running (${supervisorFacts(status.supervisor)})`
     : `supervisor: ${status.supervisor.status}`;
   const body = rows.length === 0 ? ["(no services in tend.toml)"] : [
-    line(header, { paintStatus: false }),
-    ...rows.map((r) => line(r, { paintStatus: true })),
+    line(header, { state: null }),
+    ...rows.map((r, i) => line(r, { state: status.services[i]!.status })),
   ];
   return [`workspace: ${status.workspace}`, supervisor, "", ...body].join("\n");
 }

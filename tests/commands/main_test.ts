@@ -1,7 +1,7 @@
 import { decodeOutput } from "../_helpers.ts";
 import assert from "node:assert/strict";
 import denoJson from "../../deno.json" with { type: "json" };
-import { main } from "../../main.ts";
+import { invocationOf, main } from "../../main.ts";
 import { helpText } from "../../src/commands/mod.ts";
 import { commands } from "../../src/commands/mod.ts";
 import { TendError } from "../../src/errors.ts";
@@ -84,6 +84,44 @@ Deno.test("main() throws USAGE for a bad flag or a missing command", async (t) =
       );
     });
   }
+});
+
+Deno.test("invocationOf() forces the exit only when the command itself asks", async (t) => {
+  const cases: [string[], boolean][] = [
+    [["up"], true],
+    [["-C", "/w", "up", "-d"], true],
+    [["--json", "up"], true],
+    [["__supervise", "-C", "/w"], true],
+    // A service, a directory or a positional named "up" is not `tend up`.
+    [["logs", "up"], false],
+    [["status", "up", "--json"], false],
+    [["-C", "up", "status"], false],
+    [["--config", "up", "stop", "up"], false],
+    [["logs", "--", "up"], false],
+  ];
+  for (const [args, forced] of cases) {
+    await t.step(args.join(" "), () => {
+      const invocation = invocationOf(args);
+      assert.equal(invocation.kind, "run");
+      if (invocation.kind !== "run") return;
+      assert.equal(invocation.command.forceExit === true, forced);
+    });
+  }
+});
+
+Deno.test("invocationOf() hands the command its arguments with the global options around its name", () => {
+  const invocation = invocationOf(["-C", "/w", "logs", "-n", "3", "up"]);
+  assert.ok(invocation.kind === "run");
+  assert.equal(invocation.command.name, "logs");
+  assert.deepEqual(invocation.argv, ["-C", "/w", "-n", "3", "up"]);
+});
+
+Deno.test("invocationOf() prints help and the version without a command", () => {
+  assert.deepEqual(invocationOf(["--version"]), {
+    kind: "print",
+    text: `tend ${VERSION}`,
+  });
+  assert.deepEqual(invocationOf([]), { kind: "print", text: helpText() });
 });
 
 Deno.test("tend --help prints the help on stdout and exits 0", async (t) => {

@@ -85,3 +85,39 @@ Deno.test("commands have no option that shadows a global option", () => {
     }
   }
 });
+
+/** Files reached from `file` by run-time imports (`import type` is erased). */
+async function runtimeGraph(file: URL, seen = new Set<string>()) {
+  if (seen.has(file.href)) return seen;
+  seen.add(file.href);
+  const text = await Deno.readTextFile(file);
+  for (
+    const [, kind, specifier] of text.matchAll(
+      /^(?:import|export)\s+(type\s+)?[^;]*?from\s+"([^"]+)"/gms,
+    )
+  ) {
+    if (kind !== undefined || specifier === undefined) continue;
+    if (specifier.startsWith(".")) {
+      await runtimeGraph(new URL(specifier, file), seen);
+    } else seen.add(specifier);
+  }
+  return seen;
+}
+
+Deno.test("the registry loads no command's code and nothing of node:util", async () => {
+  const loaded = await runtimeGraph(
+    new URL("../../src/commands/mod.ts", import.meta.url),
+  );
+  const names = [...loaded].map((f) => f.replace(/^.*\/src\//, "src/"));
+  assert.deepEqual(names.sort(), [
+    "src/commands/_parse_args.ts",
+    "src/commands/command.ts",
+    "src/commands/mod.ts",
+    "src/errors.ts",
+  ]);
+});
+
+Deno.test("only up and the background supervisor force the process to exit", () => {
+  const forced = [...commands.values()].filter((c) => c.forceExit === true);
+  assert.deepEqual(forced.map((c) => c.name), ["up", "__supervise"]);
+});

@@ -355,7 +355,7 @@ Deno.test("tend refuses a state.json that is not a regular file and leaves the s
   for (const command of ["status", "start", "stop"]) {
     await assertFails(ws, [command], {
       code: 7,
-      errorCode: "PERMISSION_DENIED",
+      errorCode: "FILE_IN_THE_WAY",
       message:
         /^Cannot use ".*\/\.tend\/run\/state\.json": it is a directory, not a regular file$/,
     });
@@ -377,7 +377,7 @@ Deno.test("tend names a directory that takes the socket's place under a live sup
 
   await assertFails(ws, ["start"], {
     code: 7,
-    errorCode: "PID_FILE_CORRUPTED",
+    errorCode: "FILE_IN_THE_WAY",
     message:
       /^Cannot reach the supervisor of ".*": a directory is where its socket ".*\/tend\.sock" belongs$/,
   });
@@ -426,4 +426,34 @@ Deno.test("tend stop ends a service whose pid file became a directory, and the s
   assert.equal(status.services[0]!.status, "stopped");
   const log = await Deno.readTextFile(ws.path(".tend/log/tend.log"));
   assert.match(log, /cannot remove the pid file of "web": .*a directory/);
+});
+
+Deno.test("tend -C DIR init names a workspace directory that does not exist CONFIG_INVALID, not a permission problem", async () => {
+  await using ws = await makeTempWorkspace();
+  const missing = ws.path("nodir");
+  await Deno.writeTextFile(ws.path("a-file"), "x");
+  for (const dir of [missing, "nodir", ws.path("a-file")]) {
+    await assertFails(ws, ["-C", dir, "init"], {
+      code: 4,
+      errorCode: "CONFIG_INVALID",
+      message:
+        /^Cannot write ".*\/(nodir|a-file)\/tend\.toml": ".*\/(nodir|a-file)" is not an existing directory$/,
+    });
+  }
+  await assert.rejects(Deno.lstat(missing), Deno.errors.NotFound);
+});
+
+Deno.test("tend -C DIR init writes tend.toml in DIR, absolute or relative", async () => {
+  await using ws = await makeTempWorkspace();
+  await Deno.mkdir(ws.path("abs"));
+  await Deno.mkdir(ws.path("rel"));
+  for (const dir of [ws.path("abs"), "rel"]) {
+    const file = ws.path(`${dir.endsWith("abs") ? "abs" : "rel"}/tend.toml`);
+    assertRun(await tend(ws, ["-C", dir, "init"]), {
+      code: 0,
+      stdout: "",
+      stderr: `wrote ${file}\n`,
+    });
+    assert.match(await Deno.readTextFile(file), /^# tend\.toml/);
+  }
 });

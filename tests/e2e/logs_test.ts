@@ -88,6 +88,21 @@ Deno.test("tend logs NAME -n N prints the last N lines; the default is 50", asyn
   });
 });
 
+Deno.test("tend logs up prints the log of a service named up and exits like any logs call", async () => {
+  await using ws = await workspaceWith("up", "web");
+  await Deno.writeTextFile(logOf(ws, "up"), text(1, 3));
+  assertRun(await tend(ws, ["logs", "up"]), {
+    code: 0,
+    stdout: text(1, 3),
+    stderr: "",
+  });
+  assertRun(await tend(ws, ["logs", "-n", "1", "up", "--json"]), {
+    code: 0,
+    stdout: `${JSON.stringify({ service: "up", line: "line 3" })}\n`,
+    stderr: "",
+  });
+});
+
 Deno.test("tend logs NAME continues into NAME.log.1 when the log is shorter", async () => {
   await using ws = await workspaceWith("web");
   await Deno.writeTextFile(backupPath(logOf(ws, "web"), 1), text(1, 5));

@@ -172,5 +172,5 @@ Deno.test("openLockFile() refuses a symlink", async (t) => {
 
 Deno.test("openLockFile() refuses a directory", async () => {
   await using dir = await makeTempDir();
-  await assert.rejects(openLockFile(dir.path), tendError("PERMISSION_DENIED"));
+  await assert.rejects(openLockFile(dir.path), tendError("FILE_IN_THE_WAY"));
 });

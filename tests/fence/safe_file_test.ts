@@ -134,7 +134,7 @@ Deno.test("ensurePrivateDir() refuses a path that is not a directory", async (t)
     await Deno.writeTextFile(path, "x");
     await assert.rejects(
       ensurePrivateDir(path),
-      tendError("PERMISSION_DENIED"),
+      tendError("FILE_IN_THE_WAY"),
     );
   });
   await t.step("a dangling symlink", async () => {
@@ -160,7 +160,7 @@ Deno.test("statOwnFile() refuses a symlink and a directory", async () => {
   const path = dir.join("link");
   await Deno.symlink(dir.path, path);
   await assert.rejects(statOwnFile(path), tendError("PERMISSION_DENIED"));
-  await assert.rejects(statOwnFile(dir.path), tendError("PERMISSION_DENIED"));
+  await assert.rejects(statOwnFile(dir.path), tendError("FILE_IN_THE_WAY"));
 });
 
 Deno.test("readOwnFile() reads small files and refuses large ones", async () => {
@@ -185,4 +185,13 @@ Deno.test("removeIfPresent() removes a symlink, not its target, and ignores abse
   await removeIfPresent(link);
   assert.deepEqual(await names(dir.path), ["target"]);
   assert.equal(await Deno.readTextFile(target), "keep");
+});
+
+Deno.test("removeIfPresent() names a non-empty directory in a file's place FILE_IN_THE_WAY, not a corrupt file", async () => {
+  await using dir = await makeTempDir();
+  const path = dir.join("tend.sock");
+  await Deno.mkdir(path);
+  await Deno.writeTextFile(`${path}/inside`, "x");
+  await assert.rejects(removeIfPresent(path), tendError("FILE_IN_THE_WAY"));
+  assert.deepEqual(await names(path), ["inside"], "the directory is kept");
 });

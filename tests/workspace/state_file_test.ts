@@ -223,9 +223,9 @@ Deno.test("readState() throws PERMISSION_DENIED on a symlink", async () => {
   await assert.rejects(readState(path), tendError("PERMISSION_DENIED"));
 });
 
-Deno.test("readState() throws PERMISSION_DENIED on a directory", async () => {
+Deno.test("readState() throws FILE_IN_THE_WAY on a directory", async () => {
   await using dir = await makeTempDir();
   const path = dir.join("state.json");
   await Deno.mkdir(path);
-  await assert.rejects(readState(path), tendError("PERMISSION_DENIED"));
+  await assert.rejects(readState(path), tendError("FILE_IN_THE_WAY"));
 });
