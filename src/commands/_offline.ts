@@ -7,9 +7,9 @@ import { ensurePrivateDir, removeIfPresent } from "../fence/safe_file.ts";
 import type {
   ActionResult,
   CleanupResponse,
-  ServiceView,
+  ServiceStatus,
   StatusResponse,
-  SupervisorView,
+  SupervisorStatus,
 } from "../ipc/protocol.ts";
 import { identityMatches } from "../proc/identity.ts";
 import { endGroup } from "../supervisor/end_group.ts";
@@ -42,7 +42,7 @@ export async function offlineStatus(
   const watcher = supervisor.status === "running"
     ? "the supervisor holds the lock but does not answer"
     : UNWATCHED;
-  const services: ServiceView[] = [];
+  const services: ServiceStatus[] = [];
   for (const service of config.services) {
     const record = state.services[service.name];
     const pidFile = await readPidFile(servicePidFile(ws.paths, service.name));
@@ -64,9 +64,9 @@ async function offlineView(
     pidFile: number | null;
     watcher: string;
   },
-): Promise<ServiceView> {
+): Promise<ServiceStatus> {
   const { record, pidFile, watcher } = facts;
-  const view: ServiceView = {
+  const view: ServiceStatus = {
     name,
     status: "stopped",
     pid: null,
@@ -116,7 +116,7 @@ async function removeStaleSupervisorFiles(ws: Workspace): Promise<void> {
   }
 }
 
-async function supervisorView(ws: Workspace): Promise<SupervisorView> {
+async function supervisorView(ws: Workspace): Promise<SupervisorStatus> {
   const pid = await readPidFile(ws.paths.supervisorPidFile);
   const held = await isLockHeld(ws.paths.lockFile);
   if (held) {

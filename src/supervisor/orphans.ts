@@ -1,6 +1,6 @@
 import { type Identity, identityMatches } from "../proc/identity.ts";
 import { listProcesses, readEnvTag } from "../proc/scan.ts";
-import type { OrphanView } from "../ipc/protocol.ts";
+import type { OrphanProcess } from "../ipc/protocol.ts";
 import { TendError } from "../errors.ts";
 
 /** How often ending orphans are checked for exit. */
@@ -9,7 +9,7 @@ const ORPHAN_POLL_INTERVAL_MS = 20;
 const KILL_CONFIRM_TIMEOUT_MS = 5_000;
 
 /** An orphan found by {@linkcode findOrphans}, with what it takes to end it safely. */
-export interface Orphan extends OrphanView {
+export interface Orphan extends OrphanProcess {
   identity: Identity;
 }
 

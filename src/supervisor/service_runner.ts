@@ -3,7 +3,7 @@ import { servicePidFile, type WorkspacePaths } from "../config/paths.ts";
 import { TendError } from "../errors.ts";
 import { removeIfPresent } from "../fence/safe_file.ts";
 import { replacePidFile } from "../fence/pid_file.ts";
-import type { LastExit, ServiceView } from "../ipc/protocol.ts";
+import type { LastExit, ServiceStatus } from "../ipc/protocol.ts";
 import {
   type Identity,
   identityMatches,
@@ -195,7 +195,7 @@ export class ServiceRunner {
   }
 
   /** The service as `status` shows it. */
-  view(): ServiceView {
+  view(): ServiceStatus {
     return serviceView(this.#snapshot(), Date.now());
   }
 

@@ -4,7 +4,7 @@ import type {
   CleanupResponse,
   PingResponse,
   ReloadResponse,
-  ServiceView,
+  ServiceStatus,
   StatusResponse,
 } from "../../src/ipc/protocol.ts";
 
@@ -16,7 +16,7 @@ export const PING: PingResponse = {
 };
 
 /** A service view the fake handler reports. */
-export function view(name: string): ServiceView {
+export function view(name: string): ServiceStatus {
   return {
     name,
     status: "running",
