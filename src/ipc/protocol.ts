@@ -23,8 +23,14 @@ const OFF = false;
 /** The only value of `ok` in a shutdown answer. */
 const DONE = true;
 
+/** Longest instant accepted; an ISO 8601 date has 24 characters. */
+const MAX_INSTANT_CHARS = 40;
+
 /** An instant in ISO 8601 form, as `Date.prototype.toISOString` writes it. */
-const Instant = z.string();
+export const Instant = z.string().max(MAX_INSTANT_CHARS).refine(
+  (text) => !Number.isNaN(Date.parse(text)),
+  { error: "expected a date" },
+).describe("An instant (ISO 8601)");
 
 /** The states a service can be in. */
 export const ServiceState = z.enum([
