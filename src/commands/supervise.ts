@@ -1,4 +1,5 @@
 import { TendError } from "../errors.ts";
+import type { Handshake } from "../ipc/protocol.ts";
 import { resolveWorkspace } from "./_workspace.ts";
 import type { Context, ParsedArgs } from "./command.ts";
 
@@ -6,7 +7,7 @@ import type { Context, ParsedArgs } from "./command.ts";
 export async function run(ctx: Context, _args: ParsedArgs): Promise<number> {
   const ws = await resolveWorkspace(ctx);
   let answered = false;
-  const answer = (message: unknown) => {
+  const answer = (message: Handshake) => {
     answered = true;
     ctx.out.data(JSON.stringify(message));
   };

@@ -20,8 +20,10 @@ const MAX_NAME_CHARS = 200;
 const WAIT_BY_DEFAULT = true;
 /** A flag left out of a request is off. */
 const OFF = false;
-/** The only value of `ok` in a shutdown answer. */
-const DONE = true;
+/** `ok` of a success. */
+const OK = true;
+/** `ok` of a failure. */
+const NOT_OK = false;
 
 /** Longest instant accepted; an ISO 8601 date has 24 characters. */
 const MAX_INSTANT_CHARS = 40;
@@ -193,7 +195,7 @@ export const ShutdownRequest = z.object({
 export type ShutdownRequest = z.infer<typeof ShutdownRequest>;
 
 /** Response of `POST /v1/shutdown`. */
-export const ShutdownResponse = z.object({ ok: z.literal(DONE) });
+export const ShutdownResponse = z.object({ ok: z.literal(OK) });
 /** Response of `POST /v1/shutdown`. */
 export type ShutdownResponse = z.infer<typeof ShutdownResponse>;
 
@@ -239,16 +241,38 @@ export const PingResponse = z.object({
 /** `GET /v1/ping` */
 export type PingResponse = z.infer<typeof PingResponse>;
 
+/** A failure: its code, its sentence, and what to do about it. */
+export const ErrorDetail = z.object({
+  code: z.string().describe("A tend error code, such as UNKNOWN_SERVICE"),
+  message: z.string().describe("One sentence saying what went wrong"),
+  hint: z.string().optional().describe("What to do about it"),
+});
+/** A failure: its code, its sentence, and what to do about it. */
+export type ErrorDetail = z.infer<typeof ErrorDetail>;
+
 /** Body of every non-2xx response. */
-export const ErrorBody = z.object({
-  error: z.object({
-    code: z.string().describe("A tend error code, such as UNKNOWN_SERVICE"),
-    message: z.string().describe("One sentence saying what went wrong"),
-    hint: z.string().optional().describe("What to do about it"),
-  }),
-}).describe("Body of every non-2xx response");
+export const ErrorBody = z.object({ error: ErrorDetail })
+  .describe("Body of every non-2xx response");
 /** Body of every non-2xx response. */
 export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/**
+ * The one line a background supervisor writes to its stdout for the CLI
+ * that launched it: serving (or another one won the lock race), or why it
+ * could not start.
+ */
+export const Handshake = z.discriminatedUnion("ok", [
+  z.object({
+    ok: z.literal(OK),
+    pid: z.number().int().describe("The supervisor's PID"),
+    lost: z.boolean().describe(
+      "Another supervisor holds the lock and serves; this one exits",
+    ),
+  }),
+  z.object({ ok: z.literal(NOT_OK), error: ErrorDetail }),
+]);
+/** The one line a background supervisor writes to the CLI that launched it. */
+export type Handshake = z.infer<typeof Handshake>;
 
 /** One endpoint of the control API. */
 export interface Endpoint {
