@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { isErrorCode, TendError } from "../errors.ts";
 import { type RawResponse, ResponseLostError, unixRequest } from "./_http.ts";
 import {
@@ -14,7 +14,7 @@ import {
 
 /** What the client sends to `op` (defaults may be left out). */
 type Body<K extends Operation> = (typeof ENDPOINTS)[K]["request"] extends
-  z.ZodType ? z.input<(typeof ENDPOINTS)[K]["request"]> : never;
+  z.ZodMiniType ? z.input<(typeof ENDPOINTS)[K]["request"]> : never;
 /** What `op` answers. */
 type Answer<K extends Operation> = z.infer<(typeof ENDPOINTS)[K]["response"]>;
 
@@ -46,7 +46,8 @@ export class ControlClient implements Disposable {
     } catch (error) {
       if (
         error instanceof TendError &&
-        (error.code !== "NOT_RUNNING" || error.cause instanceof z.ZodError)
+        (error.code !== "NOT_RUNNING" ||
+          error.cause instanceof z.core.$ZodError)
       ) {
         throw error;
       }

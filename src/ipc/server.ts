@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import { TendError } from "../errors.ts";
 import {
   type ActionResponse,
@@ -141,7 +141,7 @@ async function readBody(request: Request): Promise<unknown> {
 }
 
 /** `body` checked against `schema`; a mismatch is a USAGE error naming the field. */
-function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+function parse<T extends z.ZodMiniType>(schema: T, body: unknown): z.infer<T> {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

@@ -23,9 +23,9 @@ export const ServiceRecord = z.object({
     "Identity of the running process (its PID is also its process group)",
   ),
   port: z.number().int().min(1).max(HIGHEST_PORT).nullable(),
-  startedAt: Instant.nullable(),
+  startedAt: z.nullable(Instant),
   restarts: z.number().int().min(0),
-  lastExit: LastExit.nullable(),
+  lastExit: z.nullable(LastExit),
   fingerprint: z.string().nullable().describe(
     "The config fingerprint it was started with",
   ),
