@@ -6,6 +6,7 @@ import { readPidFile } from "../fence/pid_file.ts";
 import { ensurePrivateDir, removeIfPresent } from "../fence/safe_file.ts";
 import type {
   ActionResult,
+  CleanupRequest,
   CleanupResponse,
   ServiceStatus,
   StatusResponse,
@@ -196,7 +197,7 @@ export async function offlineStop(
  */
 export async function offlineCleanup(
   ws: Workspace,
-  options: { dryRun: boolean },
+  options: CleanupRequest,
 ): Promise<CleanupResponse> {
   using _lock = await lockWorkspace(ws, "clean up");
   const state = await readState(ws.paths.stateFile).catch(() => emptyState());

@@ -1,4 +1,4 @@
-import type { CleanupResponse } from "../ipc/protocol.ts";
+import type { CleanupRequest, CleanupResponse } from "../ipc/protocol.ts";
 import { connect, resolveWorkspace, type Workspace } from "./_workspace.ts";
 import type { Context, ParsedArgs } from "./command.ts";
 
@@ -14,7 +14,7 @@ export async function run(ctx: Context, args: ParsedArgs): Promise<number> {
 /** Cleans through the supervisor when one answers, else under the lock. */
 export async function runCleanup(
   ws: Workspace,
-  options: { dryRun: boolean },
+  options: CleanupRequest,
 ): Promise<CleanupResponse> {
   const client = await connect(ws);
   if (client !== null) {

@@ -170,8 +170,7 @@ Deno.test("route() answers a bad body with 400 USAGE", async (t) => {
         await route(post("/v1/start", body), handler),
       );
       assert.equal(status, 400);
-      const error =
-        (data as { error: { code: string; message: string } }).error;
+      const error = ErrorBody.parse(data).error;
       assert.equal(error.code, "USAGE");
       assert.match(error.message, /^Cannot read the request: /);
       assert.deepEqual(handler.calls, []);
