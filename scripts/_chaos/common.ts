@@ -15,6 +15,7 @@ import {
   type TempWorkspace,
   tendArgv,
 } from "../../tests/_helpers.ts";
+import type { ServiceStatus, StatusResponse } from "../../src/ipc/protocol.ts";
 
 export { killTagged, makeTempWorkspace, type TempWorkspace };
 
@@ -550,12 +551,8 @@ export async function markerPids(
   }
 }
 
-/** Service view of `tend status --json` (the fields the scenarios use). */
-export interface ServiceView {
-  name: string;
-  status: string;
-  pid: number | null;
-}
+/** One service of `tend status --json`. */
+export type ServiceView = ServiceStatus;
 
 /** `tend status --json`, parsed; `null` (and the run) when it printed no JSON. */
 export async function statusOf(
@@ -563,10 +560,7 @@ export async function statusOf(
 ): Promise<
   {
     run: Run;
-    json: {
-      supervisor: { status: string; pid: number | null };
-      services: ServiceView[];
-    } | null;
+    json: StatusResponse | null;
   }
 > {
   const run = await runTend(dir, ["status", "--json"]);

@@ -1,11 +1,13 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
+import { Readable } from "node:stream";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { isErrorCode, TendError } from "../errors.ts";
 import { acquireLock } from "../fence/lock.ts";
 import { ensurePrivateDir, LOG_DIR_MODE } from "../fence/safe_file.ts";
 import type { ControlClient } from "../ipc/client.ts";
-import type { Handshake } from "../supervisor/run.ts";
+import { readHandshake } from "../ipc/handshake.ts";
+import type { Handshake } from "../ipc/protocol.ts";
 import { tailLines } from "../logs/tail.ts";
 import { socketBlocker, type Workspace } from "../workspace/workspace.ts";
 import { connect } from "./_workspace.ts";
@@ -108,8 +110,7 @@ async function spawnSupervisor(ws: Workspace): Promise<Handshake> {
       detached: true,
       stdio: ["ignore", "pipe", logFd],
     });
-    const handshake = await readHandshake(child, ws);
-    child.stdout?.destroy();
+    const handshake = await answerOf(child, ws);
     child.unref();
     return handshake;
   } finally {
@@ -117,65 +118,62 @@ async function spawnSupervisor(ws: Workspace): Promise<Handshake> {
   }
 }
 
-function readHandshake(
-  child: ReturnType<typeof spawn>,
+/**
+ * The handshake of the launched `child`: its first stdout line, read as a
+ * stream. A child that closes its stdout without one has exited (or is
+ * about to): its exit and the tail of its log say why.
+ */
+async function answerOf(
+  child: ChildProcess,
   ws: Workspace,
 ): Promise<Handshake> {
-  return new Promise((resolve, reject) => {
-    let buffer = "";
-    const timer = setTimeout(() => {
+  const exited = new Promise<string>((resolve) =>
+    child.once("exit", (code, signal) => resolve(signal ?? `code ${code}`))
+  );
+  const failed = new Promise<never>((_, reject) => child.once("error", reject));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() =>
       reject(
         new TendError(
           "START_FAILED",
           `Cannot start the supervisor: no answer within ${
             HANDSHAKE_TIMEOUT_MS / 1000
           } s`,
-          {
-            hint: `See "${ws.paths.supervisorLog}"`,
-          },
+          { hint: `See "${ws.paths.supervisorLog}"` },
         ),
-      );
-    }, HANDSHAKE_TIMEOUT_MS);
-    const done = (result: Handshake | Error) => {
-      clearTimeout(timer);
-      child.removeAllListeners("exit");
-      child.stdout?.removeAllListeners("data");
-      if (result instanceof Error) reject(result);
-      else resolve(result);
-    };
-    child.once("error", (error) => done(error));
-    child.stdout?.on("data", (chunk: Uint8Array) => {
-      buffer += new TextDecoder().decode(chunk);
-      const newline = buffer.indexOf("\n");
-      if (newline === -1) return;
-      try {
-        done(JSON.parse(buffer.slice(0, newline)) as Handshake);
-      } catch {
-        done(
-          new TendError(
-            "START_FAILED",
-            "Cannot start the supervisor: it answered with garbage",
-          ),
-        );
-      }
-    });
-    child.once("exit", async (code, signal) => {
-      const tail = await tailLines(ws.paths.supervisorLog, { lines: 10 });
-      done(
-        new TendError(
-          "START_FAILED",
-          `Cannot start the supervisor: it exited (${
-            signal ?? `code ${code}`
-          }) before answering`,
-          {
-            hint: tail
-              ? `Last lines of ${ws.paths.supervisorLog}:\n${tail}`
-              : undefined,
-          },
-        ),
-      );
-    });
+      ), HANDSHAKE_TIMEOUT_MS);
   });
+  try {
+    if (child.stdout === null) {
+      throw new TendError(
+        "START_FAILED",
+        "Cannot start the supervisor: it has no stdout to answer on",
+      );
+    }
+    const stdout = Readable.toWeb(child.stdout) as ReadableStream<Uint8Array>;
+    const reading = readHandshake(stdout);
+    // Lost once the race is decided otherwise: the stream is destroyed below.
+    reading.catch(() => {});
+    const answer = await Promise.race([reading, failed, timedOut]);
+    if (answer !== null) return answer;
+    const how = await Promise.race([exited, failed, timedOut]);
+    const tail = await tailLines(ws.paths.supervisorLog, { lines: 10 });
+    throw new TendError(
+      "START_FAILED",
+      `Cannot start the supervisor: it exited (${how}) before answering`,
+      {
+        hint: tail
+          ? `Last lines of ${ws.paths.supervisorLog}:\n${tail}`
+          : undefined,
+      },
+    );
+  } finally {
+    clearTimeout(timer);
+    child.stdout?.destroy();
+    child.removeAllListeners("exit");
+    child.removeAllListeners("error");
+  }
 }
 
 /**

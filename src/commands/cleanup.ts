@@ -1,4 +1,4 @@
-import type { CleanupResponse } from "../ipc/protocol.ts";
+import type { CleanupRequest, CleanupResponse } from "../ipc/protocol.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 import { connect, resolveWorkspace } from "./_workspace.ts";
 import type { Context } from "./command.ts";
@@ -19,7 +19,7 @@ export async function run(
 /** Cleans through the supervisor when one answers, else under the lock. */
 export async function runCleanup(
   ws: Workspace,
-  options: { dryRun: boolean },
+  options: CleanupRequest,
 ): Promise<CleanupResponse> {
   const client = await connect(ws);
   if (client !== null) {

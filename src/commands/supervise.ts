@@ -1,4 +1,5 @@
 import { TendError } from "../errors.ts";
+import type { Handshake } from "../ipc/protocol.ts";
 import { resolveWorkspace } from "./_workspace.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./mod.ts";
@@ -10,7 +11,7 @@ export async function run(
 ): Promise<number> {
   const ws = await resolveWorkspace(ctx);
   let answered = false;
-  const answer = (message: unknown) => {
+  const answer = (message: Handshake) => {
     answered = true;
     ctx.out.data(JSON.stringify(message));
   };

@@ -1,14 +1,22 @@
+import * as z from "zod/mini";
 import { isErrorCode, TendError } from "../errors.ts";
 import { type RawResponse, ResponseLostError, unixRequest } from "./_http.ts";
 import {
   type ActionResponse,
-  API,
   type CleanupResponse,
-  type ErrorBody,
+  ENDPOINTS,
+  ErrorBody,
+  type Operation,
   type PingResponse,
   type ReloadResponse,
   type StatusResponse,
 } from "./protocol.ts";
+
+/** What the client sends to `op` (defaults may be left out). */
+type Body<K extends Operation> = (typeof ENDPOINTS)[K]["request"] extends
+  z.ZodMiniType ? z.input<(typeof ENDPOINTS)[K]["request"]> : never;
+/** What `op` answers. */
+type Answer<K extends Operation> = z.infer<(typeof ENDPOINTS)[K]["response"]>;
 
 /** How long a ping may take before the supervisor counts as absent. */
 const PING_TIMEOUT_MS = 2_000;
@@ -32,11 +40,15 @@ export class ControlClient implements Disposable {
   /** Asks whether a supervisor answers; `null` when none does. */
   async ping(): Promise<PingResponse | null> {
     try {
-      return await this.#call<PingResponse>("GET", API.ping, {
+      return await this.#call("ping", {
         signal: AbortSignal.timeout(PING_TIMEOUT_MS),
       });
     } catch (error) {
-      if (error instanceof TendError && error.code !== "NOT_RUNNING") {
+      if (
+        error instanceof TendError &&
+        (error.code !== "NOT_RUNNING" ||
+          error.cause instanceof z.core.$ZodError)
+      ) {
         throw error;
       }
       return null;
@@ -48,42 +60,42 @@ export class ControlClient implements Disposable {
     const signal = options.timeoutMs === undefined
       ? undefined
       : AbortSignal.timeout(options.timeoutMs);
-    return this.#call("GET", API.status, signal ? { signal } : {});
+    return this.#call("status", signal ? { signal } : {});
   }
 
   /** Starts services (all autostart ones when `names` is empty). */
   start(
     names: readonly string[],
-    options: { wait?: boolean } = {},
+    options: Omit<z.input<typeof ENDPOINTS.start.request>, "names"> = {},
   ): Promise<ActionResponse> {
-    const wait = options.wait ?? true;
-    return this.#call("POST", API.start, { body: { names, wait } });
+    const body: Body<"start"> = { names: [...names], wait: options.wait };
+    return this.#call("start", { body });
   }
 
   /** Stops services (all when `names` is empty). */
   stop(names: readonly string[]): Promise<ActionResponse> {
-    return this.#call("POST", API.stop, { body: { names } });
+    return this.#call("stop", { body: { names: [...names] } });
   }
 
   /** Restarts services (all running ones when `names` is empty). */
   restart(names: readonly string[]): Promise<ActionResponse> {
-    return this.#call("POST", API.restart, { body: { names } });
+    return this.#call("restart", { body: { names: [...names] } });
   }
 
   /** Re-reads tend.toml and applies the difference. */
   reload(): Promise<ReloadResponse> {
-    return this.#call("POST", API.reload, { body: {} });
+    return this.#call("reload", { body: {} });
   }
 
   /** Ends untracked processes tagged with the workspace and removes stale files. */
-  cleanup(options: { dryRun: boolean }): Promise<CleanupResponse> {
-    return this.#call("POST", API.cleanup, { body: options });
+  cleanup(options: Body<"cleanup">): Promise<CleanupResponse> {
+    return this.#call("cleanup", { body: options });
   }
 
   /** Ends the supervisor, stopping every service first when asked. */
-  async shutdown(options: { stopServices: boolean }): Promise<void> {
+  async shutdown(options: Body<"shutdown">): Promise<void> {
     try {
-      await this.#call("POST", API.shutdown, { body: options });
+      await this.#call("shutdown", { body: options });
     } catch (error) {
       // A supervisor that exits as asked may close before it answers.
       if (!(error instanceof TendError) || !lostResponse(error)) throw error;
@@ -93,11 +105,11 @@ export class ControlClient implements Disposable {
   /** Nothing to release: every call uses its own connection. */
   [Symbol.dispose](): void {}
 
-  async #call<T>(
-    method: "GET" | "POST",
-    path: string,
-    options: { body?: unknown; signal?: AbortSignal } = {},
-  ): Promise<T> {
+  async #call<K extends Operation>(
+    op: K,
+    options: { body?: Body<K>; signal?: AbortSignal } = {},
+  ): Promise<Answer<K>> {
+    const { method, path } = ENDPOINTS[op];
     let response: RawResponse;
     try {
       response = await unixRequest(this.socket, {
@@ -111,9 +123,7 @@ export class ControlClient implements Disposable {
     } catch (error) {
       if (error instanceof ResponseLostError && method === "POST") {
         throw new TendError(
-          path === API.stop || path === API.cleanup
-            ? "STOP_FAILED"
-            : "START_FAILED",
+          failureCode(op),
           `The supervisor at "${this.socket}" closed the connection before it answered: ${error.message}`,
           { hint: "Run `tend status` to see what was done", cause: error },
         );
@@ -133,17 +143,40 @@ export class ControlClient implements Disposable {
       // Reported below as a failed request.
     }
     if (response.status >= 200 && response.status < 300 && data !== null) {
-      return data as T;
+      return this.#check(op, data);
     }
-    const body = data as ErrorBody | null;
-    const code = body?.error?.code;
-    const message = body?.error?.message ??
+    const body = ErrorBody.safeParse(data).data;
+    const code = body?.error.code;
+    const message = body?.error.message ??
       `Cannot complete the request: HTTP ${response.status}`;
     if (!isErrorCode(code)) {
       throw new Error(`The supervisor failed: ${message}`);
     }
-    throw new TendError(code, message, { hint: body?.error?.hint });
+    throw new TendError(code, message, { hint: body?.error.hint });
   }
+
+  /** The answer to `op`, checked against its schema. */
+  #check<K extends Operation>(op: K, data: unknown): Answer<K> {
+    const result = ENDPOINTS[op].response.safeParse(data);
+    if (result.success) return result.data as Answer<K>;
+    const issue = result.error.issues[0];
+    const field = issue?.path.length ? `"${issue.path.join(".")}": ` : "";
+    throw new TendError(
+      ENDPOINTS[op].method === "GET" ? "NOT_RUNNING" : failureCode(op),
+      `The supervisor at "${this.socket}" answered ${
+        ENDPOINTS[op].path
+      } with an unexpected body: ${field}${issue?.message ?? "invalid"}`,
+      {
+        hint: "Is it the same tend version? `tend down` and start again",
+        cause: result.error,
+      },
+    );
+  }
+}
+
+/** The code of a request to `op` whose outcome is unknown. */
+function failureCode(op: Operation): "STOP_FAILED" | "START_FAILED" {
+  return op === "stop" || op === "cleanup" ? "STOP_FAILED" : "START_FAILED";
 }
 
 function messageOf(error: unknown): string {

@@ -1,146 +1,419 @@
 /**
  * The control API between the CLI and the supervisor: HTTP+JSON over the
- * workspace's unix socket. Every request and response type lives here.
+ * workspace's unix socket. Every request and response is one zod schema
+ * here; the server validates request bodies with them, the client validates
+ * the answers, and every TypeScript type of the wire is inferred from them.
+ * {@linkcode ENDPOINTS} lists the endpoints, for a router or an OpenAPI
+ * generator (`z.toJSONSchema`, which reads the descriptions).
+ *
+ * Each schema is exported under the same name as its type:
+ * `StartRequest.parse(body)` and `const body: StartRequest = ...`.
+ *
+ * Written with `zod/mini`: the CLI loads this module on every command that
+ * talks to a supervisor, and mini costs less to load than classic zod
+ * (measured in the README's figures).
  */
+import * as z from "zod/mini";
+import en from "zod/v4/locales/en.js";
+
+// zod/mini carries no messages of its own; validation errors are shown to
+// users, so they get the English ones (the same as classic zod's).
+z.config(en());
+
+/** Most names one request may carry. */
+const MAX_NAMES = 1_000;
+/** Longest service name a request may carry. */
+const MAX_NAME_CHARS = 200;
+/** Longest instant accepted; an ISO 8601 date has 24 characters. */
+const MAX_INSTANT_CHARS = 40;
+/** `start` answers when every service is ready unless told not to wait. */
+const WAIT_BY_DEFAULT = true;
+/** A flag left out of a request is off. */
+const OFF = false;
+/** `ok` of a success. */
+const OK = true;
+/** `ok` of a failure. */
+const NOT_OK = false;
+
+/** `schema` with a description (it becomes the JSON Schema's). */
+function about<T extends z.ZodMiniType>(schema: T, text: string): T {
+  return schema.check(z.describe(text)) as T;
+}
+
+/** An instant in ISO 8601 form, as `Date.prototype.toISOString` writes it. */
+export const Instant = about(
+  z.string().check(
+    z.maxLength(MAX_INSTANT_CHARS),
+    z.refine((text) => !Number.isNaN(Date.parse(text)), {
+      error: "expected a date",
+    }),
+  ),
+  "An instant (ISO 8601)",
+);
 
 /** The states a service can be in. */
-export type ServiceStatus =
-  | "starting"
-  | "running"
-  | "stopping"
-  | "stopped"
-  | "backoff"
-  | "failed"
-  | "stale";
+export const ServiceState = about(
+  z.enum([
+    "starting",
+    "running",
+    "stopping",
+    "stopped",
+    "backoff",
+    "failed",
+    "stale",
+  ]),
+  "The state of a service",
+);
+/** The states a service can be in. */
+export type ServiceState = z.infer<typeof ServiceState>;
 
 /** How a service last ended. */
-export interface LastExit {
-  /** Exit code, or `null` when a signal ended it or it was not our child. */
-  code: number | null;
-  /** Signal name, or `null`. */
-  signal: string | null;
-  /** When the exit was noticed (ISO 8601). */
-  at: string;
-}
+export const LastExit = about(
+  z.object({
+    code: about(
+      z.nullable(z.int()),
+      "Exit code, or null when a signal ended it or it was not our child",
+    ),
+    signal: about(z.nullable(z.string()), "Signal name, or null"),
+    at: about(Instant, "When the exit was noticed (ISO 8601)"),
+  }),
+  "How a service last ended",
+);
+/** How a service last ended. */
+export type LastExit = z.infer<typeof LastExit>;
 
 /** One service as `status` shows it. */
-export interface ServiceView {
-  name: string;
-  status: ServiceStatus;
-  pid: number | null;
-  port: number | null;
-  startedAt: string | null;
-  restarts: number;
-  lastExit: LastExit | null;
-  /** When the next restart is due, in `backoff` (ISO 8601). */
-  nextRestartAt: string | null;
-  /** Why the service is `stale` or `failed`, in words. */
-  reason: string | null;
-  /** Seconds since it started, while it runs. */
-  uptimeSeconds: number | null;
-  /** CPU use in percent of one core (see the README for the window). */
-  cpuPercent: number | null;
-  /** Resident memory of its main process, in bytes. */
-  rssBytes: number | null;
-}
+export const ServiceStatus = about(
+  z.object({
+    name: about(z.string(), "The service's name in tend.toml"),
+    status: ServiceState,
+    pid: about(
+      z.nullable(z.int()),
+      "PID of its main process (also its process group), while it runs",
+    ),
+    port: about(z.nullable(z.int()), "The port it was given, if any"),
+    startedAt: about(z.nullable(Instant), "When it started (ISO 8601)"),
+    restarts: about(z.int(), "How many times it was restarted"),
+    lastExit: z.nullable(LastExit),
+    nextRestartAt: about(
+      z.nullable(Instant),
+      "When the next restart is due, in backoff (ISO 8601)",
+    ),
+    reason: about(
+      z.nullable(z.string()),
+      "Why the service is stale or failed, in words",
+    ),
+    uptimeSeconds: about(
+      z.nullable(z.number()),
+      "Seconds since it started, while it runs",
+    ),
+    cpuPercent: about(
+      z.nullable(z.number()),
+      "CPU use in percent of one core (see the README for the window)",
+    ),
+    rssBytes: about(
+      z.nullable(z.number()),
+      "Resident memory of its main process, in bytes",
+    ),
+  }),
+  "One service as status shows it",
+);
+/** One service as `status` shows it. */
+export type ServiceStatus = z.infer<typeof ServiceStatus>;
 
 /** The supervisor as `status` shows it. */
-export interface SupervisorView {
-  status: "running" | "stopped" | "stale";
-  pid: number | null;
-  startedAt: string | null;
-  version: string | null;
-}
+export const SupervisorStatus = about(
+  z.object({
+    status: about(
+      z.enum(["running", "stopped", "stale"]),
+      "Whether a supervisor serves the workspace",
+    ),
+    pid: about(z.nullable(z.int()), "The supervisor's PID"),
+    startedAt: about(z.nullable(Instant), "When it started (ISO 8601)"),
+    version: about(z.nullable(z.string()), "The tend version it runs"),
+  }),
+  "The supervisor as status shows it",
+);
+/** The supervisor as `status` shows it. */
+export type SupervisorStatus = z.infer<typeof SupervisorStatus>;
 
 /** `GET /v1/status` */
-export interface StatusResponse {
-  workspace: string;
-  supervisor: SupervisorView;
-  services: ServiceView[];
-}
+export const StatusResponse = about(
+  z.object({
+    workspace: about(z.string(), "The workspace's root directory"),
+    supervisor: SupervisorStatus,
+    services: about(
+      z.array(ServiceStatus),
+      "Every service, in config order",
+    ),
+  }),
+  "Every service's status",
+);
+/** `GET /v1/status` */
+export type StatusResponse = z.infer<typeof StatusResponse>;
 
-/** `POST /v1/start`, `/v1/stop`, `/v1/restart`: the names to act on (all when empty). */
-export interface NamesRequest {
-  names: string[];
-  /** `start` only: answer at once instead of when every service is ready. @default {true} */
-  wait?: boolean;
-}
+/** The services a request acts on; missing or null is all of them. */
+const Names = about(
+  z.pipe(
+    z.nullish(
+      z.array(
+        z.string().check(
+          z.maxLength(MAX_NAME_CHARS, {
+            error: `a service name has at most ${MAX_NAME_CHARS} characters`,
+          }),
+        ),
+        { error: "expected a list of service names" },
+      ).check(z.maxLength(MAX_NAMES, { error: `at most ${MAX_NAMES} names` })),
+    ),
+    z.transform((names: string[] | null | undefined): string[] => names ?? []),
+  ),
+  "The services to act on; empty or missing means all of them",
+);
+
+/** `POST /v1/start` */
+export const StartRequest = about(
+  z.object({
+    names: Names,
+    wait: about(
+      z._default(z.boolean(), WAIT_BY_DEFAULT),
+      "Answer when every service is ready (true) or at once (false)",
+    ),
+  }),
+  "Start services (all autostart ones when names is empty)",
+);
+/** `POST /v1/start` */
+export type StartRequest = z.infer<typeof StartRequest>;
+
+/** `POST /v1/stop` */
+export const StopRequest = about(
+  z.object({ names: Names }),
+  "Stop services (all when names is empty)",
+);
+/** `POST /v1/stop` */
+export type StopRequest = z.infer<typeof StopRequest>;
+
+/** `POST /v1/restart` */
+export const RestartRequest = about(
+  z.object({ names: Names }),
+  "Restart services (all running ones when names is empty)",
+);
+/** `POST /v1/restart` */
+export type RestartRequest = z.infer<typeof RestartRequest>;
+
+/** What a start, stop or restart did to one service. */
+export const Action = about(
+  z.enum([
+    "started",
+    "already-running",
+    "stopped",
+    "already-stopped",
+    "restarted",
+  ]),
+  "What was done to the service",
+);
+/** What a start, stop or restart did to one service. */
+export type Action = z.infer<typeof Action>;
 
 /** What happened to one service in a start, stop or restart. */
-export interface ActionResult {
-  name: string;
-  action:
-    | "started"
-    | "already-running"
-    | "stopped"
-    | "already-stopped"
-    | "restarted";
-  service: ServiceView;
-}
+export const ActionResult = z.object({
+  name: about(z.string(), "The service's name"),
+  action: Action,
+  service: ServiceStatus,
+});
+/** What happened to one service in a start, stop or restart. */
+export type ActionResult = z.infer<typeof ActionResult>;
 
 /** Response of start, stop and restart. */
-export interface ActionResponse {
-  results: ActionResult[];
-}
+export const ActionResponse = z.object({
+  results: about(z.array(ActionResult), "One result per service acted on"),
+});
+/** Response of start, stop and restart. */
+export type ActionResponse = z.infer<typeof ActionResponse>;
 
+/** `POST /v1/reload`: no fields. */
+export const ReloadRequest = about(
+  z.object({}),
+  "Re-read tend.toml and apply the difference",
+);
 /** `POST /v1/reload` */
-export interface ReloadResponse {
-  added: string[];
-  removed: string[];
-  changed: string[];
-  unchanged: string[];
-}
+export type ReloadRequest = z.infer<typeof ReloadRequest>;
+
+/** Response of `POST /v1/reload`. */
+export const ReloadResponse = z.object({
+  added: about(z.array(z.string()), "Services new in tend.toml"),
+  removed: about(z.array(z.string()), "Services gone from tend.toml"),
+  changed: about(z.array(z.string()), "Services whose config changed"),
+  unchanged: about(z.array(z.string()), "Services left as they were"),
+});
+/** Response of `POST /v1/reload`. */
+export type ReloadResponse = z.infer<typeof ReloadResponse>;
 
 /** `POST /v1/shutdown` */
-export interface ShutdownRequest {
-  /** Stop every service first (`tend down`); otherwise leave them running. */
-  stopServices: boolean;
-}
+export const ShutdownRequest = about(
+  z.object({
+    stopServices: about(
+      z._default(z.boolean(), OFF),
+      "Stop every service first (tend down); otherwise leave them running",
+    ),
+  }),
+  "End the supervisor",
+);
+/** `POST /v1/shutdown` */
+export type ShutdownRequest = z.infer<typeof ShutdownRequest>;
 
-/** Body of every non-2xx response. */
-export interface ErrorBody {
-  error: { code: string; message: string; hint?: string | undefined };
-}
-
-/** Paths of the API. */
-export const API = {
-  ping: "/v1/ping",
-  status: "/v1/status",
-  start: "/v1/start",
-  stop: "/v1/stop",
-  restart: "/v1/restart",
-  reload: "/v1/reload",
-  shutdown: "/v1/shutdown",
-  cleanup: "/v1/cleanup",
-} as const;
+/** Response of `POST /v1/shutdown`. */
+export const ShutdownResponse = z.object({ ok: z.literal(OK) });
+/** Response of `POST /v1/shutdown`. */
+export type ShutdownResponse = z.infer<typeof ShutdownResponse>;
 
 /** A process tagged with the workspace that no service tracks. */
-export interface OrphanView {
-  pid: number;
-  pgid: number;
-  /** Its `TEND_SERVICE` tag, if any. */
-  service: string | null;
-  command: string;
-}
+export const OrphanProcess = z.object({
+  pid: about(z.int(), "Its PID"),
+  pgid: about(z.int(), "Its process group"),
+  service: about(z.nullable(z.string()), "Its TEND_SERVICE tag, if any"),
+  command: about(z.string(), "Its command line"),
+});
+/** A process tagged with the workspace that no service tracks. */
+export type OrphanProcess = z.infer<typeof OrphanProcess>;
 
 /** `POST /v1/cleanup` */
-export interface CleanupRequest {
-  /** List only; end nothing, remove nothing. */
-  dryRun: boolean;
-}
+export const CleanupRequest = about(
+  z.object({
+    dryRun: about(
+      z._default(z.boolean(), OFF),
+      "List only; end nothing, remove nothing",
+    ),
+  }),
+  "End untracked tagged processes and remove stale files",
+);
+/** `POST /v1/cleanup` */
+export type CleanupRequest = z.infer<typeof CleanupRequest>;
 
 /** What `cleanup` found and did. */
-export interface CleanupResponse {
-  orphans: OrphanView[];
-  staleFiles: string[];
-  /** PIDs that ignored the stop signal and needed SIGKILL. */
-  killed: number[];
-  dryRun: boolean;
-}
+export const CleanupResponse = z.object({
+  orphans: about(
+    z.array(OrphanProcess),
+    "Tagged processes no service tracks",
+  ),
+  staleFiles: about(z.array(z.string()), "Stale files found (or removed)"),
+  killed: about(
+    z.array(z.int()),
+    "PIDs that ignored the stop signal and needed SIGKILL",
+  ),
+  dryRun: about(z.boolean(), "Whether this was a dry run"),
+});
+/** What `cleanup` found and did. */
+export type CleanupResponse = z.infer<typeof CleanupResponse>;
 
 /** `GET /v1/ping` */
-export interface PingResponse {
-  pid: number;
-  workspace: string;
-  version: string;
+export const PingResponse = about(
+  z.object({
+    pid: about(z.int(), "The supervisor's PID"),
+    workspace: about(z.string(), "The workspace's root directory"),
+    version: about(z.string(), "The tend version it runs"),
+  }),
+  "Who serves the workspace",
+);
+/** `GET /v1/ping` */
+export type PingResponse = z.infer<typeof PingResponse>;
+
+/** A failure: its code, its sentence, and what to do about it. */
+export const ErrorDetail = z.object({
+  code: about(z.string(), "A tend error code, such as UNKNOWN_SERVICE"),
+  message: about(z.string(), "One sentence saying what went wrong"),
+  hint: about(z.optional(z.string()), "What to do about it"),
+});
+/** A failure: its code, its sentence, and what to do about it. */
+export type ErrorDetail = z.infer<typeof ErrorDetail>;
+
+/** Body of every non-2xx response. */
+export const ErrorBody = about(
+  z.object({ error: ErrorDetail }),
+  "Body of every non-2xx response",
+);
+/** Body of every non-2xx response. */
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/**
+ * The one line a background supervisor writes to its stdout for the CLI
+ * that launched it: serving (or another one won the lock race), or why it
+ * could not start.
+ */
+export const Handshake = z.discriminatedUnion("ok", [
+  z.object({
+    ok: z.literal(OK),
+    pid: about(z.int(), "The supervisor's PID"),
+    lost: about(
+      z.boolean(),
+      "Another supervisor holds the lock and serves; this one exits",
+    ),
+  }),
+  z.object({ ok: z.literal(NOT_OK), error: ErrorDetail }),
+]);
+/** The one line a background supervisor writes to the CLI that launched it. */
+export type Handshake = z.infer<typeof Handshake>;
+
+/** One endpoint of the control API. */
+export interface Endpoint {
+  readonly method: "GET" | "POST";
+  readonly path: `/v1/${string}`;
+  /** Schema of the JSON body; `null` for a GET. */
+  readonly request: z.ZodMiniType | null;
+  /** Schema of the 2xx answer. */
+  readonly response: z.ZodMiniType;
 }
+
+/** Every endpoint of the control API, by operation name. */
+export const ENDPOINTS = {
+  ping: {
+    method: "GET",
+    path: "/v1/ping",
+    request: null,
+    response: PingResponse,
+  },
+  status: {
+    method: "GET",
+    path: "/v1/status",
+    request: null,
+    response: StatusResponse,
+  },
+  start: {
+    method: "POST",
+    path: "/v1/start",
+    request: StartRequest,
+    response: ActionResponse,
+  },
+  stop: {
+    method: "POST",
+    path: "/v1/stop",
+    request: StopRequest,
+    response: ActionResponse,
+  },
+  restart: {
+    method: "POST",
+    path: "/v1/restart",
+    request: RestartRequest,
+    response: ActionResponse,
+  },
+  reload: {
+    method: "POST",
+    path: "/v1/reload",
+    request: ReloadRequest,
+    response: ReloadResponse,
+  },
+  shutdown: {
+    method: "POST",
+    path: "/v1/shutdown",
+    request: ShutdownRequest,
+    response: ShutdownResponse,
+  },
+  cleanup: {
+    method: "POST",
+    path: "/v1/cleanup",
+    request: CleanupRequest,
+    response: CleanupResponse,
+  },
+} as const satisfies Record<string, Endpoint>;
+
+/** The name of an operation of the control API. */
+export type Operation = keyof typeof ENDPOINTS;

@@ -1,28 +1,36 @@
+import type * as z from "zod/mini";
 import { TendError } from "../errors.ts";
 import {
   type ActionResponse,
-  API,
+  type CleanupRequest,
   type CleanupResponse,
+  ENDPOINTS,
   type ErrorBody,
   type PingResponse,
   type ReloadResponse,
+  type RestartRequest,
+  type ShutdownRequest,
+  type ShutdownResponse,
+  type StartRequest,
   type StatusResponse,
+  type StopRequest,
 } from "./protocol.ts";
 
 /** What the control API can ask of a supervisor. */
 export interface ControlHandler {
   ping(): PingResponse;
   status(): StatusResponse | Promise<StatusResponse>;
-  start(names: string[], options: { wait: boolean }): Promise<ActionResponse>;
-  stop(names: string[]): Promise<ActionResponse>;
-  restart(names: string[]): Promise<ActionResponse>;
+  start(
+    names: StartRequest["names"],
+    options: Omit<StartRequest, "names">,
+  ): Promise<ActionResponse>;
+  stop(names: StopRequest["names"]): Promise<ActionResponse>;
+  restart(names: RestartRequest["names"]): Promise<ActionResponse>;
   reload(): Promise<ReloadResponse>;
-  shutdown(options: { stopServices: boolean }): Promise<void>;
-  cleanup(options: { dryRun: boolean }): Promise<CleanupResponse>;
+  shutdown(options: ShutdownRequest): Promise<void>;
+  cleanup(options: CleanupRequest): Promise<CleanupResponse>;
 }
 
-/** Most names one request may carry. */
-const MAX_NAMES = 1_000;
 /** Largest request body accepted. */
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -51,8 +59,12 @@ export async function route(
   try {
     const { pathname } = new URL(request.url);
     if (request.method === "GET") {
-      if (pathname === API.ping) return Response.json(handler.ping());
-      if (pathname === API.status) return Response.json(await handler.status());
+      if (pathname === ENDPOINTS.ping.path) {
+        return Response.json(handler.ping());
+      }
+      if (pathname === ENDPOINTS.status.path) {
+        return Response.json(await handler.status());
+      }
     } else if (request.method === "POST") {
       return await routePost(pathname, request, handler);
     }
@@ -86,26 +98,28 @@ async function routePost(
 ): Promise<Response> {
   const body = await readBody(request);
   switch (pathname) {
-    case API.start:
-      return Response.json(
-        await handler.start(names(body), { wait: body.wait !== false }),
-      );
-    case API.stop:
-      return Response.json(await handler.stop(names(body)));
-    case API.restart:
-      return Response.json(await handler.restart(names(body)));
-    case API.reload:
-      return Response.json(await handler.reload());
-    case API.cleanup:
-      return Response.json(
-        await handler.cleanup({ dryRun: body.dryRun === true }),
-      );
-    case API.shutdown: {
-      const stopServices =
-        (body as { stopServices?: unknown }).stopServices === true;
-      await handler.shutdown({ stopServices });
-      return Response.json({ ok: true });
+    case ENDPOINTS.start.path: {
+      const { names, ...options } = parse(ENDPOINTS.start.request, body);
+      return Response.json(await handler.start(names, options));
     }
+    case ENDPOINTS.stop.path:
+      return Response.json(
+        await handler.stop(parse(ENDPOINTS.stop.request, body).names),
+      );
+    case ENDPOINTS.restart.path:
+      return Response.json(
+        await handler.restart(parse(ENDPOINTS.restart.request, body).names),
+      );
+    case ENDPOINTS.reload.path:
+      parse(ENDPOINTS.reload.request, body);
+      return Response.json(await handler.reload());
+    case ENDPOINTS.cleanup.path:
+      return Response.json(
+        await handler.cleanup(parse(ENDPOINTS.cleanup.request, body)),
+      );
+    case ENDPOINTS.shutdown.path:
+      await handler.shutdown(parse(ENDPOINTS.shutdown.request, body));
+      return Response.json({ ok: true } satisfies ShutdownResponse);
   }
   return errorResponse(
     404,
@@ -114,31 +128,27 @@ async function routePost(
   );
 }
 
-async function readBody(request: Request): Promise<Record<string, unknown>> {
+/** The request body as JSON; a blank body is `{}`. */
+async function readBody(request: Request): Promise<unknown> {
   const text = await request.text();
   if (text.length > MAX_BODY_BYTES) throw badRequest("the body is too large");
   if (text.trim() === "") return {};
-  let data: unknown;
   try {
-    data = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     throw badRequest("the body is not JSON");
   }
-  if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw badRequest("the body is not a JSON object");
-  }
-  return data as Record<string, unknown>;
 }
 
-function names(body: Record<string, unknown>): string[] {
-  const value = body.names ?? [];
-  if (
-    !Array.isArray(value) || value.length > MAX_NAMES ||
-    !value.every((name) => typeof name === "string" && name.length <= 200)
-  ) {
-    throw badRequest('"names" must be a list of service names');
+/** `body` checked against `schema`; a mismatch is a USAGE error naming the field. */
+function parse<T extends z.ZodMiniType>(schema: T, body: unknown): z.infer<T> {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  if (issue === undefined || issue.path.length === 0) {
+    throw badRequest("the body is not a JSON object");
   }
-  return value;
+  throw badRequest(`"${issue.path.join(".")}": ${issue.message}`);
 }
 
 function badRequest(reason: string): TendError {

@@ -61,3 +61,37 @@ export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(b, a.length);
   return out;
 }
+
+/** The longest line {@linkcode TextLineStream} keeps whole, in characters. */
+const MAX_LINE_CHARS = MAX_LINE_BYTES;
+
+/**
+ * Cuts decoded text into lines, for `pipeThrough` after a
+ * `TextDecoderStream`: chunks may end anywhere, complete lines come out
+ * without their `\n`. Text after the last newline is dropped at the end, as
+ * an unfinished line; a longer run than 1 Mi characters without a newline
+ * is cut.
+ *
+ * @example
+ * ```ts ignore
+ * const lines = child.stdout
+ *   .pipeThrough(new TextDecoderStream())
+ *   .pipeThrough(new TextLineStream());
+ * ```
+ */
+export class TextLineStream extends TransformStream<string, string> {
+  constructor() {
+    let pending = "";
+    super({
+      transform(chunk, controller) {
+        const parts = (pending + chunk).split("\n");
+        pending = parts.pop() ?? "";
+        for (const line of parts) controller.enqueue(line);
+        while (pending.length > MAX_LINE_CHARS) {
+          controller.enqueue(pending.slice(0, MAX_LINE_CHARS));
+          pending = pending.slice(MAX_LINE_CHARS);
+        }
+      },
+    });
+  }
+}

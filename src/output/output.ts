@@ -1,3 +1,5 @@
+import type { ErrorDetail } from "../ipc/protocol.ts";
+
 /** SGR codes of the colours tend uses. */
 const ANSI = {
   red: 31,
@@ -58,7 +60,7 @@ export class Output {
 
   /** An error: `error: …` and `hint: …` on stderr, or `{"error":…}` on stdout with --json. */
   error(
-    error: { code: string; message: string; hint?: string | undefined },
+    error: ErrorDetail,
     detail?: string,
   ): void {
     if (this.options.json) {

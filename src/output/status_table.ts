@@ -1,4 +1,4 @@
-import type { ServiceView, StatusResponse } from "../ipc/protocol.ts";
+import type { ServiceStatus, StatusResponse } from "../ipc/protocol.ts";
 
 /** A service's state, by which its status cell is painted. */
 export type RowStatus = StatusResponse["services"][number]["status"];
@@ -52,7 +52,7 @@ export function renderStatusTable(
   return [`workspace: ${status.workspace}`, supervisor, "", ...body].join("\n");
 }
 
-function row(service: ServiceView, now: number): string[] {
+function row(service: ServiceStatus, now: number): string[] {
   return [
     service.name,
     statusText(service, now),
@@ -68,7 +68,7 @@ function row(service: ServiceView, now: number): string[] {
   ];
 }
 
-function statusText(service: ServiceView, now: number): string {
+function statusText(service: ServiceStatus, now: number): string {
   if (service.status === "backoff" && service.nextRestartAt !== null) {
     const inMs = Math.max(0, Date.parse(service.nextRestartAt) - now);
     return `backoff (retry in ${formatDuration(inMs)})`;
@@ -76,7 +76,7 @@ function statusText(service: ServiceView, now: number): string {
   return service.status;
 }
 
-function lastExitText(service: ServiceView): string {
+function lastExitText(service: ServiceStatus): string {
   const exit = service.lastExit;
   if (exit === null) return service.reason ?? "-";
   const how = exit.signal ??

@@ -9,6 +9,7 @@ import {
   LOG_DIR_MODE,
   removeIfPresent,
 } from "../fence/safe_file.ts";
+import type { Handshake } from "../ipc/protocol.ts";
 import { type ControlHandler, serveControl } from "../ipc/server.ts";
 import { startLogRotation } from "../logs/log_rotation.ts";
 import { Ticker } from "./ticker.ts";
@@ -36,14 +37,6 @@ export interface RunSupervisorOptions {
   /** Where a foreground supervisor mirrors its log lines. */
   terminal?: ((line: string) => void) | undefined;
 }
-
-/** The one message a background supervisor sends to the CLI that launched it. */
-export type Handshake =
-  | { ok: true; pid: number; lost: boolean }
-  | {
-    ok: false;
-    error: { code: string; message: string; hint?: string | undefined };
-  };
 
 /**
  * Runs the supervisor of a workspace until it is told to stop. Returns the

@@ -1,4 +1,4 @@
-import type { LastExit, ServiceView } from "../ipc/protocol.ts";
+import type { LastExit, ServiceStatus } from "../ipc/protocol.ts";
 import type { Identity } from "../proc/identity.ts";
 import type { ServiceRecord } from "../workspace/state_file.ts";
 import type { RunState } from "./transition.ts";
@@ -26,7 +26,7 @@ export function hasProcess(state: RunState): boolean {
 }
 
 /** The service as `status` shows it (CPU and RSS are filled in later). */
-export function serviceView(s: RunnerSnapshot, now: number): ServiceView {
+export function serviceView(s: RunnerSnapshot, now: number): ServiceStatus {
   const live = hasProcess(s.state);
   const startedAt = live ? s.startedAt : null;
   return {

@@ -1,5 +1,5 @@
 import type { ServiceConfig } from "../config/schema.ts";
-import type { LastExit, ServiceView } from "../ipc/protocol.ts";
+import type { LastExit, ServiceStatus } from "../ipc/protocol.ts";
 import type { ExitStatus, SpawnedProcess } from "../proc/spawn.ts";
 import {
   hasProcess,
@@ -153,7 +153,7 @@ export class ServiceRunner {
   }
 
   /** The service as `status` shows it. */
-  view(): ServiceView {
+  view(): ServiceStatus {
     return serviceView(this.#snapshot(), this.#io.now());
   }
 

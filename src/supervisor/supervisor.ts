@@ -5,8 +5,10 @@ import { TendError } from "../errors.ts";
 import type {
   ActionResponse,
   ActionResult,
+  CleanupRequest,
   CleanupResponse,
   ReloadResponse,
+  StartRequest,
   StatusResponse,
 } from "../ipc/protocol.ts";
 import { VERSION } from "../version.ts";
@@ -100,7 +102,7 @@ export class Supervisor {
   /** Starts the named services (all autostart ones when none) and their dependencies. */
   async start(
     names: readonly string[],
-    options: { wait?: boolean } = {},
+    options: Partial<Omit<StartRequest, "names">> = {},
   ): Promise<ActionResponse> {
     const order = this.#startOrder(names);
     if (options.wait === false) {
@@ -221,7 +223,7 @@ export class Supervisor {
    * removes stale files; lists them only with `dryRun`. Every service
    * operation waits meanwhile, so no fresh spawn is mistaken for an orphan.
    */
-  cleanup(options: { dryRun: boolean }): Promise<CleanupResponse> {
+  cleanup(options: CleanupRequest): Promise<CleanupResponse> {
     return this.#exclusive(async () => {
       const tracked = new Map<string, number>();
       for (const runner of this.#runners.values()) {

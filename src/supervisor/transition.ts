@@ -1,7 +1,7 @@
-import type { ServiceStatus } from "../ipc/protocol.ts";
+import type { ServiceState } from "../ipc/protocol.ts";
 
 /** The states the supervisor keeps; `stale` only appears in offline views. */
-export type RunState = Exclude<ServiceStatus, "stale">;
+export type RunState = Exclude<ServiceState, "stale">;
 
 /**
  * What can happen to a service, each with the runner code that sends it.

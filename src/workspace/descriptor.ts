@@ -1,4 +1,6 @@
+import { z } from "zod";
 import type { Config } from "../config/schema.ts";
+import { TendError } from "../errors.ts";
 import type { WorkspacePaths } from "../config/paths.ts";
 import { readPidFile, replacePidFile } from "../fence/pid_file.ts";
 import {
@@ -16,16 +18,40 @@ import { VERSION } from "../version.ts";
 /** supervisor.json is a few hundred bytes; anything huge is not ours. */
 const DESCRIPTOR_MAX_BYTES = 64 * 1024;
 
-/** How a supervisor runs: detached, or in a terminal (`tend up`). */
-export type SupervisorMode = "background" | "foreground";
+/** Longest version or date string kept from the file. */
+const SHORT_STRING_CHARS = 64;
 
+/** A string field kept when short, `null` otherwise. */
+const ShortString = z.string().max(SHORT_STRING_CHARS).nullable().catch(null);
+
+/**
+ * The content of supervisor.json. Only `identity` must be valid for the file
+ * to count; a damaged field of another kind reads as unknown.
+ */
+export const Descriptor = z.object({
+  pid: z.number().int().nullable().catch(null).describe(
+    "The supervisor's PID",
+  ),
+  identity: z.custom<Identity>(isValidIdentity, {
+    error: "expected a process identity",
+  }).describe("The supervisor's process identity"),
+  mode: z.enum(["background", "foreground"]).catch("background").describe(
+    "Detached (tend start) or in a terminal (tend up)",
+  ),
+  startedAt: ShortString.describe("When it started (ISO 8601)"),
+  version: ShortString.describe("The tend version it runs"),
+  workspace: z.string().nullable().catch(null).describe("The workspace root"),
+  config: z.string().nullable().catch(null).describe("Its tend.toml"),
+  socket: z.string().nullable().catch(null).describe("Its control socket"),
+  http: z.string().nullable().catch(null).describe(
+    "Its HTTP address, when it serves one",
+  ),
+});
 /** What supervisor.json says of the supervisor that wrote it. */
-export interface Descriptor {
-  identity: Identity;
-  mode: SupervisorMode;
-  startedAt: string | null;
-  version: string | null;
-}
+export type Descriptor = z.infer<typeof Descriptor>;
+
+/** How a supervisor runs: detached, or in a terminal (`tend up`). */
+export type SupervisorMode = Descriptor["mode"];
 
 /** Where {@linkcode writeDescriptor} reports trouble: the supervisor's log. */
 export interface DescriptorLog {
@@ -55,7 +81,13 @@ export async function writeDescriptor(
   }
   await replacePidFile(paths.supervisorPidFile, Deno.pid);
   const identity = await readIdentity(Deno.pid, options.bootId);
-  const descriptor = {
+  if (identity === null) {
+    throw new TendError(
+      "START_FAILED",
+      "Cannot start a supervisor: cannot read its own process identity",
+    );
+  }
+  const descriptor: Descriptor = {
     pid: Deno.pid,
     identity,
     mode: options.mode,
@@ -90,15 +122,7 @@ export async function readDescriptor(
       maxBytes: DESCRIPTOR_MAX_BYTES,
     });
     if (text === null) return null;
-    const data = JSON.parse(text) as Record<string, unknown>;
-    if (!isValidIdentity(data.identity)) return null;
-    const mode = data.mode === "foreground" ? "foreground" : "background";
-    return {
-      identity: data.identity,
-      mode,
-      startedAt: shortString(data.startedAt),
-      version: shortString(data.version),
-    };
+    return Descriptor.safeParse(JSON.parse(text)).data ?? null;
   } catch {
     return null;
   }
@@ -114,8 +138,4 @@ export async function removeDescriptor(
   if (config.daemon.pidFile !== null) {
     await removeIfPresent(config.daemon.pidFile).catch(() => {});
   }
-}
-
-function shortString(value: unknown): string | null {
-  return typeof value === "string" && value.length <= 64 ? value : null;
 }

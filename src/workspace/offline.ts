@@ -6,10 +6,11 @@ import { readPidFile } from "../fence/pid_file.ts";
 import { ensurePrivateDir, removeIfPresent } from "../fence/safe_file.ts";
 import type {
   ActionResult,
+  CleanupRequest,
   CleanupResponse,
-  ServiceView,
+  ServiceStatus,
   StatusResponse,
-  SupervisorView,
+  SupervisorStatus,
 } from "../ipc/protocol.ts";
 import { identityMatches } from "../proc/identity.ts";
 import { endGroup } from "./end_group.ts";
@@ -42,7 +43,7 @@ export async function offlineStatus(
   const watcher = supervisor.status === "running"
     ? "the supervisor holds the lock but does not answer"
     : UNWATCHED;
-  const services: ServiceView[] = [];
+  const services: ServiceStatus[] = [];
   for (const service of config.services) {
     const record = state.services[service.name];
     const pidFile = await readPidFile(servicePidFile(ws.paths, service.name));
@@ -64,9 +65,9 @@ async function offlineView(
     pidFile: number | null;
     watcher: string;
   },
-): Promise<ServiceView> {
+): Promise<ServiceStatus> {
   const { record, pidFile, watcher } = facts;
-  const view: ServiceView = {
+  const view: ServiceStatus = {
     name,
     status: "stopped",
     pid: null,
@@ -116,7 +117,7 @@ async function removeStaleSupervisorFiles(ws: Workspace): Promise<void> {
   }
 }
 
-async function supervisorView(ws: Workspace): Promise<SupervisorView> {
+async function supervisorView(ws: Workspace): Promise<SupervisorStatus> {
   const pid = await readPidFile(ws.paths.supervisorPidFile);
   const held = await isLockHeld(ws.paths.lockFile);
   if (held) {
@@ -196,7 +197,7 @@ export async function offlineStop(
  */
 export async function offlineCleanup(
   ws: Workspace,
-  options: { dryRun: boolean },
+  options: CleanupRequest,
 ): Promise<CleanupResponse> {
   using _lock = await lockWorkspace(ws, "clean up");
   const state = await readState(ws.paths.stateFile).catch(() => emptyState());

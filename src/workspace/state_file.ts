@@ -1,31 +1,59 @@
+import { z } from "zod";
 import { TendError } from "../errors.ts";
 import { readOwnFile, writeAtomic } from "../fence/safe_file.ts";
-import type { LastExit } from "../ipc/protocol.ts";
+import { Instant, LastExit } from "../ipc/protocol.ts";
 import { type Identity, isValidIdentity } from "../proc/identity.ts";
 
 /** state.json can never legitimately be this large. */
 const STATE_FILE_MAX_BYTES = 16 * 1024 * 1024;
 const STATE_VERSION = 1;
+const HIGHEST_PORT = 65_535;
+
+/** A process identity read from the file, checked by {@linkcode isValidIdentity}. */
+const StoredIdentity = z.custom<Identity>(isValidIdentity, {
+  error: "expected a process identity",
+});
 
 /** What the supervisor remembers of one service across its own restarts. */
-export interface ServiceRecord {
-  /** Whether the user wants it running. */
-  desired: "running" | "stopped";
-  /** Identity of the running process (its PID is also its process group). */
-  identity: Identity | null;
-  port: number | null;
-  startedAt: string | null;
-  restarts: number;
-  lastExit: LastExit | null;
-  /** The config fingerprint it was started with. */
-  fingerprint: string | null;
-}
+export const ServiceRecord = z.object({
+  desired: z.enum(["running", "stopped"]).describe(
+    "Whether the user wants it running",
+  ),
+  identity: StoredIdentity.nullable().describe(
+    "Identity of the running process (its PID is also its process group)",
+  ),
+  port: z.number().int().min(1).max(HIGHEST_PORT).nullable(),
+  startedAt: z.nullable(Instant),
+  restarts: z.number().int().min(0),
+  lastExit: z.nullable(LastExit),
+  fingerprint: z.string().nullable().describe(
+    "The config fingerprint it was started with",
+  ),
+});
+/** What the supervisor remembers of one service across its own restarts. */
+export type ServiceRecord = z.infer<typeof ServiceRecord>;
+
+/** A service name that is safe as a file name. */
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,70}$/;
+
+/**
+ * The services map, every key checked on the raw object: zod's record drops
+ * a `__proto__` key silently, and a file carrying one is not ours.
+ */
+const Services = z.custom<object>(
+  (value) =>
+    typeof value === "object" && value !== null &&
+    Object.keys(value).every((name) => SAFE_NAME.test(name)),
+  { error: "expected a map of safe service names" },
+).pipe(z.record(z.string().regex(SAFE_NAME), ServiceRecord));
 
 /** The content of state.json. */
-export interface StateFile {
-  version: number;
-  services: Record<string, ServiceRecord>;
-}
+export const StateFile = z.object({
+  version: z.literal(STATE_VERSION),
+  services: Services,
+});
+/** The content of state.json. */
+export type StateFile = z.infer<typeof StateFile>;
 
 /** The record of a service that has never run. */
 export function emptyRecord(): ServiceRecord {
@@ -79,65 +107,5 @@ export function parseState(text: string): StateFile | null {
   } catch {
     return null;
   }
-  if (!isObject(data) || data.version !== STATE_VERSION) return null;
-  if (!isObject(data.services)) return null;
-  const services: Record<string, ServiceRecord> = {};
-  for (const [name, value] of Object.entries(data.services)) {
-    const record = parseRecord(value);
-    if (record === null || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,70}$/.test(name)) {
-      return null;
-    }
-    services[name] = record;
-  }
-  return { version: STATE_VERSION, services };
-}
-
-function parseRecord(value: unknown): ServiceRecord | null {
-  if (!isObject(value)) return null;
-  const {
-    desired,
-    identity,
-    port,
-    startedAt,
-    restarts,
-    lastExit,
-    fingerprint,
-  } = value;
-  if (desired !== "running" && desired !== "stopped") return null;
-  if (identity !== null && !isValidIdentity(identity)) return null;
-  if (port !== null && !isPort(port)) return null;
-  if (startedAt !== null && !isDate(startedAt)) return null;
-  if (!Number.isSafeInteger(restarts) || (restarts as number) < 0) return null;
-  if (lastExit !== null && !isLastExit(lastExit)) return null;
-  if (fingerprint !== null && typeof fingerprint !== "string") return null;
-  return {
-    desired,
-    identity: identity as Identity | null,
-    port: port as number | null,
-    startedAt: startedAt as string | null,
-    restarts: restarts as number,
-    lastExit: lastExit as LastExit | null,
-    fingerprint: fingerprint as string | null,
-  };
-}
-
-function isLastExit(value: unknown): value is LastExit {
-  return isObject(value) &&
-    (value.code === null || Number.isSafeInteger(value.code)) &&
-    (value.signal === null || typeof value.signal === "string") &&
-    isDate(value.at);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function isPort(value: unknown): value is number {
-  return Number.isInteger(value) && (value as number) > 0 &&
-    (value as number) < 65536;
-}
-
-function isDate(value: unknown): value is string {
-  return typeof value === "string" && value.length < 40 &&
-    !Number.isNaN(Date.parse(value));
+  return StateFile.safeParse(data).data ?? null;
 }

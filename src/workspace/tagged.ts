@@ -1,6 +1,6 @@
 import { type Identity, identityMatches } from "../proc/identity.ts";
 import { listProcesses, type ProcessInfo, readEnvTag } from "../proc/scan.ts";
-import type { OrphanView } from "../ipc/protocol.ts";
+import type { OrphanProcess } from "../ipc/protocol.ts";
 import { TendError } from "../errors.ts";
 
 /** How often ending orphans are checked for exit. */
@@ -19,7 +19,7 @@ export interface TaggedLeader {
 }
 
 /** An orphan found by {@linkcode findOrphans}, with what it takes to end it safely. */
-export interface Orphan extends OrphanView {
+export interface Orphan extends OrphanProcess {
   identity: Identity;
 }
 

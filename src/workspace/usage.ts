@@ -1,4 +1,4 @@
-import type { ServiceView } from "../ipc/protocol.ts";
+import type { ServiceStatus } from "../ipc/protocol.ts";
 import { resourceUsage } from "../proc/scan.ts";
 
 /** Linux reports CPU time in ticks of 1/100 s (`getconf CLK_TCK`). */
@@ -53,9 +53,9 @@ export function cpuPercent(ticks: number, wallMs: number): number | null {
 
 /** Fills in CPU and RSS of every view that has a live PID. */
 export async function addUsage(
-  views: readonly ServiceView[],
+  views: readonly ServiceStatus[],
   sampler: UsageSampler,
-): Promise<ServiceView[]> {
+): Promise<ServiceStatus[]> {
   const now = Date.now();
   const out = await Promise.all(views.map(async (view) => {
     if (view.pid === null || view.status === "stale") return view;

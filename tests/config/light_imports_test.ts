@@ -52,3 +52,22 @@ Deno.test("the import scan sees zod behind load.ts", async () => {
   const loaded = await reachable(join(SRC, "config/load.ts"));
   assert.ok(loaded.has("zod") && loaded.has("smol-toml"));
 });
+
+Deno.test("the commands that only talk to a supervisor load zod/mini, not zod", async (t) => {
+  for (
+    const module of [
+      "ipc/client.ts",
+      "commands/status.ts",
+      "commands/stop.ts",
+      "commands/_workspace.ts",
+    ]
+  ) {
+    await t.step(module, async () => {
+      const loaded = await reachable(join(SRC, module));
+      for (const heavy of HEAVY) {
+        assert.ok(!loaded.has(heavy), `${module} loads ${heavy}`);
+      }
+    });
+  }
+  assert.ok((await reachable(join(SRC, "ipc/client.ts"))).has("zod/mini"));
+});

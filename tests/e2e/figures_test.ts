@@ -12,10 +12,8 @@ import {
   waitFor,
 } from "../_helpers.ts";
 import { LineSplitter } from "../../src/logs/line_splitter.ts";
-import type { StatusResponse } from "../../src/ipc/protocol.ts";
+import type { ServiceStatus, StatusResponse } from "../../src/ipc/protocol.ts";
 import { assertRun } from "./_assert.ts";
-
-type ServiceView = StatusResponse["services"][number];
 
 /** A `[[processes]]` entry running the burn fixture. */
 function burnService(name: string, marker: string): string {
@@ -52,7 +50,7 @@ async function markerPid(marker: string): Promise<number> {
 }
 
 /** The service called `name` in `status`. */
-function service(status: StatusResponse, name: string): ServiceView {
+function service(status: StatusResponse, name: string): ServiceStatus {
   const found = status.services.find((s) => s.name === name);
   assert.ok(found, `no "${name}" in ${JSON.stringify(status)}`);
   return found;
@@ -105,7 +103,7 @@ function cpuBracket(
 
 /** Asserts `uptimeSeconds` is what `startedAt` gives at some moment of the call. */
 function assertUptime(
-  view: ServiceView,
+  view: ServiceStatus,
   call: { before: number; after: number },
 ) {
   assert.ok(view.startedAt !== null, `${view.name} has no startedAt`);

@@ -1,11 +1,13 @@
 import type { ControlHandler } from "../../src/ipc/server.ts";
 import type {
   ActionResponse,
+  CleanupRequest,
   CleanupResponse,
   PingResponse,
   ReloadResponse,
-  ServiceView,
+  ServiceStatus,
   StatusResponse,
+  StopRequest,
 } from "../../src/ipc/protocol.ts";
 
 /** The ping answer of the fake supervisor. */
@@ -16,7 +18,7 @@ export const PING: PingResponse = {
 };
 
 /** A service view the fake handler reports. */
-export function view(name: string): ServiceView {
+export function view(name: string): ServiceStatus {
   return {
     name,
     status: "running",
@@ -55,7 +57,7 @@ export const RELOAD: ReloadResponse = {
 
 /** The cleanup answer of the fake supervisor. */
 export function cleanupAnswer(
-  { dryRun }: { dryRun: boolean },
+  { dryRun }: CleanupRequest,
 ): CleanupResponse {
   return {
     orphans: [{ pid: 77, pgid: 77, service: "web", command: "python3" }],
@@ -87,7 +89,7 @@ export function fakeHandler(
     method: string,
     verb: ActionResponse["results"][number]["action"],
   ) =>
-  (names: string[]): Promise<ActionResponse> => {
+  (names: StopRequest["names"]): Promise<ActionResponse> => {
     record(method, names);
     return Promise.resolve({
       results: names.map((name) => ({

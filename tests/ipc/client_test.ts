@@ -239,3 +239,34 @@ Deno.test("ControlClient tells an action whose answer was lost from a supervisor
     );
   });
 });
+
+Deno.test("ControlClient rejects an answer that does not match its schema", async (t) => {
+  const bad = (value: unknown) => value as never;
+  const handler: FakeHandler = {
+    ...fakeHandler(),
+    ping: () => bad({ pid: "4242" }),
+    status: () => bad({ ...STATUS, services: [{ name: "web" }] }),
+    stop: () => Promise.resolve(bad({ results: "none" })),
+  };
+  await withServer(handler, async (socket) => {
+    using client = new ControlClient(socket);
+    await t.step("status → NOT_RUNNING naming the field", async () => {
+      const error = await client.status().catch((e: unknown) => e);
+      assert.ok(error instanceof TendError);
+      assert.equal(error.code, "NOT_RUNNING");
+      assert.match(
+        error.message,
+        /answered \/v1\/status with an unexpected body: "services\.0\.status"/,
+      );
+    });
+    await t.step(
+      "ping() throws instead of reporting no supervisor",
+      async () => {
+        await assert.rejects(client.ping(), tendError("NOT_RUNNING"));
+      },
+    );
+    await t.step("stop → STOP_FAILED", async () => {
+      await assert.rejects(client.stop([]), tendError("STOP_FAILED"));
+    });
+  });
+});

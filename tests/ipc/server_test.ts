@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { TendError } from "../../src/errors.ts";
+import { ErrorBody } from "../../src/ipc/protocol.ts";
 import { route } from "../../src/ipc/server.ts";
 import {
   cleanupAnswer,
@@ -115,7 +116,6 @@ Deno.test("route() answers POST /v1/reload and /v1/shutdown", async (t) => {
   const cases: [string, boolean][] = [
     ['{"stopServices":true}', true],
     ['{"stopServices":false}', false],
-    ['{"stopServices":"yes"}', false],
     ["{}", false],
   ];
   for (const [body, stopServices] of cases) {
@@ -130,10 +130,9 @@ Deno.test("route() answers POST /v1/reload and /v1/shutdown", async (t) => {
   }
 });
 
-Deno.test("route() answers POST /v1/cleanup with dryRun only when true", async (t) => {
+Deno.test("route() answers POST /v1/cleanup with dryRun off unless given", async (t) => {
   const cases: [string, boolean][] = [
     ['{"dryRun":true}', true],
-    ['{"dryRun":1}', false],
     ["{}", false],
   ];
   for (const [body, dryRun] of cases) {
@@ -171,10 +170,48 @@ Deno.test("route() answers a bad body with 400 USAGE", async (t) => {
         await route(post("/v1/start", body), handler),
       );
       assert.equal(status, 400);
-      const error =
-        (data as { error: { code: string; message: string } }).error;
+      const error = ErrorBody.parse(data).error;
       assert.equal(error.code, "USAGE");
       assert.match(error.message, /^Cannot read the request: /);
+      assert.deepEqual(handler.calls, []);
+    });
+  }
+});
+
+Deno.test("route() names the bad field of a body in its 400 USAGE", async (t) => {
+  const cases: [string, string, RegExp][] = [
+    [
+      "/v1/start",
+      '{"names":"web"}',
+      /"names": expected a list of service names/,
+    ],
+    ["/v1/start", '{"names":["web",1]}', /"names\.1": .*expected string/],
+    ["/v1/start", '{"wait":"no"}', /"wait": .*expected boolean/],
+    ["/v1/stop", '{"names":[null]}', /"names\.0": /],
+    [
+      "/v1/restart",
+      JSON.stringify({ names: ["x".repeat(201)] }),
+      /"names\.0": a service name has at most 200 characters/,
+    ],
+    [
+      "/v1/shutdown",
+      '{"stopServices":"yes"}',
+      /"stopServices": .*expected boolean/,
+    ],
+    ["/v1/cleanup", '{"dryRun":1}', /"dryRun": .*expected boolean/],
+    ["/v1/reload", "[]", /the body is not a JSON object/],
+  ];
+  for (const [path, body, message] of cases) {
+    await t.step(`${path} ${body.slice(0, 40)}`, async () => {
+      const handler = fakeHandler();
+      const { status, body: data } = await answer(
+        await route(post(path, body), handler),
+      );
+      assert.equal(status, 400);
+      const error = ErrorBody.parse(data).error;
+      assert.equal(error.code, "USAGE");
+      assert.match(error.message, /^Cannot read the request: /);
+      assert.match(error.message, message);
       assert.deepEqual(handler.calls, []);
     });
   }

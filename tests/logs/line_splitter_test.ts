@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { concat, LineSplitter } from "../../src/logs/line_splitter.ts";
+import {
+  concat,
+  LineSplitter,
+  TextLineStream,
+} from "../../src/logs/line_splitter.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -42,4 +46,33 @@ Deno.test("concat() joins byte arrays", () => {
   assert.deepEqual(concat(bytes("ab"), bytes("cd")), bytes("abcd"));
   assert.deepEqual(concat(bytes(""), bytes("cd")), bytes("cd"));
   assert.deepEqual(concat(bytes("ab"), bytes("")), bytes("ab"));
+});
+
+/** The lines of `chunks` pushed through a decoder and a TextLineStream. */
+async function linesOf(chunks: Uint8Array[]): Promise<string[]> {
+  const lines: string[] = [];
+  const source = ReadableStream.from(chunks)
+    .pipeThrough(new TextDecoderStream())
+    .pipeThrough(new TextLineStream());
+  for await (const line of source) lines.push(line);
+  return lines;
+}
+
+Deno.test("TextLineStream cuts decoded chunks into lines", async () => {
+  assert.deepEqual(
+    await linesOf([bytes("one\ntw"), bytes("o\n\nthree\nunfinished")]),
+    ["one", "two", "", "three"],
+  );
+});
+
+Deno.test("TextLineStream after a TextDecoderStream keeps a character split between chunks", async () => {
+  const text = bytes('{"a":"héllo ✓"}\n');
+  assert.deepEqual(
+    await linesOf([
+      text.subarray(0, 10),
+      text.subarray(10, 14),
+      text.subarray(14),
+    ]),
+    ['{"a":"héllo ✓"}'],
+  );
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { ServiceView, StatusResponse } from "../../src/ipc/protocol.ts";
+import type { ServiceStatus, StatusResponse } from "../../src/ipc/protocol.ts";
 import {
   formatBytes,
   formatDuration,
@@ -9,8 +9,8 @@ import {
 const NOW = Date.parse("2024-05-01T12:00:00.000Z");
 
 function service(
-  overrides: Partial<ServiceView> & Pick<ServiceView, "name" | "status">,
-): ServiceView {
+  overrides: Partial<ServiceStatus> & Pick<ServiceStatus, "name" | "status">,
+): ServiceStatus {
   return {
     pid: null,
     port: null,
@@ -26,7 +26,7 @@ function service(
   };
 }
 
-function status(services: ServiceView[]): StatusResponse {
+function status(services: ServiceStatus[]): StatusResponse {
   return {
     workspace: "/home/me/app",
     supervisor: {
@@ -39,7 +39,7 @@ function status(services: ServiceView[]): StatusResponse {
   };
 }
 
-const SERVICES: ServiceView[] = [
+const SERVICES: ServiceStatus[] = [
   service({
     name: "web",
     status: "running",
@@ -120,7 +120,7 @@ Deno.test("renderStatusTable() paints only the status cells of service rows", ()
 
 Deno.test("renderStatusTable() words the last exit", async (t) => {
   const at = "2024-05-01T11:59:00.000Z";
-  const cases: [Partial<ServiceView>, string][] = [
+  const cases: [Partial<ServiceStatus>, string][] = [
     [{}, "-"],
     [{ reason: "port 8642 is taken" }, "port 8642 is taken"],
     [{ lastExit: { code: 0, signal: null, at } }, "code 0"],
