@@ -2,7 +2,7 @@ import type { CleanupRequest, CleanupResponse } from "../ipc/protocol.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 import { connect, resolveWorkspace } from "./_workspace.ts";
 import type { Context } from "./command.ts";
-import type { ArgsOf } from "./mod.ts";
+import type { ArgsOf } from "./_info.ts";
 
 /** `tend cleanup [--dry-run]` */
 export async function run(

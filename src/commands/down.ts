@@ -4,7 +4,7 @@ import { loadWorkspaceConfig } from "./_config.ts";
 import { reportActions } from "./_report.ts";
 import { connect, resolveWorkspace } from "./_workspace.ts";
 import type { Context } from "./command.ts";
-import type { ArgsOf } from "./mod.ts";
+import type { ArgsOf } from "./_info.ts";
 
 /** How long `down` waits for the supervisor to release its lock. */
 const EXIT_WAIT_MS = 15_000;

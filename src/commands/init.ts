@@ -1,7 +1,7 @@
 import { join, resolve } from "../_path.ts";
 import { TendError } from "../errors.ts";
 import type { Context } from "./command.ts";
-import type { ArgsOf } from "./mod.ts";
+import type { ArgsOf } from "./_info.ts";
 
 const TEMPLATE =
   `# tend.toml: the services of this workspace. Reference: tend's README.

@@ -2,7 +2,7 @@ import type { Output } from "../output/output.ts";
 import { loadWorkspaceConfig, selectNames } from "./_config.ts";
 import { resolveWorkspace } from "./_workspace.ts";
 import { type Context, parseCount } from "./command.ts";
-import type { ArgsOf } from "./mod.ts";
+import type { ArgsOf } from "./_info.ts";
 
 /** Lines shown by default. */
 const DEFAULT_LINES = 50;

@@ -2,7 +2,7 @@ import { TendError } from "../errors.ts";
 import { loadWorkspaceConfig } from "./_config.ts";
 import { connect, resolveWorkspace } from "./_workspace.ts";
 import type { Context } from "./command.ts";
-import type { ArgsOf } from "./mod.ts";
+import type { ArgsOf } from "./_info.ts";
 
 /** `tend reload` */
 export async function run(

@@ -2,7 +2,7 @@ import { reportActions } from "./_report.ts";
 import { supervisorClient } from "./_client.ts";
 import { resolveWorkspace } from "./_workspace.ts";
 import type { Context } from "./command.ts";
-import type { ArgsOf } from "./mod.ts";
+import type { ArgsOf } from "./_info.ts";
 
 /** `tend restart [NAME...]` */
 export async function run(

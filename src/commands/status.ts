@@ -5,7 +5,7 @@ import type { Workspace } from "../workspace/workspace.ts";
 import { resolveWorkspace } from "./_workspace.ts";
 import { ControlClient } from "../ipc/client.ts";
 import type { Context } from "./command.ts";
-import type { ArgsOf } from "./mod.ts";
+import type { ArgsOf } from "./_info.ts";
 import { TendError } from "../errors.ts";
 
 /** `tend status [NAME...]` */

@@ -6,7 +6,7 @@ import { reportCleanup, runCleanup } from "./cleanup.ts";
 import { TendError } from "../errors.ts";
 import type { ActionResponse } from "../ipc/protocol.ts";
 import type { Context } from "./command.ts";
-import type { ArgsOf } from "./mod.ts";
+import type { ArgsOf } from "./_info.ts";
 
 /** `tend stop [NAME...]` */
 export async function run(ctx: Context, args: ArgsOf<"stop">): Promise<number> {

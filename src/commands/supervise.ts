@@ -2,7 +2,7 @@ import { TendError } from "../errors.ts";
 import type { Handshake } from "../ipc/protocol.ts";
 import { resolveWorkspace } from "./_workspace.ts";
 import type { Context } from "./command.ts";
-import type { ArgsOf } from "./mod.ts";
+import type { ArgsOf } from "./_info.ts";
 
 /** `tend __supervise`: the background supervisor that `start` launches. */
 export async function run(

@@ -3,7 +3,7 @@ import { loadWorkspaceConfig } from "./_config.ts";
 import { reportActions } from "./_report.ts";
 import { resolveWorkspace } from "./_workspace.ts";
 import type { Context } from "./command.ts";
-import type { ArgsOf } from "./mod.ts";
+import type { ArgsOf } from "./_info.ts";
 
 /** `tend up [-d]` */
 export async function run(ctx: Context, args: ArgsOf<"up">): Promise<number> {

@@ -7,7 +7,7 @@ import {
   parseCommandArgs,
   parseCount,
 } from "../../src/commands/command.ts";
-import type { ArgsOf } from "../../src/commands/mod.ts";
+import type { ArgsOf } from "../../src/commands/_info.ts";
 import { TendError } from "../../src/errors.ts";
 import { Output } from "../../src/output/output.ts";
 
