@@ -1,6 +1,16 @@
 import type { CommandSpec } from "./command.ts";
 
 /**
+ * Options of `tend start` and its mi7soft-daemon spelling: `--daemonize` is
+ * accepted as written in mi7soft-daemon's README (`tend --daemonize start`);
+ * `tend start` always runs the supervisor in the background.
+ */
+const START_OPTIONS = {
+  "no-wait": { type: "boolean" },
+  daemonize: { type: "boolean" },
+} as const;
+
+/**
  * Every command, by name: the one list that help and dispatch both read.
  * Each command's code (`./<name>.ts`, exporting `run`) loads only when it
  * runs, so `tend status` never pays for `tend up`.
@@ -48,7 +58,18 @@ Starts the named services and their dependencies, launching a background
 supervisor when none runs, and waits until each is ready (--no-wait: returns
 once the supervisor has taken the request). A service that is already running
 is reported, never started twice (exit 0).`,
-      options: { "no-wait": { type: "boolean" } },
+      options: START_OPTIONS,
+      load: () => import("./start.ts"),
+    },
+    {
+      name: "start-process",
+      summary: 'mi7soft-daemon\'s spelling of "tend start NAME"',
+      usage: `tend start-process NAME... [--no-wait]
+
+The same as "tend start NAME...": mi7soft-daemon's command line works as
+written.`,
+      options: START_OPTIONS,
+      hidden: true,
       load: () => import("./start.ts"),
     },
     {
@@ -127,6 +148,17 @@ SIGKILL after 5 s) and removes the files, unless --dry-run. Never touches a
 process of another user or another workspace, and never matches by name.`,
       options: { "dry-run": { type: "boolean" } },
       load: () => import("./cleanup.ts"),
+    },
+    {
+      name: "shutdown",
+      summary: "Stop the supervisor; services keep running",
+      usage: `tend shutdown
+
+Stops the supervisor and leaves every service running (mi7soft-daemon's
+"shutdown", the same as SIGTERM to a background supervisor); the next
+supervisor adopts them. "tend down" stops the services too.`,
+      options: {},
+      load: () => import("./shutdown.ts"),
     },
     {
       name: "__supervise",
