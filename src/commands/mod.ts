@@ -161,6 +161,28 @@ supervisor adopts them. "tend down" stops the services too.`,
       load: () => import("./shutdown.ts"),
     },
     {
+      name: "service",
+      summary: "Start tend at login or boot (systemd unit, launchd agent)",
+      usage: `tend service install|uninstall|status [--system] [--unit-dir DIR]
+
+install writes a systemd user unit (Linux; --system: a system unit, started
+at boot, run as you) or a launchd agent (macOS) that runs "tend up" for this
+workspace in the foreground, so the service manager supervises tend: it
+restarts tend when it dies, and on stop runs "tend down", which stops the
+services in tend's order with their stop_timeout. Then it enables the unit
+(systemctl --user daemon-reload && enable), or says why it could not.
+Running it again rewrites the unit only when it changed. uninstall disables
+and removes it; status says whether it is installed and current (exit 3 when
+absent). --unit-dir DIR writes there and leaves the service manager alone;
+--manager systemd|launchd overrides the choice by OS.`,
+      options: {
+        system: { type: "boolean" },
+        "unit-dir": { type: "string" },
+        manager: { type: "string" },
+      },
+      load: () => import("./service.ts"),
+    },
+    {
       name: "__supervise",
       summary: "Run as the background supervisor (internal)",
       usage: "tend __supervise -C DIR -c FILE",
