@@ -70,6 +70,8 @@ export function xml(text: string): string {
     .replaceAll("<", "&lt;")
     .replaceAll(">", "&gt;")
     .replaceAll('"', "&quot;")
+    // XML 1.0 has no control characters but tab and newlines.
+    // deno-lint-ignore no-control-regex
     .replace(/[\0-\x08\x0b\x0c\x0e-\x1f]/g, "");
 }
 

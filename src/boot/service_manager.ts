@@ -10,7 +10,7 @@ export type ToolResult =
 export type ToolRunner = (argv: readonly string[]) => Promise<ToolResult>;
 
 /** Runs `argv` with no input, collecting its exit code and stderr. */
-export const runTool: ToolRunner = async (argv) => {
+export async function runTool(argv: readonly string[]): Promise<ToolResult> {
   try {
     const output = await new Deno.Command(argv[0]!, {
       args: argv.slice(1),
@@ -28,7 +28,7 @@ export const runTool: ToolRunner = async (argv) => {
     if (error instanceof Deno.errors.NotFound) return { kind: "missing" };
     throw error;
   }
-};
+}
 
 /** Where units go when no `--unit-dir` is given. */
 export function defaultUnitDir(
