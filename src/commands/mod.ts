@@ -183,6 +183,29 @@ absent). --unit-dir DIR writes there and leaves the service manager alone;
       load: () => import("./service.ts"),
     },
     {
+      name: "export",
+      summary: "Write the services as systemd units or a Compose file",
+      usage:
+        `tend export systemd|compose [--out DIR] [--image IMAGE] [--prefix NAME]
+
+Turns tend.toml into the same services for an engine that already runs
+(tend never builds a cluster of its own). "systemd" writes one unit per
+service (<prefix>-<name>.service, prefix "tend-<workspace dir>"): restart
+policy, stop signal and timeout, depends_on, env, working directory and log
+file. "compose" writes docker-compose.yml: each service runs its command in
+its image (image = "..." in tend.toml, else --image IMAGE), with the
+workspace mounted at the same path; ready checks become healthchecks and
+depends_on waits for service_healthy. Without --out the files go to stdout.
+What cannot be carried over is printed as a warning on stderr (and listed
+with --json).`,
+      options: {
+        out: { type: "string", short: "o" },
+        image: { type: "string" },
+        prefix: { type: "string" },
+      },
+      load: () => import("./export.ts"),
+    },
+    {
       name: "__supervise",
       summary: "Run as the background supervisor (internal)",
       usage: "tend __supervise -C DIR -c FILE",
