@@ -206,6 +206,39 @@ with --json).`,
       load: () => import("./export.ts"),
     },
     {
+      name: "schema",
+      summary: "Print the JSON Schema of tend.toml",
+      usage: `tend schema
+
+Prints the JSON Schema (draft 7) of tend.toml, generated from tend's own
+config schema. TOML editors (Taplo, Even Better TOML) read it through a
+"#:schema PATH" first line, which "tend init" writes.`,
+      options: {},
+      load: () => import("./schema.ts"),
+    },
+    {
+      name: "completions",
+      summary: "Print a shell completion script (bash, zsh, fish)",
+      usage: `tend completions bash|zsh|fish
+
+Prints a script that completes tend's commands, options and this
+workspace's service names. Load it with:
+  bash:  source <(tend completions bash)      (or save it under
+         ~/.local/share/bash-completion/completions/tend)
+  zsh:   tend completions zsh > "\${fpath[1]}/_tend"
+  fish:  tend completions fish > ~/.config/fish/completions/tend.fish`,
+      options: {},
+      load: () => import("./completions.ts"),
+    },
+    {
+      name: "__complete",
+      summary: "List completion candidates (internal)",
+      usage: "tend __complete services",
+      options: {},
+      hidden: true,
+      load: () => import("./complete.ts"),
+    },
+    {
       name: "__supervise",
       summary: "Run as the background supervisor (internal)",
       usage: "tend __supervise -C DIR -c FILE",

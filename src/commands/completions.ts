@@ -1,0 +1,32 @@
+import { TendError } from "../errors.ts";
+import { GLOBAL_OPTIONS } from "./command.ts";
+import type { Context, ParsedArgs } from "./command.ts";
+
+const SHELLS = ["bash", "zsh", "fish"] as const;
+
+/** `tend completions bash|zsh|fish` */
+export async function run(ctx: Context, args: ParsedArgs): Promise<number> {
+  const [shell, ...rest] = args.positionals;
+  if (!(SHELLS as readonly string[]).includes(shell ?? "") || rest.length) {
+    throw new TendError(
+      "USAGE",
+      `Cannot run "tend completions": expected bash, zsh or fish${
+        shell === undefined ? "" : `, got "${[shell, ...rest].join(" ")}"`
+      }`,
+    );
+  }
+  const { commands } = await import("./mod.ts");
+  const { completionModel } = await import("../completions/model.ts");
+  const model = completionModel(commands, GLOBAL_OPTIONS);
+  if (shell === "bash") {
+    const { bashCompletion } = await import("../completions/bash.ts");
+    ctx.out.data(bashCompletion(model));
+  } else if (shell === "zsh") {
+    const { zshCompletion } = await import("../completions/zsh.ts");
+    ctx.out.data(zshCompletion(model));
+  } else {
+    const { fishCompletion } = await import("../completions/fish.ts");
+    ctx.out.data(fishCompletion(model));
+  }
+  return 0;
+}
