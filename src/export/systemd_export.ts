@@ -103,7 +103,9 @@ function serviceUnit(service: ServiceConfig, context: UnitContext): string {
       ? [["Install", [["WantedBy", "default.target"]]] as const]
       : []),
   ], {
-    header: `# Exported by "tend export systemd" from ${
+    header: `# ${
+      context.unitOf(service.name)
+    }: exported by "tend export systemd" from ${
       textValue(context.config.root)
     }`,
   });
