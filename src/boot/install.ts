@@ -152,8 +152,12 @@ async function enable(
   const reload = await systemctl(target, io.run, ["daemon-reload"]);
   if (reload !== null) return [reload, manualHint(target)];
   const enabled = await systemctl(target, io.run, ["enable", target.spec.name]);
+  if (enabled !== null) return [enabled];
+  const scope = target.spec.system ? "" : "--user ";
   return [
-    enabled ?? `enabled: starts at ${target.spec.system ? "boot" : "login"}`,
+    `enabled: starts at ${
+      target.spec.system ? "boot" : "login"
+    }; to start it now: tend down && systemctl ${scope}start ${target.spec.name}`,
   ];
 }
 

@@ -1,4 +1,4 @@
-import { dirname, join } from "../_path.ts";
+import { basename, dirname, join } from "../_path.ts";
 
 /**
  * How to run this very tend again from a unit file: the compiled executable
@@ -8,7 +8,10 @@ import { dirname, join } from "../_path.ts";
 export function tendExecArgv(): string[] {
   const exec = Deno.execPath();
   const main = Deno.mainModule;
-  if (!main.startsWith("file:") || main.includes("/deno-compile-")) {
+  const runtime = /^deno(\.exe)?$/.test(basename(exec));
+  if (
+    !runtime || !main.startsWith("file:") || main.includes("/deno-compile-")
+  ) {
     return [exec];
   }
   const mainPath = decodeURIComponent(new URL(main).pathname);

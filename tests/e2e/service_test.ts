@@ -1,5 +1,16 @@
 import assert from "node:assert/strict";
-import { MAIN, makeTempWorkspace, tend } from "../_helpers.ts";
+import {
+  cliEnv,
+  denoFixtureService,
+  isAlive,
+  MAIN,
+  makeTempWorkspace,
+  readPids,
+  SLEEPER_FIXTURE,
+  tend,
+  waitFor,
+} from "../_helpers.ts";
+import { parseExecLine, unitValue } from "../_systemd_exec.ts";
 import { parsePlist } from "../_plist.ts";
 import {
   hasTool,
@@ -167,4 +178,57 @@ Deno.test("tend service rejects an unknown verb and an unknown manager", async (
     stderr:
       /^error: Cannot use --manager "upstart": expected systemd or launchd\n/,
   });
+});
+
+Deno.test("the boot unit's ExecStart runs tend up for the workspace and its ExecStop stops everything", async () => {
+  await using ws = await makeTempWorkspace();
+  const root = ws.path("my shop 100%");
+  await Deno.mkdir(root);
+  const marker = ws.path("sleeper.pid");
+  await Deno.writeTextFile(
+    `${root}/tend.toml`,
+    denoFixtureService("sleeper", SLEEPER_FIXTURE, { args: [marker] }),
+  );
+  const installed = await tend(root, [
+    "service",
+    "install",
+    "--unit-dir",
+    ws.path("units"),
+  ]);
+  assert.equal(installed.code, 0, installed.stderr);
+  const unit = await Deno.readTextFile(installed.stdout.trim().slice(6));
+  const start = parseExecLine(unitValue(unit, "ExecStart"));
+  const stop = parseExecLine(unitValue(unit, "ExecStop"));
+  assert.deepEqual(start.slice(-4), ["-C", root, "up", "--quiet"]);
+  assert.equal(unitValue(unit, "WorkingDirectory").replaceAll("%%", "%"), root);
+
+  // What systemd would do: run ExecStart in WorkingDirectory, later ExecStop.
+  const up = new Deno.Command(start[0]!, {
+    args: start.slice(1),
+    cwd: root,
+    clearEnv: true,
+    env: cliEnv({ TEND_SUPERVISOR: ws.dir }),
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  await waitFor(async () => (await readPids(marker)).length > 0, {
+    message: "the unit's tend up to start the sleeper",
+  });
+  const [sleeper] = await readPids(marker);
+  const down = await new Deno.Command(stop[0]!, {
+    args: stop.slice(1),
+    cwd: root,
+    clearEnv: true,
+    env: cliEnv(),
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(down.code, 0, new TextDecoder().decode(down.stderr));
+  const exited = await up.output();
+  // Exit 0: Restart=on-failure does not start it again after a stop.
+  assert.equal(exited.code, 0, new TextDecoder().decode(exited.stderr));
+  assert.equal(new TextDecoder().decode(exited.stdout), "");
+  assert.ok(!isAlive(sleeper!), "the service survived ExecStop");
 });
