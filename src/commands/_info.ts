@@ -40,7 +40,12 @@ Starts the named services and their dependencies, launching a background
 supervisor when none runs, and waits until each is ready (--no-wait: returns
 once the supervisor has taken the request). A service that is already running
 is reported, never started twice (exit 0).`,
-    options: { "no-wait": { type: "boolean" } },
+    options: {
+      "no-wait": { type: "boolean" },
+      // mi7soft-daemon's README writes "tend --daemonize start"; tend start
+      // always runs the supervisor in the background.
+      daemonize: { type: "boolean" },
+    },
   },
   stop: {
     summary: "Stop services (all when none named)",
@@ -106,6 +111,92 @@ lost state file), and stale files under .tend/run. Ends them (SIGTERM, then
 SIGKILL after 5 s) and removes the files, unless --dry-run. Never touches a
 process of another user or another workspace, and never matches by name.`,
     options: { "dry-run": { type: "boolean" } },
+  },
+  "start-process": {
+    summary: 'mi7soft-daemon\'s spelling of "tend start NAME"',
+    usage: `tend start-process NAME... [--no-wait]
+
+The same as "tend start NAME...": mi7soft-daemon's command line works as
+written.`,
+    options: { "no-wait": { type: "boolean" }, daemonize: { type: "boolean" } },
+    hidden: true,
+  },
+  shutdown: {
+    summary: "Stop the supervisor; services keep running",
+    usage: `tend shutdown
+
+Stops the supervisor and leaves every service running (mi7soft-daemon's
+"shutdown", the same as SIGTERM to a background supervisor); the next
+supervisor adopts them. "tend down" stops the services too.`,
+    options: {},
+  },
+  service: {
+    summary: "Start tend at login or boot (systemd unit, launchd agent)",
+    usage: `tend service install|uninstall|status [--system] [--unit-dir DIR]
+
+install writes a systemd user unit (Linux; --system: a system unit, started
+at boot, run as you) or a launchd agent (macOS) that runs "tend up" for this
+workspace in the foreground, so the service manager supervises tend: it
+restarts tend when it dies, and on stop runs "tend down", which stops the
+services in tend's order with their stop_timeout. Then it enables the unit
+(systemctl --user daemon-reload && enable), or says why it could not.
+Running it again rewrites the unit only when it changed. uninstall disables
+and removes it; status says whether it is installed and current (exit 3 when
+absent). --unit-dir DIR writes there and leaves the service manager alone;
+--manager systemd|launchd overrides the choice by OS.`,
+    options: {
+      system: { type: "boolean" },
+      "unit-dir": { type: "string" },
+      manager: { type: "string" },
+    },
+  },
+  export: {
+    summary: "Write the services as systemd units or a Compose file",
+    usage:
+      `tend export systemd|compose [--out DIR] [--image IMAGE] [--prefix NAME]
+
+Turns tend.toml into the same services for an engine that already runs
+(tend never builds a cluster of its own). "systemd" writes one unit per
+service (<prefix>-<name>.service, prefix "tend-<workspace dir>"): restart
+policy, stop signal and timeout, depends_on, env, working directory and log
+file. "compose" writes docker-compose.yml: each service runs its command in
+its image (image = "..." in tend.toml, else --image IMAGE), with the
+workspace mounted at the same path; ready checks become healthchecks and
+depends_on waits for service_healthy. Without --out the files go to stdout.
+What cannot be carried over is printed as a warning on stderr (and listed
+with --json).`,
+    options: {
+      out: { type: "string", short: "o" },
+      image: { type: "string" },
+      prefix: { type: "string" },
+    },
+  },
+  schema: {
+    summary: "Print the JSON Schema of tend.toml",
+    usage: `tend schema
+
+Prints the JSON Schema (draft 7) of tend.toml, generated from tend's own
+config schema. TOML editors (Taplo, Even Better TOML) read it through a
+"#:schema PATH" first line, which "tend init" writes.`,
+    options: {},
+  },
+  completions: {
+    summary: "Print a shell completion script (bash, zsh, fish)",
+    usage: `tend completions bash|zsh|fish
+
+Prints a script that completes tend's commands, options and this
+workspace's service names. Load it with:
+bash:  source <(tend completions bash)      (or save it under
+       ~/.local/share/bash-completion/completions/tend)
+zsh:   tend completions zsh > "\${fpath[1]}/_tend"
+fish:  tend completions fish > ~/.config/fish/completions/tend.fish`,
+    options: {},
+  },
+  __complete: {
+    summary: "List completion candidates (internal)",
+    usage: "tend __complete services",
+    options: {},
+    hidden: true,
   },
   __supervise: {
     summary: "Run as the background supervisor (internal)",

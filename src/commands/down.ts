@@ -32,7 +32,8 @@ export async function run(
   return 0;
 }
 
-async function waitUnlocked(lockFile: string): Promise<void> {
+/** Waits until the supervisor has released `lockFile` (it has exited). */
+export async function waitUnlocked(lockFile: string): Promise<void> {
   const deadline = Date.now() + EXIT_WAIT_MS;
   while (await isLockHeld(lockFile)) {
     if (Date.now() > deadline) {

@@ -1,10 +1,16 @@
 import { join, resolve } from "../_path.ts";
+import {
+  configJsonSchema,
+  WORKSPACE_SCHEMA_PATH,
+} from "../config/json_schema.ts";
 import { TendError } from "../errors.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
 
-const TEMPLATE =
-  `# tend.toml: the services of this workspace. Reference: tend's README.
+const TEMPLATE = `#:schema ./${WORKSPACE_SCHEMA_PATH}
+# tend.toml: the services of this workspace. Reference: tend's README.
+# The line above points TOML editors (Taplo, Even Better TOML) at the schema
+# tend wrote beside it; refresh it with: tend schema > ${WORKSPACE_SCHEMA_PATH}
 
 [daemon]
 check_interval = 3            # seconds between liveness checks of adopted services
@@ -55,5 +61,16 @@ export async function run(
     );
   }
   ctx.out.note(`wrote ${file}`);
+  const schema = join(dir, WORKSPACE_SCHEMA_PATH);
+  try {
+    await Deno.mkdir(join(dir, ".tend"), { recursive: true });
+    await Deno.writeTextFile(
+      schema,
+      JSON.stringify(configJsonSchema(), null, 2) + "\n",
+    );
+    ctx.out.note(`wrote ${schema} (for the #:schema line of tend.toml)`);
+  } catch (error) {
+    ctx.out.warn(`cannot write ${schema}: ${error}`);
+  }
   return 0;
 }

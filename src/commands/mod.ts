@@ -21,6 +21,13 @@ const LOADERS: {
   logs: () => import("./logs.ts"),
   reload: () => import("./reload.ts"),
   cleanup: () => import("./cleanup.ts"),
+  "start-process": () => import("./start.ts"),
+  shutdown: () => import("./shutdown.ts"),
+  service: () => import("./service.ts"),
+  export: () => import("./export.ts"),
+  schema: () => import("./schema.ts"),
+  completions: () => import("./completions.ts"),
+  __complete: () => import("./complete.ts"),
   __supervise: () => import("./supervise.ts"),
 };
 

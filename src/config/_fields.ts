@@ -20,7 +20,10 @@ export const STOP_SIGNALS = [
 type StopSignal = (typeof STOP_SIGNALS)[number];
 
 const PORT_MESSAGE = { error: "must be an integer from 1 to 65535" };
-const ENV_NAME_PATTERN = /^[^=\0]+$/;
+// \x00, not \0: the JSON Schema copy of this pattern must read in Rust regex
+// (Taplo); a NUL is exactly what the pattern keeps out.
+// deno-lint-ignore no-control-regex
+const ENV_NAME_PATTERN = /^[^=\x00]+$/;
 
 /** A TCP port, 1 to 65535. */
 export const portSchema = z.int(PORT_MESSAGE).min(1, PORT_MESSAGE).max(

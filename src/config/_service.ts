@@ -66,6 +66,8 @@ const serviceShape = {
   "max_log_size": sizeBytesSchema.optional(),
   "log_backups": countSchema.optional(),
   schedule: scheduleSchema.optional(),
+  /** The container image of `tend export compose`; tend itself ignores it. */
+  image: nonEmptyStringSchema.optional(),
 };
 
 /** The fields a `[[processes]]` entry may have. */

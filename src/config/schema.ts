@@ -106,6 +106,7 @@ function toService(entry: ServiceEntry, context: InstanceContext) {
     logMaxBytes: entry.log_max_size ?? entry.max_log_size ?? daemon.logMaxBytes,
     logBackups: entry.log_backups ?? daemon.logBackups,
     checkIntervalMs: entry.check_interval ?? daemon.checkIntervalMs,
+    image: entry.image ?? null,
   };
 }
 

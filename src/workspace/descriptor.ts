@@ -14,6 +14,7 @@ import {
   readIdentity,
 } from "../proc/identity.ts";
 import { VERSION } from "../version.ts";
+import { claimExtraPidFile, releaseExtraPidFile } from "./extra_pid_file.ts";
 
 /** supervisor.json is a few hundred bytes; anything huge is not ours. */
 const DESCRIPTOR_MAX_BYTES = 64 * 1024;
@@ -103,14 +104,7 @@ export async function writeDescriptor(
     JSON.stringify(descriptor, null, 2) + "\n",
   );
   const extra = options.config.daemon.pidFile;
-  if (extra !== null) {
-    await writeAtomic(extra, `${Deno.pid}\n`, { mode: 0o644 }).catch((error) =>
-      options.log.warn("cannot write pid_file {file}: {error}", {
-        file: extra,
-        error: String(error),
-      })
-    );
-  }
+  if (extra !== null) await claimExtraPidFile(extra, { log: options.log });
 }
 
 /** Reads supervisor.json; `null` when absent, damaged, or not of this shape. */
@@ -136,6 +130,6 @@ export async function removeDescriptor(
   await removeIfPresent(paths.supervisorPidFile);
   await removeIfPresent(paths.supervisorJson);
   if (config.daemon.pidFile !== null) {
-    await removeIfPresent(config.daemon.pidFile).catch(() => {});
+    await releaseExtraPidFile(config.daemon.pidFile);
   }
 }

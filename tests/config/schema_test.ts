@@ -45,6 +45,7 @@ Deno.test("configSchema fills in every default of a minimal service", () => {
     logMaxBytes: 10 * 1024 * 1024,
     logBackups: 5,
     checkIntervalMs: 3_000,
+    image: null,
     fingerprint: undefined,
   });
 });
@@ -140,6 +141,9 @@ const SERVICE_FIELDS: [string, string[], Partial<ServiceConfig>][] = [
   ["log_max_size", ['log_max_size = "1MB"'], { logMaxBytes: 1024 ** 2 }],
   ["max_log_size", ["max_log_size = 2048"], { logMaxBytes: 2048 }],
   ["log_backups", ["log_backups = 0"], { logBackups: 0 }],
+  ["image (export compose only)", ['image = "python:3.12-slim"'], {
+    image: "python:3.12-slim",
+  }],
 ];
 
 Deno.test("configSchema normalises every service field", async (t) => {

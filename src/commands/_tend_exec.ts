@@ -1,0 +1,33 @@
+import { basename, dirname, join } from "../_path.ts";
+
+/**
+ * How to run this very tend again from a unit file: the compiled executable
+ * itself, or, run from source, `deno run -A [--config deno.json] main.ts`
+ * with absolute paths.
+ */
+export function tendExecArgv(): string[] {
+  const exec = Deno.execPath();
+  const main = Deno.mainModule;
+  const runtime = /^deno(\.exe)?$/.test(basename(exec));
+  if (
+    !runtime || !main.startsWith("file:") || main.includes("/deno-compile-")
+  ) {
+    return [exec];
+  }
+  const mainPath = decodeURIComponent(new URL(main).pathname);
+  const config = join(dirname(mainPath), "deno.json");
+  const hasConfig = (() => {
+    try {
+      return Deno.statSync(config).isFile;
+    } catch {
+      return false;
+    }
+  })();
+  return [
+    exec,
+    "run",
+    "-A",
+    ...(hasConfig ? ["--config", config] : []),
+    mainPath,
+  ];
+}

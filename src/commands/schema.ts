@@ -1,0 +1,12 @@
+import type { Context } from "./command.ts";
+import type { ArgsOf } from "./_info.ts";
+
+/** `tend schema`: the JSON Schema of tend.toml on stdout. */
+export async function run(
+  ctx: Context,
+  _args: ArgsOf<"schema">,
+): Promise<number> {
+  const { configJsonSchema } = await import("../config/json_schema.ts");
+  ctx.out.json(configJsonSchema());
+  return 0;
+}
