@@ -25,13 +25,16 @@ export async function resolveWorkspace(ctx: Context): Promise<Workspace> {
  * when none answers; the config is validated first, so a bad config fails
  * before anything runs.
  */
-export async function supervisorClient(ws: Workspace): Promise<ControlClient> {
+export async function supervisorClient(
+  ws: Workspace,
+  options: Pick<Context, "timing">,
+): Promise<ControlClient> {
   const client = await connect(ws);
   if (client !== null) return client;
   const { loadWorkspaceConfig } = await import("./_config.ts");
   await loadWorkspaceConfig(ws);
   const { ensureSupervisor } = await import("./_launch.ts");
-  return await ensureSupervisor(ws);
+  return await ensureSupervisor(ws, options);
 }
 
 /** A client of the workspace's supervisor, or `null` when none answers. */

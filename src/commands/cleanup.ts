@@ -1,4 +1,5 @@
 import type { CleanupResponse } from "../ipc/protocol.ts";
+import type { Timing } from "../timing.ts";
 import { connect, resolveWorkspace, type Workspace } from "./_workspace.ts";
 import type { Context, ParsedArgs } from "./command.ts";
 
@@ -6,7 +7,10 @@ import type { Context, ParsedArgs } from "./command.ts";
 export async function run(ctx: Context, args: ParsedArgs): Promise<number> {
   const { values } = args;
   const ws = await resolveWorkspace(ctx);
-  const result = await runCleanup(ws, { dryRun: values["dry-run"] === true });
+  const result = await runCleanup(ws, {
+    dryRun: values["dry-run"] === true,
+    timing: ctx.timing,
+  });
   reportCleanup(ctx, result);
   return 0;
 }
@@ -14,15 +18,16 @@ export async function run(ctx: Context, args: ParsedArgs): Promise<number> {
 /** Cleans through the supervisor when one answers, else under the lock. */
 export async function runCleanup(
   ws: Workspace,
-  options: { dryRun: boolean },
+  options: { dryRun: boolean; timing: Timing },
 ): Promise<CleanupResponse> {
+  const { dryRun, timing } = options;
   const client = await connect(ws);
   if (client !== null) {
     using _ = client;
-    return await client.cleanup(options);
+    return await client.cleanup({ dryRun });
   }
   const { offlineCleanup } = await import("./_offline.ts");
-  return await offlineCleanup(ws, options);
+  return await offlineCleanup(ws, { dryRun, graceMs: timing.orphanGraceMs });
 }
 
 /** Prints what cleanup found and did. */

@@ -1,6 +1,7 @@
 import { ArgvError, type OptionSpec, parseArgv } from "./_parse_args.ts";
 import { TendError } from "../errors.ts";
 import type { Output } from "../output/output.ts";
+import type { Timing } from "../timing.ts";
 
 /** Options every command accepts, before or after its name. */
 export const GLOBAL_OPTIONS = {
@@ -27,6 +28,8 @@ export interface Context {
   readonly cwd: string;
   readonly globals: GlobalOptions;
   readonly out: Output;
+  /** The fixed waits (`TEND_TIMING`, read once in `main.ts`). */
+  readonly timing: Timing;
 }
 
 /** What the registry knows of one subcommand, before its code is loaded. */

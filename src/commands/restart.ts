@@ -6,7 +6,7 @@ import type { Context, ParsedArgs } from "./command.ts";
 export async function run(ctx: Context, args: ParsedArgs): Promise<number> {
   const { positionals } = args;
   const ws = await resolveWorkspace(ctx);
-  using client = await supervisorClient(ws);
+  using client = await supervisorClient(ws, ctx);
   const what = positionals.length > 0 ? positionals.join(", ") : "services";
   reportActions(
     ctx,

@@ -20,7 +20,7 @@ export async function run(ctx: Context, args: ParsedArgs): Promise<number> {
     reportActions(ctx, stopped);
     return 0;
   }
-  const cleaned = await runCleanup(ws, { dryRun: false });
+  const cleaned = await runCleanup(ws, { dryRun: false, timing: ctx.timing });
   if (ctx.globals.json) ctx.out.json({ ...stopped, cleanup: cleaned });
   else {
     reportActions(ctx, stopped);

@@ -18,6 +18,7 @@ export async function run(ctx: Context, _args: ParsedArgs): Promise<number> {
       foreground: false,
       startAll: false,
       handshake: answer,
+      timing: ctx.timing,
     });
   } catch (error) {
     if (answered || !(error instanceof TendError)) throw error;
