@@ -12,6 +12,7 @@ import {
 } from "./src/commands/command.ts";
 import { EXIT_CODES, EXIT_INTERNAL, TendError } from "./src/errors.ts";
 import { colorWanted, Output } from "./src/output/output.ts";
+import { timingFromEnv } from "./src/timing.ts";
 import { VERSION } from "./src/version.ts";
 
 /** Global options that take a value, so their value is not the command name. */
@@ -76,6 +77,7 @@ export async function execute(
       quiet: globals.quiet || globals.json,
       color: colorWanted(globals),
     }),
+    timing: timingFromEnv((name) => Deno.env.get(name)),
   };
   const run = await command.load();
   return await run(ctx, parsed);

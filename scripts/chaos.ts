@@ -11,6 +11,8 @@
  *   --only a,b       run only these scenarios (ids or numbers)
  *   --concurrency N  cases run at once in scenarios 4a and 4b (default 3)
  *   --out FILE       where to write the JSON (default bench/chaos.json)
+ *   --timing fast    tend's short test waits (TEND_TIMING=fast) in 4a, whose
+ *                    warm cases wait for the supervisor's fence check
  */
 import { parseArgs } from "node:util";
 import { brokenTomlCorpus, brokenTomls } from "./_chaos/broken_toml.ts";
@@ -34,8 +36,15 @@ const { values: flags } = parseArgs({
     only: { type: "string" },
     concurrency: { type: "string", default: "3" },
     out: { type: "string", default: `${ROOT}bench/chaos.json` },
+    timing: { type: "string", default: "default" },
   },
 });
+if (flags.timing !== "default" && flags.timing !== "fast") {
+  throw new Error(
+    `--timing must be "default" or "fast", not "${flags.timing}"`,
+  );
+}
+const timing: "default" | "fast" = flags.timing;
 const quick = flags.quick === true;
 const roundsFlag = flags.rounds === undefined ? null : Number(flags.rounds);
 const seed = flags.seed === undefined
@@ -82,7 +91,7 @@ const entries: Entry[] = [
     run: (rng) => {
       const all = allHostileCases();
       const cases = quick ? all.filter((_, i) => i % 3 === 0) : all;
-      return hostileFiles({ rng, log, cases, concurrency });
+      return hostileFiles({ rng, log, cases, concurrency, timing });
     },
   },
   {
@@ -140,7 +149,7 @@ const host = await machine();
 console.error(
   `tend chaos (${
     quick ? "quick" : "full"
-  }, seed ${seed}) on ${host.cpus} CPUs, load ${host.loadAverageAtStart}`,
+  }, seed ${seed}, ${timing} timing) on ${host.cpus} CPUs, load ${host.loadAverageAtStart}`,
 );
 const results: ScenarioResult[] = [];
 for (const entry of entries) {
@@ -209,6 +218,7 @@ await Deno.writeTextFile(
       only,
       rounds: roundsFlag,
       seed,
+      timing,
       seconds,
       machine: host,
       scenarios: results,

@@ -9,6 +9,7 @@ import {
   readEnvTag,
 } from "../src/proc/scan.ts";
 import type { StatusResponse } from "../src/ipc/protocol.ts";
+import { TIMING_ENV } from "../src/timing.ts";
 
 const ROOT = fromFileUrl(new URL("../", import.meta.url));
 /** The CLI entry. */
@@ -28,10 +29,30 @@ export interface TempWorkspace extends AsyncDisposable {
   path(name: string): string;
   /** Writes tend.toml. */
   writeConfig(toml: string): Promise<void>;
+  /** Extra environment of every CLI run in it ({@linkcode tend}, {@linkcode spawnTend}). */
+  readonly env: Readonly<Record<string, string>>;
 }
 
+/**
+ * Options of {@linkcode makeTempWorkspace}. `timing: "fast"` runs every CLI
+ * (and so every supervisor) of the workspace with `TEND_TIMING=fast`, for a
+ * test that would otherwise sit through tend's fixed waits (fence checks,
+ * socket and orphan graces); the CLI and its supervisor then agree.
+ */
+export interface TempWorkspaceOptions {
+  timing?: "default" | "fast";
+}
+
+/** The environment that gives a tend run the short test timing. */
+export const FAST_TIMING_ENV: Readonly<Record<string, string>> = {
+  [TIMING_ENV]: "fast",
+};
+
 /** Makes a workspace in a temp dir, with `toml` as its tend.toml when given. */
-export async function makeTempWorkspace(toml?: string): Promise<TempWorkspace> {
+export async function makeTempWorkspace(
+  toml?: string,
+  options: TempWorkspaceOptions = {},
+): Promise<TempWorkspace> {
   const dir = await Deno.realPath(
     await Deno.makeTempDir({ prefix: "tend-test-" }),
   );
@@ -39,6 +60,7 @@ export async function makeTempWorkspace(toml?: string): Promise<TempWorkspace> {
     dir,
     path: (name) => `${dir}/${name}`,
     writeConfig: (text) => Deno.writeTextFile(`${dir}/tend.toml`, text),
+    env: options.timing === "fast" ? FAST_TIMING_ENV : {},
     async [Symbol.asyncDispose]() {
       await killTagged(dir);
       await Deno.remove(dir, { recursive: true }).catch(() => {});
@@ -134,11 +156,12 @@ export async function tend(
   options: { env?: Record<string, string>; cwd?: string } = {},
 ): Promise<RunResult> {
   const dir = typeof ws === "string" ? ws : ws.dir;
+  const wsEnv = typeof ws === "string" ? {} : ws.env;
   const output = await new Deno.Command(Deno.execPath(), {
     args: tendArgv(args),
     cwd: options.cwd ?? dir,
     clearEnv: true,
-    env: cliEnv(options.env),
+    env: cliEnv({ ...wsEnv, ...options.env }),
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -392,7 +415,7 @@ export function spawnTend(
     args: tendArgv(args),
     cwd: ws.dir,
     clearEnv: true,
-    env: cliEnv({ TEND_SUPERVISOR: ws.dir }),
+    env: cliEnv({ ...ws.env, TEND_SUPERVISOR: ws.dir }),
     stdin: "null",
     stdout: options.stdout ?? "piped",
     stderr: options.stderr ?? "piped",

@@ -32,6 +32,7 @@ import {
   unclearOutcome,
   waitUntilNothingTagged,
 } from "./common.ts";
+import { FAST_TIMING_ENV } from "../../tests/_helpers.ts";
 
 /** The files tend keeps under `.tend/run` (`a.pid`: a service's). */
 export const TARGETS = [
@@ -205,10 +206,19 @@ async function damage(
   }
 }
 
-/** Runs the given hostile-file cases, `concurrency` at a time. */
+/**
+ * Runs the given hostile-file cases, `concurrency` at a time. With `timing:
+ * "fast"`, tend runs with its short test waits (`TEND_TIMING=fast`): a warm
+ * case waits for the supervisor's fence check to listen again.
+ */
 export async function hostileFiles(
-  options: ScenarioOptions & { cases: HostileCase[]; concurrency: number },
+  options: ScenarioOptions & {
+    cases: HostileCase[];
+    concurrency: number;
+    timing?: "default" | "fast";
+  },
 ): Promise<ScenarioResult> {
+  const env = options.timing === "fast" ? { ...FAST_TIMING_ENV } : {};
   const rec = new Recorder(
     "hostile-run-files",
     "damaged files under .tend/run (6 files x 12 damages, cold and warm)",
@@ -230,7 +240,7 @@ export async function hostileFiles(
         const decoyDir = `${decoyRoot}/${index}`;
         await Deno.mkdir(decoyDir);
         const decoys = await makeDecoys(decoyDir, rng);
-        const setup = await runTend(ws.dir, ["start"]);
+        const setup = await runTend(ws.dir, ["start"], { env });
         if (setup.code !== 0) {
           fail(`setup start failed: ${firstLine(setup.stderr)}`);
           return;
@@ -250,7 +260,10 @@ export async function hostileFiles(
         const fingerprint = await decoys.fingerprint();
 
         for (const cmd of ["start", "status", "stop"] as const) {
-          const run = await runTend(ws.dir, [cmd], { timeoutMs: 20_000 });
+          const run = await runTend(ws.dir, [cmd], {
+            timeoutMs: 20_000,
+            env,
+          });
           const key = `${cmd}:${run.code}`;
           seen.push(
             run.code === 0 ? key : `${key} (${firstLine(run.stderr)})`,

@@ -1,5 +1,6 @@
 import type { ControlClient } from "../ipc/client.ts";
 import type { Workspace } from "../workspace/workspace.ts";
+import type { Context } from "./command.ts";
 import { connect } from "./_workspace.ts";
 
 /**
@@ -7,11 +8,14 @@ import { connect } from "./_workspace.ts";
  * when none answers; the config is validated first, so a bad config fails
  * before anything runs.
  */
-export async function supervisorClient(ws: Workspace): Promise<ControlClient> {
+export async function supervisorClient(
+  ws: Workspace,
+  options: Pick<Context, "timing">,
+): Promise<ControlClient> {
   const client = await connect(ws);
   if (client !== null) return client;
   const { loadWorkspaceConfig } = await import("./_config.ts");
   await loadWorkspaceConfig(ws);
   const { ensureSupervisor } = await import("./_launch.ts");
-  return await ensureSupervisor(ws);
+  return await ensureSupervisor(ws, options);
 }

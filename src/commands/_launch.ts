@@ -9,6 +9,7 @@ import type { ControlClient } from "../ipc/client.ts";
 import { readHandshake } from "../ipc/handshake.ts";
 import type { Handshake } from "../ipc/protocol.ts";
 import { tailLines } from "../logs/tail.ts";
+import type { Timing } from "../timing.ts";
 import { socketBlocker, type Workspace } from "../workspace/workspace.ts";
 import { connect } from "./_workspace.ts";
 
@@ -33,7 +34,10 @@ export const PERMISSION_FLAGS = [
  * concurrent `tend start` spawn one supervisor; should two race anyway, the
  * workspace lock lets one serve and the other exit.
  */
-export async function ensureSupervisor(ws: Workspace): Promise<ControlClient> {
+export async function ensureSupervisor(
+  ws: Workspace,
+  options: { timing: Timing },
+): Promise<ControlClient> {
   const existing = await connect(ws);
   if (existing) return existing;
   await ensurePrivateDir(ws.paths.runDir);
@@ -59,7 +63,7 @@ export async function ensureSupervisor(ws: Workspace): Promise<ControlClient> {
         hint,
       });
     }
-    return await waitForSupervisor(ws);
+    return await waitForSupervisor(ws, options.timing);
   } finally {
     launchLock.close();
   }
@@ -177,13 +181,15 @@ async function answerOf(
 }
 
 /**
- * How long something other than a socket may sit at the socket path before
- * the wait ends: a live supervisor checks its socket every 5 s and
- * listens again when it can remove what is there.
+ * Waits for the supervisor that holds the lock to answer. Something other
+ * than a socket may sit at the socket path for `timing.socketGraceMs`
+ * before the wait ends: a live supervisor checks its socket every
+ * `timing.fenceCheckMs` and listens again when it can remove what is there.
  */
-const SOCKET_REPAIR_GRACE_MS = 7_000;
-
-async function waitForSupervisor(ws: Workspace): Promise<ControlClient> {
+async function waitForSupervisor(
+  ws: Workspace,
+  timing: Timing,
+): Promise<ControlClient> {
   const deadline = Date.now() + HANDSHAKE_TIMEOUT_MS;
   let blockedSince: number | null = null;
   while (Date.now() < deadline) {
@@ -194,13 +200,15 @@ async function waitForSupervisor(ws: Workspace): Promise<ControlClient> {
       blockedSince = null;
     } else if (blockedSince === null) {
       blockedSince = Date.now();
-    } else if (Date.now() - blockedSince > SOCKET_REPAIR_GRACE_MS) {
+    } else if (Date.now() - blockedSince > timing.socketGraceMs) {
       throw new TendError(
         "FILE_IN_THE_WAY",
         `Cannot reach the supervisor of "${ws.root}": ${blocker} is where its socket "${ws.paths.socket}" belongs`,
         {
           hint:
-            `Remove "${ws.paths.socket}"; the supervisor listens again within 5 s`,
+            `Remove "${ws.paths.socket}"; the supervisor listens again within ${
+              timing.fenceCheckMs / 1000
+            } s`,
         },
       );
     }

@@ -1,4 +1,5 @@
 import type { CleanupRequest, CleanupResponse } from "../ipc/protocol.ts";
+import type { Timing } from "../timing.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 import { connect, resolveWorkspace } from "./_workspace.ts";
 import type { Context } from "./command.ts";
@@ -11,7 +12,10 @@ export async function run(
 ): Promise<number> {
   const { values } = args;
   const ws = await resolveWorkspace(ctx);
-  const result = await runCleanup(ws, { dryRun: values["dry-run"] === true });
+  const result = await runCleanup(ws, {
+    dryRun: values["dry-run"] === true,
+    timing: ctx.timing,
+  });
   reportCleanup(ctx, result);
   return 0;
 }
@@ -19,15 +23,16 @@ export async function run(
 /** Cleans through the supervisor when one answers, else under the lock. */
 export async function runCleanup(
   ws: Workspace,
-  options: CleanupRequest,
+  options: CleanupRequest & { timing: Timing },
 ): Promise<CleanupResponse> {
+  const { dryRun, timing } = options;
   const client = await connect(ws);
   if (client !== null) {
     using _ = client;
-    return await client.cleanup(options);
+    return await client.cleanup({ dryRun });
   }
   const { offlineCleanup } = await import("../workspace/offline.ts");
-  return await offlineCleanup(ws, options);
+  return await offlineCleanup(ws, { dryRun, graceMs: timing.orphanGraceMs });
 }
 
 /** Prints what cleanup found and did. */

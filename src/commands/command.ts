@@ -2,6 +2,7 @@ import type { parseArgs } from "node:util";
 import { ArgvError, type OptionSpec, parseArgv } from "./_parse_args.ts";
 import { TendError } from "../errors.ts";
 import type { Output } from "../output/output.ts";
+import type { Timing } from "../timing.ts";
 
 /** A command's options by long name, declared `as const` so they read typed. */
 export type OptionsTable = Readonly<Record<string, OptionSpec>>;
@@ -51,6 +52,8 @@ export interface Context {
   readonly cwd: string;
   readonly globals: GlobalOptions;
   readonly out: Output;
+  /** The fixed waits (`TEND_TIMING`, read once in `main.ts`). */
+  readonly timing: Timing;
 }
 
 /** A command's code, typed by its options: `src/commands/<name>.ts` exports `run`. */

@@ -12,7 +12,7 @@ export async function run(
   const { values, positionals } = args;
   const wait = values["no-wait"] !== true;
   const ws = await resolveWorkspace(ctx);
-  using client = await supervisorClient(ws);
+  using client = await supervisorClient(ws, ctx);
   const what = positionals.length > 0 ? positionals.join(", ") : "services";
   reportActions(
     ctx,

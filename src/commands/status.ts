@@ -24,10 +24,10 @@ export async function run(
   return shown.services.every((s) => s.status === "running") ? 0 : 3;
 }
 
-/** How often `status --watch` refreshes. */
-const WATCH_INTERVAL_MS = 1_000;
-
-/** Redraws the table in place (or prints one JSON line) every second until Ctrl-C. */
+/**
+ * Redraws the table in place (or prints one JSON line) every
+ * `ctx.timing.watchMs` (a second) until Ctrl-C.
+ */
 async function watch(
   ctx: Context,
   options: { ws: Workspace; names: readonly string[] },
@@ -36,7 +36,7 @@ async function watch(
     const shown = select(await currentStatus(options.ws), options.names);
     if (ctx.globals.json) ctx.out.data(JSON.stringify(shown));
     else ctx.out.screen(render(ctx, shown));
-    await new Promise((resolve) => setTimeout(resolve, WATCH_INTERVAL_MS));
+    await new Promise((resolve) => setTimeout(resolve, ctx.timing.watchMs));
   }
 }
 

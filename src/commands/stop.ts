@@ -22,7 +22,7 @@ export async function run(ctx: Context, args: ArgsOf<"stop">): Promise<number> {
     reportActions(ctx, stopped);
     return 0;
   }
-  const cleaned = await runCleanup(ws, { dryRun: false });
+  const cleaned = await runCleanup(ws, { dryRun: false, timing: ctx.timing });
   if (ctx.globals.json) ctx.out.json({ ...stopped, cleanup: cleaned });
   else {
     reportActions(ctx, stopped);

@@ -23,6 +23,7 @@ export async function run(
       foreground: false,
       startAll: false,
       handshake: answer,
+      timing: ctx.timing,
     });
   } catch (error) {
     if (answered || !(error instanceof TendError)) throw error;

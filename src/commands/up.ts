@@ -12,7 +12,7 @@ export async function run(ctx: Context, args: ArgsOf<"up">): Promise<number> {
   await loadWorkspaceConfig(ws);
   if (values.daemon === true) {
     const { ensureSupervisor } = await import("./_launch.ts");
-    using client = await ensureSupervisor(ws);
+    using client = await ensureSupervisor(ws, ctx);
     reportActions(ctx, await client.start([]));
     return 0;
   }
@@ -23,5 +23,6 @@ export async function run(ctx: Context, args: ArgsOf<"up">): Promise<number> {
     foreground: true,
     startAll: true,
     terminal: ctx.globals.quiet ? undefined : terminalSink,
+    timing: ctx.timing,
   });
 }

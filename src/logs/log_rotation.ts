@@ -1,11 +1,12 @@
 import { rotateLog } from "./rotate_log.ts";
+import { DEFAULT_TIMING } from "../timing.ts";
 
 /** Check interval of {@linkcode startLogRotation} when nothing grows fast. */
 const DEFAULT_INTERVAL_MS = 250;
 /** Check interval while a log grows fast. */
 const DEFAULT_FAST_INTERVAL_MS = 50;
 /** Check interval once every log has stayed the same for a while. */
-const DEFAULT_IDLE_INTERVAL_MS = 5_000;
+const DEFAULT_IDLE_INTERVAL_MS = DEFAULT_TIMING.idleLogCheckMs;
 /** Unchanged checks in a row after which a log counts as idle. */
 const IDLE_AFTER_CHECKS = 4;
 

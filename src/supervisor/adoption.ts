@@ -11,15 +11,15 @@ import {
   type StateFile,
 } from "../workspace/state_file.ts";
 import { findTaggedLeaders, type TaggedLeader } from "../workspace/tagged.ts";
-
-/** How long a service the config no longer lists gets to stop. */
-const UNLISTED_STOP_TIMEOUT_MS = 10_000;
+import type { Timing } from "../timing.ts";
 
 /** What {@linkcode recoverServices} needs. */
 export interface RecoverOptions {
   paths: WorkspacePaths;
   bootId: string;
   log: Log;
+  /** `unlistedGraceMs`: how long a service the config no longer lists gets to stop. */
+  timing: Pick<Timing, "unlistedGraceMs">;
 }
 
 /**
@@ -109,7 +109,7 @@ async function endUnlisted(
     await endGroup(identity, {
       root: options.paths.root,
       signal: "SIGTERM",
-      timeoutMs: UNLISTED_STOP_TIMEOUT_MS,
+      timeoutMs: options.timing.unlistedGraceMs,
     }).catch((error) => logError(options.log, name, error));
   }
 }

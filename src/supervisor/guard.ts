@@ -4,15 +4,6 @@ import { readDescriptor } from "../workspace/descriptor.ts";
 import type { Log } from "./log.ts";
 import type { Ticker } from "./ticker.ts";
 
-/**
- * How often a supervisor checks that its lock and socket are still its own.
- * Losing them takes someone deleting or replacing files under `.tend/run`;
- * a successor retires a live predecessor by itself ({@linkcode
- * retirePredecessor}), so this only bounds how long such damage goes unseen.
- */
-const FENCE_CHECK_INTERVAL_MS = 5_000;
-/** How long a predecessor gets to step down. */
-const PREDECESSOR_EXIT_TIMEOUT_MS = 2 * FENCE_CHECK_INTERVAL_MS;
 const PREDECESSOR_POLL_INTERVAL_MS = 25;
 
 /** A file's identity on disk. */
@@ -33,8 +24,21 @@ export interface FenceWatch {
   onSocketLost(): void | Promise<void>;
 }
 
+/** When {@linkcode watchFence} checks. */
+export interface FenceSchedule {
+  ticker: Ticker;
+  /**
+   * How often (`Timing.fenceCheckMs`, 5 s by default). Losing the lock or
+   * socket takes someone deleting or replacing files under `.tend/run`; a
+   * successor retires a live predecessor by itself ({@linkcode
+   * retirePredecessor}), so this only bounds how long such damage goes
+   * unseen.
+   */
+  everyMs: number;
+}
+
 /**
- * Checks every 5 s that `.tend/run/supervisor.lock` is still the inode
+ * Checks every `everyMs` that `.tend/run/supervisor.lock` is still the inode
  * this supervisor has locked (someone may have deleted or replaced it, which
  * would let a second supervisor in) and that the socket path still leads to
  * it. Stop it with `stop()` before the socket is closed on purpose.
@@ -42,10 +46,10 @@ export interface FenceWatch {
 export function watchFence(
   paths: WorkspacePaths,
   watch: FenceWatch,
-  ticker: Ticker,
+  schedule: FenceSchedule,
 ): { stop(): void } {
   let busy = false;
-  const stop = ticker.every(FENCE_CHECK_INTERVAL_MS, async () => {
+  const stop = schedule.ticker.every(schedule.everyMs, async () => {
     if (busy) return;
     busy = true;
     try {
@@ -68,14 +72,15 @@ export function watchFence(
  * Before a new supervisor serves: if supervisor.json names a live
  * supervisor (its identity matches) other than this one, that supervisor
  * lost its lock file (replaced or deleted) and must step down. A background
- * one is sent SIGTERM (it exits and leaves services running); a foreground
- * one steps down by itself within 5 s ({@linkcode watchFence}). Waits
- * for it to exit, so two supervisors never watch the same services.
+ * one steps down by itself at its next fence check ({@linkcode
+ * watchFence}). Waits for it to exit, up to `timeoutMs` (two fence checks),
+ * so two supervisors never watch the same services.
  */
 export async function retirePredecessor(
   paths: WorkspacePaths,
-  log: Log,
+  options: { log: Log; timeoutMs: number },
 ): Promise<void> {
+  const { log } = options;
   const previous = await readDescriptor(paths);
   if (previous === null || previous.identity.pid === Deno.pid) return;
   if (!await identityMatches(previous.identity)) return;
@@ -91,7 +96,7 @@ export async function retirePredecessor(
       // It exited meanwhile.
     }
   }
-  const deadline = Date.now() + PREDECESSOR_EXIT_TIMEOUT_MS;
+  const deadline = Date.now() + options.timeoutMs;
   while (await identityMatches(previous.identity)) {
     if (Date.now() > deadline) {
       log.error("supervisor pid {pid} did not step down", { pid });
@@ -105,7 +110,7 @@ export async function retirePredecessor(
 
 /**
  * The inode at `path` (not following a link), or `null` when absent.
- * Synchronous on purpose: the fence asks every 5 s, and an async lstat
+ * Synchronous on purpose: the fence asks every few seconds, and an async lstat
  * hands off to a worker thread (which Deno starts and ends again), costing
  * an idle supervisor more CPU than the lstat itself.
  */

@@ -17,6 +17,7 @@ import { type Inode, inodeOf, retirePredecessor, watchFence } from "./guard.ts";
 import { HeldLock } from "./held_lock.ts";
 import { removeDescriptor, writeDescriptor } from "../workspace/descriptor.ts";
 import { readBootId } from "../proc/identity.ts";
+import { type Timing, TIMING_ENV } from "../timing.ts";
 import { VERSION } from "../version.ts";
 import { type Log, openSupervisorLog } from "./log.ts";
 import { Supervisor } from "./supervisor.ts";
@@ -36,6 +37,8 @@ export interface RunSupervisorOptions {
   handshake?: (message: Handshake) => void;
   /** Where a foreground supervisor mirrors its log lines. */
   terminal?: ((line: string) => void) | undefined;
+  /** The fixed waits: fence checks, the shared tick, graces. */
+  timing: Timing;
 }
 
 /**
@@ -93,14 +96,18 @@ async function serve(
   });
   using _net = catchStrayErrors(log);
   const bootId = await readBootId();
-  await retirePredecessor(paths, log);
+  const { timing } = options;
+  await retirePredecessor(paths, {
+    log,
+    timeoutMs: 2 * timing.fenceCheckMs,
+  });
   await writeDescriptor(paths, {
     config,
     bootId,
     log,
     mode: options.foreground ? "foreground" : "background",
   });
-  const ticker = new Ticker();
+  const ticker = new Ticker({ tickMs: timing.tickMs });
   const supervisor = new Supervisor({
     paths,
     config,
@@ -109,9 +116,14 @@ async function serve(
     baseEnv: baseEnvironment(),
     loadConfig: () => loadConfig(options.configFile, { workspace: paths.root }),
     ticker,
+    timing,
   });
   await supervisor.recover();
-  await using _rotation = rotateServiceLogs(supervisor, { log, ticker });
+  await using _rotation = rotateServiceLogs(supervisor, {
+    log,
+    ticker,
+    idleIntervalMs: timing.idleLogCheckMs,
+  });
   const stop = Promise.withResolvers<Stop>();
   const control = await listenControl(paths, {
     handler: controlHandler(supervisor, { root: paths.root, stop }),
@@ -122,7 +134,7 @@ async function serve(
     socket: () => control.socket,
     onLockLost: () => lock.retake({ log, stop }),
     onSocketLost: () => control.relisten(),
-  }, ticker);
+  }, { ticker, everyMs: timing.fenceCheckMs });
   log.info("supervisor {pid} serving {workspace} (tend {version})", {
     pid: Deno.pid,
     workspace: paths.root,
@@ -200,11 +212,12 @@ function controlHandler(
  */
 function rotateServiceLogs(
   supervisor: Supervisor,
-  options: { log: Log; ticker: Ticker },
+  options: { log: Log; ticker: Ticker; idleIntervalMs: number },
 ): AsyncDisposable {
   const { log, ticker } = options;
   const rotation = startLogRotation({
     ticker,
+    idleIntervalMs: options.idleIntervalMs,
     targets: () =>
       supervisor.config.services.map((service) => ({
         file: service.logFile,
@@ -290,7 +303,7 @@ async function listenControl(
       return socket;
     },
     async relisten() {
-      // Checked every second: a failure that repeats is logged once.
+      // Checked at every fence check: a failure that repeats is logged once.
       try {
         await listen();
         options.log.warn("{socket} was removed or replaced; listening again", {
@@ -362,6 +375,7 @@ function baseEnvironment(): Record<string, string> {
       "TEND_SUPERVISOR",
       "PORT",
       "TEND_DEBUG",
+      TIMING_ENV,
     ]
   ) delete env[key];
   return env;

@@ -23,6 +23,7 @@ import { PortLedger } from "./port_ledger.ts";
 import { cleanWorkspace } from "../workspace/cleanup.ts";
 import { recoverServices } from "./adoption.ts";
 import { addUsage, UsageSampler } from "../workspace/usage.ts";
+import type { Timing } from "../timing.ts";
 
 /** What a supervisor is built from. */
 export interface SupervisorOptions {
@@ -36,6 +37,8 @@ export interface SupervisorOptions {
   loadConfig(): Promise<Config>;
   /** The shared tick of periodic checks. */
   ticker: Ticker;
+  /** The fixed waits (graces of cleanup and recovery). */
+  timing: Timing;
 }
 
 /**
@@ -237,6 +240,7 @@ export class Supervisor {
         tracked,
         supervisorLive: true,
         dryRun: options.dryRun,
+        graceMs: this.#options.timing.orphanGraceMs,
       });
       for (const orphan of result.orphans) {
         this.#options.log.info("{action} orphan pid {pid} ({command})", {

@@ -4,8 +4,6 @@ import { removeIfPresent } from "../fence/safe_file.ts";
 import type { CleanupResponse } from "../ipc/protocol.ts";
 import { endOrphans, findOrphans } from "./tagged.ts";
 
-/** How long orphans get to exit after SIGTERM. */
-const ORPHAN_STOP_TIMEOUT_MS = 5_000;
 /** Temp files of atomic writes: `<file>.<writer pid>.<8 hex>.tmp`. */
 const TEMP_FILE = /\.(\d+)\.[0-9a-f]{8}\.tmp$/;
 /** A write takes milliseconds: a temp file this old was left behind. */
@@ -20,6 +18,8 @@ export interface CleanupOptions {
   /** Whether a supervisor serves the socket (then it is not stale). */
   supervisorLive: boolean;
   dryRun: boolean;
+  /** How long orphans get to exit after SIGTERM (`Timing.orphanGraceMs`). */
+  graceMs: number;
 }
 
 /**
@@ -40,7 +40,7 @@ export async function cleanWorkspace(
   if (!options.dryRun) {
     killed = await endOrphans(orphans, {
       signal: "SIGTERM",
-      timeoutMs: ORPHAN_STOP_TIMEOUT_MS,
+      timeoutMs: options.graceMs,
     });
     for (const file of staleFiles) await removeIfPresent(file);
   }

@@ -197,7 +197,7 @@ export async function offlineStop(
  */
 export async function offlineCleanup(
   ws: Workspace,
-  options: CleanupRequest,
+  options: { dryRun: boolean; graceMs: number },
 ): Promise<CleanupResponse> {
   using _lock = await lockWorkspace(ws, "clean up");
   const state = await readState(ws.paths.stateFile).catch(() => emptyState());
@@ -213,6 +213,7 @@ export async function offlineCleanup(
     tracked,
     supervisorLive: false,
     dryRun: options.dryRun,
+    graceMs: options.graceMs,
   });
 }
 

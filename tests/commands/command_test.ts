@@ -1,3 +1,4 @@
+import { DEFAULT_TIMING } from "../../src/timing.ts";
 import assert from "node:assert/strict";
 import {
   type Args,
@@ -242,6 +243,7 @@ Deno.test("defineCommand() loads the command's code only when it runs, and hands
     cwd: "/",
     globals: globalsOf({}),
     out: new Output({ json: false, quiet: true, color: false }),
+    timing: DEFAULT_TIMING,
   };
   const parsed = parseCommandArgs(command, ["web", "-f", "-n", "3"]);
   assert.equal(await run(ctx, parsed), 1);

@@ -369,7 +369,8 @@ Deno.test("tend refuses a state.json that is not a regular file and leaves the s
 });
 
 Deno.test("tend names a directory that takes the socket's place under a live supervisor, and serves again once it is removed", async () => {
-  await using ws = await makeTempWorkspace();
+  // Short fence checks and socket grace: the scenario is the waits.
+  await using ws = await makeTempWorkspace(undefined, { timing: "fast" });
   const pid = await startWeb(ws);
   const supervisor = (await statusJson(ws)).supervisor.pid!;
   const socket = ws.path(".tend/run/tend.sock");

@@ -2,12 +2,14 @@ import assert from "node:assert/strict";
 import { Ticker } from "../../src/supervisor/ticker.ts";
 import { waitFor } from "../_helpers.ts";
 
-Deno.test("Ticker runs whole-second intervals on one tick, each at its own rate, until cancelled", async () => {
-  const ticker = new Ticker();
+Deno.test("Ticker runs intervals of whole ticks on one tick, each at its own rate, until cancelled", async () => {
+  // A 250 ms tick stands for the default second (TEND_TIMING=fast has 100 ms).
+  const tick = 250;
+  const ticker = new Ticker({ tickMs: tick });
   const calls = { second: 0, twoSeconds: 0, once: 0 };
-  const cancelSecond = ticker.every(1_000, () => calls.second++);
-  const cancelTwo = ticker.every(2_000, () => calls.twoSeconds++);
-  const cancelOnce = ticker.once(1_000, () => calls.once++);
+  const cancelSecond = ticker.every(tick, () => calls.second++);
+  const cancelTwo = ticker.every(2 * tick, () => calls.twoSeconds++);
+  const cancelOnce = ticker.once(tick, () => calls.once++);
   try {
     await waitFor(() => calls.twoSeconds >= 2, {
       timeoutMs: 10_000,
@@ -31,7 +33,7 @@ Deno.test("Ticker runs whole-second intervals on one tick, each at its own rate,
   }
 });
 
-Deno.test("Ticker gives an interval that is not whole seconds a timer of its own", async () => {
+Deno.test("Ticker gives an interval that is not whole ticks a timer of its own", async () => {
   const ticker = new Ticker();
   let calls = 0;
   const cancel = ticker.every(20, () => calls++);
