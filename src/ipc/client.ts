@@ -60,9 +60,16 @@ export class ControlClient implements Disposable {
     return this.#call("POST", API.start, { body: { names, wait } });
   }
 
-  /** Stops services (all when `names` is empty). */
-  stop(names: readonly string[]): Promise<ActionResponse> {
-    return this.#call("POST", API.stop, { body: { names } });
+  /**
+   * Stops services (all when `names` is empty); `force` sends SIGKILL to
+   * each process group at once instead of its stop signal.
+   */
+  stop(
+    names: readonly string[],
+    options: { force?: boolean } = {},
+  ): Promise<ActionResponse> {
+    const body = options.force === true ? { names, force: true } : { names };
+    return this.#call("POST", API.stop, { body });
   }
 
   /** Restarts services (all running ones when `names` is empty). */

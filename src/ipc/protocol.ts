@@ -64,6 +64,8 @@ export interface NamesRequest {
   names: string[];
   /** `start` only: answer at once instead of when every service is ready. @default {true} */
   wait?: boolean;
+  /** `stop` only: SIGKILL each process group at once, no grace. @default {false} */
+  force?: boolean;
 }
 
 /** What happened to one service in a start, stop or restart. */

@@ -14,7 +14,7 @@ export interface ControlHandler {
   ping(): PingResponse;
   status(): StatusResponse | Promise<StatusResponse>;
   start(names: string[], options: { wait: boolean }): Promise<ActionResponse>;
-  stop(names: string[]): Promise<ActionResponse>;
+  stop(names: string[], options: { force: boolean }): Promise<ActionResponse>;
   restart(names: string[]): Promise<ActionResponse>;
   reload(): Promise<ReloadResponse>;
   shutdown(options: { stopServices: boolean }): Promise<void>;
@@ -91,7 +91,9 @@ async function routePost(
         await handler.start(names(body), { wait: body.wait !== false }),
       );
     case API.stop:
-      return Response.json(await handler.stop(names(body)));
+      return Response.json(
+        await handler.stop(names(body), { force: body.force === true }),
+      );
     case API.restart:
       return Response.json(await handler.restart(names(body)));
     case API.reload:

@@ -25,7 +25,7 @@ import { decideAfterExit, describeExit } from "./policy.ts";
 import type { ServiceRecord } from "./state_file.ts";
 import { type RunEvent, type RunState, transition } from "./transition.ts";
 import { type LaunchOutcome, launchService } from "./launch.ts";
-import { endGroup } from "./end_group.ts";
+import { endGroup, stopSignalOf } from "./end_group.ts";
 
 /** What a runner needs from its supervisor. */
 export interface RunnerContext {
@@ -112,8 +112,13 @@ export class ServiceRunner {
     });
   }
 
-  /** Stops the service and everything in its process group. */
-  stop(): Promise<"stopped" | "already-stopped"> {
+  /**
+   * Stops the service and everything in its process group: its stop signal,
+   * or SIGKILL at once with `force`.
+   */
+  stop(
+    options: { force?: boolean } = {},
+  ): Promise<"stopped" | "already-stopped"> {
     return this.serialize(async () => {
       this.#desired = "stopped";
       this.#clearBackoff();
@@ -123,7 +128,7 @@ export class ServiceRunner {
         this.#ctx.changed();
         return was === "backoff" ? "stopped" : "already-stopped";
       }
-      await this.#stopProcess();
+      await this.#stopProcess({ force: options.force === true });
       return "stopped";
     });
   }
@@ -426,7 +431,7 @@ export class ServiceRunner {
     this.#nextRestartAt = null;
   }
 
-  async #stopProcess(): Promise<void> {
+  async #stopProcess(options: { force: boolean }): Promise<void> {
     this.#apply("stop");
     this.#ctx.changed();
     const pid = this.#identity?.pid;
@@ -434,7 +439,7 @@ export class ServiceRunner {
       service: this.name,
       pid,
     });
-    const outcome = await this.#endGroup();
+    const outcome = await this.#endGroup(options);
     if (outcome.escalated) {
       this.#ctx.log.warn("{service} ignored {signal}; sent SIGKILL", {
         service: this.name,
@@ -449,14 +454,15 @@ export class ServiceRunner {
     this.#ctx.changed();
   }
 
-  /** Ends whatever is left of the current process group. */
-  #endGroup(): Promise<{ escalated: boolean }> {
+  /** Ends whatever is left of the current process group (SIGKILL with `force`). */
+  #endGroup(
+    options: { force?: boolean } = {},
+  ): Promise<{ escalated: boolean }> {
     const identity = this.#identity;
     if (identity === null) return Promise.resolve({ escalated: false });
     return endGroup(identity, {
       root: this.#ctx.paths.root,
-      signal: this.config.stopSignal,
-      timeoutMs: this.config.stopTimeoutMs,
+      ...stopSignalOf(this.config, options),
     });
   }
 
