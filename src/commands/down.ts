@@ -1,42 +1,13 @@
-import { isLockHeld } from "../fence/lock.ts";
-import { TendError } from "../errors.ts";
-import { loadWorkspaceConfig } from "./_config.ts";
+import { downWorkspace } from "../api/actions.ts";
 import { reportActions } from "./_report.ts";
-import { connect, resolveWorkspace } from "./_workspace.ts";
+import { resolveWorkspace } from "./_workspace.ts";
 import type { Context, ParsedArgs } from "./command.ts";
-
-/** How long `down` waits for the supervisor to release its lock. */
-const EXIT_WAIT_MS = 15_000;
 
 /** `tend down` */
 export async function run(ctx: Context, _args: ParsedArgs): Promise<number> {
   const ws = await resolveWorkspace(ctx);
-  const client = await connect(ws);
-  if (client === null) {
-    const config = await loadWorkspaceConfig(ws);
-    const names = config.services.map((s) => s.name);
-    const { offlineStop } = await import("./_offline.ts");
-    reportActions(ctx, { results: await offlineStop(ws, { config, names }) });
-    return 0;
-  }
-  using _ = client;
-  const stopped = await client.stop([]);
-  await client.shutdown({ stopServices: true });
-  await waitUnlocked(ws.paths.lockFile);
-  reportActions(ctx, stopped);
-  ctx.out.note("supervisor stopped");
+  const { results, supervisorStopped } = await downWorkspace(ws);
+  reportActions(ctx, { results });
+  if (supervisorStopped) ctx.out.note("supervisor stopped");
   return 0;
-}
-
-async function waitUnlocked(lockFile: string): Promise<void> {
-  const deadline = Date.now() + EXIT_WAIT_MS;
-  while (await isLockHeld(lockFile)) {
-    if (Date.now() > deadline) {
-      throw new TendError(
-        "STOP_FAILED",
-        `Cannot confirm that the supervisor exited: it still holds "${lockFile}"`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }

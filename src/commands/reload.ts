@@ -1,24 +1,11 @@
-import { TendError } from "../errors.ts";
-import { loadWorkspaceConfig } from "./_config.ts";
-import { connect, resolveWorkspace } from "./_workspace.ts";
+import { reloadWorkspace } from "../api/actions.ts";
+import { resolveWorkspace } from "./_workspace.ts";
 import type { Context, ParsedArgs } from "./command.ts";
 
 /** `tend reload` */
 export async function run(ctx: Context, _args: ParsedArgs): Promise<number> {
   const ws = await resolveWorkspace(ctx);
-  await loadWorkspaceConfig(ws);
-  const client = await connect(ws);
-  if (client === null) {
-    throw new TendError(
-      "NOT_RUNNING",
-      `Cannot reload "${ws.root}": no supervisor is running`,
-      {
-        hint: 'Run "tend start" or "tend up -d"',
-      },
-    );
-  }
-  using _ = client;
-  const diff = await client.reload();
+  const diff = await reloadWorkspace(ws);
   if (ctx.globals.json) ctx.out.json(diff);
   else {
     for (const [label, names] of Object.entries(diff)) {

@@ -1,16 +1,19 @@
 import { reportActions } from "./_report.ts";
-import { resolveWorkspace, supervisorClient } from "./_workspace.ts";
+import { resolveWorkspace } from "./_workspace.ts";
+import { restartServices } from "../api/actions.ts";
 import type { Context, ParsedArgs } from "./command.ts";
 
 /** `tend restart [NAME...]` */
 export async function run(ctx: Context, args: ParsedArgs): Promise<number> {
   const { positionals } = args;
   const ws = await resolveWorkspace(ctx);
-  using client = await supervisorClient(ws);
   const what = positionals.length > 0 ? positionals.join(", ") : "services";
   reportActions(
     ctx,
-    await ctx.out.spin(`restarting ${what}…`, client.restart(positionals)),
+    await ctx.out.spin(
+      `restarting ${what}…`,
+      restartServices(ws, { names: positionals }),
+    ),
   );
   return 0;
 }

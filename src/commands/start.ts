@@ -1,5 +1,6 @@
 import { reportActions } from "./_report.ts";
-import { resolveWorkspace, supervisorClient } from "./_workspace.ts";
+import { resolveWorkspace } from "./_workspace.ts";
+import { startServices } from "../api/actions.ts";
 import type { Context, ParsedArgs } from "./command.ts";
 
 /** `tend start [NAME...]` */
@@ -7,13 +8,12 @@ export async function run(ctx: Context, args: ParsedArgs): Promise<number> {
   const { values, positionals } = args;
   const wait = values["no-wait"] !== true;
   const ws = await resolveWorkspace(ctx);
-  using client = await supervisorClient(ws);
   const what = positionals.length > 0 ? positionals.join(", ") : "services";
   reportActions(
     ctx,
     await ctx.out.spin(
       `starting ${what}…`,
-      client.start(positionals, { wait }),
+      startServices(ws, { names: positionals, wait }),
     ),
   );
   return 0;

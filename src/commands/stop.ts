@@ -1,9 +1,8 @@
-import { loadWorkspaceConfig, selectNames } from "./_config.ts";
 import { reportActions } from "./_report.ts";
-import { connect, resolveWorkspace, type Workspace } from "./_workspace.ts";
+import { resolveWorkspace } from "./_workspace.ts";
+import { stopServices } from "../api/actions.ts";
 import { reportCleanup, runCleanup } from "./cleanup.ts";
 import { TendError } from "../errors.ts";
-import type { ActionResponse } from "../ipc/protocol.ts";
 import type { Context, ParsedArgs } from "./command.ts";
 
 /** `tend stop [NAME...]` */
@@ -15,7 +14,7 @@ export async function run(ctx: Context, args: ParsedArgs): Promise<number> {
     });
   }
   const ws = await resolveWorkspace(ctx);
-  const stopped = await stopServices(ws, positionals);
+  const stopped = await stopServices(ws, { names: positionals });
   if (values.all !== true) {
     reportActions(ctx, stopped);
     return 0;
@@ -27,19 +26,4 @@ export async function run(ctx: Context, args: ParsedArgs): Promise<number> {
     reportCleanup(ctx, cleaned);
   }
   return 0;
-}
-
-async function stopServices(
-  ws: Workspace,
-  names: readonly string[],
-): Promise<ActionResponse> {
-  const client = await connect(ws);
-  if (client !== null) {
-    using _ = client;
-    return await client.stop(names);
-  }
-  const config = await loadWorkspaceConfig(ws);
-  const selected = await selectNames(config, names);
-  const { offlineStop } = await import("./_offline.ts");
-  return { results: await offlineStop(ws, { config, names: selected }) };
 }
