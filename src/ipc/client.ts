@@ -23,8 +23,10 @@ const PING_TIMEOUT_MS = 2_000;
  * ```
  */
 export class ControlClient implements Disposable {
+  /** The unix socket of the control API. */
   readonly socket: string;
 
+  /** A client of the API at `socket`; connects at each call. */
   constructor(socket: string) {
     this.socket = socket;
   }

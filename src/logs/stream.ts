@@ -29,8 +29,9 @@ export interface StreamLogsOptions {
 /**
  * Yields the last `lines` lines of each source (one batch per service, a
  * last unterminated line included unless following), then, with `follow`,
- * new lines as they are written, until `signal` aborts or the consumer
- * stops iterating. Reads the log files only; needs read permission on them.
+ * new lines as they are written, until `signal` aborts (the lines written
+ * before the abort are yielded, then the stream ends) or the consumer stops
+ * iterating. Reads the log files only; needs read permission on them.
  *
  * @example
  * ```ts ignore
@@ -54,12 +55,14 @@ export async function* streamLogs(
   }
   if (!options.follow) return;
   const signal = options.signal;
-  while (!signal?.aborted) {
+  while (true) {
+    // Read after the abort too: every line written before it is yielded.
+    const last = signal?.aborted === true;
     for (const { name, follower } of followers) {
       const lines = await follower.poll();
-      if (signal?.aborted) return;
       if (lines.length > 0) yield { service: name, lines };
     }
+    if (last) return;
     await pause(FOLLOW_INTERVAL_MS, signal);
   }
 }
