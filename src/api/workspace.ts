@@ -134,13 +134,16 @@ export class TendWorkspace {
       const sources = await logSources(this.#ws, names);
       const stop = new AbortController();
       const relay = relayLogs(sources, { onOutput, signal: stop.signal });
+      let started: ActionResponse;
       try {
-        return await startServices(this.#ws, { names, wait });
+        started = await startServices(this.#ws, { names, wait });
       } finally {
         stop.abort();
-        const failure = await relay;
-        if (failure !== null) throw failure;
+        await relay;
       }
+      const failure = await relay;
+      if (failure !== null) throw failure;
+      return started;
     });
   }
 
