@@ -1,0 +1,150 @@
+import assert from "node:assert/strict";
+import { fromFileUrl } from "../_path.ts";
+import {
+  cliEnv,
+  decodeOutput,
+  fixtureService,
+  isAlive,
+  makeTempWorkspace,
+  readPids,
+  statusJson,
+  taggedProcesses,
+  waitFor,
+} from "../_helpers.ts";
+
+const ROOT = fromFileUrl(new URL("../../", import.meta.url));
+const MOD = `${ROOT}mod.ts`;
+
+/** Runs `deno run -A SCRIPT ...args` in `cwd`, with no deno.json around it. */
+async function runScript(
+  script: string,
+  options: { cwd: string; args?: string[] },
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", script, ...options.args ?? []],
+    cwd: options.cwd,
+    clearEnv: true,
+    env: cliEnv(),
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return decodeOutput(output);
+}
+
+/**
+ * A consumer's script: imports mod.ts by absolute path (no import map, no
+ * deno.json), drives the workspace given as its argument and prints what
+ * it saw as one JSON document.
+ */
+const CONSUMER = `import { openWorkspace, TendError } from ${
+  JSON.stringify(MOD)
+};
+
+const report: Record<string, unknown> = {};
+const codeOf = async (work: () => Promise<unknown>) => {
+  try {
+    await work();
+    return null;
+  } catch (error) {
+    return error instanceof TendError ? error.code : \`not a TendError: \${error}\`;
+  }
+};
+const ws = await openWorkspace(Deno.args[0]!);
+const output: string[] = [];
+const started = await ws.start(["web"], {
+  onOutput: (line, service) => output.push(\`\${service}: \${line}\`),
+});
+report.started = started.results.map((r) => [r.name, r.action, r.service.pid]);
+report.output = output;
+report.status = await ws.status();
+report.running = await ws.isRunning("web");
+report.unknown = await codeOf(() => ws.status(["nope"]));
+report.noConfig = await codeOf(() => openWorkspace(Deno.args[1]!));
+const logs: string[] = [];
+const stop = new AbortController();
+for await (const line of ws.logs("web", { follow: true, signal: stop.signal })) {
+  logs.push(line);
+  if (line.includes("up")) stop.abort();
+}
+report.logs = logs;
+const killedAt = Date.now();
+report.killed = (await ws.kill(["web"])).results.map((r) => [r.name, r.action]);
+report.killMs = Date.now() - killedAt;
+report.runningAfterKill = await ws.isRunning("web");
+report.down = (await ws.down()).supervisorStopped;
+console.log(JSON.stringify(report));
+`;
+
+Deno.test("a script outside the repo imports mod.ts by path and drives real processes", async () => {
+  await using ws = await makeTempWorkspace();
+  const marker = ws.path("web.marker");
+  // SIGTERM is ignored and stop_timeout is long: only an immediate SIGKILL
+  // ends "web" quickly.
+  await ws.writeConfig(fixtureService(
+    "web",
+    ["--marker", marker, "--ignore-term", "--say", "hello from web"],
+    'stop_timeout = "60s"',
+  ));
+  const consumer = await Deno.realPath(
+    await Deno.makeTempDir({ prefix: "tend-consumer-" }),
+  );
+  try {
+    await Deno.writeTextFile(`${consumer}/consumer.ts`, CONSUMER);
+    const run = await runScript("consumer.ts", {
+      cwd: consumer,
+      args: [ws.dir, consumer],
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stderr, "");
+    const report = JSON.parse(run.stdout);
+
+    const [pid] = await readPids(marker);
+    assert.ok(pid, "the service wrote its marker");
+    assert.deepEqual(report.started, [["web", "started", pid]]);
+    assert.ok(
+      (report.output as string[]).includes("web: hello from web"),
+      JSON.stringify(report.output),
+    );
+    assert.equal(report.status.workspace, ws.dir);
+    assert.equal(report.status.supervisor.status, "running");
+    assert.equal(report.status.services[0].name, "web");
+    assert.equal(report.status.services[0].status, "running");
+    assert.equal(report.status.services[0].pid, pid);
+    assert.equal(report.running, true);
+    assert.equal(report.unknown, "UNKNOWN_SERVICE");
+    assert.equal(report.noConfig, "CONFIG_INVALID");
+    assert.ok((report.logs as string[]).includes("hello from web"));
+    assert.deepEqual(report.killed, [["web", "stopped"]]);
+    assert.ok(report.killMs < 10_000, `kill took ${report.killMs} ms`);
+    assert.equal(report.runningAfterKill, false);
+    assert.equal(report.down, true);
+    assert.equal(isAlive(pid), false);
+    assert.deepEqual(await taggedProcesses(ws.dir), []);
+  } finally {
+    await Deno.remove(consumer, { recursive: true });
+  }
+});
+
+Deno.test("examples/library.ts runs against a real workspace", async () => {
+  await using ws = await makeTempWorkspace();
+  const marker = ws.path("api.marker");
+  await ws.writeConfig(
+    fixtureService("api", ["--marker", marker, "--say", "api says hi"]),
+  );
+  const run = await runScript(`${ROOT}examples/library.ts`, {
+    cwd: ws.dir,
+    args: [ws.dir],
+  });
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stderr, "");
+  const [pid] = await readPids(marker);
+  assert.ok(pid, "the service wrote its marker");
+  assert.match(run.stdout, new RegExp(`^started api \\(pid ${pid}\\)$`, "m"));
+  assert.match(run.stdout, /^api: running, port null$/m);
+  assert.match(run.stdout, /^running api: true$/m);
+  assert.match(run.stdout, /^api log \| api says hi$/m);
+  assert.match(run.stdout, /^stopped 1 services$/m);
+  await waitFor(() => !isAlive(pid), { message: "api to be stopped" });
+  assert.equal((await statusJson(ws)).supervisor.status, "stopped");
+});
