@@ -129,6 +129,18 @@ process of another user or another workspace, and never matches by name.`,
       load: () => import("./cleanup.ts"),
     },
     {
+      name: "mcp",
+      summary: "Serve the Model Context Protocol on stdio, for AI assistants",
+      usage: `tend mcp [-C DIR]
+
+Runs a Model Context Protocol server on stdin/stdout for an AI assistant
+that manages this workspace's services, with the tools status, start, stop,
+restart, logs and reload (the same calls as the commands). stdout carries
+only protocol messages; notices go to stderr. Ends when stdin closes.`,
+      options: {},
+      load: () => import("./mcp.ts"),
+    },
+    {
       name: "__supervise",
       summary: "Run as the background supervisor (internal)",
       usage: "tend __supervise -C DIR -c FILE",

@@ -87,7 +87,7 @@ async function checkInstalled(entry: (root: string) => string): Promise<void> {
       stdout: "",
       stderr: 'stopped "web"\nsupervisor stopped\n',
     });
-    assert.equal(isAlive(pid), false);
+    assert.ok(!isAlive(pid), `pid ${pid} is gone`);
     assert.deepEqual(await taggedProcesses(ws.dir), []);
   } finally {
     await Deno.remove(root, { recursive: true });

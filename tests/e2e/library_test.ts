@@ -111,15 +111,15 @@ Deno.test("a script outside the repo imports mod.ts by path and drives real proc
     assert.equal(report.status.services[0].name, "web");
     assert.equal(report.status.services[0].status, "running");
     assert.equal(report.status.services[0].pid, pid);
-    assert.equal(report.running, true);
+    assert.ok(report.running === true);
     assert.equal(report.unknown, "UNKNOWN_SERVICE");
     assert.equal(report.noConfig, "CONFIG_INVALID");
     assert.ok((report.logs as string[]).includes("hello from web"));
     assert.deepEqual(report.killed, [["web", "stopped"]]);
     assert.ok(report.killMs < 10_000, `kill took ${report.killMs} ms`);
-    assert.equal(report.runningAfterKill, false);
-    assert.equal(report.down, true);
-    assert.equal(isAlive(pid), false);
+    assert.ok(report.runningAfterKill === false);
+    assert.ok(report.down === true, "the supervisor stopped");
+    assert.ok(!isAlive(pid), `pid ${pid} is gone`);
     assert.deepEqual(await taggedProcesses(ws.dir), []);
   } finally {
     await Deno.remove(consumer, { recursive: true });
