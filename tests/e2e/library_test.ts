@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { fromFileUrl } from "../_path.ts";
+import { openWorkspace } from "../../mod.ts";
 import {
   cliEnv,
   decodeOutput,
@@ -9,6 +10,8 @@ import {
   readPids,
   statusJson,
   taggedProcesses,
+  taggedWith,
+  tend,
   waitFor,
 } from "../_helpers.ts";
 
@@ -147,4 +150,35 @@ Deno.test("examples/library.ts runs against a real workspace", async () => {
   assert.match(run.stdout, /^stopped 1 services$/m);
   await waitFor(() => !isAlive(pid), { message: "api to be stopped" });
   assert.equal((await statusJson(ws)).supervisor.status, "stopped");
+});
+
+Deno.test("kill() without a supervisor SIGKILLs the group at once and records it stopped", async () => {
+  await using ws = await makeTempWorkspace();
+  const marker = ws.path("web.marker");
+  await ws.writeConfig(fixtureService(
+    "web",
+    ["--marker", marker, "--ignore-term"],
+    'stop_timeout = "60s"',
+  ));
+  assert.equal((await tend(ws, ["start"])).code, 0);
+  const [pid] = await readPids(marker);
+  assert.ok(pid, "the service wrote its marker");
+  const supervisor = (await taggedWith(ws.dir)).find((p) => p.supervisor);
+  assert.ok(supervisor, "a supervisor runs");
+  Deno.kill(supervisor.pid, "SIGKILL");
+  await waitFor(() => !isAlive(supervisor.pid), {
+    message: "the supervisor to die",
+  });
+
+  const library = await openWorkspace(ws.dir);
+  const begun = Date.now();
+  const { results } = await library.kill();
+  const tookMs = Date.now() - begun;
+  assert.deepEqual(results.map((r) => [r.name, r.action]), [
+    ["web", "stopped"],
+  ]);
+  assert.ok(tookMs < 10_000, `kill took ${tookMs} ms`);
+  assert.ok(!isAlive(pid), `pid ${pid} is gone`);
+  const status = await statusJson(ws);
+  assert.equal(status.services[0]!.status, "stopped");
 });
