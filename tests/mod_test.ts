@@ -42,3 +42,12 @@ Deno.test("every export of mod.ts has a doc comment with an @example", async () 
   ).map((s) => s.name);
   assert.deepEqual(lacking, []);
 });
+
+Deno.test("the README's library example is examples/library.ts", async () => {
+  const readme = await Deno.readTextFile(`${ROOT}README.md`);
+  const section = readme.slice(readme.indexOf("\n## Library\n"));
+  const shown = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+  assert.ok(shown, "the Library section has a ts block");
+  const file = await Deno.readTextFile(`${ROOT}examples/library.ts`);
+  assert.equal(shown, file.slice(file.indexOf("import {")));
+});
