@@ -6,8 +6,15 @@ const IMPORTS = (JSON.parse(
   await Deno.readTextFile(`${ROOT}deno.json`),
 ) as { imports: Record<string, string> }).imports;
 
-/** Every specifier of a module, static or dynamic, type-only included. */
-function specifiersOf(text: string): string[] {
+/**
+ * Every specifier of a module, static or dynamic, type-only included; lines
+ * of comments (doc examples) are left out.
+ */
+function specifiersOf(source: string): string[] {
+  const text = source.split("\n").filter((line) => {
+    const start = line.trimStart();
+    return !start.startsWith("*") && !start.startsWith("//");
+  }).join("\n");
   const found: string[] = [];
   for (const match of text.matchAll(/\bfrom\s+"([^"]+)"/g)) {
     found.push(match[1]!);
