@@ -56,3 +56,25 @@ Deno.test("the import scan sees zod behind load.ts", async () => {
   const loaded = await reachable(join(SRC, "config/load.ts"));
   assert.ok(HEAVY.every((heavy) => loaded.has(heavy)));
 });
+
+Deno.test("status, start, stop and the library load neither zod, smol-toml nor the MCP SDK", async (t) => {
+  const heavy = [...HEAVY, IMPORTS["@modelcontextprotocol/sdk"]!];
+  for (
+    const module of [
+      "commands/status.ts",
+      "commands/start.ts",
+      "commands/stop.ts",
+      "api/workspace.ts",
+    ]
+  ) {
+    await t.step(module, async () => {
+      const loaded = [...await reachable(join(SRC, module))];
+      for (const name of heavy) {
+        assert.ok(
+          !loaded.some((specifier) => specifier.startsWith(name)),
+          `${module} loads ${name}`,
+        );
+      }
+    });
+  }
+});
