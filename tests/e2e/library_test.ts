@@ -87,7 +87,8 @@ Deno.test("a script outside the repo imports mod.ts by path and drives real proc
   await ws.writeConfig(fixtureService(
     "web",
     ["--marker", marker, "--ignore-term", "--say", "hello from web"],
-    'stop_timeout = "60s"',
+    // Ready once its line is in the log: onOutput has seen it by then.
+    'stop_timeout = "60s"\nready = { log = "hello from web" }',
   ));
   const consumer = await Deno.realPath(
     await Deno.makeTempDir({ prefix: "tend-consumer-" }),
@@ -133,7 +134,11 @@ Deno.test("examples/library.ts runs against a real workspace", async () => {
   await using ws = await makeTempWorkspace();
   const marker = ws.path("api.marker");
   await ws.writeConfig(
-    fixtureService("api", ["--marker", marker, "--say", "api says hi"]),
+    fixtureService(
+      "api",
+      ["--marker", marker, "--say", "api says hi"],
+      'ready = { log = "api says hi" }',
+    ),
   );
   const run = await runScript(`${ROOT}examples/library.ts`, {
     cwd: ws.dir,

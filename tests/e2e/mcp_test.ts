@@ -71,7 +71,11 @@ Deno.test("tend mcp serves tend's tools to the SDK's own client over stdio", asy
   const webMarker = ws.path("web.marker");
   const workerMarker = ws.path("worker.marker");
   await ws.writeConfig(
-    fixtureService("web", ["--marker", webMarker, "--say", "hello from web"]) +
+    fixtureService(
+      "web",
+      ["--marker", webMarker, "--say", "hello from web"],
+      'ready = { log = "hello from web" }',
+    ) +
       fixtureService("worker", ["--marker", workerMarker]),
   );
   const transport = new StdioClientTransport({
