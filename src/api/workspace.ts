@@ -133,15 +133,18 @@ export class TendWorkspace {
       }
       const sources = await logSources(this.#ws, names);
       const stop = new AbortController();
-      const relay = relayLogs(sources, { onOutput, signal: stop.signal });
+      const relay = await relayLogs(sources, {
+        onOutput,
+        signal: stop.signal,
+      });
       let started: ActionResponse;
       try {
         started = await startServices(this.#ws, { names, wait });
       } finally {
         stop.abort();
-        await relay;
+        await relay.ended;
       }
-      const failure = await relay;
+      const failure = await relay.ended;
       if (failure !== null) throw failure;
       return started;
     });
@@ -281,9 +284,11 @@ export class TendWorkspace {
 }
 
 /**
- * Calls `onOutput` with each line written to the sources' logs until
- * `signal` aborts; resolves to what failed, or `null` (it never rejects, so
- * a failure waits for the caller without being an unhandled rejection).
+ * Calls `onOutput` with each line written to the sources' logs from now
+ * until `signal` aborts. Resolves once the end of every log is noted (so no
+ * line written after it is missed), to the relay's end: what failed, or
+ * `null` (it never rejects, so a failure waits for the caller without being
+ * an unhandled rejection).
  */
 async function relayLogs(
   sources: LogSource[],
@@ -291,20 +296,21 @@ async function relayLogs(
     onOutput: (line: string, service: string) => void;
     signal: AbortSignal;
   },
-): Promise<unknown> {
-  try {
-    const stream = streamLogs(sources, {
-      lines: 0,
-      follow: true,
-      signal: options.signal,
-    });
+): Promise<{ ended: Promise<unknown> }> {
+  const stream = streamLogs(sources, {
+    lines: 0,
+    follow: true,
+    signal: options.signal,
+  });
+  // The first batch of each source is its (empty) backlog: reading it notes
+  // where the log ends.
+  for (let i = 0; i < sources.length; i++) await stream.next();
+  const relay = async () => {
     for await (const { service, lines } of stream) {
       for (const line of lines) options.onOutput(line, service);
     }
-    return null;
-  } catch (error) {
-    return error;
-  }
+  };
+  return { ended: relay().then(() => null, (error: unknown) => error) };
 }
 
 /**
