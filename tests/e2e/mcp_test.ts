@@ -47,6 +47,14 @@ async function deadline(
   }
 }
 
+/** The PIDs in a fixture's marker file, once it holds `count` of them. */
+async function markerPids(file: string, count: number): Promise<number[]> {
+  await waitFor(async () => (await readPids(file)).length >= count, {
+    message: `${count} pid(s) in ${file}`,
+  });
+  return await readPids(file);
+}
+
 /** The stable fields of a service (usage figures change between calls). */
 function stable(service: ServiceView): Partial<ServiceView> {
   const { name, status, pid, port, startedAt, restarts, lastExit } = service;
@@ -125,9 +133,8 @@ Deno.test("tend mcp serves tend's tools to the SDK's own client over stdio", asy
       ["web", "started"],
       ["worker", "started"],
     ]);
-    const [web] = await readPids(webMarker);
-    const [worker] = await readPids(workerMarker);
-    assert.ok(web && worker, "both services wrote their markers");
+    const [web] = await markerPids(webMarker, 1);
+    const [worker] = await markerPids(workerMarker, 1);
 
     const status = json<StatusResponse>(await call("status"));
     const cli = await statusJson(ws);
@@ -145,10 +152,7 @@ Deno.test("tend mcp serves tend's tools to the SDK's own client over stdio", asy
     assert.deepEqual(restarted.results.map((r) => [r.name, r.action]), [
       ["web", "restarted"],
     ]);
-    await waitFor(async () => (await readPids(webMarker)).length === 2, {
-      message: "web to start again",
-    });
-    const [, newWeb] = await readPids(webMarker);
+    const [, newWeb] = await markerPids(webMarker, 2);
     assert.notEqual(newWeb, web);
     const after = await statusJson(ws);
     assert.deepEqual(after.services.map((s) => [s.name, s.status, s.pid]), [
