@@ -9,6 +9,7 @@ import {
   readPids,
   type RunResult,
   taggedProcesses,
+  waitFor,
 } from "../_helpers.ts";
 import { assertRun } from "./_assert.ts";
 
@@ -68,8 +69,10 @@ async function checkInstalled(entry: (root: string) => string): Promise<void> {
       stdout: "",
       stderr: /^started "web" \(pid \d+\)\n$/,
     });
-    const [pid] = await readPids(marker);
-    assert.ok(pid, "the service wrote its marker");
+    await waitFor(async () => (await readPids(marker)).length > 0, {
+      message: "the service to write its marker",
+    });
+    const pid = (await readPids(marker))[0]!;
 
     const status = await runInstalled(tend, {
       cwd: ws.dir,

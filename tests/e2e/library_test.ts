@@ -166,8 +166,10 @@ Deno.test("kill() without a supervisor SIGKILLs the group at once and records it
     'stop_timeout = "60s"',
   ));
   assert.equal((await tend(ws, ["start"])).code, 0);
-  const [pid] = await readPids(marker);
-  assert.ok(pid, "the service wrote its marker");
+  await waitFor(async () => (await readPids(marker)).length > 0, {
+    message: "the service to write its marker",
+  });
+  const pid = (await readPids(marker))[0]!;
   const supervisor = (await taggedWith(ws.dir)).find((p) => p.supervisor);
   assert.ok(supervisor, "a supervisor runs");
   Deno.kill(supervisor.pid, "SIGKILL");
