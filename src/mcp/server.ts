@@ -21,7 +21,7 @@ export function createMcpServer(ws: TendWorkspace): McpServer {
 
 /**
  * Serves MCP on `stdin`/`stdout` (newline-delimited JSON-RPC) until the
- * client closes stdin.
+ * client closes stdin or stops reading stdout.
  */
 export async function serveMcp(
   ws: TendWorkspace,
@@ -32,6 +32,8 @@ export async function serveMcp(
   const ended = Promise.withResolvers<void>();
   options.stdin.once("end", () => ended.resolve());
   options.stdin.once("close", () => ended.resolve());
+  // A client gone without closing our stdin: writes fail (EPIPE); end too.
+  options.stdout.once("error", () => ended.resolve());
   transport.onclose = () => ended.resolve();
   await server.connect(transport);
   await ended.promise;
