@@ -40,6 +40,43 @@ async function run(
   return result;
 }
 
+/** `tend mcp`: the server's answer to `initialize`, then its exit code once stdin closes. */
+async function mcpHandshake(): Promise<{ name: unknown; code: number }> {
+  const [command, ...rest] = base;
+  const child = new Deno.Command(command!, {
+    args: [...rest, "-C", dir, "mcp"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(
+    JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: {
+        protocolVersion: "2025-06-18",
+        capabilities: {},
+        clientInfo: { name: "smoke", version: "1" },
+      },
+    }) + "\n",
+  ));
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).values();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await lines.next();
+    if (done) break;
+    text += value;
+  }
+  await writer.close();
+  await lines.return?.();
+  const { code } = await child.status;
+  const answer = JSON.parse(text.split("\n")[0] || "{}");
+  console.log(`$ tend mcp  (initialize) -> ${code}\n${text}`);
+  return { name: answer.result?.serverInfo?.name, code };
+}
+
 function expect(condition: boolean, what: string): void {
   if (!condition) throw new Error(`smoke: ${what}`);
 }
@@ -55,6 +92,9 @@ try {
   expect((await run("start")).code === 0, "a second start exits 0");
   expect((await run("down")).code === 0, "down exits 0");
   expect((await run("status")).code === 3, "status exits 3 once stopped");
+  const mcp = await mcpHandshake();
+  expect(mcp.name === "tend", "tend mcp answers initialize");
+  expect(mcp.code === 0, "tend mcp exits 0 when its stdin closes");
   console.log("smoke: ok");
 } finally {
   await run("down");

@@ -1,4 +1,15 @@
-/** Every way tend can fail that a user or a script should tell apart. */
+/**
+ * Every way tend can fail that a user or a script should tell apart.
+ *
+ * @example
+ * ```ts ignore
+ * try {
+ *   await ws.reload();
+ * } catch (error) {
+ *   if (error instanceof TendError && error.code === "NOT_RUNNING") await ws.start();
+ * }
+ * ```
+ */
 export type ErrorCode =
   | "USAGE"
   | "CONFIG_INVALID"
@@ -21,14 +32,25 @@ export interface TendErrorOptions {
   cause?: unknown;
 }
 
-/** The one domain error of tend: a code, one sentence, and maybe a hint. */
+/**
+ * The one domain error of tend: a code, one sentence, and maybe a hint.
+ *
+ * @example
+ * ```ts ignore
+ * throw new TendError("NOT_RUNNING", 'Cannot stop "web": no supervisor is running', {
+ *   hint: 'Run "tend start"',
+ * });
+ * ```
+ */
 export class TendError extends Error {
+  /** Always `"TendError"`. */
   override readonly name = "TendError";
   /** What kind of failure this is; scripts match on it. */
   readonly code: ErrorCode;
   /** A next step for the user. */
   readonly hint: string | undefined;
 
+  /** An error with `code`, a one-sentence `message` and options. */
   constructor(
     code: ErrorCode,
     message: string,
@@ -40,7 +62,14 @@ export class TendError extends Error {
   }
 }
 
-/** The exit status of each code; the compiler rejects a code without one. */
+/**
+ * The exit status of each code; the compiler rejects a code without one.
+ *
+ * @example
+ * ```ts ignore
+ * EXIT_CODES.NOT_RUNNING; // 3, as `tend status` exits when a service is down
+ * ```
+ */
 export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   USAGE: 2,
   NOT_RUNNING: 3,

@@ -198,6 +198,16 @@ fish:  tend completions fish > ~/.config/fish/completions/tend.fish`,
     options: {},
     hidden: true,
   },
+  mcp: {
+    summary: "Serve the Model Context Protocol on stdio, for AI assistants",
+    usage: `tend mcp [-C DIR]
+
+Runs a Model Context Protocol server on stdin/stdout for an AI assistant
+that manages this workspace's services, with the tools status, start, stop,
+restart, logs and reload (the same calls as the commands). stdout carries
+only protocol messages; notices go to stderr. Ends when stdin closes.`,
+    options: {},
+  },
   __supervise: {
     summary: "Run as the background supervisor (internal)",
     usage: "tend __supervise -C DIR -c FILE",

@@ -84,8 +84,13 @@ export function selfCommand(
   if (Deno.build.standalone) {
     return { command: Deno.execPath(), args: [...args] };
   }
-  const main = fromFileUrl(new URL("../../main.ts", import.meta.url));
-  const config = fromFileUrl(new URL("../../deno.json", import.meta.url));
+  const main = new URL("../../main.ts", import.meta.url);
+  // Run from a URL (`deno install -g … https://…/main.ts`), tend needs no
+  // config: src/ names its packages by full npm: specifiers. No config then,
+  // rather than whatever deno.json the workspace holds.
+  const config = main.protocol === "file:"
+    ? ["--config", fromFileUrl(new URL("../../deno.json", import.meta.url))]
+    : ["--no-config"];
   return {
     command: Deno.execPath(),
     args: [
@@ -93,9 +98,8 @@ export function selfCommand(
       "--quiet",
       ...PERMISSION_FLAGS,
       ...(options.v8Flags ? [`--v8-flags=${options.v8Flags}`] : []),
-      "--config",
-      config,
-      main,
+      ...config,
+      main.protocol === "file:" ? fromFileUrl(main) : main.href,
       ...args,
     ],
   };

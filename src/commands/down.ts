@@ -1,13 +1,8 @@
-import { isLockHeld } from "../fence/lock.ts";
-import { TendError } from "../errors.ts";
-import { loadWorkspaceConfig } from "./_config.ts";
+import { downWorkspace } from "../api/actions.ts";
 import { reportActions } from "./_report.ts";
-import { connect, resolveWorkspace } from "./_workspace.ts";
+import { resolveWorkspace } from "./_workspace.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
-
-/** How long `down` waits for the supervisor to release its lock. */
-const EXIT_WAIT_MS = 15_000;
 
 /** `tend down` */
 export async function run(
@@ -15,33 +10,8 @@ export async function run(
   _args: ArgsOf<"down">,
 ): Promise<number> {
   const ws = await resolveWorkspace(ctx);
-  const client = await connect(ws);
-  if (client === null) {
-    const config = await loadWorkspaceConfig(ws);
-    const names = config.services.map((s) => s.name);
-    const { offlineStop } = await import("../workspace/offline.ts");
-    reportActions(ctx, { results: await offlineStop(ws, { config, names }) });
-    return 0;
-  }
-  using _ = client;
-  const stopped = await client.stop([]);
-  await client.shutdown({ stopServices: true });
-  await waitUnlocked(ws.paths.lockFile);
-  reportActions(ctx, stopped);
-  ctx.out.note("supervisor stopped");
+  const { results, supervisorStopped } = await downWorkspace(ws);
+  reportActions(ctx, { results });
+  if (supervisorStopped) ctx.out.note("supervisor stopped");
   return 0;
-}
-
-/** Waits until the supervisor has released `lockFile` (it has exited). */
-export async function waitUnlocked(lockFile: string): Promise<void> {
-  const deadline = Date.now() + EXIT_WAIT_MS;
-  while (await isLockHeld(lockFile)) {
-    if (Date.now() > deadline) {
-      throw new TendError(
-        "STOP_FAILED",
-        `Cannot confirm that the supervisor exited: it still holds "${lockFile}"`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }

@@ -1,13 +1,11 @@
 import type { Output } from "../output/output.ts";
-import { loadWorkspaceConfig, selectNames } from "./_config.ts";
+import { logSources } from "../api/logs.ts";
 import { resolveWorkspace } from "./_workspace.ts";
 import { type Context, parseCount } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
 
 /** Lines shown by default. */
 const DEFAULT_LINES = 50;
-/** How often a followed log is checked for new bytes. */
-const FOLLOW_INTERVAL_MS = 100;
 
 /** What `tend logs` was asked. */
 export interface LogsOptions {
@@ -32,38 +30,18 @@ export function parseLogsArgs(args: ArgsOf<"logs">): LogsOptions {
 export async function run(ctx: Context, args: ArgsOf<"logs">): Promise<number> {
   const options = parseLogsArgs(args);
   const ws = await resolveWorkspace(ctx);
-  const config = await loadWorkspaceConfig(ws);
-  const names = await selectNames(config, options.names);
-  const services = names.map((name) => ({
-    name,
-    file: config.services.find((s) => s.name === name)!.logFile,
-  }));
+  const services = await logSources(ws, options.names);
   const print = printer(ctx.out, {
     json: ctx.globals.json,
     prefixed: services.length > 1,
   });
-  const { LogFollower } = await import("../logs/follower.ts");
-  const { readBacklog } = await import("../logs/backlog.ts");
-  const followers = [];
-  for (const { name, file } of services) {
-    const backlog = await readBacklog(file, { lines: options.lines });
-    const lines = options.follow || backlog.partial === ""
-      ? backlog.lines
-      : [...backlog.lines, backlog.partial].slice(-options.lines);
-    print(name, options.lines === 0 ? [] : lines);
-    followers.push({
-      name,
-      follower: new LogFollower(file, backlog.position),
-    });
+  const { streamLogs } = await import("../logs/stream.ts");
+  // With -f this runs until Ctrl-C, or until the reader of stdout goes away
+  // (`| head`).
+  for await (const batch of streamLogs(services, options)) {
+    if (!print(batch.service, batch.lines)) return 0;
   }
-  if (!options.follow) return 0;
-  // Runs until Ctrl-C, or until the reader of stdout goes away (`| head`).
-  while (true) {
-    for (const { name, follower } of followers) {
-      if (!print(name, await follower.poll())) return 0;
-    }
-    await new Promise((resolve) => setTimeout(resolve, FOLLOW_INTERVAL_MS));
-  }
+  return 0;
 }
 
 /** Prints a batch of one service's lines, with its name when there are several. */

@@ -28,6 +28,7 @@ const LOADERS: {
   schema: () => import("./schema.ts"),
   completions: () => import("./completions.ts"),
   __complete: () => import("./complete.ts"),
+  mcp: () => import("./mcp.ts"),
   __supervise: () => import("./supervise.ts"),
 };
 

@@ -1,6 +1,5 @@
-import { TendError } from "../errors.ts";
-import { loadWorkspaceConfig } from "./_config.ts";
-import { connect, resolveWorkspace } from "./_workspace.ts";
+import { reloadWorkspace } from "../api/actions.ts";
+import { resolveWorkspace } from "./_workspace.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
 
@@ -10,19 +9,7 @@ export async function run(
   _args: ArgsOf<"reload">,
 ): Promise<number> {
   const ws = await resolveWorkspace(ctx);
-  await loadWorkspaceConfig(ws);
-  const client = await connect(ws);
-  if (client === null) {
-    throw new TendError(
-      "NOT_RUNNING",
-      `Cannot reload "${ws.root}": no supervisor is running`,
-      {
-        hint: 'Run "tend start" or "tend up -d"',
-      },
-    );
-  }
-  using _ = client;
-  const diff = await client.reload();
+  const diff = await reloadWorkspace(ws);
   if (ctx.globals.json) ctx.out.json(diff);
   else {
     for (const [label, names] of Object.entries(diff)) {

@@ -1,6 +1,6 @@
 import { reportActions } from "./_report.ts";
-import { supervisorClient } from "./_client.ts";
 import { resolveWorkspace } from "./_workspace.ts";
+import { restartServices } from "../api/actions.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
 
@@ -11,11 +11,13 @@ export async function run(
 ): Promise<number> {
   const { positionals } = args;
   const ws = await resolveWorkspace(ctx);
-  using client = await supervisorClient(ws, ctx);
   const what = positionals.length > 0 ? positionals.join(", ") : "services";
   reportActions(
     ctx,
-    await ctx.out.spin(`restarting ${what}…`, client.restart(positionals)),
+    await ctx.out.spin(
+      `restarting ${what}…`,
+      restartServices(ws, { names: positionals, timing: ctx.timing }),
+    ),
   );
   return 0;
 }

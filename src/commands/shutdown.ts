@@ -1,5 +1,5 @@
 import { TendError } from "../errors.ts";
-import { waitUnlocked } from "./down.ts";
+import { waitUnlocked } from "../api/actions.ts";
 import { connect, resolveWorkspace } from "./_workspace.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";

@@ -1,10 +1,8 @@
-import { loadWorkspaceConfig, selectNames } from "./_config.ts";
 import { reportActions } from "./_report.ts";
-import type { Workspace } from "../workspace/workspace.ts";
-import { connect, resolveWorkspace } from "./_workspace.ts";
+import { resolveWorkspace } from "./_workspace.ts";
+import { stopServices } from "../api/actions.ts";
 import { reportCleanup, runCleanup } from "./cleanup.ts";
 import { TendError } from "../errors.ts";
-import type { ActionResponse } from "../ipc/protocol.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
 
@@ -17,7 +15,7 @@ export async function run(ctx: Context, args: ArgsOf<"stop">): Promise<number> {
     });
   }
   const ws = await resolveWorkspace(ctx);
-  const stopped = await stopServices(ws, positionals);
+  const stopped = await stopServices(ws, { names: positionals });
   if (values.all !== true) {
     reportActions(ctx, stopped);
     return 0;
@@ -29,19 +27,4 @@ export async function run(ctx: Context, args: ArgsOf<"stop">): Promise<number> {
     reportCleanup(ctx, cleaned);
   }
   return 0;
-}
-
-async function stopServices(
-  ws: Workspace,
-  names: readonly string[],
-): Promise<ActionResponse> {
-  const client = await connect(ws);
-  if (client !== null) {
-    using _ = client;
-    return await client.stop(names);
-  }
-  const config = await loadWorkspaceConfig(ws);
-  const selected = await selectNames(config, names);
-  const { offlineStop } = await import("../workspace/offline.ts");
-  return { results: await offlineStop(ws, { config, names: selected }) };
 }

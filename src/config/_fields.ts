@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 import { addProblem } from "./_problem.ts";
 
 /** What a service name looks like: no dots (instance suffix), no slashes. */

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type { z } from "npm:zod@4.6.7";
 import { describeValue } from "./_describe.ts";
 import { DAEMON_FIELDS } from "./_daemon.ts";
 import type { ProblemParams } from "./_problem.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 import { TendError } from "../errors.ts";
 import { describeValue } from "./_describe.ts";
 import { addProblem } from "./_problem.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 import { configSchema } from "./schema.ts";
 
 /** Where the generated schema is committed, relative to the repository root. */

@@ -1,5 +1,5 @@
 import { dirname, resolve } from "../_path.ts";
-import { parse as parseToml, TomlError } from "smol-toml";
+import { parse as parseToml, TomlError } from "npm:smol-toml@1.9.1";
 import { TendError } from "../errors.ts";
 import { formatIssue, pickIssue } from "./_format_issue.ts";
 import { resolveConfig } from "./resolve.ts";

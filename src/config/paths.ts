@@ -1,6 +1,13 @@
 import { join } from "../_path.ts";
 
-/** Where tend keeps the files of one workspace. */
+/**
+ * Where tend keeps the files of one workspace.
+ *
+ * @example
+ * ```ts ignore
+ * const { socket, stateFile }: WorkspacePaths = workspacePaths("/srv/app");
+ * ```
+ */
 export interface WorkspacePaths {
   /** The workspace directory (absolute). */
   readonly root: string;
@@ -29,7 +36,14 @@ export interface WorkspacePaths {
 /** Longest unix socket path we use; the kernel limit is 107 bytes. */
 const SOCKET_PATH_MAX_BYTES = 100;
 
-/** The file layout of the workspace at `root` (absolute). */
+/**
+ * The file layout of the workspace at `root` (absolute).
+ *
+ * @example
+ * ```ts ignore
+ * workspacePaths("/srv/app").lockFile; // "/srv/app/.tend/run/supervisor.lock"
+ * ```
+ */
 export function workspacePaths(root: string): WorkspacePaths {
   const stateDir = join(root, ".tend");
   const runDir = join(stateDir, "run");
@@ -49,7 +63,14 @@ export function workspacePaths(root: string): WorkspacePaths {
   };
 }
 
-/** The PID file of one service. */
+/**
+ * The PID file of one service.
+ *
+ * @example
+ * ```ts ignore
+ * servicePidFile(workspacePaths("/srv/app"), "web"); // ".../.tend/run/web.pid"
+ * ```
+ */
 export function servicePidFile(paths: WorkspacePaths, name: string): string {
   return join(paths.runDir, `${name}.pid`);
 }

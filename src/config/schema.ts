@@ -1,5 +1,5 @@
 import { extname } from "../_path.ts";
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 import { checkServices, servicesKey, type ServiceTables } from "./_checks.ts";
 import { daemonSchema } from "./_daemon.ts";
 import { restartOf, type ServiceEntry, serviceSchema } from "./_service.ts";

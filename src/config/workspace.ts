@@ -7,7 +7,14 @@ export const CONFIG_FILE_NAMES: readonly string[] = [
   "daemon.toml",
 ];
 
-/** Options of {@linkcode findWorkspace}: the directory and the `-C`/`-c` flags. */
+/**
+ * Options of {@linkcode findWorkspace}: the directory and the `-C`/`-c` flags.
+ *
+ * @example
+ * ```ts ignore
+ * const options: FindWorkspaceOptions = { cwd: Deno.cwd(), workspace: "app" };
+ * ```
+ */
 export interface FindWorkspaceOptions {
   /** The current directory; relative flags start here. */
   cwd: string;
@@ -17,7 +24,14 @@ export interface FindWorkspaceOptions {
   config?: string | undefined;
 }
 
-/** Where a workspace is, as found by {@linkcode findWorkspace}. */
+/**
+ * Where a workspace is, as found by {@linkcode findWorkspace}.
+ *
+ * @example
+ * ```ts ignore
+ * const { root, configFile }: WorkspaceLocation = await findWorkspace({ cwd: Deno.cwd() });
+ * ```
+ */
 export interface WorkspaceLocation {
   /** The workspace directory: absolute, symlinks resolved. */
   root: string;

@@ -50,6 +50,12 @@ export async function openLockFile(path: string): Promise<Deno.FsFile> {
  * another process can hold it for an instant). Returns the open file, which
  * must stay referenced for as long as the lock is held, or `null` when
  * another process holds it.
+ *
+ * @example
+ * ```ts ignore
+ * const lock = await acquireLock("/srv/app/.tend/run/supervisor.lock", { waitMs: 1_000 });
+ * if (lock === null) throw new Error("another process holds it");
+ * ```
  */
 export async function acquireLock(
   path: string,
@@ -78,6 +84,11 @@ export async function acquireLock(
 /**
  * Tells whether some process holds the lock on `path`, with a shared probe
  * that is released at once. `false` when the file does not exist.
+ *
+ * @example
+ * ```ts ignore
+ * if (await isLockHeld("/srv/app/.tend/run/supervisor.lock")) console.log("a supervisor runs");
+ * ```
  */
 export async function isLockHeld(path: string): Promise<boolean> {
   if (await statOwnFile(path) === null) return false;

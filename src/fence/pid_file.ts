@@ -8,6 +8,11 @@ const PID_FILE_MAX_BYTES = 32;
  * Reads a plain PID file. `null` when absent or still empty (a writer may be
  * between create and write); a file that is not one positive integer is
  * reported as `PID_FILE_CORRUPTED`.
+ *
+ * @example
+ * ```ts ignore
+ * const pid = await readPidFile("/srv/app/.tend/run/web.pid"); // number | null
+ * ```
  */
 export async function readPidFile(path: string): Promise<number | null> {
   const text = await readOwnFile(path, { maxBytes: PID_FILE_MAX_BYTES });
@@ -36,6 +41,11 @@ export function parsePid(text: string): number | null {
 /**
  * Writes `pid` to `path` with create-only semantics, first removing a stale
  * file. Only a process that holds the workspace lock may call this.
+ *
+ * @example
+ * ```ts ignore
+ * await replacePidFile("/srv/app/.tend/run/web.pid", child.pid);
+ * ```
  */
 export async function replacePidFile(path: string, pid: number): Promise<void> {
   await removeIfPresent(path);

@@ -104,7 +104,14 @@ export async function readOwnFile(
   }
 }
 
-/** Options of {@linkcode writeAtomic} and {@linkcode createExclusive}. */
+/**
+ * Options of {@linkcode writeAtomic} and {@linkcode createExclusive}.
+ *
+ * @example
+ * ```ts ignore
+ * await writeAtomic("/srv/app/.tend/run/state.json", "{}", { mode: 0o600 });
+ * ```
+ */
 export interface WriteOptions {
   /** File mode. @default {0o600} */
   mode?: number;
@@ -118,6 +125,11 @@ export interface WriteOptions {
 /**
  * Replaces `path` atomically with `data`: a temp file beside it, fsync, then
  * rename. A symlink at `path` is replaced, never followed.
+ *
+ * @example
+ * ```ts ignore
+ * await writeAtomic("/srv/app/.tend/run/state.json", JSON.stringify(state));
+ * ```
  */
 export async function writeAtomic(
   path: string,
@@ -137,6 +149,11 @@ export async function writeAtomic(
  * Creates `path` with `data` only when it does not exist, atomically (temp
  * file + link), so a reader never sees it empty. Returns `false` when `path`
  * already exists (symlinks included).
+ *
+ * @example
+ * ```ts ignore
+ * const created = await createExclusive("/srv/app/.tend/run/web.pid", "4242\n");
+ * ```
  */
 export async function createExclusive(
   path: string,

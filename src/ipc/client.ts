@@ -1,4 +1,4 @@
-import * as z from "zod/mini";
+import * as z from "npm:zod@4.6.7/mini";
 import { isErrorCode, TendError } from "../errors.ts";
 import { type RawResponse, ResponseLostError, unixRequest } from "./_http.ts";
 import {
@@ -31,8 +31,10 @@ const PING_TIMEOUT_MS = 2_000;
  * ```
  */
 export class ControlClient implements Disposable {
+  /** The unix socket of the control API. */
   readonly socket: string;
 
+  /** A client of the API at `socket`; connects at each call. */
   constructor(socket: string) {
     this.socket = socket;
   }
@@ -72,9 +74,18 @@ export class ControlClient implements Disposable {
     return this.#call("start", { body });
   }
 
-  /** Stops services (all when `names` is empty). */
-  stop(names: readonly string[]): Promise<ActionResponse> {
-    return this.#call("stop", { body: { names: [...names] } });
+  /**
+   * Stops services (all when `names` is empty); `force` sends SIGKILL to
+   * each process group at once instead of its stop signal.
+   */
+  stop(
+    names: readonly string[],
+    options: { force?: boolean } = {},
+  ): Promise<ActionResponse> {
+    const body = options.force === true
+      ? { names: [...names], force: true }
+      : { names: [...names] };
+    return this.#call("stop", { body });
   }
 
   /** Restarts services (all running ones when `names` is empty). */

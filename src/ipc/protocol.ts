@@ -13,8 +13,8 @@
  * talks to a supervisor, and mini costs less to load than classic zod
  * (measured in the README's figures).
  */
-import * as z from "zod/mini";
-import en from "zod/v4/locales/en.js";
+import * as z from "npm:zod@4.6.7/mini";
+import en from "npm:zod@4.6.7/v4/locales/en.js";
 
 // zod/mini carries no messages of its own; validation errors are shown to
 // users, so they get the English ones (the same as classic zod's).
@@ -186,7 +186,13 @@ export type StartRequest = z.infer<typeof StartRequest>;
 
 /** `POST /v1/stop` */
 export const StopRequest = about(
-  z.object({ names: Names }),
+  z.object({
+    names: Names,
+    force: z.optional(about(
+      z.boolean(),
+      "SIGKILL each process group at once instead of its stop signal (kill)",
+    )),
+  }),
   "Stop services (all when names is empty)",
 );
 /** `POST /v1/stop` */

@@ -1,4 +1,4 @@
-import type * as z from "zod/mini";
+import type * as z from "npm:zod@4.6.7/mini";
 import { TendError } from "../errors.ts";
 import {
   type ActionResponse,
@@ -24,7 +24,10 @@ export interface ControlHandler {
     names: StartRequest["names"],
     options: Omit<StartRequest, "names">,
   ): Promise<ActionResponse>;
-  stop(names: StopRequest["names"]): Promise<ActionResponse>;
+  stop(
+    names: StopRequest["names"],
+    options: { force: boolean },
+  ): Promise<ActionResponse>;
   restart(names: RestartRequest["names"]): Promise<ActionResponse>;
   reload(): Promise<ReloadResponse>;
   shutdown(options: ShutdownRequest): Promise<void>;
@@ -102,10 +105,12 @@ async function routePost(
       const { names, ...options } = parse(ENDPOINTS.start.request, body);
       return Response.json(await handler.start(names, options));
     }
-    case ENDPOINTS.stop.path:
+    case ENDPOINTS.stop.path: {
+      const { names, force } = parse(ENDPOINTS.stop.request, body);
       return Response.json(
-        await handler.stop(parse(ENDPOINTS.stop.request, body).names),
+        await handler.stop(names, { force: force === true }),
       );
+    }
     case ENDPOINTS.restart.path:
       return Response.json(
         await handler.restart(parse(ENDPOINTS.restart.request, body).names),

@@ -7,6 +7,11 @@ import { parseStat } from "./_stat.ts";
  * On Linux `startTicks` is field 22 of `/proc/PID/stat` (clock ticks since
  * boot). On macOS (untested) it is the start time from `ps -o lstart=`, in
  * seconds since the epoch, so it has a one-second resolution there.
+ *
+ * @example
+ * ```ts ignore
+ * const me: Identity | null = await readIdentity(Deno.pid, await readBootId());
+ * ```
  */
 export interface Identity {
   /** The process ID. */

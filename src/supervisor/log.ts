@@ -4,8 +4,8 @@ import {
   getLogger,
   type LogRecord,
   type Sink,
-} from "@logtape/logtape";
-import { getRotatingFileSink } from "@logtape/file";
+} from "npm:@logtape/logtape@2.4.2";
+import { getRotatingFileSink } from "npm:@logtape/file@2.3.10";
 
 /** The supervisor's log: one line per event, with structured properties. */
 export interface Log {

@@ -194,7 +194,7 @@ function controlHandler(
     ping: () => ({ pid: Deno.pid, workspace: options.root, version: VERSION }),
     status: () => supervisor.status(),
     start: (names, request) => supervisor.start(names, request),
-    stop: (names) => supervisor.stop(names),
+    stop: (names, request) => supervisor.stop(names, request),
     restart: (names) => supervisor.restart(names),
     reload: () => supervisor.reload(),
     cleanup: (request) => supervisor.cleanup(request),

@@ -90,13 +90,18 @@ export class ServiceRunner {
     });
   }
 
-  /** Stops the service and everything in its process group. */
-  stop(): Promise<"stopped" | "already-stopped"> {
+  /**
+   * Stops the service and everything in its process group: its stop signal,
+   * or SIGKILL at once with `force`.
+   */
+  stop(
+    options: { force?: boolean } = {},
+  ): Promise<"stopped" | "already-stopped"> {
     return this.serialize(async () => {
       this.#desired = "stopped";
       this.#restarts.clear();
       if (this.#state === "running") {
-        await this.#stopProcess();
+        await this.#stopProcess({ force: options.force === true });
         return "stopped";
       }
       const was = this.#state;
@@ -366,14 +371,14 @@ export class ServiceRunner {
    * Ends the running process group. Its exit may be reported before the
    * stop records it; whichever comes second finds it settled.
    */
-  async #stopProcess(): Promise<void> {
+  async #stopProcess(options: { force: boolean }): Promise<void> {
     this.#apply("stop");
     this.#ctx.changed();
     this.#ctx.log.info("stopping {service} pid {pid}", {
       service: this.name,
       pid: this.#process.identity?.pid,
     });
-    const outcome = await this.#process.endGroup(this.config);
+    const outcome = await this.#process.endGroup(this.config, options);
     if (outcome.escalated) {
       this.#ctx.log.warn("{service} ignored {signal}; sent SIGKILL", {
         service: this.name,

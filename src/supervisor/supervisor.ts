@@ -135,8 +135,14 @@ export class Supervisor {
     return { results };
   }
 
-  /** Stops the named services (all when none), dependents first. */
-  async stop(names: readonly string[]): Promise<ActionResponse> {
+  /**
+   * Stops the named services (all when none), dependents first; `force`
+   * SIGKILLs each process group at once.
+   */
+  async stop(
+    names: readonly string[],
+    options: { force?: boolean } = {},
+  ): Promise<ActionResponse> {
     const selected = new Set(
       names.length === 0
         ? this.#runners.keys()
@@ -151,7 +157,7 @@ export class Supervisor {
       proceedOnFailure: true,
       run: async (name): Promise<ActionResult> => {
         const runner = this.#runner(name);
-        const action = await runner.stop();
+        const action = await runner.stop({ force: options.force === true });
         return { name, action, service: runner.view() };
       },
     });

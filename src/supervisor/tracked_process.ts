@@ -1,4 +1,5 @@
 import { servicePidFile } from "../config/paths.ts";
+import { stopSignalOf } from "../workspace/end_group.ts";
 import type { ServiceConfig } from "../config/schema.ts";
 import type { Identity } from "../proc/identity.ts";
 import type { ExitStatus, SpawnedProcess } from "../proc/spawn.ts";
@@ -82,14 +83,16 @@ export class TrackedProcess {
     });
   }
 
-  /** Ends whatever is left of the process group. */
-  endGroup(config: ServiceConfig): Promise<{ escalated: boolean }> {
+  /** Ends whatever is left of the process group (SIGKILL at once with `force`). */
+  endGroup(
+    config: ServiceConfig,
+    options: { force?: boolean } = {},
+  ): Promise<{ escalated: boolean }> {
     const identity = this.identity;
     if (identity === null) return Promise.resolve({ escalated: false });
     return this.#ctx.io.endGroup(identity, {
       root: this.#ctx.paths.root,
-      signal: config.stopSignal,
-      timeoutMs: config.stopTimeoutMs,
+      ...stopSignalOf(config, options),
     });
   }
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 import type { Config } from "../config/schema.ts";
 import { TendError } from "../errors.ts";
 import type { WorkspacePaths } from "../config/paths.ts";

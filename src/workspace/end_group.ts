@@ -40,3 +40,24 @@ async function hasTaggedMember(pgid: number, root: string): Promise<boolean> {
   }
   return false;
 }
+
+/** How long a group SIGKILLed by a forced stop may take to vanish. */
+const FORCED_STOP_CONFIRM_MS = 5_000;
+
+/**
+ * The signal and grace of a service's stop: its `stop_signal` and
+ * `stop_timeout`, or SIGKILL at once when `force` is set (`kill`).
+ *
+ * @example
+ * ```ts ignore
+ * stopSignalOf(service, { force: true }); // { signal: "SIGKILL", timeoutMs: 5000 }
+ * ```
+ */
+export function stopSignalOf(
+  service: { stopSignal: Deno.Signal; stopTimeoutMs: number },
+  options: { force?: boolean } = {},
+): { signal: Deno.Signal; timeoutMs: number } {
+  return options.force === true
+    ? { signal: "SIGKILL", timeoutMs: FORCED_STOP_CONFIRM_MS }
+    : { signal: service.stopSignal, timeoutMs: service.stopTimeoutMs };
+}

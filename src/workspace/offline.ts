@@ -6,14 +6,13 @@ import { readPidFile } from "../fence/pid_file.ts";
 import { ensurePrivateDir, removeIfPresent } from "../fence/safe_file.ts";
 import type {
   ActionResult,
-  CleanupRequest,
   CleanupResponse,
   ServiceStatus,
   StatusResponse,
   SupervisorStatus,
 } from "../ipc/protocol.ts";
 import { identityMatches } from "../proc/identity.ts";
-import { endGroup } from "./end_group.ts";
+import { endGroup, stopSignalOf } from "./end_group.ts";
 import { addUsage, UsageSampler } from "./usage.ts";
 import {
   emptyState,
@@ -142,11 +141,12 @@ async function supervisorView(ws: Workspace): Promise<SupervisorStatus> {
 /**
  * Stops services without a supervisor: takes the workspace lock (so no
  * supervisor starts meanwhile), ends each recorded process group whose
- * identity still matches, and records them as stopped.
+ * identity still matches, and records them as stopped. `force` sends
+ * SIGKILL at once instead of each service's stop signal.
  */
 export async function offlineStop(
   ws: Workspace,
-  options: { config: Config; names: readonly string[] },
+  options: { config: Config; names: readonly string[]; force?: boolean },
 ): Promise<ActionResult[]> {
   using _lock = await lockWorkspace(ws, "stop services of");
   const state = await readState(ws.paths.stateFile);
@@ -160,8 +160,7 @@ export async function offlineStop(
     if (identity !== null) {
       await endGroup(identity, {
         root: ws.root,
-        signal: service.stopSignal,
-        timeoutMs: service.stopTimeoutMs,
+        ...stopSignalOf(service, options),
       });
     }
     if (record) {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 import { TendError } from "../errors.ts";
 import { readOwnFile, writeAtomic } from "../fence/safe_file.ts";
 import { Instant, LastExit } from "../ipc/protocol.ts";

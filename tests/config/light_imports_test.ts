@@ -3,7 +3,11 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const SRC = join(dirname(fileURLToPath(import.meta.url)), "../../src");
-const HEAVY = ["zod", "smol-toml"];
+const IMPORTS = (JSON.parse(
+  await Deno.readTextFile(join(SRC, "../deno.json")),
+) as { imports: Record<string, string> }).imports;
+/** src/ imports them by their full `npm:` specifiers (see deps_test.ts). */
+const HEAVY = [IMPORTS["zod"]!, IMPORTS["smol-toml"]!];
 
 /** The specifiers a module loads at run time (type-only imports are erased). */
 async function runtimeImports(file: string): Promise<string[]> {
@@ -50,7 +54,29 @@ Deno.test("workspace.ts and services.ts load neither zod nor smol-toml", async (
 
 Deno.test("the import scan sees zod behind load.ts", async () => {
   const loaded = await reachable(join(SRC, "config/load.ts"));
-  assert.ok(loaded.has("zod") && loaded.has("smol-toml"));
+  assert.ok(HEAVY.every((heavy) => loaded.has(heavy)));
+});
+
+Deno.test("status, start, stop and the library load neither zod, smol-toml nor the MCP SDK", async (t) => {
+  const heavy = [...HEAVY, IMPORTS["@modelcontextprotocol/sdk"]!];
+  for (
+    const module of [
+      "commands/status.ts",
+      "commands/start.ts",
+      "commands/stop.ts",
+      "api/workspace.ts",
+    ]
+  ) {
+    await t.step(module, async () => {
+      const loaded = [...await reachable(join(SRC, module))];
+      for (const name of heavy) {
+        assert.ok(
+          !loaded.some((specifier) => specifier.startsWith(name)),
+          `${module} loads ${name}`,
+        );
+      }
+    });
+  }
 });
 
 Deno.test("the commands that only talk to a supervisor load zod/mini, not zod", async (t) => {

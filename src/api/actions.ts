@@ -1,0 +1,126 @@
+/**
+ * The actions of tend on a workspace, shared by the CLI, the library
+ * (`mod.ts`) and the MCP server: each returns what the control API answers
+ * and prints nothing.
+ */
+import { TendError } from "../errors.ts";
+import { isLockHeld } from "../fence/lock.ts";
+import type { ActionResponse, ReloadResponse } from "../ipc/protocol.ts";
+import { loadWorkspaceConfig, selectNames } from "../commands/_config.ts";
+import { connect } from "../commands/_workspace.ts";
+import { supervisorClient } from "../commands/_client.ts";
+import { DEFAULT_TIMING, type Timing } from "../timing.ts";
+import type { Workspace } from "../workspace/workspace.ts";
+
+/** How long `down` waits for the supervisor to release its lock. */
+const EXIT_WAIT_MS = 15_000;
+
+/** Services to act on: all of them when `names` is empty. */
+export interface NamesOptions {
+  /** Service (or instance group) names; all when empty. */
+  names: readonly string[];
+  /** The fixed waits of a supervisor this call launches. @default {DEFAULT_TIMING} */
+  timing?: Timing;
+}
+
+/**
+ * Starts services, launching a background supervisor when none runs (the
+ * config is validated first); waits until they are ready unless `wait` is
+ * false.
+ */
+export async function startServices(
+  ws: Workspace,
+  options: NamesOptions & { wait?: boolean },
+): Promise<ActionResponse> {
+  using client = await supervisorClient(ws, {
+    timing: options.timing ?? DEFAULT_TIMING,
+  });
+  return await client.start(options.names, { wait: options.wait ?? true });
+}
+
+/**
+ * Stops services, through the supervisor or, when none answers, directly
+ * under the workspace lock. `force` sends SIGKILL to each group at once.
+ */
+export async function stopServices(
+  ws: Workspace,
+  options: NamesOptions & { force?: boolean },
+): Promise<ActionResponse> {
+  const force = options.force === true;
+  const client = await connect(ws);
+  if (client !== null) {
+    using _ = client;
+    return await client.stop(options.names, { force });
+  }
+  const config = await loadWorkspaceConfig(ws);
+  const names = await selectNames(config, options.names);
+  const { offlineStop } = await import("../workspace/offline.ts");
+  return { results: await offlineStop(ws, { config, names, force }) };
+}
+
+/** Stops then starts services, launching a supervisor when none runs. */
+export async function restartServices(
+  ws: Workspace,
+  options: NamesOptions,
+): Promise<ActionResponse> {
+  using client = await supervisorClient(ws, {
+    timing: options.timing ?? DEFAULT_TIMING,
+  });
+  return await client.restart(options.names);
+}
+
+/** Re-reads the config (refused when invalid) and applies the difference. */
+export async function reloadWorkspace(ws: Workspace): Promise<ReloadResponse> {
+  await loadWorkspaceConfig(ws);
+  const client = await connect(ws);
+  if (client === null) {
+    throw new TendError(
+      "NOT_RUNNING",
+      `Cannot reload "${ws.root}": no supervisor is running`,
+      { hint: 'Run "tend start" or "tend up -d"' },
+    );
+  }
+  using _ = client;
+  return await client.reload();
+}
+
+/** What {@linkcode downWorkspace} did. */
+export interface DownResult extends ActionResponse {
+  /** Whether a supervisor ran and has now exited. */
+  supervisorStopped: boolean;
+}
+
+/**
+ * Stops every service and then the supervisor, returning once it has
+ * released the workspace lock; without a supervisor, stops the services
+ * directly.
+ */
+export async function downWorkspace(ws: Workspace): Promise<DownResult> {
+  const client = await connect(ws);
+  if (client === null) {
+    const config = await loadWorkspaceConfig(ws);
+    const names = config.services.map((s) => s.name);
+    const { offlineStop } = await import("../workspace/offline.ts");
+    const results = await offlineStop(ws, { config, names });
+    return { results, supervisorStopped: false };
+  }
+  using _ = client;
+  const stopped = await client.stop([]);
+  await client.shutdown({ stopServices: true });
+  await waitUnlocked(ws.paths.lockFile);
+  return { ...stopped, supervisorStopped: true };
+}
+
+/** Waits until the supervisor has released `lockFile` (it has exited). */
+export async function waitUnlocked(lockFile: string): Promise<void> {
+  const deadline = Date.now() + EXIT_WAIT_MS;
+  while (await isLockHeld(lockFile)) {
+    if (Date.now() > deadline) {
+      throw new TendError(
+        "STOP_FAILED",
+        `Cannot confirm that the supervisor exited: it still holds "${lockFile}"`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,0 +1,69 @@
+import { TendError } from "../errors.ts";
+import { ControlClient } from "../ipc/client.ts";
+import type { StatusResponse } from "../ipc/protocol.ts";
+import { loadWorkspaceConfig } from "../commands/_config.ts";
+import type { Workspace } from "../workspace/workspace.ts";
+
+/** How long a supervisor may take to answer `status` before the files are read instead. */
+const STATUS_TIMEOUT_MS = 5_000;
+
+/**
+ * The status of every service: the supervisor's answer, or, when none
+ * answers, the state files checked against live processes.
+ */
+export async function currentStatus(ws: Workspace): Promise<StatusResponse> {
+  const live = await askSupervisor(ws);
+  if (live !== null) return live;
+  const config = await loadWorkspaceConfig(ws);
+  const { offlineStatus } = await import("../workspace/offline.ts");
+  return await offlineStatus(ws, config);
+}
+
+/** The supervisor's answer, or `null` when none answers (one request, no ping). */
+async function askSupervisor(ws: Workspace): Promise<StatusResponse | null> {
+  try {
+    await Deno.lstat(ws.paths.socket);
+  } catch {
+    return null;
+  }
+  using client = new ControlClient(ws.paths.socket);
+  try {
+    return await client.status({ timeoutMs: STATUS_TIMEOUT_MS });
+  } catch (error) {
+    if (error instanceof TendError && error.code === "NOT_RUNNING") return null;
+    throw error;
+  }
+}
+
+/**
+ * Keeps the services named (a group name selects its instances); all when
+ * `names` is empty. An unknown name is an `UNKNOWN_SERVICE` error.
+ */
+export function selectServices(
+  status: StatusResponse,
+  names: readonly string[],
+): StatusResponse {
+  if (names.length === 0) return status;
+  const wanted = new Set<string>();
+  for (const name of names) {
+    const matches = status.services.filter((s) =>
+      s.name === name || s.name.startsWith(`${name}.`)
+    );
+    if (matches.length === 0) {
+      throw new TendError(
+        "UNKNOWN_SERVICE",
+        `Cannot show service "${name}": it is not in the config`,
+        {
+          hint: `Known services: ${
+            status.services.map((s) => s.name).join(", ") || "none"
+          }`,
+        },
+      );
+    }
+    for (const match of matches) wanted.add(match.name);
+  }
+  return {
+    ...status,
+    services: status.services.filter((s) => wanted.has(s.name)),
+  };
+}
