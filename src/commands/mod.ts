@@ -129,6 +129,19 @@ process of another user or another workspace, and never matches by name.`,
       load: () => import("./cleanup.ts"),
     },
     {
+      name: "ui",
+      summary: "Serve the dashboard and HTTP API, print its URL",
+      usage: `tend ui [--no-open] [--json]
+
+Makes sure the supervisor runs (launching it in the background when none
+does) and serves the dashboard and HTTP API: at [daemon] http when set, else
+at 127.0.0.1:8644 (or any free port when that one is taken). Prints the URL
+with its token and opens it in the browser when there is one (--no-open:
+print only). The token changes each time the supervisor starts.`,
+      options: { "no-open": { type: "boolean" } },
+      load: () => import("./ui.ts"),
+    },
+    {
       name: "__supervise",
       summary: "Run as the background supervisor (internal)",
       usage: "tend __supervise -C DIR -c FILE",

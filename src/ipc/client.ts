@@ -5,6 +5,7 @@ import {
   API,
   type CleanupResponse,
   type ErrorBody,
+  type HttpResponse,
   type PingResponse,
   type ReloadResponse,
   type StatusResponse,
@@ -78,6 +79,11 @@ export class ControlClient implements Disposable {
   /** Ends untracked processes tagged with the workspace and removes stale files. */
   cleanup(options: { dryRun: boolean }): Promise<CleanupResponse> {
     return this.#call("POST", API.cleanup, { body: options });
+  }
+
+  /** Makes the supervisor serve the HTTP API; its URL and token. */
+  http(): Promise<HttpResponse> {
+    return this.#call("POST", API.http, { body: {} });
   }
 
   /** Ends the supervisor, stopping every service first when asked. */

@@ -112,7 +112,16 @@ export const API = {
   reload: "/v1/reload",
   shutdown: "/v1/shutdown",
   cleanup: "/v1/cleanup",
+  http: "/v1/http",
 } as const;
+
+/** `POST /v1/http`: where the HTTP API listens (started if it did not). */
+export interface HttpResponse {
+  /** `http://host:port`, without the token. */
+  url: string;
+  /** The token every HTTP request needs. */
+  token: string;
+}
 
 /** A process tagged with the workspace that no service tracks. */
 export interface OrphanView {

@@ -4,6 +4,7 @@ import {
   API,
   type CleanupResponse,
   type ErrorBody,
+  type HttpResponse,
   type PingResponse,
   type ReloadResponse,
   type StatusResponse,
@@ -19,6 +20,8 @@ export interface ControlHandler {
   reload(): Promise<ReloadResponse>;
   shutdown(options: { stopServices: boolean }): Promise<void>;
   cleanup(options: { dryRun: boolean }): Promise<CleanupResponse>;
+  /** Starts the HTTP API and dashboard when it does not listen yet. */
+  http(): Promise<HttpResponse>;
 }
 
 /** Most names one request may carry. */
@@ -100,6 +103,8 @@ async function routePost(
       return Response.json(
         await handler.cleanup({ dryRun: body.dryRun === true }),
       );
+    case API.http:
+      return Response.json(await handler.http());
     case API.shutdown: {
       const stopServices =
         (body as { stopServices?: unknown }).stopServices === true;
