@@ -5,6 +5,7 @@
   const MAX_LOG_LINES = 2000;
   const BACKLOG_LINES = 200;
   const RECONNECT_MS = 3000;
+  const SEAM_MS = 3000;
   const DEEP = true;
 
   const $ = (selector, root = document) => root.querySelector(selector);
@@ -123,7 +124,15 @@
       view: null,
       history: { t: [], cpu: [], mem: [] },
       charts: null,
-      log: { lines: [], loaded: false, paused: false, pending: [], filter: "" },
+      log: {
+        lines: [],
+        loaded: false,
+        early: null,
+        seamUntil: 0,
+        paused: false,
+        pending: [],
+        filter: "",
+      },
     };
     wireLogs(entry);
     services.set(name, entry);
@@ -292,24 +301,53 @@
   }
 
   async function loadBacklog(entry) {
-    entry.log.loaded = true;
+    const log = entry.log;
+    log.loaded = true;
+    log.early = [];
     try {
       const response = await fetch(
         `/api/v1/logs/${encodeURIComponent(entry.name)}?lines=${BACKLOG_LINES}`,
       );
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const data = await response.json();
-      entry.log.lines = data.lines.slice(-MAX_LOG_LINES);
+      log.lines = data.lines.slice(-MAX_LOG_LINES);
+      log.seamUntil = Date.now() + SEAM_MS;
+      const early = log.early;
+      log.early = null;
+      for (const lines of early) log.lines.push(...withoutSeam(log, lines));
       drawLog(entry);
     } catch (error) {
-      entry.log.loaded = false;
+      log.loaded = false;
+      log.early = null;
       showProblem(`Cannot read the log of "${entry.name}": ${error.message}`);
     }
+  }
+
+  /**
+   * The backlog and the stream are read apart, so the first lines streamed
+   * after it may repeat its last ones: drop that overlap, at the seam only.
+   */
+  function withoutSeam(log, lines) {
+    if (Date.now() > log.seamUntil) return lines;
+    const have = log.lines;
+    for (let k = Math.min(have.length, lines.length); k > 0; k--) {
+      let same = true;
+      for (let i = 0; i < k && same; i++) {
+        same = have[have.length - k + i] === lines[i];
+      }
+      if (same) return lines.slice(k);
+    }
+    return lines;
   }
 
   function onLog(data) {
     const entry = services.get(data.service);
     if (!entry || !entry.log.loaded) return;
+    if (entry.log.early) {
+      entry.log.early.push(data.lines);
+      return;
+    }
+    data.lines = withoutSeam(entry.log, data.lines);
     if (entry.log.paused) {
       entry.log.pending.push(...data.lines);
       entry.log.pending.splice(
