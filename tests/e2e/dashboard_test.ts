@@ -92,14 +92,20 @@ Deno.test({
         async () => {
           const pid = await pidOf(ws, "web");
           assert.ok(pid !== null && isAlive(pid));
-          await card("web").getByRole("button", { name: "Stop web", exact: true }).click();
+          await card("web").getByRole("button", {
+            name: "Stop web",
+            exact: true,
+          }).click();
           await shows("web", "stopped");
           assert.ok(!isAlive(pid));
           assert.equal(await statusOf("web").textContent(), "stopped");
         },
       );
       await t.step("start it again", async () => {
-        await card("web").getByRole("button", { name: "Start web", exact: true }).click();
+        await card("web").getByRole("button", {
+          name: "Start web",
+          exact: true,
+        }).click();
         await shows("web", "running");
         const pid = await pidOf(ws, "web");
         assert.ok(pid !== null && isAlive(pid));
@@ -122,7 +128,8 @@ Deno.test({
       await t.step("a bad config is shown plainly on reload", async () => {
         const toml = await Deno.readTextFile(ws.path("tend.toml"));
         await ws.writeConfig(toml + "\n[[processes]]\nname = 7\n");
-        await page.getByRole("button", { name: "Reload config", exact: true }).click();
+        await page.getByRole("button", { name: "Reload config", exact: true })
+          .click();
         await page.locator("#problems").waitFor({ state: "visible" });
         assert.match(
           (await page.locator("#problem-text").textContent()) ?? "",
@@ -135,7 +142,8 @@ Deno.test({
         async () => {
           const toml = await Deno.readTextFile(ws.path("tend.toml"));
           await ws.writeConfig(toml + counterService("extra", 500));
-          await page.getByRole("button", { name: "Reload config", exact: true }).click();
+          await page.getByRole("button", { name: "Reload config", exact: true })
+            .click();
           await shows("extra", "running");
           await page.locator("#problems").waitFor({ state: "hidden" });
         },
@@ -148,6 +156,21 @@ Deno.test({
         const copy = Deno.env.get("TEND_DASHBOARD_PNG");
         if (copy) await Deno.copyFile(file, copy);
       });
+      await t.step(
+        "the page says disconnected when the supervisor goes away",
+        async () => {
+          const down = await tend(ws, ["down"]);
+          assert.equal(down.code, 0, down.stderr);
+          await page.locator('#connection[data-state="disconnected"]')
+            .waitFor();
+          const started = await tend(ws, ["start"]);
+          assert.equal(started.code, 0, started.stderr);
+          // A new supervisor has a new token: the page says so.
+          await page.locator('#connection[data-state="unauthorized"]').waitFor({
+            timeout: 20_000,
+          });
+        },
+      );
       assert.deepEqual(errors, []);
     } finally {
       await browser.close();

@@ -12,6 +12,7 @@
   /** name → { view, el, charts, history, log } */
   const services = new Map();
   let source = null;
+  let live = false;
 
   // ---- formatting -------------------------------------------------------
   function duration(seconds) {
@@ -265,11 +266,7 @@
         services.delete(name);
       }
     }
-    const now = Date.now();
-    for (const view of status.services) {
-      update(view);
-      sample(services.get(view.name), view, now);
-    }
+    for (const view of status.services) update(view);
     $("#empty").hidden = status.services.length > 0;
   }
 
@@ -401,6 +398,7 @@
 
   // ---- the event stream -------------------------------------------------
   function setConnection(state, text) {
+    live = state === "live";
     const el = $("#connection");
     el.dataset.state = state;
     el.textContent = text;
@@ -458,7 +456,12 @@
     }
     $("#problem-close").addEventListener("click", clearProblem);
     setInterval(() => {
-      for (const entry of services.values()) tickUptime(entry);
+      // The server pushes only changes: chart the values in force each second.
+      const now = Date.now();
+      for (const entry of services.values()) {
+        tickUptime(entry);
+        if (live && entry.view) sample(entry, entry.view, now);
+      }
     }, 1000);
     connect();
   }
