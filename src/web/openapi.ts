@@ -12,13 +12,19 @@ import {
 
 /** One endpoint of the HTTP API. */
 export interface Endpoint {
+  /** The HTTP method, lower case as OpenAPI spells it. */
   method: "get" | "post";
+  /** The path, with `{name}` for a path parameter. */
   path: string;
+  /** One line on what it does. */
   summary: string;
+  /** The schema of the JSON body, if it takes one. */
   request?: z.ZodType;
+  /** The schema of the JSON answer. */
   response?: z.ZodType;
   /** `text/event-stream` instead of JSON. */
   stream?: boolean;
+  /** Query parameters: name → description. */
   query?: Record<string, string>;
 }
 
