@@ -45,6 +45,7 @@ export class EventHub {
   #clients = new Set<HubClient>();
   #followers = new Map<string, LogFollower>();
   #timer: ReturnType<typeof setTimeout> | null = null;
+  #pumping = false;
   #lastStatus = "";
   #intervalMs: number;
 
@@ -89,19 +90,25 @@ export class EventHub {
   }
 
   #schedule(): void {
-    if (this.#timer !== null || this.#clients.size === 0) return;
+    if (this.#timer !== null || this.#pumping || this.#clients.size === 0) {
+      return;
+    }
     const delay = this.#lastStatus === "" ? 0 : this.#intervalMs;
-    this.#timer = setTimeout(() => void this.#pump(), delay);
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      void this.#pump();
+    }, delay);
   }
 
   async #pump(): Promise<void> {
+    this.#pumping = true;
     try {
       await this.#pushStatus();
       await this.#pushLogs();
     } catch {
       // A failed read is retried at the next tick.
     } finally {
-      this.#timer = null;
+      this.#pumping = false;
       this.#schedule();
     }
   }
