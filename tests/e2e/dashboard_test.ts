@@ -125,15 +125,31 @@ Deno.test({
         const shown = await log.locator("div").allTextContents();
         assert.equal(new Set(shown).size, shown.length, shown.join("\n"));
       });
+      await t.step("ANSI colours are rendered, never as HTML", async () => {
+        await card("web").locator("summary").click();
+        const red = card("web").locator(".log span", { hasText: "red alert" })
+          .first();
+        await red.waitFor();
+        assert.match(
+          (await red.getAttribute("style")) ?? "",
+          /color: rgb\(204, 0, 0\)/,
+        );
+        const line = card("web").locator(".log div", { hasText: "red alert" })
+          .first();
+        assert.equal(await line.textContent(), "red alert plain");
+      });
       await t.step("a bad config is shown plainly on reload", async () => {
         const toml = await Deno.readTextFile(ws.path("tend.toml"));
         await ws.writeConfig(toml + "\n[[processes]]\nname = 7\n");
         await page.getByRole("button", { name: "Reload config", exact: true })
           .click();
-        await page.locator("#problems").waitFor({ state: "visible" });
+        const problem = page.locator("#problem-text", {
+          hasText: "CONFIG_INVALID",
+        });
+        await problem.waitFor();
         assert.match(
-          (await page.locator("#problem-text").textContent()) ?? "",
-          /CONFIG_INVALID/,
+          (await problem.textContent()) ?? "",
+          /processes\[\d\]\.name must be a string/,
         );
         await ws.writeConfig(toml);
       });

@@ -47,7 +47,7 @@ export function webConfig(port: number, extra = ""): string {
   return `[daemon]
 http = "127.0.0.1:${port}"
 
-${fixtureService("web")}
+${fixtureService("web", ["--say", "\x1b[31mred alert\x1b[0m plain"])}
 ${counterService("count")}
 ${extra}`;
 }
