@@ -90,6 +90,23 @@ try {
   const status = JSON.parse((await run("status", "--json")).stdout);
   expect(status.services[0].status === "running", "the service runs");
   expect((await run("start")).code === 0, "a second start exits 0");
+  const ui = JSON.parse((await run("ui", "--no-open", "--json")).stdout);
+  const page = await fetch(`${ui.url}/`, {
+    headers: { authorization: `Bearer ${ui.token}` },
+  });
+  const html = await page.text();
+  expect(page.status === 200, "the dashboard answers");
+  expect(
+    html.includes("<title>tend</title>"),
+    "the dashboard assets are there",
+  );
+  const chart = await fetch(`${ui.url}/assets/vendor/uPlot.iife.min.js`, {
+    headers: { authorization: `Bearer ${ui.token}` },
+  });
+  expect(
+    chart.status === 200 && (await chart.text()).includes("uPlot"),
+    "uPlot is served",
+  );
   expect((await run("down")).code === 0, "down exits 0");
   expect((await run("status")).code === 3, "status exits 3 once stopped");
   const mcp = await mcpHandshake();

@@ -198,6 +198,17 @@ fish:  tend completions fish > ~/.config/fish/completions/tend.fish`,
     options: {},
     hidden: true,
   },
+  ui: {
+    summary: "Serve the dashboard and HTTP API, print its URL",
+    usage: `tend ui [--no-open] [--json]
+
+Makes sure the supervisor runs (launching it in the background when none
+does) and serves the dashboard and HTTP API: at [daemon] http when set, else
+at 127.0.0.1:8644 (or any free port when that one is taken). Prints the URL
+with its token and opens it in the browser when there is one (--no-open:
+print only). The token changes each time the supervisor starts.`,
+    options: { "no-open": { type: "boolean" } },
+  },
   mcp: {
     summary: "Serve the Model Context Protocol on stdio, for AI assistants",
     usage: `tend mcp [-C DIR]

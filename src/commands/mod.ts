@@ -29,6 +29,7 @@ const LOADERS: {
   completions: () => import("./completions.ts"),
   __complete: () => import("./complete.ts"),
   mcp: () => import("./mcp.ts"),
+  ui: () => import("./ui.ts"),
   __supervise: () => import("./supervise.ts"),
 };
 

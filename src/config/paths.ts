@@ -31,6 +31,8 @@ export interface WorkspacePaths {
   readonly socket: string;
   /** The supervisor's own log. */
   readonly supervisorLog: string;
+  /** The token of the HTTP API and dashboard (0600, new at each start). */
+  readonly httpTokenFile: string;
 }
 
 /** Longest unix socket path we use; the kernel limit is 107 bytes. */
@@ -60,6 +62,7 @@ export function workspacePaths(root: string): WorkspacePaths {
     stateFile: join(runDir, "state.json"),
     socket: socketPath(runDir),
     supervisorLog: join(logDir, "tend.log"),
+    httpTokenFile: join(runDir, "http.token"),
   };
 }
 

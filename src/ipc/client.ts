@@ -6,6 +6,7 @@ import {
   type CleanupResponse,
   ENDPOINTS,
   ErrorBody,
+  type HttpResponse,
   type Operation,
   type PingResponse,
   type ReloadResponse,
@@ -96,6 +97,11 @@ export class ControlClient implements Disposable {
   /** Re-reads tend.toml and applies the difference. */
   reload(): Promise<ReloadResponse> {
     return this.#call("reload", { body: {} });
+  }
+
+  /** Makes the supervisor serve the HTTP API; its URL and token. */
+  http(): Promise<HttpResponse> {
+    return this.#call("http", { body: {} });
   }
 
   /** Ends untracked processes tagged with the workspace and removes stale files. */

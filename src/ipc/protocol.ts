@@ -158,6 +158,7 @@ const Names = about(
     z.nullish(
       z.array(
         z.string().check(
+          z.minLength(1, { error: "a service name cannot be empty" }),
           z.maxLength(MAX_NAME_CHARS, {
             error: `a service name has at most ${MAX_NAME_CHARS} characters`,
           }),
@@ -172,7 +173,7 @@ const Names = about(
 
 /** `POST /v1/start` */
 export const StartRequest = about(
-  z.object({
+  z.strictObject({
     names: Names,
     wait: about(
       z._default(z.boolean(), WAIT_BY_DEFAULT),
@@ -186,7 +187,7 @@ export type StartRequest = z.infer<typeof StartRequest>;
 
 /** `POST /v1/stop` */
 export const StopRequest = about(
-  z.object({
+  z.strictObject({
     names: Names,
     force: z.optional(about(
       z.boolean(),
@@ -200,7 +201,7 @@ export type StopRequest = z.infer<typeof StopRequest>;
 
 /** `POST /v1/restart` */
 export const RestartRequest = about(
-  z.object({ names: Names }),
+  z.strictObject({ names: Names }),
   "Restart services (all running ones when names is empty)",
 );
 /** `POST /v1/restart` */
@@ -238,7 +239,7 @@ export type ActionResponse = z.infer<typeof ActionResponse>;
 
 /** `POST /v1/reload`: no fields. */
 export const ReloadRequest = about(
-  z.object({}),
+  z.strictObject({}),
   "Re-read tend.toml and apply the difference",
 );
 /** `POST /v1/reload` */
@@ -256,7 +257,7 @@ export type ReloadResponse = z.infer<typeof ReloadResponse>;
 
 /** `POST /v1/shutdown` */
 export const ShutdownRequest = about(
-  z.object({
+  z.strictObject({
     stopServices: about(
       z._default(z.boolean(), OFF),
       "Stop every service first (tend down); otherwise leave them running",
@@ -272,6 +273,30 @@ export const ShutdownResponse = z.object({ ok: z.literal(OK) });
 /** Response of `POST /v1/shutdown`. */
 export type ShutdownResponse = z.infer<typeof ShutdownResponse>;
 
+/** `POST /v1/http` */
+export const HttpRequest = about(
+  z.strictObject({}),
+  "Serve the HTTP API and dashboard (started when it does not listen yet)",
+);
+/** `POST /v1/http` */
+export type HttpRequest = z.infer<typeof HttpRequest>;
+
+/** Response of `POST /v1/http`: where the HTTP API listens. */
+export const HttpResponse = z.object({
+  url: about(z.string(), "http://host:port, without the token"),
+  token: about(z.string(), "The token every HTTP request needs"),
+});
+/** Response of `POST /v1/http`. */
+export type HttpResponse = z.infer<typeof HttpResponse>;
+
+/** The last lines of a service's log (HTTP API, MCP, library). */
+export const LogsResponse = z.object({
+  service: about(z.string(), "The service's name"),
+  lines: about(z.array(z.string()), "Its log lines, oldest first"),
+});
+/** The last lines of a service's log. */
+export type LogsResponse = z.infer<typeof LogsResponse>;
+
 /** A process tagged with the workspace that no service tracks. */
 export const OrphanProcess = z.object({
   pid: about(z.int(), "Its PID"),
@@ -284,7 +309,7 @@ export type OrphanProcess = z.infer<typeof OrphanProcess>;
 
 /** `POST /v1/cleanup` */
 export const CleanupRequest = about(
-  z.object({
+  z.strictObject({
     dryRun: about(
       z._default(z.boolean(), OFF),
       "List only; end nothing, remove nothing",
@@ -406,6 +431,12 @@ export const ENDPOINTS = {
     path: "/v1/reload",
     request: ReloadRequest,
     response: ReloadResponse,
+  },
+  http: {
+    method: "POST",
+    path: "/v1/http",
+    request: HttpRequest,
+    response: HttpResponse,
   },
   shutdown: {
     method: "POST",

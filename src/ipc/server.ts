@@ -1,11 +1,12 @@
-import type * as z from "npm:zod@4.6.7/mini";
 import { TendError } from "../errors.ts";
+import { parseJsonBody, parseRequest } from "./validate.ts";
 import {
   type ActionResponse,
   type CleanupRequest,
   type CleanupResponse,
   ENDPOINTS,
   type ErrorBody,
+  type HttpResponse,
   type PingResponse,
   type ReloadResponse,
   type RestartRequest,
@@ -32,10 +33,9 @@ export interface ControlHandler {
   reload(): Promise<ReloadResponse>;
   shutdown(options: ShutdownRequest): Promise<void>;
   cleanup(options: CleanupRequest): Promise<CleanupResponse>;
+  /** Starts the HTTP API and dashboard when it does not listen yet. */
+  http(): Promise<HttpResponse>;
 }
-
-/** Largest request body accepted. */
-const MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * Serves the control API on the unix socket at `path` (mode 0600) until
@@ -118,6 +118,9 @@ async function routePost(
     case ENDPOINTS.reload.path:
       parse(ENDPOINTS.reload.request, body);
       return Response.json(await handler.reload());
+    case ENDPOINTS.http.path:
+      parse(ENDPOINTS.http.request, body);
+      return Response.json(await handler.http());
     case ENDPOINTS.cleanup.path:
       return Response.json(
         await handler.cleanup(parse(ENDPOINTS.cleanup.request, body)),
@@ -135,30 +138,10 @@ async function routePost(
 
 /** The request body as JSON; a blank body is `{}`. */
 async function readBody(request: Request): Promise<unknown> {
-  const text = await request.text();
-  if (text.length > MAX_BODY_BYTES) throw badRequest("the body is too large");
-  if (text.trim() === "") return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw badRequest("the body is not JSON");
-  }
+  return parseJsonBody(await request.text());
 }
 
-/** `body` checked against `schema`; a mismatch is a USAGE error naming the field. */
-function parse<T extends z.ZodMiniType>(schema: T, body: unknown): z.infer<T> {
-  const result = schema.safeParse(body);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  if (issue === undefined || issue.path.length === 0) {
-    throw badRequest("the body is not a JSON object");
-  }
-  throw badRequest(`"${issue.path.join(".")}": ${issue.message}`);
-}
-
-function badRequest(reason: string): TendError {
-  return new TendError("USAGE", `Cannot read the request: ${reason}`);
-}
+const parse = parseRequest;
 
 function statusOf(error: TendError): number {
   switch (error.code) {

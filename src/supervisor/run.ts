@@ -21,6 +21,7 @@ import { type Timing, TIMING_ENV } from "../timing.ts";
 import { VERSION } from "../version.ts";
 import { type Log, openSupervisorLog } from "./log.ts";
 import { Supervisor } from "./supervisor.ts";
+import { type HttpService, httpService } from "./http.ts";
 
 /** How long a new supervisor retries a lock that a status probe may hold. */
 const LOCK_WAIT_MS = 1_000;
@@ -125,10 +126,21 @@ async function serve(
     idleIntervalMs: timing.idleLogCheckMs,
   });
   const stop = Promise.withResolvers<Stop>();
-  const control = await listenControl(paths, {
-    handler: controlHandler(supervisor, { root: paths.root, stop }),
+  let handler: ControlHandler | null = null;
+  await using http = await httpService(paths, {
+    supervisor,
+    control: () => handler!,
     log,
   });
+  handler = controlHandler(supervisor, { root: paths.root, stop, http });
+  const control = await listenControl(paths, { handler, log });
+  if (config.daemon.http !== null) {
+    await http.ensure().catch((error) =>
+      log.error("cannot serve the dashboard: {error}", {
+        error: error instanceof Error ? error.message : String(error),
+      })
+    );
+  }
   const fence = watchFence(paths, {
     lock: () => lock.inode,
     socket: () => control.socket,
@@ -188,7 +200,11 @@ interface Stop {
 /** The control API's operations, on `supervisor`. */
 function controlHandler(
   supervisor: Supervisor,
-  options: { root: string; stop: PromiseWithResolvers<Stop> },
+  options: {
+    root: string;
+    stop: PromiseWithResolvers<Stop>;
+    http: HttpService;
+  },
 ): ControlHandler {
   return {
     ping: () => ({ pid: Deno.pid, workspace: options.root, version: VERSION }),
@@ -198,6 +214,7 @@ function controlHandler(
     restart: (names) => supervisor.restart(names),
     reload: () => supervisor.reload(),
     cleanup: (request) => supervisor.cleanup(request),
+    http: () => options.http.ensure(),
     shutdown: async ({ stopServices }) => {
       if (stopServices) await supervisor.stopAll();
       options.stop.resolve({ stopServices });

@@ -122,6 +122,27 @@ export async function readDescriptor(
   }
 }
 
+/**
+ * Records in supervisor.json the URL the HTTP API listens at, so that
+ * `tend ui` and other clients find it.
+ */
+export async function recordHttpUrl(
+  paths: WorkspacePaths,
+  url: string,
+): Promise<void> {
+  const text = await readOwnFile(paths.supervisorJson, {
+    maxBytes: DESCRIPTOR_MAX_BYTES,
+  });
+  if (text === null) return;
+  const data = JSON.parse(text) as Record<string, unknown>;
+  if (data.pid !== Deno.pid) return;
+  data.http = url;
+  await writeAtomic(
+    paths.supervisorJson,
+    JSON.stringify(data, null, 2) + "\n",
+  );
+}
+
 /** Removes the files {@linkcode writeDescriptor} wrote. */
 export async function removeDescriptor(
   paths: WorkspacePaths,
@@ -129,6 +150,7 @@ export async function removeDescriptor(
 ): Promise<void> {
   await removeIfPresent(paths.supervisorPidFile);
   await removeIfPresent(paths.supervisorJson);
+  await removeIfPresent(paths.httpTokenFile);
   if (config.daemon.pidFile !== null) {
     await releaseExtraPidFile(config.daemon.pidFile);
   }

@@ -320,7 +320,7 @@ const INVALID: [string, string, string, string?][] = [
   [
     "bad dashboard address",
     '[daemon]\nhttp = "8644"',
-    'daemon.http must be an address "host:port", e.g. "127.0.0.1:8644", got "8644"',
+    'daemon.http must be an address "host:port", e.g. "127.0.0.1:8644", or true, got "8644"',
   ],
   [
     "zero check_interval",

@@ -58,6 +58,7 @@ Deno.test("loadConfig() reads mi7soft-daemon's example configs unchanged", async
       logFile: "/var/log/mi7soft-daemon.log",
       checkIntervalMs: 3_000,
       http: null,
+      httpAllowRemote: false,
       logMaxBytes: 10 * 1024 * 1024,
       logBackups: 5,
     });

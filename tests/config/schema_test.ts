@@ -6,7 +6,7 @@ import {
   type ReadyCheck,
   type ServiceConfig,
 } from "../../src/config/schema.ts";
-import { parse, web } from "./_helpers.ts";
+import { parse, parseError, web } from "./_helpers.ts";
 
 function only(text: string): ServiceConfig {
   const [service, ...rest] = parse(text).services;
@@ -55,6 +55,7 @@ Deno.test("configSchema fills in the [daemon] defaults", () => {
   assert.deepEqual(config.daemon, {
     checkIntervalMs: 3_000,
     http: null,
+    httpAllowRemote: false,
     pidFile: null,
     logFile: "/w/.tend/log/tend.log",
     logMaxBytes: 10 * 1024 * 1024,
@@ -178,6 +179,7 @@ Deno.test("configSchema normalises every [daemon] field", () => {
     logFile: "/var/log/x.log",
     checkIntervalMs: 500,
     http: { hostname: "127.0.0.1", port: 8644 },
+    httpAllowRemote: false,
     logMaxBytes: 1024 ** 3,
     logBackups: 2,
   });
@@ -188,6 +190,24 @@ Deno.test("configSchema reads an IPv6 dashboard address", () => {
     hostname: "::1",
     port: 9000,
   });
+});
+
+Deno.test("configSchema reads http = true as the default dashboard address", () => {
+  assert.deepEqual(parse("[daemon]\nhttp = true").daemon.http, {
+    hostname: "127.0.0.1",
+    port: 8644,
+  });
+  assert.equal(parse("[daemon]\nhttp = false").daemon.http, null);
+});
+
+Deno.test("configSchema refuses a dashboard address off loopback unless allowed", () => {
+  const error = parseError('[daemon]\nhttp = "0.0.0.0:8644"');
+  assert.match(error.message, /loopback/);
+  const allowed = parse(
+    '[daemon]\nhttp = "0.0.0.0:8644"\nhttp_allow_remote = true',
+  ).daemon;
+  assert.deepEqual(allowed.http, { hostname: "0.0.0.0", port: 8644 });
+  assert.ok(allowed.httpAllowRemote);
 });
 
 Deno.test("configSchema lets services inherit [daemon] log and check settings", () => {

@@ -124,5 +124,9 @@ export function fakeHandler(
       record("shutdown", options);
       return Promise.resolve();
     },
+    http() {
+      record("http", undefined);
+      return Promise.resolve({ url: "http://127.0.0.1:1", token: "t" });
+    },
   };
 }
