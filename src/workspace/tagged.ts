@@ -1,3 +1,4 @@
+import { isDeadState } from "../proc/alive.ts";
 import { type Identity, identityMatches } from "../proc/identity.ts";
 import { listProcesses, type ProcessInfo, readEnvTag } from "../proc/scan.ts";
 import type { OrphanView } from "../ipc/protocol.ts";
@@ -42,7 +43,7 @@ async function scanTagged(
   const uid = Deno.uid();
   const found: TaggedProcess[] = [];
   for (const info of await listProcesses()) {
-    if (info.state === "Z" || info.pid === Deno.pid) continue;
+    if (isDeadState(info.state) || info.pid === Deno.pid) continue;
     if (uid !== null && info.uid !== uid) continue;
     const tags = await readEnvTag(info.pid, TAG_KEYS);
     if (tags?.TEND_WORKSPACE !== root) continue;

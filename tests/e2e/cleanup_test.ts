@@ -14,6 +14,7 @@ import {
   waitFor,
 } from "../_helpers.ts";
 import { assertRun } from "./_assert.ts";
+import { startZombieMaker } from "../proc/_zombie.ts";
 
 /** What `tend cleanup --json` prints. */
 interface CleanupJson {
@@ -501,4 +502,27 @@ Deno.test("tend cleanup SIGKILLs an orphan that ignores SIGTERM after 5 s", asyn
   assert.ok(tookMs >= 5_000, `SIGKILL came after ${tookMs} ms, not 5 s`);
   assert.ok(!isAlive(daemon), "the orphan survived SIGKILL");
   assert.ok(isAlive(service), "cleanup ended the running service");
+});
+
+Deno.test({
+  name:
+    "tend cleanup removes a temp file whose writer is a zombie (exited, not reaped)",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    await using ws = await makeTempWorkspace(
+      fixtureService("svc", [], "autostart = false"),
+    );
+    await using maker = await startZombieMaker();
+    const run = ws.path(".tend/run");
+    await Deno.mkdir(run, { recursive: true, mode: 0o700 });
+    // Written a moment ago by a process that has exited since: a cut write.
+    const temp = `${run}/state.json.${maker.zombiePid}.0badcafe.tmp`;
+    await Deno.writeTextFile(temp, "{", { mode: 0o600 });
+    assert.ok(!isAlive(maker.zombiePid));
+
+    const dry = cleanupJson(await tend(ws, ["cleanup", "--dry-run", "--json"]));
+    assert.deepEqual(dry.staleFiles, [temp]);
+    cleanupJson(await tend(ws, ["cleanup", "--json"]));
+    await assert.rejects(Deno.lstat(temp), Deno.errors.NotFound);
+  },
 });
