@@ -6,21 +6,21 @@ import { startZombieMaker } from "./_zombie.ts";
 const LINUX = Deno.build.os === "linux";
 
 Deno.test("isDeadState() is true for zombies and dying processes only", () => {
-  for (const state of ["Z", "X", "Z+"]) assert.equal(isDeadState(state), true);
+  for (const state of ["Z", "X", "Z+"]) assert.ok(isDeadState(state), state);
   for (const state of ["R", "S", "D", "T", "Ss+", ""]) {
-    assert.equal(isDeadState(state), false, state);
+    assert.ok(!isDeadState(state), state);
   }
 });
 
 Deno.test("isProcessAlive() is true for a running process and false once it is reaped", async () => {
-  assert.equal(isProcessAlive(Deno.pid), true);
+  assert.ok(isProcessAlive(Deno.pid));
   const sleeper = await startSleeper();
   const pid = sleeper.pid;
-  assert.equal(isProcessAlive(pid), true);
+  assert.ok(isProcessAlive(pid));
   await sleeper[Symbol.asyncDispose]();
-  assert.equal(isProcessAlive(pid), false);
+  assert.ok(!isProcessAlive(pid));
   for (const pid of [0, -1, 1.5, Number.NaN]) {
-    assert.equal(isProcessAlive(pid), false);
+    assert.ok(!isProcessAlive(pid), String(pid));
   }
 });
 
@@ -31,6 +31,6 @@ Deno.test({
   async fn() {
     await using maker = await startZombieMaker();
     Deno.kill(maker.zombiePid, 0 as unknown as Deno.Signal);
-    assert.equal(isProcessAlive(maker.zombiePid), false);
+    assert.ok(!isProcessAlive(maker.zombiePid));
   },
 });
