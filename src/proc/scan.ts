@@ -79,6 +79,26 @@ export async function groupMembers(pgid: number): Promise<ProcessInfo[]> {
 }
 
 /**
+ * Reads one process as {@linkcode listProcesses} would list it; `null` when
+ * there is no such process or it has exited (a zombie).
+ *
+ * @example
+ * ```ts
+ * import { readProcess } from "./scan.ts";
+ * const me = await readProcess(Deno.pid); // { pid, pgrp, startTicks, … }
+ * ```
+ */
+export async function readProcess(pid: number): Promise<ProcessInfo | null> {
+  if (IS_DARWIN) {
+    const all = await darwinList();
+    return all.find((p) => p.pid === pid && !isDeadState(p.state)) ?? null;
+  }
+  const stat = await readStat(pid);
+  if (stat === null || isDeadState(stat.state)) return null;
+  return toInfo(stat, await readExtras(pid));
+}
+
+/**
  * Reads the given environment variables of process `pid` as it started.
  * Returns `null` when its environment is unreadable (another user's process,
  * or gone); keys it does not have are absent from the result (all of them

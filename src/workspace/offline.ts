@@ -13,6 +13,7 @@ import type {
 } from "../ipc/protocol.ts";
 import { identityMatches } from "../proc/identity.ts";
 import { endGroup } from "./end_group.ts";
+import { pidFileLeader, type RecordedLeader } from "./pid_file_leader.ts";
 import { addUsage, UsageSampler } from "./usage.ts";
 import {
   emptyState,
@@ -46,8 +47,12 @@ export async function offlineStatus(
   for (const service of config.services) {
     const record = state.services[service.name];
     const pidFile = await readPidFile(servicePidFile(ws.paths, service.name));
+    const leader = await pidFileLeader(ws.paths, {
+      name: service.name,
+      bootId: await readBootId(),
+    });
     services.push(
-      await offlineView(service.name, { record, pidFile, watcher }),
+      await offlineView(service.name, { record, pidFile, leader, watcher }),
     );
   }
   return {
@@ -62,10 +67,12 @@ async function offlineView(
   facts: {
     record: ServiceRecord | undefined;
     pidFile: number | null;
+    /** The process the PID file records, checked (see pidFileLeader). */
+    leader: RecordedLeader | null;
     watcher: string;
   },
 ): Promise<ServiceView> {
-  const { record, pidFile, watcher } = facts;
+  const { record, pidFile, leader, watcher } = facts;
   const view: ServiceView = {
     name,
     status: "stopped",
@@ -88,6 +95,15 @@ async function offlineView(
       pid: identity.pid,
       port: record?.port ?? null,
       startedAt: record?.startedAt ?? null,
+      reason: watcher,
+    };
+  }
+  if (leader !== null) {
+    return {
+      ...view,
+      status: "running",
+      pid: leader.identity.pid,
+      port: leader.port,
       reason: watcher,
     };
   }
@@ -154,7 +170,11 @@ export async function offlineStop(
   for (const name of options.names) {
     const service = byName.get(name)!;
     const record = state.services[name];
-    const identity = record?.identity ?? null;
+    const recorded = record?.identity ?? null;
+    const leader = recorded !== null && await identityMatches(recorded)
+      ? null
+      : await pidFileLeader(ws.paths, { name, bootId: await readBootId() });
+    const identity = leader?.identity ?? recorded;
     const live = identity !== null && await identityMatches(identity);
     if (identity !== null) {
       await endGroup(identity, {
@@ -176,6 +196,7 @@ export async function offlineStop(
     const view = await offlineView(name, {
       record: state.services[name],
       pidFile: null,
+      leader: null,
       watcher: UNWATCHED,
     });
     results.push({

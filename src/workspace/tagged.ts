@@ -10,14 +10,7 @@ const ORPHAN_POLL_INTERVAL_MS = 20;
 const KILL_CONFIRM_TIMEOUT_MS = 5_000;
 
 /** The environment variables a service is tagged with. */
-const TAG_KEYS: readonly string[] = ["TEND_WORKSPACE", "TEND_SERVICE", "PORT"];
-
-/** A service process found by its workspace tag. */
-export interface TaggedLeader {
-  identity: Identity;
-  /** The `PORT` it was given, if any. */
-  port: number | null;
-}
+const TAG_KEYS: readonly string[] = ["TEND_WORKSPACE", "TEND_SERVICE"];
 
 /** An orphan found by {@linkcode findOrphans}, with what it takes to end it safely. */
 export interface Orphan extends OrphanView {
@@ -32,8 +25,7 @@ interface TaggedProcess {
 }
 
 /**
- * The one scan behind {@linkcode findTaggedLeaders} and
- * {@linkcode findOrphans}: live processes of this user, other than this one,
+ * The scan behind {@linkcode findOrphans}: live processes of this user, other than this one,
  * whose environment carries `TEND_WORKSPACE=root`. Never matches by name.
  */
 async function scanTagged(
@@ -54,34 +46,10 @@ async function scanTagged(
 }
 
 /**
- * Finds process-group leaders whose environment carries this workspace's
- * `TEND_WORKSPACE` tag, by `TEND_SERVICE` name: services whose record was
- * lost (a damaged or missing state.json, or a supervisor killed between
- * spawn and save). Only same-user processes can be read, and only group
- * leaders count, so a service's children are never mistaken for it.
- */
-export async function findTaggedLeaders(
-  root: string,
-  bootId: string,
-): Promise<Map<string, TaggedLeader>> {
-  const found = new Map<string, TaggedLeader>();
-  for (const { info, tags, identity } of await scanTagged(root, bootId)) {
-    if (info.pid !== info.pgrp) continue;
-    const name = tags.TEND_SERVICE;
-    if (!name || found.has(name)) continue;
-    const port = Number(tags.PORT);
-    found.set(name, {
-      identity,
-      port: Number.isInteger(port) && port > 0 ? port : null,
-    });
-  }
-  return found;
-}
-
-/**
  * Processes of this user that carry this workspace's `TEND_WORKSPACE` tag
- * but belong to no tracked process group: grandchildren left by a killed
- * service, or services whose record was lost. Never matches by name; a
+ * but belong to no tracked process group: grandchildren or daemons left by a
+ * service, or services whose record was lost. Such a process is never
+ * adopted as a service: only a recorded identity is. Never matches by name; a
  * process of another user or another workspace is never listed.
  */
 export async function findOrphans(
