@@ -5,6 +5,7 @@ import {
   spawnDetached,
   type SpawnedProcess,
 } from "../proc/spawn.ts";
+import { ensureParentDir } from "../fence/parent_dir.ts";
 import { fill, waitReady } from "./ready.ts";
 import { tailLines } from "../logs/tail.ts";
 
@@ -37,6 +38,7 @@ export async function launchService(
 ): Promise<LaunchOutcome> {
   const port = context.port;
   const logFile = service.logFile;
+  await ensureParentDir(logFile, { root: context.paths.root });
   const logOffset = await sizeOf(logFile);
   const child = await spawnDetached({
     command: service.command,

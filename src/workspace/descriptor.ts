@@ -1,5 +1,6 @@
 import type { Config } from "../config/schema.ts";
 import type { WorkspacePaths } from "../config/paths.ts";
+import { ensureParentDir } from "../fence/parent_dir.ts";
 import { readPidFile, replacePidFile } from "../fence/pid_file.ts";
 import {
   readOwnFile,
@@ -72,7 +73,9 @@ export async function writeDescriptor(
   );
   const extra = options.config.daemon.pidFile;
   if (extra !== null) {
-    await writeAtomic(extra, `${Deno.pid}\n`, { mode: 0o644 }).catch((error) =>
+    await ensureParentDir(extra, { root: paths.root }).then(() =>
+      writeAtomic(extra, `${Deno.pid}\n`, { mode: 0o644 })
+    ).catch((error) =>
       options.log.warn("cannot write pid_file {file}: {error}", {
         file: extra,
         error: String(error),

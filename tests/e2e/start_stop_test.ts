@@ -284,3 +284,42 @@ Deno.test("tend stop of a SIGSTOPped service sends SIGCONT after stop_signal, so
     "the service never handled SIGTERM",
   );
 });
+
+Deno.test("tend start creates missing directories of log_file and pid_file (0700 under .tend)", async () => {
+  await using ws = await makeTempWorkspace();
+  const marker = ws.path("web.marker");
+  await ws.writeConfig(
+    `[daemon]
+pid_file = "run/deep/tend.pid"
+
+` +
+      fixtureService(
+        "web",
+        ["--marker", marker],
+        'log_file = "logs/web/out.log"',
+      ) +
+      fixtureService("api", [], 'log_file = ".tend/extra/api/out.log"'),
+  );
+  const start = await tend(ws, ["start"]);
+  assertRun(start, {
+    code: 0,
+    stdout: "",
+    stderr: /^started "web" \(pid \d+\)\nstarted "api" \(pid \d+\)\n$/,
+  });
+  assert.deepEqual(await markerPids(marker), [
+    reportedPid(start.stderr, "web"),
+  ]);
+  assert.ok((await Deno.stat(ws.path("logs/web/out.log"))).isFile);
+  assert.ok((await Deno.stat(ws.path(".tend/extra/api/out.log"))).isFile);
+  for (const dir of [".tend/extra", ".tend/extra/api"]) {
+    assert.equal((await Deno.stat(ws.path(dir))).mode! & 0o777, 0o700, dir);
+  }
+  const supervisor = (await statusJson(ws)).supervisor.pid;
+  await waitFor(
+    async () =>
+      (await readPids(ws.path("run/deep/tend.pid")))[0] === supervisor,
+    {
+      message: "the pid_file to name the supervisor",
+    },
+  );
+});
