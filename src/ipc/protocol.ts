@@ -42,6 +42,11 @@ export interface ServiceView {
   cpuPercent: number | null;
   /** Resident memory of its main process, in bytes. */
   rssBytes: number | null;
+  /**
+   * Present when `port_strategy = "next"` gave another port than the wanted
+   * one: `port 8701 (8700 is in use by pid 42: python3 …)`.
+   */
+  portNote?: string;
 }
 
 /** The supervisor as `status` shows it. */
