@@ -8,6 +8,7 @@ import type { ControlClient } from "../ipc/client.ts";
 import type { Handshake } from "../supervisor/run.ts";
 import { tailLines } from "../logs/tail.ts";
 import { socketBlocker, type Workspace } from "../workspace/workspace.ts";
+import { refuseForeignLockHolder } from "../workspace/lock_owner.ts";
 import { connect } from "./_workspace.ts";
 
 /** How long a CLI waits for another CLI that is launching a supervisor. */
@@ -50,6 +51,9 @@ export async function ensureSupervisor(ws: Workspace): Promise<ControlClient> {
   try {
     const raced = await connect(ws);
     if (raced) return raced;
+    await refuseForeignLockHolder(ws.paths, {
+      action: "start a supervisor for",
+    });
     const handshake = await spawnSupervisor(ws);
     if (!handshake.ok) {
       const { code, message, hint } = handshake.error;

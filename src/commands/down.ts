@@ -16,7 +16,9 @@ export async function run(ctx: Context, _args: ParsedArgs): Promise<number> {
     const config = await loadWorkspaceConfig(ws);
     const names = config.services.map((s) => s.name);
     const { offlineStop } = await import("../workspace/offline.ts");
-    reportActions(ctx, { results: await offlineStop(ws, { config, names }) });
+    const onRetire = (note: string) => ctx.out.note(note);
+    const results = await offlineStop(ws, { config, names, onRetire });
+    reportActions(ctx, { results });
     return 0;
   }
   using _ = client;

@@ -16,7 +16,7 @@ export async function run(ctx: Context, args: ParsedArgs): Promise<number> {
     });
   }
   const ws = await resolveWorkspace(ctx);
-  const stopped = await stopServices(ws, positionals);
+  const stopped = await stopServices(ctx, ws, positionals);
   if (values.all !== true) {
     reportActions(ctx, stopped);
     return 0;
@@ -31,6 +31,7 @@ export async function run(ctx: Context, args: ParsedArgs): Promise<number> {
 }
 
 async function stopServices(
+  ctx: Context,
   ws: Workspace,
   names: readonly string[],
 ): Promise<ActionResponse> {
@@ -42,5 +43,8 @@ async function stopServices(
   const config = await loadWorkspaceConfig(ws);
   const selected = await selectNames(config, names);
   const { offlineStop } = await import("../workspace/offline.ts");
-  return { results: await offlineStop(ws, { config, names: selected }) };
+  const onRetire = (note: string) => ctx.out.note(note);
+  return {
+    results: await offlineStop(ws, { config, names: selected, onRetire }),
+  };
 }

@@ -13,6 +13,8 @@ import type {
 } from "../ipc/protocol.ts";
 import { identityMatches } from "../proc/identity.ts";
 import { endGroup } from "./end_group.ts";
+import { foreignLockError, lockOwner } from "./lock_owner.ts";
+import { retireSupervisor } from "./retire_supervisor.ts";
 import { pidFileLeader, type RecordedLeader } from "./pid_file_leader.ts";
 import { addUsage, UsageSampler } from "./usage.ts";
 import {
@@ -157,13 +159,23 @@ async function supervisorView(ws: Workspace): Promise<SupervisorView> {
 /**
  * Stops services without a supervisor: takes the workspace lock (so no
  * supervisor starts meanwhile), ends each recorded process group whose
- * identity still matches, and records them as stopped.
+ * identity still matches, and records them as stopped. A supervisor that
+ * holds the lock but does not answer is ended first (SIGTERM, SIGKILL; see
+ * retireSupervisor), and `onRetire` told so; a lock held by a process that
+ * is no tend supervisor is a `LOCK_FAILED` error naming it.
  */
 export async function offlineStop(
   ws: Workspace,
-  options: { config: Config; names: readonly string[] },
+  options: {
+    config: Config;
+    names: readonly string[];
+    onRetire?: (note: string) => void;
+  },
 ): Promise<ActionResult[]> {
-  using _lock = await lockWorkspace(ws, "stop services of");
+  using _lock = await lockWorkspace(ws, {
+    action: "stop services of",
+    onRetire: options.onRetire ?? (() => {}),
+  });
   const state = await readState(ws.paths.stateFile);
   const results: ActionResult[] = [];
   const byName = new Map(options.config.services.map((s) => [s.name, s]));
@@ -219,7 +231,7 @@ export async function offlineCleanup(
   ws: Workspace,
   options: { dryRun: boolean },
 ): Promise<CleanupResponse> {
-  using _lock = await lockWorkspace(ws, "clean up");
+  using _lock = await lockWorkspace(ws, { action: "clean up" });
   const state = await readState(ws.paths.stateFile).catch(() => emptyState());
   const tracked = new Map<string, number>();
   for (const [name, record] of Object.entries(state.services)) {
@@ -236,12 +248,40 @@ export async function offlineCleanup(
   });
 }
 
+/** Options of {@linkcode lockWorkspace}. */
+interface LockWorkspaceOptions {
+  /** What the caller does, for messages: "stop services of". */
+  action: string;
+  /**
+   * Set to end a supervisor that holds the lock but does not answer (see
+   * retireSupervisor); called with a sentence saying so. Unset, such a
+   * supervisor is an error.
+   */
+  onRetire?: ((note: string) => void) | undefined;
+}
+
 async function lockWorkspace(
   ws: Workspace,
-  action: string,
+  options: LockWorkspaceOptions,
 ): Promise<Disposable> {
+  const { action, onRetire } = options;
   await ensurePrivateDir(ws.paths.runDir);
-  const lock = await acquireLock(ws.paths.lockFile, { waitMs: 1_000 });
+  let lock = await acquireLock(ws.paths.lockFile, { waitMs: 1_000 });
+  if (lock === null) {
+    const owner = await lockOwner(ws.paths);
+    if (owner.kind === "other") {
+      throw foreignLockError(ws.paths, { action, owner });
+    }
+    if (owner.kind === "supervisor" && onRetire !== undefined) {
+      const signal = await retireSupervisor(owner.identity);
+      if (signal !== null) {
+        onRetire(
+          `the supervisor (pid ${owner.identity.pid}) did not answer; ended it with ${signal}`,
+        );
+      }
+      lock = await acquireLock(ws.paths.lockFile, { waitMs: 1_000 });
+    }
+  }
   if (lock === null) {
     const blocker = await socketBlocker(ws.paths.socket);
     throw new TendError(
@@ -254,5 +294,6 @@ async function lockWorkspace(
       },
     );
   }
-  return { [Symbol.dispose]: () => lock.close() };
+  const held = lock;
+  return { [Symbol.dispose]: () => held.close() };
 }
