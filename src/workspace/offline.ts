@@ -248,6 +248,17 @@ export async function offlineCleanup(
   });
 }
 
+/**
+ * Whether the socket is a socket (the supervisor listens), so that the
+ * failed ping means it does not answer. Anything else at the path, or
+ * nothing, means it cannot be reached while it may be well: it listens
+ * again within 5 s once the path is clear, and must not be ended.
+ */
+async function listensButMute(ws: Workspace): Promise<boolean> {
+  const info = await Deno.lstat(ws.paths.socket).catch(() => null);
+  return info?.isSocket === true;
+}
+
 /** Options of {@linkcode lockWorkspace}. */
 interface LockWorkspaceOptions {
   /** What the caller does, for messages: "stop services of". */
@@ -272,7 +283,10 @@ async function lockWorkspace(
     if (owner.kind === "other") {
       throw foreignLockError(ws.paths, { action, owner });
     }
-    if (owner.kind === "supervisor" && onRetire !== undefined) {
+    if (
+      owner.kind === "supervisor" && onRetire !== undefined &&
+      await listensButMute(ws)
+    ) {
       const signal = await retireSupervisor(owner.identity);
       if (signal !== null) {
         onRetire(
