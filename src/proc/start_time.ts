@@ -5,11 +5,11 @@ const IS_DARWIN = Deno.build.os === "darwin";
 
 /**
  * The wall-clock time (epoch milliseconds) at which a process with this
- * `startTicks` (see `Identity`) started. On Linux it is the boot time
- * (`btime` of `/proc/stat`, whole seconds, rounded down) plus the ticks, so
- * it may be up to one second early; on macOS `startTicks` already is epoch
- * seconds. Good for ordering a start against a file's mtime, not for display
- * to the millisecond.
+ * `startTicks` (see `Identity`) started. On Linux it is the boot time (now
+ * less `/proc/uptime`, both to 10 ms; `btime` of `/proc/stat` has whole
+ * seconds only) plus the ticks (10 ms each, rounded down); on macOS
+ * `startTicks` already is epoch seconds. Good for ordering a start against a
+ * file's mtime to a few tens of milliseconds.
  *
  * @example
  * ```ts
@@ -19,11 +19,12 @@ const IS_DARWIN = Deno.build.os === "darwin";
  */
 export async function startedAtMs(startTicks: number): Promise<number> {
   if (IS_DARWIN) return startTicks * MS_PER_SECOND;
-  const stat = await Deno.readTextFile("/proc/stat");
-  const btime = /^btime (\d+)$/m.exec(stat)?.[1];
-  if (btime === undefined) {
-    throw new Error("Cannot read the boot time: no btime in /proc/stat");
+  const uptime = Number(
+    (await Deno.readTextFile("/proc/uptime")).split(" ")[0],
+  );
+  if (!Number.isFinite(uptime)) {
+    throw new Error("Cannot read the boot time: /proc/uptime is not a number");
   }
-  return Number(btime) * MS_PER_SECOND +
-    startTicks * (MS_PER_SECOND / TICKS_PER_SECOND);
+  const bootMs = Date.now() - uptime * MS_PER_SECOND;
+  return bootMs + startTicks * (MS_PER_SECOND / TICKS_PER_SECOND);
 }

@@ -1,4 +1,10 @@
-import { serviceLogFile, type WorkspacePaths } from "../config/paths.ts";
+import {
+  serviceLogFile,
+  servicePidFile,
+  type WorkspacePaths,
+} from "../config/paths.ts";
+import { markSpawning } from "../fence/pid_file.ts";
+import { removeIfPresent } from "../fence/safe_file.ts";
 import type { ServiceConfig } from "../config/schema.ts";
 import {
   type ExitStatus,
@@ -29,8 +35,8 @@ export type LaunchOutcome =
   | { kind: "timeout"; logTail: string };
 
 /**
- * Grants a port, spawns the service, and waits until it is ready, it exits,
- * or `ready_timeout` passes.
+ * Writes an empty PID file (see `markSpawning`), spawns the service, and
+ * waits until it is ready, it exits, or `ready_timeout` passes.
  */
 export async function launchService(
   service: ServiceConfig,
@@ -40,6 +46,8 @@ export async function launchService(
   const logFile = service.logFile;
   await ensureParentDir(logFile, { root: context.paths.root });
   const logOffset = await sizeOf(logFile);
+  const pidFile = servicePidFile(context.paths, service.name);
+  await markSpawning(pidFile);
   const child = await spawnDetached({
     command: service.command,
     args: service.args.map((arg) => fill(arg, port)),
@@ -50,6 +58,9 @@ export async function launchService(
       root: context.paths.root,
     }),
     logFile,
+  }).catch(async (error) => {
+    await removeIfPresent(pidFile);
+    throw error;
   });
   await context.onSpawn(child, port);
   const abort = new AbortController();

@@ -3,12 +3,18 @@ import { readPidFile } from "../fence/pid_file.ts";
 import type { Identity } from "../proc/identity.ts";
 import { readEnvTag, readProcess } from "../proc/scan.ts";
 import { startedAtMs } from "../proc/start_time.ts";
+import { listTaggedLeaders } from "./tagged.ts";
 
+/**
+ * How long after an empty PID file was written (just before a spawn) the
+ * spawned process may start: the spawn itself takes milliseconds.
+ */
+const SPAWN_WINDOW_MS = 10_000;
 /**
  * Slack between a process's start and its PID file's mtime: the kernel
  * stamps files with a coarse clock (a few ms behind the tick clock).
  */
-const MTIME_SLACK_MS = 50;
+const MTIME_SLACK_MS = 100;
 
 /** A service process recorded in its PID file, checked to be that service. */
 export interface RecordedLeader {
@@ -43,11 +49,15 @@ export async function pidFileLeader(
   options: PidFileLeaderOptions,
 ): Promise<RecordedLeader | null> {
   const file = servicePidFile(paths, options.name);
-  const pid = await readPidFile(file).catch(() => null);
-  if (pid === null) return null;
   const written = (await Deno.lstat(file).catch(() => null))?.mtime;
+  if (!written) return null;
+  const pid = await readPidFile(file).catch(() => -1);
+  if (pid === -1) return null;
+  const writtenMs = written.getTime();
+  if (writtenMs < await startedAtMs(0)) return null;
+  if (pid === null) return await spawnedAfter(paths, { ...options, writtenMs });
   const info = await readProcess(pid);
-  if (!written || info === null || info.pgrp !== pid) return null;
+  if (info === null || info.pgrp !== pid) return null;
   const uid = Deno.uid();
   if (uid !== null && info.uid !== uid) return null;
   const tags = await readEnvTag(pid, [
@@ -60,13 +70,42 @@ export async function pidFileLeader(
   ) {
     return null;
   }
-  const startMs = await startedAtMs(info.startTicks);
-  const writtenMs = written.getTime();
-  if (startMs > writtenMs + MTIME_SLACK_MS) return null;
-  if (writtenMs < await startedAtMs(0)) return null;
+  if (await startedAtMs(info.startTicks) > writtenMs + MTIME_SLACK_MS) {
+    return null;
+  }
   const port = Number(tags.PORT);
   return {
     identity: { pid, startTicks: info.startTicks, bootId: options.bootId },
     port: Number.isInteger(port) && port > 0 ? port : null,
   };
+}
+
+/**
+ * An empty PID file is written just before a spawn: when the supervisor
+ * died before it could write the PID, the service's tagged group leader
+ * that started first within {@linkcode SPAWN_WINDOW_MS} after it is the
+ * process that spawn made.
+ */
+async function spawnedAfter(
+  paths: WorkspacePaths,
+  options: PidFileLeaderOptions & { writtenMs: number },
+): Promise<RecordedLeader | null> {
+  const leaders = await listTaggedLeaders(paths.root, options.bootId);
+  let first: RecordedLeader | null = null;
+  for (const leader of leaders) {
+    if (leader.service !== options.name) continue;
+    const startMs = await startedAtMs(leader.identity.startTicks);
+    if (
+      startMs < options.writtenMs - MTIME_SLACK_MS ||
+      startMs > options.writtenMs + SPAWN_WINDOW_MS
+    ) {
+      continue;
+    }
+    if (
+      first === null || leader.identity.startTicks < first.identity.startTicks
+    ) {
+      first = { identity: leader.identity, port: leader.port };
+    }
+  }
+  return first;
 }

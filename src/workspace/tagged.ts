@@ -10,7 +10,7 @@ const ORPHAN_POLL_INTERVAL_MS = 20;
 const KILL_CONFIRM_TIMEOUT_MS = 5_000;
 
 /** The environment variables a service is tagged with. */
-const TAG_KEYS: readonly string[] = ["TEND_WORKSPACE", "TEND_SERVICE"];
+const TAG_KEYS: readonly string[] = ["TEND_WORKSPACE", "TEND_SERVICE", "PORT"];
 
 /** An orphan found by {@linkcode findOrphans}, with what it takes to end it safely. */
 export interface Orphan extends OrphanView {
@@ -25,7 +25,8 @@ interface TaggedProcess {
 }
 
 /**
- * The scan behind {@linkcode findOrphans}: live processes of this user, other than this one,
+ * The scan behind {@linkcode findOrphans} and
+ * {@linkcode listTaggedLeaders}: live processes of this user, other than this one,
  * whose environment carries `TEND_WORKSPACE=root`. Never matches by name.
  */
 async function scanTagged(
@@ -43,6 +44,39 @@ async function scanTagged(
     found.push({ info, tags, identity });
   }
   return found;
+}
+
+/** A process-group leader carrying this workspace's tag. */
+export interface TaggedLeader {
+  identity: Identity;
+  /** Its `TEND_SERVICE` tag. */
+  service: string;
+  /** The `PORT` it was given, if any. */
+  port: number | null;
+}
+
+/**
+ * Process-group leaders of this user whose environment carries this
+ * workspace's `TEND_WORKSPACE` tag and a `TEND_SERVICE` name. A tag is no
+ * proof of being that service (a service's children and daemons inherit
+ * it): the caller must match a record tend wrote.
+ */
+export async function listTaggedLeaders(
+  root: string,
+  bootId: string,
+): Promise<TaggedLeader[]> {
+  const leaders: TaggedLeader[] = [];
+  for (const { info, tags, identity } of await scanTagged(root, bootId)) {
+    const service = tags.TEND_SERVICE;
+    if (info.pid !== info.pgrp || !service) continue;
+    const port = Number(tags.PORT);
+    leaders.push({
+      identity,
+      service,
+      port: Number.isInteger(port) && port > 0 ? port : null,
+    });
+  }
+  return leaders;
 }
 
 /**

@@ -44,12 +44,44 @@ Deno.test("pidFileLeader() finds the tagged group leader its PID file names, and
         assert.equal(await pidFileLeader(paths, { name: "web", bootId }), null);
       },
     );
+    await t.step(
+      "not a leader that started before an empty file (a spawn under way)",
+      async () => {
+        await write(sleeper.pid);
+        await Deno.writeTextFile(file, "");
+        assert.equal(await pidFileLeader(paths, { name: "web", bootId }), null);
+      },
+    );
     await t.step("not an absent or damaged file", async () => {
       await Deno.writeTextFile(file, "garbage\n");
       assert.equal(await pidFileLeader(paths, { name: "web", bootId }), null);
       await Deno.remove(file);
       assert.equal(await pidFileLeader(paths, { name: "web", bootId }), null);
     });
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("pidFileLeader() finds the leader started just after an empty PID file (a spawn cut short)", async () => {
+  const root = await Deno.makeTempDir({ prefix: "tend_pid_leader_" });
+  const paths = workspacePaths(root);
+  await Deno.mkdir(paths.runDir, { recursive: true, mode: 0o700 });
+  const bootId = await readBootId();
+  const file = servicePidFile(paths, "web");
+  try {
+    await Deno.writeTextFile(file, "", { mode: 0o600 });
+    await using sleeper = await startSleeper({
+      detached: true,
+      fork: true,
+      env: { TEND_WORKSPACE: root, TEND_SERVICE: "web" },
+    });
+    const leader = await pidFileLeader(paths, { name: "web", bootId });
+    assert.equal(leader?.identity.pid, sleeper.pid);
+    assert.equal(await pidFileLeader(paths, { name: "api", bootId }), null);
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    await Deno.utime(file, anHourAgo, anHourAgo);
+    assert.equal(await pidFileLeader(paths, { name: "web", bootId }), null);
   } finally {
     await Deno.remove(root, { recursive: true });
   }
