@@ -131,8 +131,17 @@ function describeOwner(holder: PortOwner): string {
   return `pid ${holder.pid} (${displayCommand(holder.command)})`;
 }
 
-/** The command, printable and at most {@linkcode COMMAND_DISPLAY_MAX_CHARS}. */
-function displayCommand(command: string): string {
+/**
+ * A command line fit for a message: control characters replaced (another
+ * user's process chooses that text) and cut at 120 characters.
+ *
+ * @example
+ * ```ts
+ * import { displayCommand } from "./holder.ts";
+ * displayCommand("evil\u001b[2J"); // "evil?[2J"
+ * ```
+ */
+export function displayCommand(command: string): string {
   // deno-lint-ignore no-control-regex -- matching control characters is the point
   const clean = command.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
   return clean.length <= COMMAND_DISPLAY_MAX_CHARS

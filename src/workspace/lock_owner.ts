@@ -2,12 +2,10 @@ import type { WorkspacePaths } from "../config/paths.ts";
 import { TendError } from "../errors.ts";
 import { isLockHeld } from "../fence/lock.ts";
 import { lockHolders } from "../fence/lock_holders.ts";
+import { displayCommand } from "../net/holder.ts";
 import { type Identity, identityMatches } from "../proc/identity.ts";
 import { readCommand, readEnvTag } from "../proc/scan.ts";
 import { readDescriptor } from "./descriptor.ts";
-
-/** Longest command shown in an error message. */
-const COMMAND_DISPLAY_MAX_CHARS = 120;
 
 /** Who holds a workspace's `supervisor.lock`. */
 export type LockOwner =
@@ -68,13 +66,4 @@ export function foreignLockError(
     `Cannot ${options.action} "${paths.root}": "${paths.lockFile}" is locked by pid ${pid}${shown}, which is not a tend supervisor`,
     { hint: `End pid ${pid}, or ask whoever runs it to release the lock` },
   );
-}
-
-/** The command, printable and at most {@linkcode COMMAND_DISPLAY_MAX_CHARS}. */
-function displayCommand(command: string): string {
-  // deno-lint-ignore no-control-regex -- matching control characters is the point
-  const clean = command.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
-  return clean.length <= COMMAND_DISPLAY_MAX_CHARS
-    ? clean
-    : `${clean.slice(0, COMMAND_DISPLAY_MAX_CHARS - 1)}…`;
 }
