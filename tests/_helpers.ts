@@ -10,6 +10,7 @@ import {
 } from "../src/proc/scan.ts";
 import type { StatusResponse } from "../src/ipc/protocol.ts";
 import { TIMING_ENV } from "../src/timing.ts";
+import { isDeadState, isProcessAlive } from "../src/proc/alive.ts";
 
 const ROOT = fromFileUrl(new URL("../", import.meta.url));
 /** The CLI entry. */
@@ -214,16 +215,8 @@ export async function waitFor(
   }
 }
 
-/** Whether a process with this PID exists and is not a zombie. */
-export function isAlive(pid: number): boolean {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !==
-      "Z";
-  } catch {
-    return false;
-  }
-}
+/** Whether a process with this PID exists and is not a zombie (tend's own check). */
+export const isAlive: (pid: number) => boolean = isProcessAlive;
 
 /** Reads a file of PIDs (one per line, first field), empty when absent. */
 export async function readPids(file: string): Promise<number[]> {
@@ -264,7 +257,7 @@ export async function taggedWith(dir: string): Promise<
 > {
   const out = [];
   for (const info of await listProcesses()) {
-    if (info.pid === Deno.pid || info.state === "Z") continue;
+    if (info.pid === Deno.pid || isDeadState(info.state)) continue;
     const tags = await readEnvTag(info.pid, [
       "TEND_WORKSPACE",
       "TEND_SUPERVISOR",

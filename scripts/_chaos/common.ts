@@ -16,6 +16,7 @@ import {
   tendArgv,
 } from "../../tests/_helpers.ts";
 import type { ServiceStatus, StatusResponse } from "../../src/ipc/protocol.ts";
+import { isDeadState, isProcessAlive } from "../../src/proc/alive.ts";
 
 export { killTagged, makeTempWorkspace, type TempWorkspace };
 
@@ -384,7 +385,7 @@ export async function allProcesses(): Promise<Proc[]> {
   }
   const procs = await Promise.all(pids.map(readProc));
   return procs.filter((p): p is Proc =>
-    p !== null && p.state !== "Z" && p.state !== "X" && p.pid !== Deno.pid
+    p !== null && !isDeadState(p.state) && p.pid !== Deno.pid
   );
 }
 
@@ -419,15 +420,9 @@ export async function snapshot(dir: string): Promise<Snapshot> {
   return { tagged, supervisors, leaders };
 }
 
-/** Whether `pid` is a live process (not a zombie). */
-export async function isAlive(pid: number): Promise<boolean> {
-  try {
-    const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
-    const state = stat.slice(stat.lastIndexOf(")") + 2).charAt(0);
-    return state !== "Z" && state !== "X";
-  } catch {
-    return false;
-  }
+/** Whether `pid` is a live process (not a zombie): tend's own check. */
+export function isAlive(pid: number): Promise<boolean> {
+  return Promise.resolve(isProcessAlive(pid));
 }
 
 /** Field 22 of `/proc/PID/stat`, or null when gone. */

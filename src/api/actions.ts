@@ -21,6 +21,11 @@ export interface NamesOptions {
   names: readonly string[];
   /** The fixed waits of a supervisor this call launches. @default {DEFAULT_TIMING} */
   timing?: Timing;
+  /**
+   * Told what was done besides the action, in one line: e.g. that a
+   * supervisor which held the lock but did not answer was ended.
+   */
+  onNote?: (note: string) => void;
 }
 
 /**
@@ -55,7 +60,10 @@ export async function stopServices(
   const config = await loadWorkspaceConfig(ws);
   const names = await selectNames(config, options.names);
   const { offlineStop } = await import("../workspace/offline.ts");
-  return { results: await offlineStop(ws, { config, names, force }) };
+  const onRetire = options.onNote ?? (() => {});
+  return {
+    results: await offlineStop(ws, { config, names, force, onRetire }),
+  };
 }
 
 /** Stops then starts services, launching a supervisor when none runs. */
@@ -95,13 +103,17 @@ export interface DownResult extends ActionResponse {
  * released the workspace lock; without a supervisor, stops the services
  * directly.
  */
-export async function downWorkspace(ws: Workspace): Promise<DownResult> {
+export async function downWorkspace(
+  ws: Workspace,
+  options: Pick<NamesOptions, "onNote"> = {},
+): Promise<DownResult> {
   const client = await connect(ws);
   if (client === null) {
     const config = await loadWorkspaceConfig(ws);
     const names = config.services.map((s) => s.name);
     const { offlineStop } = await import("../workspace/offline.ts");
-    const results = await offlineStop(ws, { config, names });
+    const onRetire = options.onNote ?? (() => {});
+    const results = await offlineStop(ws, { config, names, onRetire });
     return { results, supervisorStopped: false };
   }
   using _ = client;

@@ -11,6 +11,7 @@ import type { Handshake } from "../ipc/protocol.ts";
 import { tailLines } from "../logs/tail.ts";
 import type { Timing } from "../timing.ts";
 import { socketBlocker, type Workspace } from "../workspace/workspace.ts";
+import { refuseForeignLockHolder } from "../workspace/lock_owner.ts";
 import { connect } from "./_workspace.ts";
 
 /** How long a CLI waits for another CLI that is launching a supervisor. */
@@ -56,6 +57,9 @@ export async function ensureSupervisor(
   try {
     const raced = await connect(ws);
     if (raced) return raced;
+    await refuseForeignLockHolder(ws.paths, {
+      action: "start a supervisor for",
+    });
     const handshake = await spawnSupervisor(ws);
     if (!handshake.ok) {
       const { code, message, hint } = handshake.error;

@@ -18,7 +18,7 @@ function describe(result: ActionResult): string {
   const { name, action, service } = result;
   const where = [
     service.pid === null ? null : `pid ${service.pid}`,
-    service.port === null ? null : `port ${service.port}`,
+    service.port === null ? null : service.portNote ?? `port ${service.port}`,
   ].filter(Boolean).join(", ");
   const suffix = where ? ` (${where})` : "";
   switch (action) {

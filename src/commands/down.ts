@@ -10,7 +10,9 @@ export async function run(
   _args: ArgsOf<"down">,
 ): Promise<number> {
   const ws = await resolveWorkspace(ctx);
-  const { results, supervisorStopped } = await downWorkspace(ws);
+  const { results, supervisorStopped } = await downWorkspace(ws, {
+    onNote: (note) => ctx.out.note(note),
+  });
   reportActions(ctx, { results });
   if (supervisorStopped) ctx.out.note("supervisor stopped");
   return 0;

@@ -15,7 +15,10 @@ export async function run(ctx: Context, args: ArgsOf<"stop">): Promise<number> {
     });
   }
   const ws = await resolveWorkspace(ctx);
-  const stopped = await stopServices(ws, { names: positionals });
+  const stopped = await stopServices(ws, {
+    names: positionals,
+    onNote: (note) => ctx.out.note(note),
+  });
   if (values.all !== true) {
     reportActions(ctx, stopped);
     return 0;

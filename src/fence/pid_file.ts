@@ -56,3 +56,20 @@ export async function replacePidFile(path: string, pid: number): Promise<void> {
     );
   }
 }
+
+/**
+ * Replaces `path` with an empty PID file: written just before a spawn, it
+ * records that the spawn is under way, so that a supervisor that dies
+ * before it can write the PID leaves a record (its mtime) by which the
+ * next one recognises the process. Readers see it as "no PID yet". Only a
+ * process that holds the workspace lock may call this.
+ */
+export async function markSpawning(path: string): Promise<void> {
+  await removeIfPresent(path);
+  if (!await createExclusive(path, "", { sync: false })) {
+    throw new TendError(
+      "LOCK_FAILED",
+      `Cannot write PID file "${path}": another process created it at the same time`,
+    );
+  }
+}

@@ -115,6 +115,10 @@ export const ServiceStatus = about(
       z.nullable(z.number()),
       "Resident memory of its main process, in bytes",
     ),
+    portNote: z.optional(about(
+      z.string(),
+      'Present when port_strategy = "next" gave another port than the wanted one: port 8701 (8700 is in use by pid 42: python3 ...)',
+    )),
   }),
   "One service as status shows it",
 );

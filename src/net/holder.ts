@@ -11,12 +11,25 @@ export interface PortHolder {
   command: string;
 }
 
+/**
+ * Who holds a port: a process (see {@linkcode findPortHolder}), another
+ * service of the same workspace (by name), or `null` when not visible.
+ */
+export type PortOwner = PortHolder | { service: string } | null;
+
 /** Options of {@linkcode portInUseError}. */
 export interface PortInUseErrorOptions {
-  /** The port that is taken. */
+  /** The port that is taken (the first one tried). */
   port: number;
   /** Who holds it, or null when not visible to this user. */
-  holder: PortHolder | null;
+  holder: PortOwner;
+  /**
+   * Every port tried, with `port_strategy = "next"`; then the message names
+   * the range and the hint does not suggest "next".
+   *
+   * @default {[port]}
+   */
+  tried?: readonly number[];
 }
 
 const TCP_TABLES = ["/proc/net/tcp", "/proc/net/tcp6"] as const;
@@ -70,10 +83,16 @@ export function portInUseError(
   service: string,
   options: PortInUseErrorOptions,
 ): TendError {
-  const { port, holder } = options;
-  const by = holder === null
-    ? "another process (not visible to this user)"
-    : `pid ${holder.pid} (${displayCommand(holder.command)})`;
+  const { port, holder, tried = [port] } = options;
+  const by = describeOwner(holder);
+  if (tried.length > 1) {
+    const range = `${tried[0]}-${tried[tried.length - 1]}`;
+    return new TendError(
+      "PORT_IN_USE",
+      `Cannot start "${service}": every port of ${range} is in use (${port} by ${by})`,
+      { hint: `Free one of ports ${range}, or give "${service}" another port` },
+    );
+  }
   return new TendError(
     "PORT_IN_USE",
     `Cannot start "${service}": port ${port} is in use by ${by}`,
@@ -84,8 +103,45 @@ export function portInUseError(
   );
 }
 
-/** The command, printable and at most {@linkcode COMMAND_DISPLAY_MAX_CHARS}. */
-function displayCommand(command: string): string {
+/**
+ * Says why a service did not get its wanted port, for the start output and
+ * the supervisor's log: `port 8701 (8700 is in use by pid 42: python3 …)`.
+ *
+ * @example
+ * ```ts
+ * import { describePortMove } from "./holder.ts";
+ * describePortMove({ wanted: 8700, granted: 8701, holder: { service: "api" } });
+ * // 'port 8701 (8700 is in use by service "api")'
+ * ```
+ */
+export function describePortMove(
+  move: { wanted: number; granted: number; holder: PortOwner },
+): string {
+  const { wanted, granted, holder } = move;
+  const by = holder !== null && "pid" in holder
+    ? `pid ${holder.pid}: ${displayCommand(holder.command)}`
+    : describeOwner(holder);
+  return `port ${granted} (${wanted} is in use by ${by})`;
+}
+
+/** `pid 42 (cmd)`, `service "api"`, or a note that it is not visible. */
+function describeOwner(holder: PortOwner): string {
+  if (holder === null) return "another process (not visible to this user)";
+  if ("service" in holder) return `service "${holder.service}"`;
+  return `pid ${holder.pid} (${displayCommand(holder.command)})`;
+}
+
+/**
+ * A command line fit for a message: control characters replaced (another
+ * user's process chooses that text) and cut at 120 characters.
+ *
+ * @example
+ * ```ts
+ * import { displayCommand } from "./holder.ts";
+ * displayCommand("evil\u001b[2J"); // "evil?[2J"
+ * ```
+ */
+export function displayCommand(command: string): string {
   // deno-lint-ignore no-control-regex -- matching control characters is the point
   const clean = command.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
   return clean.length <= COMMAND_DISPLAY_MAX_CHARS

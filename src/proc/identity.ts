@@ -1,3 +1,4 @@
+import { isDeadState } from "./alive.ts";
 import { parseStat } from "./_stat.ts";
 
 /**
@@ -25,8 +26,6 @@ export interface Identity {
 const BOOT_ID_FILE = "/proc/sys/kernel/random/boot_id";
 /** Longest boot ID accepted from a file (a UUID has 36 characters). */
 const BOOT_ID_MAX_CHARS = 64;
-/** States of a process that has exited but is not reaped yet (or is going). */
-const DEAD_STATES: ReadonlySet<string> = new Set(["Z", "X"]);
 const IS_DARWIN = Deno.build.os === "darwin";
 
 /**
@@ -132,7 +131,7 @@ async function linuxStart(pid: number): Promise<number | null> {
     throw error;
   }
   const stat = parseStat(text);
-  return stat === null || DEAD_STATES.has(stat.state) ? null : stat.startTicks;
+  return stat === null || isDeadState(stat.state) ? null : stat.startTicks;
 }
 
 /**
@@ -170,7 +169,7 @@ export function identityMatchesNow(
     }
   }
   const stat = parseStat(text);
-  return stat !== null && !DEAD_STATES.has(stat.state) &&
+  return stat !== null && !isDeadState(stat.state) &&
     stat.startTicks === id.startTicks;
 }
 
@@ -183,7 +182,7 @@ function exists(pid: number): Promise<boolean> {
 async function darwinStart(pid: number): Promise<number | null> {
   const out = await capture("ps", ["-o", "stat=,lstart=", "-p", String(pid)]);
   const match = /^\s*(\S+)\s+(.+?)\s*$/.exec(out);
-  if (match === null || match[1]?.startsWith("Z")) return null;
+  if (match === null || isDeadState(match[1] ?? "")) return null;
   const ms = Date.parse(match[2] ?? "");
   return Number.isNaN(ms) ? null : Math.floor(ms / 1000);
 }

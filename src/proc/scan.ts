@@ -1,3 +1,4 @@
+import { isDeadState } from "./alive.ts";
 import { parseStat, type ProcStat } from "./_stat.ts";
 
 /** One process as seen by a scan of `/proc` (or `ps` on macOS). */
@@ -22,8 +23,6 @@ export interface ProcessInfo {
 
 const IS_DARWIN = Deno.build.os === "darwin";
 const PID_NAME = /^\d+$/;
-/** Exited but not reaped yet (Z), or being torn down (X). */
-const DEAD_STATES: ReadonlySet<string> = new Set(["Z", "X"]);
 /** `ps -o rss` is in KiB. */
 const KIB_BYTES = 1024;
 /** macOS `ps -o time` is converted to ticks of this rate (Linux CLK_TCK). */
@@ -67,16 +66,36 @@ export async function listProcesses(): Promise<ProcessInfo[]> {
 export async function groupMembers(pgid: number): Promise<ProcessInfo[]> {
   if (IS_DARWIN) {
     const all = await darwinList();
-    return all.filter((p) => p.pgrp === pgid && !isDead(p.state));
+    return all.filter((p) => p.pgrp === pgid && !isDeadState(p.state));
   }
   const stats = await Promise.all((await listPids()).map(readStat));
   const members = stats.filter((s): s is ProcStat =>
-    s !== null && s.pgrp === pgid && !isDead(s.state)
+    s !== null && s.pgrp === pgid && !isDeadState(s.state)
   );
   const infos = await Promise.all(
     members.map(async (stat) => toInfo(stat, await readExtras(stat.pid))),
   );
   return infos.filter((info) => info !== null);
+}
+
+/**
+ * Reads one process as {@linkcode listProcesses} would list it; `null` when
+ * there is no such process or it has exited (a zombie).
+ *
+ * @example
+ * ```ts
+ * import { readProcess } from "./scan.ts";
+ * const me = await readProcess(Deno.pid); // { pid, pgrp, startTicks, … }
+ * ```
+ */
+export async function readProcess(pid: number): Promise<ProcessInfo | null> {
+  if (IS_DARWIN) {
+    const all = await darwinList();
+    return all.find((p) => p.pid === pid && !isDeadState(p.state)) ?? null;
+  }
+  const stat = await readStat(pid);
+  if (stat === null || isDeadState(stat.state)) return null;
+  return toInfo(stat, await readExtras(pid));
 }
 
 /**
@@ -154,11 +173,6 @@ export async function resourceUsage(
     cpuTicks: stat.utimeTicks + stat.stimeTicks,
     rssBytes: rssKib === undefined ? 0 : Number(rssKib) * KIB_BYTES,
   };
-}
-
-/** True for states of a process that has exited. */
-function isDead(state: string): boolean {
-  return DEAD_STATES.has(state.charAt(0));
 }
 
 /** The PIDs listed in `/proc`. */

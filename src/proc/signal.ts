@@ -44,16 +44,20 @@ export interface StopOutcome {
 }
 
 /**
- * Stops a whole process group: `signal`, wait up to `timeoutMs` for every
- * member to exit, then SIGKILL the group and confirm that nothing survives.
- * Grandchildren in the group are ended too.
+ * Stops a whole process group: `signal`, then SIGCONT (a stopped process,
+ * e.g. one that got SIGSTOP, cannot act on `signal` until it runs again;
+ * systemd does the same), wait up to `timeoutMs` for every member to exit,
+ * then SIGKILL the group and confirm that nothing survives. Grandchildren in
+ * the group are ended too.
  */
 export async function stopGroup(
   pgid: number,
   options: StopGroupOptions = {},
 ): Promise<StopOutcome> {
-  if (!signalGroup(pgid, options.signal ?? "SIGTERM")) {
-    return { escalated: false };
+  const signal = options.signal ?? "SIGTERM";
+  if (!signalGroup(pgid, signal)) return { escalated: false };
+  if (signal !== "SIGKILL" && signal !== "SIGCONT") {
+    signalGroup(pgid, "SIGCONT");
   }
   if (await waitGroupGone(pgid, options.timeoutMs ?? 10_000)) {
     return { escalated: false };

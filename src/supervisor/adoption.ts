@@ -10,7 +10,7 @@ import {
   readState,
   type StateFile,
 } from "../workspace/state_file.ts";
-import { findTaggedLeaders, type TaggedLeader } from "../workspace/tagged.ts";
+import { pidFileLeader } from "../workspace/pid_file_leader.ts";
 import type { Timing } from "../timing.ts";
 
 /** What {@linkcode recoverServices} needs. */
@@ -24,22 +24,29 @@ export interface RecoverOptions {
 
 /**
  * What a new supervisor does first: adopts the services an earlier one left
- * running (by recorded identity, then by workspace tag), ends tracked
- * processes the config no longer lists, and restarts services that died
- * while no supervisor ran when their policy says so.
+ * running, ends recorded processes the config no longer lists, and restarts
+ * services that died while no supervisor ran when their policy says so.
+ *
+ * A process is adopted only by its identity (pid, start time, boot) as
+ * recorded in state.json, or in the service's PID file (written between
+ * spawn and the save of state.json; see {@linkcode pidFileLeader}). A
+ * process that merely carries the workspace's tag (a daemon a service left
+ * behind) is an orphan for `tend cleanup`, never the service.
  */
 export async function recoverServices(
   runners: ReadonlyMap<string, ServiceRunner>,
   options: RecoverOptions,
 ): Promise<void> {
   const state = await readStateOrRecover(options);
-  const tagged = await findTaggedLeaders(options.paths.root, options.bootId);
+  const { paths, bootId } = options;
   const revive: ServiceRunner[] = [];
   for (const runner of runners.values()) {
     const record = state.services[runner.name];
     const adopted = record !== undefined && await runner.adopt(record);
-    const leader = tagged.get(runner.name);
-    if (!adopted && leader) {
+    const leader = adopted
+      ? null
+      : await pidFileLeader(paths, { name: runner.name, bootId });
+    if (leader !== null) {
       await runner.adopt({
         ...emptyRecord(),
         ...record,
@@ -53,9 +60,8 @@ export async function recoverServices(
     ) {
       revive.push(runner);
     }
-    tagged.delete(runner.name);
   }
-  await endUnlisted({ runners, state, tagged }, options);
+  await endUnlisted({ runners, state }, options);
   for (const runner of revive) {
     runner.revive().catch((error) => logError(options.log, runner.name, error));
   }
@@ -80,18 +86,22 @@ async function readStateOrRecover(options: RecoverOptions): Promise<StateFile> {
   }
 }
 
-/** Stops services that run (by record or by tag) but are not in the config. */
+/** Stops recorded services (state.json, PID files) the config no longer lists. */
 async function endUnlisted(
   found: {
     runners: ReadonlyMap<string, ServiceRunner>;
     state: StateFile;
-    tagged: ReadonlyMap<string, TaggedLeader>;
   },
   options: RecoverOptions,
 ): Promise<void> {
   const leftovers = new Map<string, Identity>();
-  for (const [name, leader] of found.tagged) {
-    leftovers.set(name, leader.identity);
+  for (const name of await pidFileNames(options.paths)) {
+    if (found.runners.has(name)) continue;
+    const leader = await pidFileLeader(options.paths, {
+      name,
+      bootId: options.bootId,
+    });
+    if (leader !== null) leftovers.set(name, leader.identity);
   }
   for (const [name, record] of Object.entries(found.state.services)) {
     if (!found.runners.has(name) && record.identity) {
@@ -112,6 +122,18 @@ async function endUnlisted(
       timeoutMs: options.timing.unlistedGraceMs,
     }).catch((error) => logError(options.log, name, error));
   }
+}
+
+/** Names of the services with a PID file under `.tend/run`. */
+async function pidFileNames(paths: WorkspacePaths): Promise<string[]> {
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(paths.runDir)) {
+    const name = /^(.+)\.pid$/.exec(entry.name)?.[1];
+    if (entry.isFile && name !== undefined && name !== "supervisor") {
+      names.push(name);
+    }
+  }
+  return names;
 }
 
 function logError(log: Log, subject: string, error: unknown): void {

@@ -1,4 +1,10 @@
-import { serviceLogFile, type WorkspacePaths } from "../config/paths.ts";
+import {
+  serviceLogFile,
+  servicePidFile,
+  type WorkspacePaths,
+} from "../config/paths.ts";
+import { markSpawning } from "../fence/pid_file.ts";
+import { removeIfPresent } from "../fence/safe_file.ts";
 import type { ServiceConfig } from "../config/schema.ts";
 import {
   type ExitStatus,
@@ -6,6 +12,7 @@ import {
   type SpawnedProcess,
 } from "../proc/spawn.ts";
 import { TendError } from "../errors.ts";
+import { ensureParentDir } from "../fence/parent_dir.ts";
 import { fill, waitReady } from "./ready.ts";
 import { tailLines } from "../logs/tail.ts";
 
@@ -29,8 +36,8 @@ export type LaunchOutcome =
   | { kind: "timeout"; logTail: string };
 
 /**
- * Grants a port, spawns the service, and waits until it is ready, it exits,
- * or `ready_timeout` passes.
+ * Writes an empty PID file (see `markSpawning`), spawns the service, and
+ * waits until it is ready, it exits, or `ready_timeout` passes.
  */
 export async function launchService(
   service: ServiceConfig,
@@ -38,7 +45,10 @@ export async function launchService(
 ): Promise<LaunchOutcome> {
   const port = context.port;
   const logFile = service.logFile;
+  await ensureParentDir(logFile, { root: context.paths.root });
   const logOffset = await sizeOf(logFile);
+  const pidFile = servicePidFile(context.paths, service.name);
+  await markSpawning(pidFile);
   const child = await spawnDetached({
     command: service.command,
     args: service.args.map((arg) => fill(arg, port)),
@@ -49,6 +59,9 @@ export async function launchService(
       root: context.paths.root,
     }),
     logFile,
+  }).catch(async (error) => {
+    await removeIfPresent(pidFile);
+    throw error;
   });
   await context.onSpawn(child, port);
   const abort = new AbortController();

@@ -3,6 +3,7 @@ import { loadConfig } from "../config/load.ts";
 import { type WorkspacePaths, workspacePaths } from "../config/paths.ts";
 import { TendError } from "../errors.ts";
 import { acquireLock } from "../fence/lock.ts";
+import { ensureParentDir } from "../fence/parent_dir.ts";
 import { readPidFile } from "../fence/pid_file.ts";
 import {
   ensurePrivateDir,
@@ -85,10 +86,7 @@ async function serve(
     workspace: paths.root,
   });
   await Deno.mkdir(paths.logDir, { recursive: true, mode: LOG_DIR_MODE });
-  await Deno.mkdir(dirname(config.daemon.logFile), {
-    recursive: true,
-    mode: LOG_DIR_MODE,
-  });
+  await ensureParentDir(config.daemon.logFile, { root: paths.root });
   await using log = await openSupervisorLog({
     file: config.daemon.logFile,
     maxBytes: config.daemon.logMaxBytes,

@@ -8,6 +8,7 @@ import type {
   CleanupRequest,
   CleanupResponse,
   ReloadResponse,
+  ServiceStatus,
   StartRequest,
   StatusResponse,
 } from "../ipc/protocol.ts";
@@ -63,7 +64,7 @@ export class Supervisor {
       bootId: options.bootId,
       log: options.log,
       baseEnv: options.baseEnv,
-      ports: new PortLedger(),
+      ports: new PortLedger({ log: options.log }),
       changed: () => this.#changed(),
       ticker: options.ticker,
       io: realRunnerIo,
@@ -89,7 +90,9 @@ export class Supervisor {
 
   /** `status` of every service, with CPU and memory figures. */
   async status(): Promise<StatusResponse> {
-    const views = [...this.#runners.values()].map((runner) => runner.view());
+    const views = [...this.#runners.values()].map((runner) =>
+      this.#view(runner)
+    );
     return {
       workspace: this.#options.paths.root,
       supervisor: {
@@ -113,7 +116,7 @@ export class Supervisor {
       return {
         results: order.map((name) => {
           const runner = this.#runner(name);
-          const view = runner.view();
+          const view = this.#view(runner);
           return runner.state === "running"
             ? { name, action: "already-running", service: view }
             : {
@@ -129,7 +132,7 @@ export class Supervisor {
       run: async (name): Promise<ActionResult> => {
         const runner = this.#runner(name);
         const action = await runner.start();
-        return { name, action, service: runner.view() };
+        return { name, action, service: this.#view(runner) };
       },
     });
     return { results };
@@ -158,10 +161,17 @@ export class Supervisor {
       run: async (name): Promise<ActionResult> => {
         const runner = this.#runner(name);
         const action = await runner.stop({ force: options.force === true });
-        return { name, action, service: runner.view() };
+        return { name, action, service: this.#view(runner) };
       },
     });
     return { results };
+  }
+
+  /** A service's view, with the note of a port moved by "next". */
+  #view(runner: ServiceRunner): ServiceStatus {
+    const view = runner.view();
+    const note = this.#context.ports.moveOf(runner.name);
+    return note === null ? view : { ...view, portNote: note };
   }
 
   /** For each service, the services that depend on it. */

@@ -1,6 +1,7 @@
 import type { WorkspacePaths } from "../config/paths.ts";
 import { readPidFile } from "../fence/pid_file.ts";
 import { removeIfPresent } from "../fence/safe_file.ts";
+import { isProcessAlive } from "../proc/alive.ts";
 import type { CleanupResponse } from "../ipc/protocol.ts";
 import { endOrphans, findOrphans } from "./tagged.ts";
 
@@ -58,20 +59,10 @@ export async function cleanWorkspace(
  * is gone, or it is older than any write takes.
  */
 async function leftBehind(file: string, writer: number): Promise<boolean> {
-  if (!processExists(writer)) return true;
+  if (!isProcessAlive(writer)) return true;
   const info = await Deno.lstat(file).catch(() => null);
   const mtime = info?.mtime?.getTime() ?? 0;
   return info !== null && Date.now() - mtime > TEMP_FILE_MAX_AGE_MS;
-}
-
-function processExists(pid: number): boolean {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
-  try {
-    Deno.kill(pid, 0 as unknown as Deno.Signal);
-    return true;
-  } catch (error) {
-    return !(error instanceof Deno.errors.NotFound);
-  }
 }
 
 async function findStaleFiles(options: CleanupOptions): Promise<string[]> {

@@ -2,6 +2,7 @@ import { z } from "npm:zod@4.6.7";
 import type { Config } from "../config/schema.ts";
 import { TendError } from "../errors.ts";
 import type { WorkspacePaths } from "../config/paths.ts";
+import { ensureParentDir } from "../fence/parent_dir.ts";
 import { readPidFile, replacePidFile } from "../fence/pid_file.ts";
 import {
   readOwnFile,
@@ -104,7 +105,12 @@ export async function writeDescriptor(
     JSON.stringify(descriptor, null, 2) + "\n",
   );
   const extra = options.config.daemon.pidFile;
-  if (extra !== null) await claimExtraPidFile(extra, { log: options.log });
+  if (extra !== null) {
+    // A missing directory is created (mi7soft configs name /var/run/... or
+    // a folder of their own); a failure is reported by the claim below.
+    await ensureParentDir(extra, { root: paths.root }).catch(() => {});
+    await claimExtraPidFile(extra, { log: options.log });
+  }
 }
 
 /** Reads supervisor.json; `null` when absent, damaged, or not of this shape. */

@@ -13,6 +13,9 @@ import type {
 } from "../ipc/protocol.ts";
 import { identityMatches } from "../proc/identity.ts";
 import { endGroup, stopSignalOf } from "./end_group.ts";
+import { foreignLockError, lockOwner } from "./lock_owner.ts";
+import { retireSupervisor } from "./retire_supervisor.ts";
+import { pidFileLeader, type RecordedLeader } from "./pid_file_leader.ts";
 import { addUsage, UsageSampler } from "./usage.ts";
 import {
   emptyState,
@@ -46,8 +49,12 @@ export async function offlineStatus(
   for (const service of config.services) {
     const record = state.services[service.name];
     const pidFile = await readPidFile(servicePidFile(ws.paths, service.name));
+    const leader = await pidFileLeader(ws.paths, {
+      name: service.name,
+      bootId: await readBootId(),
+    });
     services.push(
-      await offlineView(service.name, { record, pidFile, watcher }),
+      await offlineView(service.name, { record, pidFile, leader, watcher }),
     );
   }
   return {
@@ -62,10 +69,12 @@ async function offlineView(
   facts: {
     record: ServiceRecord | undefined;
     pidFile: number | null;
+    /** The process the PID file records, checked (see pidFileLeader). */
+    leader: RecordedLeader | null;
     watcher: string;
   },
 ): Promise<ServiceStatus> {
-  const { record, pidFile, watcher } = facts;
+  const { record, pidFile, leader, watcher } = facts;
   const view: ServiceStatus = {
     name,
     status: "stopped",
@@ -88,6 +97,15 @@ async function offlineView(
       pid: identity.pid,
       port: record?.port ?? null,
       startedAt: record?.startedAt ?? null,
+      reason: watcher,
+    };
+  }
+  if (leader !== null) {
+    return {
+      ...view,
+      status: "running",
+      pid: leader.identity.pid,
+      port: leader.port,
       reason: watcher,
     };
   }
@@ -141,21 +159,36 @@ async function supervisorView(ws: Workspace): Promise<SupervisorStatus> {
 /**
  * Stops services without a supervisor: takes the workspace lock (so no
  * supervisor starts meanwhile), ends each recorded process group whose
- * identity still matches, and records them as stopped. `force` sends
- * SIGKILL at once instead of each service's stop signal.
+ * identity still matches, and records them as stopped (`force`: SIGKILL at once instead of each service's
+ * stop signal). A supervisor that
+ * holds the lock but does not answer is ended first (SIGTERM, SIGKILL; see
+ * retireSupervisor), and `onRetire` told so; a lock held by a process that
+ * is no tend supervisor is a `LOCK_FAILED` error naming it.
  */
 export async function offlineStop(
   ws: Workspace,
-  options: { config: Config; names: readonly string[]; force?: boolean },
+  options: {
+    config: Config;
+    names: readonly string[];
+    force?: boolean;
+    onRetire?: (note: string) => void;
+  },
 ): Promise<ActionResult[]> {
-  using _lock = await lockWorkspace(ws, "stop services of");
+  using _lock = await lockWorkspace(ws, {
+    action: "stop services of",
+    onRetire: options.onRetire ?? (() => {}),
+  });
   const state = await readState(ws.paths.stateFile);
   const results: ActionResult[] = [];
   const byName = new Map(options.config.services.map((s) => [s.name, s]));
   for (const name of options.names) {
     const service = byName.get(name)!;
     const record = state.services[name];
-    const identity = record?.identity ?? null;
+    const recorded = record?.identity ?? null;
+    const leader = recorded !== null && await identityMatches(recorded)
+      ? null
+      : await pidFileLeader(ws.paths, { name, bootId: await readBootId() });
+    const identity = leader?.identity ?? recorded;
     const live = identity !== null && await identityMatches(identity);
     if (identity !== null) {
       await endGroup(identity, {
@@ -176,6 +209,7 @@ export async function offlineStop(
     const view = await offlineView(name, {
       record: state.services[name],
       pidFile: null,
+      leader: null,
       watcher: UNWATCHED,
     });
     results.push({
@@ -198,7 +232,7 @@ export async function offlineCleanup(
   ws: Workspace,
   options: { dryRun: boolean; graceMs: number },
 ): Promise<CleanupResponse> {
-  using _lock = await lockWorkspace(ws, "clean up");
+  using _lock = await lockWorkspace(ws, { action: "clean up" });
   const state = await readState(ws.paths.stateFile).catch(() => emptyState());
   const tracked = new Map<string, number>();
   for (const [name, record] of Object.entries(state.services)) {
@@ -216,12 +250,54 @@ export async function offlineCleanup(
   });
 }
 
+/**
+ * Whether the socket is a socket (the supervisor listens), so that the
+ * failed ping means it does not answer. Anything else at the path, or
+ * nothing, means it cannot be reached while it may be well: it listens
+ * again within 5 s once the path is clear, and must not be ended.
+ */
+async function listensButMute(ws: Workspace): Promise<boolean> {
+  const info = await Deno.lstat(ws.paths.socket).catch(() => null);
+  return info?.isSocket === true;
+}
+
+/** Options of {@linkcode lockWorkspace}. */
+interface LockWorkspaceOptions {
+  /** What the caller does, for messages: "stop services of". */
+  action: string;
+  /**
+   * Set to end a supervisor that holds the lock but does not answer (see
+   * retireSupervisor); called with a sentence saying so. Unset, such a
+   * supervisor is an error.
+   */
+  onRetire?: ((note: string) => void) | undefined;
+}
+
 async function lockWorkspace(
   ws: Workspace,
-  action: string,
+  options: LockWorkspaceOptions,
 ): Promise<Disposable> {
+  const { action, onRetire } = options;
   await ensurePrivateDir(ws.paths.runDir);
-  const lock = await acquireLock(ws.paths.lockFile, { waitMs: 1_000 });
+  let lock = await acquireLock(ws.paths.lockFile, { waitMs: 1_000 });
+  if (lock === null) {
+    const owner = await lockOwner(ws.paths);
+    if (owner.kind === "other") {
+      throw foreignLockError(ws.paths, { action, owner });
+    }
+    if (
+      owner.kind === "supervisor" && onRetire !== undefined &&
+      await listensButMute(ws)
+    ) {
+      const signal = await retireSupervisor(owner.identity);
+      if (signal !== null) {
+        onRetire(
+          `the supervisor (pid ${owner.identity.pid}) did not answer; ended it with ${signal}`,
+        );
+      }
+      lock = await acquireLock(ws.paths.lockFile, { waitMs: 1_000 });
+    }
+  }
   if (lock === null) {
     const blocker = await socketBlocker(ws.paths.socket);
     throw new TendError(
@@ -234,5 +310,6 @@ async function lockWorkspace(
       },
     );
   }
-  return { [Symbol.dispose]: () => lock.close() };
+  const held = lock;
+  return { [Symbol.dispose]: () => held.close() };
 }

@@ -1,3 +1,4 @@
+import { isDeadState } from "../proc/alive.ts";
 import { type Identity, identityMatches } from "../proc/identity.ts";
 import { listProcesses, type ProcessInfo, readEnvTag } from "../proc/scan.ts";
 import type { OrphanProcess } from "../ipc/protocol.ts";
@@ -10,13 +11,6 @@ const KILL_CONFIRM_TIMEOUT_MS = 5_000;
 
 /** The environment variables a service is tagged with. */
 const TAG_KEYS: readonly string[] = ["TEND_WORKSPACE", "TEND_SERVICE", "PORT"];
-
-/** A service process found by its workspace tag. */
-export interface TaggedLeader {
-  identity: Identity;
-  /** The `PORT` it was given, if any. */
-  port: number | null;
-}
 
 /** An orphan found by {@linkcode findOrphans}, with what it takes to end it safely. */
 export interface Orphan extends OrphanProcess {
@@ -31,8 +25,8 @@ interface TaggedProcess {
 }
 
 /**
- * The one scan behind {@linkcode findTaggedLeaders} and
- * {@linkcode findOrphans}: live processes of this user, other than this one,
+ * The scan behind {@linkcode findOrphans} and
+ * {@linkcode listTaggedLeaders}: live processes of this user, other than this one,
  * whose environment carries `TEND_WORKSPACE=root`. Never matches by name.
  */
 async function scanTagged(
@@ -42,7 +36,7 @@ async function scanTagged(
   const uid = Deno.uid();
   const found: TaggedProcess[] = [];
   for (const info of await listProcesses()) {
-    if (info.state === "Z" || info.pid === Deno.pid) continue;
+    if (isDeadState(info.state) || info.pid === Deno.pid) continue;
     if (uid !== null && info.uid !== uid) continue;
     const tags = await readEnvTag(info.pid, TAG_KEYS);
     if (tags?.TEND_WORKSPACE !== root) continue;
@@ -52,35 +46,44 @@ async function scanTagged(
   return found;
 }
 
+/** A process-group leader carrying this workspace's tag. */
+export interface TaggedLeader {
+  identity: Identity;
+  /** Its `TEND_SERVICE` tag. */
+  service: string;
+  /** The `PORT` it was given, if any. */
+  port: number | null;
+}
+
 /**
- * Finds process-group leaders whose environment carries this workspace's
- * `TEND_WORKSPACE` tag, by `TEND_SERVICE` name: services whose record was
- * lost (a damaged or missing state.json, or a supervisor killed between
- * spawn and save). Only same-user processes can be read, and only group
- * leaders count, so a service's children are never mistaken for it.
+ * Process-group leaders of this user whose environment carries this
+ * workspace's `TEND_WORKSPACE` tag and a `TEND_SERVICE` name. A tag is no
+ * proof of being that service (a service's children and daemons inherit
+ * it): the caller must match a record tend wrote.
  */
-export async function findTaggedLeaders(
+export async function listTaggedLeaders(
   root: string,
   bootId: string,
-): Promise<Map<string, TaggedLeader>> {
-  const found = new Map<string, TaggedLeader>();
+): Promise<TaggedLeader[]> {
+  const leaders: TaggedLeader[] = [];
   for (const { info, tags, identity } of await scanTagged(root, bootId)) {
-    if (info.pid !== info.pgrp) continue;
-    const name = tags.TEND_SERVICE;
-    if (!name || found.has(name)) continue;
+    const service = tags.TEND_SERVICE;
+    if (info.pid !== info.pgrp || !service) continue;
     const port = Number(tags.PORT);
-    found.set(name, {
+    leaders.push({
       identity,
+      service,
       port: Number.isInteger(port) && port > 0 ? port : null,
     });
   }
-  return found;
+  return leaders;
 }
 
 /**
  * Processes of this user that carry this workspace's `TEND_WORKSPACE` tag
- * but belong to no tracked process group: grandchildren left by a killed
- * service, or services whose record was lost. Never matches by name; a
+ * but belong to no tracked process group: grandchildren or daemons left by a
+ * service, or services whose record was lost. Such a process is never
+ * adopted as a service: only a recorded identity is. Never matches by name; a
  * process of another user or another workspace is never listed.
  */
 export async function findOrphans(

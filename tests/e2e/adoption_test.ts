@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  DAEMONIZE_FIXTURE,
   fixtureService,
   isAlive,
   makeTempWorkspace,
@@ -211,4 +212,57 @@ check_interval = "200ms"
     [["a", "running", pids.get("a")], ["b", "running", pids.get("b")]],
   );
   assert.equal((await readLines(marker)).length, 3, "no service started twice");
+});
+
+Deno.test("a daemon a service left behind is an orphan: tend start never adopts it as the service", async () => {
+  await using ws = await makeTempWorkspace();
+  const daemonFile = ws.path("daemon.pids");
+  const marker = ws.path("leaky.marker");
+  const argv = ["run", "-A", DAEMONIZE_FIXTURE, "--orphan", daemonFile];
+  await ws.writeConfig(`[[processes]]
+name = "leaky"
+command = ${JSON.stringify(Deno.execPath())}
+args = ${JSON.stringify([...argv, "--marker", marker])}
+`);
+  assertRun(await tend(ws, ["start"]), {
+    code: 0,
+    stdout: "",
+    stderr: /^started "leaky" \(pid \d+\)\n$/,
+  });
+  await waitFor(async () => (await readLines(daemonFile)).length === 1, {
+    message: "the daemon to start",
+  });
+  const daemon = Number((await readLines(daemonFile))[0]);
+  assertRun(await tend(ws, ["down"]), {
+    code: 0,
+    stdout: "",
+    stderr: /stopped/,
+  });
+  assert.ok(isAlive(daemon), "the daemon left by leaky is gone");
+
+  const dry = await tend(ws, ["cleanup", "--dry-run", "--json"]);
+  assertRun(dry, { code: 0, stdout: /^\{/, stderr: "" });
+  assert.deepEqual(
+    JSON.parse(dry.stdout).orphans.map((o: { pid: number }) => o.pid),
+    [daemon],
+  );
+  const offline = await tend(ws, ["status", "--json"]);
+  assert.equal(offline.stderr, "");
+  const [stopped] = JSON.parse(offline.stdout).services;
+  assert.deepEqual([stopped.status, stopped.pid], ["stopped", null]);
+
+  const start = await tend(ws, ["start"]);
+  assertRun(start, {
+    code: 0,
+    stdout: "",
+    stderr: /^started "leaky" \(pid \d+\)\n$/,
+  });
+  const pid = Number(/pid (\d+)/.exec(start.stderr)![1]);
+  assert.notEqual(pid, daemon);
+  await waitFor(async () => (await readLines(marker)).length === 2, {
+    message: "the second run of leaky to write its marker",
+  });
+  const [leaky] = (await statusJson(ws)).services;
+  assert.deepEqual([leaky?.status, leaky?.pid], ["running", pid]);
+  assert.ok(isAlive(daemon), "start ended the orphan");
 });

@@ -15,6 +15,7 @@ import {
 } from "../_helpers.ts";
 import { assertRun } from "./_assert.ts";
 import { FAST_TIMING } from "../../src/timing.ts";
+import { startZombieMaker } from "../proc/_zombie.ts";
 
 /** What `tend cleanup --json` prints. */
 interface CleanupJson {
@@ -504,4 +505,27 @@ Deno.test("tend cleanup SIGKILLs an orphan that ignores SIGTERM after the orphan
   assert.ok(tookMs >= grace, `SIGKILL came after ${tookMs} ms, not ${grace}`);
   assert.ok(!isAlive(daemon), "the orphan survived SIGKILL");
   assert.ok(isAlive(service), "cleanup ended the running service");
+});
+
+Deno.test({
+  name:
+    "tend cleanup removes a temp file whose writer is a zombie (exited, not reaped)",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    await using ws = await makeTempWorkspace(
+      fixtureService("svc", [], "autostart = false"),
+    );
+    await using maker = await startZombieMaker();
+    const run = ws.path(".tend/run");
+    await Deno.mkdir(run, { recursive: true, mode: 0o700 });
+    // Written a moment ago by a process that has exited since: a cut write.
+    const temp = `${run}/state.json.${maker.zombiePid}.0badcafe.tmp`;
+    await Deno.writeTextFile(temp, "{", { mode: 0o600 });
+    assert.ok(!isAlive(maker.zombiePid));
+
+    const dry = cleanupJson(await tend(ws, ["cleanup", "--dry-run", "--json"]));
+    assert.deepEqual(dry.staleFiles, [temp]);
+    cleanupJson(await tend(ws, ["cleanup", "--json"]));
+    await assert.rejects(Deno.lstat(temp), Deno.errors.NotFound);
+  },
 });

@@ -206,17 +206,21 @@ ready = { tcp = "{port}" }`,
     ),
   );
   const started = await tend(ws, ["start"]);
+  // web.1 skips the taken port + 1; web.2 must not get the port web.1 got.
+  const want = [port, port + 2, port + 3];
   assertRun(started, {
     code: 0,
     stdout: "",
-    stderr: /^(started "web\.[012]" \(pid \d+, port \d+\)\n){3}$/,
+    stderr: new RegExp(
+      `^started "web\\.0" \\(pid \\d+, port ${port}\\)\\n` +
+        `started "web\\.1" \\(pid \\d+, port ${port + 2} \\(${
+          port + 1
+        } is in use by pid ${_holder.pid}: [^\\n]+\\)\\)\\n` +
+        `started "web\\.2" \\(pid \\d+, port ${port + 3} \\(${
+          port + 2
+        } is in use by service "web\\.1"\\)\\)\\n$`,
+    ),
   });
-  // web.1 skips the taken port + 1; web.2 must not get the port web.1 got.
-  const want = [port, port + 2, port + 3];
-  const reported = [...started.stderr.matchAll(/port (\d+)/g)].map((m) =>
-    Number(m[1])
-  );
-  assert.deepEqual(reported, want, started.stderr);
   await waitFor(async () => (await readLines(marker)).length >= 3, {
     message: "three instances to write their marker",
   });

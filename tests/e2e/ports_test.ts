@@ -33,13 +33,25 @@ Deno.test('tend start with port_strategy = "next" gives a later port when the wa
   ));
 
   const start = await tend(ws, ["start"]);
+  const moved = new RegExp(
+    `port (\\d+) \\(${holder.port} is in use by pid ${holder.pid}: [^\\n]*hold_port[^\\n]*\\)`,
+  );
   assertRun(start, {
     code: 0,
     stdout: "",
-    stderr: /^started "web" \(pid \d+, port \d+\)\n$/,
+    stderr: new RegExp(
+      `^started "web" \\(pid \\d+, ${moved.source}\\)\\n$`,
+    ),
   });
   const [, pid, port] = /pid (\d+), port (\d+)/.exec(start.stderr)!.map(Number);
   assert.ok(port! > holder.port, `port ${port} is not after ${holder.port}`);
+  const log = await Deno.readTextFile(ws.path(".tend/log/tend.log"));
+  assert.match(
+    log,
+    new RegExp(
+      `"web" gets port ${port} \\(${holder.port} is in use by pid ${holder.pid}: `,
+    ),
+  );
 
   assert.deepEqual(await markerLines(marker), [[`${pid}`, `${port}`, "web"]]);
   const [web] = (await statusJson(ws)).services;
@@ -93,4 +105,69 @@ Deno.test('tend start with port_strategy = "fail" names the holder and leaves no
     "the service ran",
   );
   assert.ok(isAlive(holder.pid), "the holder was disturbed");
+});
+
+/** Listeners on `count` consecutive ports from a random base, all free. */
+function holdRange(count: number): { base: number } & Disposable {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 10_000);
+    const held: Deno.Listener[] = [];
+    try {
+      for (let port = base; port < base + count; port++) {
+        held.push(Deno.listen({ hostname: "0.0.0.0", port }));
+      }
+      return {
+        base,
+        [Symbol.dispose]: () => held.forEach((l) => l.close()),
+      };
+    } catch (error) {
+      held.forEach((l) => l.close());
+      if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+    }
+  }
+  throw new Error(`Cannot find ${count} free consecutive ports`);
+}
+
+Deno.test('tend start with port_strategy = "next" and every port of the range taken names the range and the first holder', async () => {
+  await using ws = await makeTempWorkspace();
+  using range = holdRange(100);
+  const last = range.base + 99;
+  await ws.writeConfig(fixtureService(
+    "web",
+    ["--listen"],
+    `port = ${range.base}\nport_strategy = "next"`,
+  ));
+
+  const start = await tend(ws, ["start"]);
+  assertHumanError(start, {
+    code: 5,
+    message: new RegExp(
+      `^Cannot start "web": every port of ${range.base}-${last} is in use \\(${range.base} by pid ${Deno.pid} \\(`,
+    ),
+  });
+  const hint = start.stderr.split("\n")[1] ?? "";
+  assert.match(hint, new RegExp(`^hint: .*${range.base}-${last}`));
+  assert.doesNotMatch(hint, /next/);
+  assert.deepEqual(
+    (await taggedWith(ws.dir)).filter((p) => !p.supervisor),
+    [],
+    "a service process is left",
+  );
+});
+
+Deno.test("a port granted to another service of the workspace is named as that service", async () => {
+  await using ws = await makeTempWorkspace();
+  const port = freePort();
+  await ws.writeConfig(
+    fixtureService("a", ["--listen"], `port = ${port}`) +
+      fixtureService("b", ["--listen"], `port = ${port}`),
+  );
+  const start = await tend(ws, ["start", "a"]);
+  assertRun(start, { code: 0, stdout: "", stderr: /^started "a"/ });
+  assertHumanError(await tend(ws, ["start", "b"]), {
+    code: 5,
+    message: new RegExp(
+      `^Cannot start "b": port ${port} is in use by service "a"$`,
+    ),
+  });
 });

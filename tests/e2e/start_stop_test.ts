@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
 import {
+  denoFixtureService,
   fixtureService,
   isAlive,
   killTagged,
   makeTempWorkspace,
+  NOTE_STOP_FIXTURE,
+  readLines,
   readPids,
   spawnTend,
   statusJson,
@@ -244,4 +247,79 @@ Deno.test("tend start with its stdout piped reaches EOF promptly while the servi
   assert.equal(status.supervisor.status, "running");
   assert.equal(status.services[0]?.status, "running");
   assert.equal(status.services[0]?.pid, pid);
+});
+
+Deno.test("tend stop of a SIGSTOPped service sends SIGCONT after stop_signal, so it exits on SIGTERM", async () => {
+  await using ws = await makeTempWorkspace();
+  const notes = ws.path("notes");
+  await ws.writeConfig(
+    denoFixtureService("svc", NOTE_STOP_FIXTURE, {
+      args: [notes],
+      extra: 'stop_timeout = "5s"',
+    }),
+  );
+  const start = await tend(ws, ["start"]);
+  assertRun(start, { code: 0, stdout: "", stderr: /^started "svc"/ });
+  const pid = reportedPid(start.stderr, "svc");
+  await waitFor(async () => (await readLines(notes)).includes("start svc"), {
+    message: "the service to install its SIGTERM handler",
+  });
+  Deno.kill(pid, "SIGSTOP");
+  await waitFor(async () => {
+    const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("T");
+  }, { message: "the service to be stopped" });
+
+  const began = Date.now();
+  assertRun(await tend(ws, ["stop", "svc"]), {
+    code: 0,
+    stdout: "",
+    stderr: 'stopped "svc"\n',
+  });
+  const tookMs = Date.now() - began;
+  assert.ok(tookMs < 4_000, `stop took ${tookMs} ms: it waited for SIGKILL`);
+  assert.ok(!isAlive(pid));
+  assert.ok(
+    (await readLines(notes)).includes("stop svc"),
+    "the service never handled SIGTERM",
+  );
+});
+
+Deno.test("tend start creates missing directories of log_file and pid_file (0700 under .tend)", async () => {
+  await using ws = await makeTempWorkspace();
+  const marker = ws.path("web.marker");
+  await ws.writeConfig(
+    `[daemon]
+pid_file = "run/deep/tend.pid"
+
+` +
+      fixtureService(
+        "web",
+        ["--marker", marker],
+        'log_file = "logs/web/out.log"',
+      ) +
+      fixtureService("api", [], 'log_file = ".tend/extra/api/out.log"'),
+  );
+  const start = await tend(ws, ["start"]);
+  assertRun(start, {
+    code: 0,
+    stdout: "",
+    stderr: /^started "web" \(pid \d+\)\nstarted "api" \(pid \d+\)\n$/,
+  });
+  assert.deepEqual(await markerPids(marker), [
+    reportedPid(start.stderr, "web"),
+  ]);
+  assert.ok((await Deno.stat(ws.path("logs/web/out.log"))).isFile);
+  assert.ok((await Deno.stat(ws.path(".tend/extra/api/out.log"))).isFile);
+  for (const dir of [".tend/extra", ".tend/extra/api"]) {
+    assert.equal((await Deno.stat(ws.path(dir))).mode! & 0o777, 0o700, dir);
+  }
+  const supervisor = (await statusJson(ws)).supervisor.pid;
+  await waitFor(
+    async () =>
+      (await readPids(ws.path("run/deep/tend.pid")))[0] === supervisor,
+    {
+      message: "the pid_file to name the supervisor",
+    },
+  );
 });

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { findPortHolder, portInUseError } from "../../src/net/holder.ts";
+import {
+  describePortMove,
+  findPortHolder,
+  portInUseError,
+} from "../../src/net/holder.ts";
 import { TendError } from "../../src/errors.ts";
 import { holdPort } from "./_hold_port.ts";
 import { HOSTS } from "./_hosts.ts";
@@ -58,4 +62,43 @@ Deno.test("portInUseError() cleans and shortens a hostile command", () => {
   );
   assert.match(error.message, /\(evil\?\[2J\? x+…\)$/);
   assert.ok(error.message.length < 200, `${error.message.length} chars`);
+});
+
+Deno.test('portInUseError() with a range names it and does not hint at "next"', () => {
+  const error = portInUseError("web", {
+    port: 8700,
+    holder: { pid: 42, command: "python3 -m http.server 8700" },
+    tried: [8700, 8701, 8702],
+  });
+  assert.equal(
+    error.message,
+    'Cannot start "web": every port of 8700-8702 is in use (8700 by pid 42 (python3 -m http.server 8700))',
+  );
+  assert.equal(
+    error.hint,
+    'Free one of ports 8700-8702, or give "web" another port',
+  );
+});
+
+Deno.test("portInUseError() names another service of the workspace", () => {
+  const error = portInUseError("b", { port: 8700, holder: { service: "a" } });
+  assert.equal(
+    error.message,
+    'Cannot start "b": port 8700 is in use by service "a"',
+  );
+});
+
+Deno.test("describePortMove() says which port was taken and by whom", () => {
+  assert.equal(
+    describePortMove({
+      wanted: 8700,
+      granted: 8701,
+      holder: { pid: 42, command: "python3 -m http.server 8700" },
+    }),
+    "port 8701 (8700 is in use by pid 42: python3 -m http.server 8700)",
+  );
+  assert.equal(
+    describePortMove({ wanted: 8700, granted: 8702, holder: null }),
+    "port 8702 (8700 is in use by another process (not visible to this user))",
+  );
 });

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { readBootId } from "../../src/proc/identity.ts";
-import { findOrphans, findTaggedLeaders } from "../../src/workspace/tagged.ts";
+import { findOrphans } from "../../src/workspace/tagged.ts";
 import { startSleeper } from "../proc/_sleeper.ts";
 
-Deno.test("one tagged scan: the group leader is a lost service, its group is orphaned unless tracked", async () => {
+Deno.test("findOrphans() lists a tagged group unless it is tracked, and only this workspace's", async () => {
   const root = `/tmp/tend_tagged_${crypto.randomUUID()}`;
   const bootId = await readBootId();
   await using sleeper = await startSleeper({
@@ -11,11 +11,6 @@ Deno.test("one tagged scan: the group leader is a lost service, its group is orp
     fork: true,
     env: { TEND_WORKSPACE: root, TEND_SERVICE: "web", PORT: "4321" },
   });
-
-  const leaders = await findTaggedLeaders(root, bootId);
-  assert.deepEqual([...leaders.keys()], ["web"]);
-  assert.equal(leaders.get("web")?.identity.pid, sleeper.pid);
-  assert.equal(leaders.get("web")?.port, 4321);
 
   const orphans = await findOrphans(root, { tracked: new Set(), bootId });
   assert.deepEqual(
@@ -28,5 +23,8 @@ Deno.test("one tagged scan: the group leader is a lost service, its group is orp
 
   const tracked = new Set([sleeper.pid]);
   assert.deepEqual(await findOrphans(root, { tracked, bootId }), []);
-  assert.equal((await findTaggedLeaders(`${root}_other`, bootId)).size, 0);
+  assert.deepEqual(
+    await findOrphans(`${root}_other`, { tracked: new Set(), bootId }),
+    [],
+  );
 });

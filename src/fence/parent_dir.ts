@@ -1,0 +1,45 @@
+import { dirname, join } from "../_path.ts";
+import { TendError } from "../errors.ts";
+import { LOG_DIR_MODE, PRIVATE_DIR_MODE } from "./safe_file.ts";
+
+/** Options of {@linkcode ensureParentDir}. */
+export interface EnsureParentDirOptions {
+  /** The workspace root; directories under `<root>/.tend` are tend's own. */
+  root: string;
+}
+
+/**
+ * Creates the missing directories above `file` (a `log_file` or `pid_file`
+ * of the config). Those under `<root>/.tend` are tend's own and get mode
+ * 0700; elsewhere they get 0755 (less the umask), as `mkdir -p` would.
+ * Directories that exist are left as they are. A failure is a
+ * `START_FAILED` error naming the directory.
+ *
+ * @example
+ * ```ts
+ * import { ensureParentDir } from "./parent_dir.ts";
+ * await ensureParentDir("/srv/app/logs/web/out.log", { root: "/srv/app" });
+ * ```
+ */
+export async function ensureParentDir(
+  file: string,
+  options: EnsureParentDirOptions,
+): Promise<void> {
+  const dir = dirname(file);
+  const own = join(options.root, ".tend");
+  const mode = dir === own || dir.startsWith(`${own}/`)
+    ? PRIVATE_DIR_MODE
+    : LOG_DIR_MODE;
+  try {
+    await Deno.mkdir(dir, { recursive: true, mode });
+  } catch (error) {
+    if (error instanceof Deno.errors.AlreadyExists) return;
+    throw new TendError(
+      "START_FAILED",
+      `Cannot create directory "${dir}" for "${file}": ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+      { cause: error },
+    );
+  }
+}
