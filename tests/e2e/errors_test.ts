@@ -449,12 +449,14 @@ Deno.test("tend -C DIR init writes tend.toml in DIR, absolute or relative", asyn
   await Deno.mkdir(ws.path("abs"));
   await Deno.mkdir(ws.path("rel"));
   for (const dir of [ws.path("abs"), "rel"]) {
-    const file = ws.path(`${dir.endsWith("abs") ? "abs" : "rel"}/tend.toml`);
+    const at = ws.path(dir.endsWith("abs") ? "abs" : "rel");
+    const file = `${at}/tend.toml`;
     assertRun(await tend(ws, ["-C", dir, "init"]), {
       code: 0,
       stdout: "",
-      stderr: `wrote ${file}\n`,
+      stderr: `wrote ${file}\nwrote ${at}/.tend/tend.schema.json ` +
+        "(for the #:schema line of tend.toml)\n",
     });
-    assert.match(await Deno.readTextFile(file), /^# tend\.toml/);
+    assert.match(await Deno.readTextFile(file), /^#:schema .*\n# tend\.toml/);
   }
 });
