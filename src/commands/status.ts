@@ -7,6 +7,7 @@ import { ControlClient } from "../ipc/client.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./mod.ts";
 import { TendError } from "../errors.ts";
+import { describeDrift } from "./_report.ts";
 
 /** `tend status [NAME...]` */
 export async function run(
@@ -20,7 +21,10 @@ export async function run(
   }
   const shown = select(await currentStatus(ws), positionals);
   if (ctx.globals.json) ctx.out.json(shown);
-  else ctx.out.data(render(ctx, shown));
+  else {
+    ctx.out.data(render(ctx, shown));
+    if (shown.configDrift) ctx.out.note(describeDrift(shown.configDrift));
+  }
   return shown.services.every((s) => s.status === "running") ? 0 : 3;
 }
 
@@ -35,7 +39,11 @@ async function watch(
   while (true) {
     const shown = select(await currentStatus(options.ws), options.names);
     if (ctx.globals.json) ctx.out.data(JSON.stringify(shown));
-    else ctx.out.screen(render(ctx, shown));
+    else {
+      const drift = shown.configDrift;
+      const notice = drift ? `\n${describeDrift(drift)}` : "";
+      ctx.out.screen(render(ctx, shown) + notice);
+    }
     await new Promise((resolve) => setTimeout(resolve, WATCH_INTERVAL_MS));
   }
 }

@@ -57,6 +57,32 @@ export interface StatusResponse {
   workspace: string;
   supervisor: SupervisorView;
   services: ServiceView[];
+  /** Present when the config file differs from what the supervisor runs. */
+  configDrift?: ConfigDrift | undefined;
+}
+
+/** How the config file on disk differs from what the supervisor runs. */
+export interface ConfigDrift {
+  /** The config file (absolute). */
+  file: string;
+  /** Services the file lists that the supervisor does not run. */
+  added: string[];
+  /** Services the supervisor runs that the file no longer lists. */
+  removed: string[];
+  /** Services whose definition in the file differs from the one in force. */
+  changed: string[];
+  /** Why the file cannot be loaded (invalid or gone); the lists are then empty. */
+  error: string | null;
+}
+
+/** What a start, restart or up applied of a changed config file first. */
+export interface ConfigApplied {
+  /** The config file (absolute). */
+  file: string;
+  /** Services new to the supervisor. */
+  added: string[];
+  /** Services whose definition was replaced by the file's. */
+  changed: string[];
 }
 
 /** `POST /v1/start`, `/v1/stop`, `/v1/restart`: the names to act on (all when empty). */
@@ -81,6 +107,8 @@ export interface ActionResult {
 /** Response of start, stop and restart. */
 export interface ActionResponse {
   results: ActionResult[];
+  /** `start` and `restart`: what of a changed config file was applied first. */
+  applied?: ConfigApplied | undefined;
 }
 
 /** `POST /v1/reload` */

@@ -1,5 +1,5 @@
 import { dirname } from "../_path.ts";
-import { loadConfig } from "../config/load.ts";
+import { configFileLoader, loadConfig } from "../config/load.ts";
 import { type WorkspacePaths, workspacePaths } from "../config/paths.ts";
 import { TendError } from "../errors.ts";
 import { acquireLock } from "../fence/lock.ts";
@@ -114,7 +114,7 @@ async function serve(
     log,
     bootId,
     baseEnv: baseEnvironment(),
-    loadConfig: () => loadConfig(options.configFile, { workspace: paths.root }),
+    loadConfig: configFileLoader(options.configFile, { workspace: paths.root }),
     ticker,
   });
   await supervisor.recover();
@@ -188,9 +188,9 @@ function controlHandler(
   return {
     ping: () => ({ pid: Deno.pid, workspace: options.root, version: VERSION }),
     status: () => supervisor.status(),
-    start: (names, request) => supervisor.start(names, request),
+    start: (names, request) => supervisor.startFresh(names, request),
     stop: (names) => supervisor.stop(names),
-    restart: (names) => supervisor.restart(names),
+    restart: (names) => supervisor.restartFresh(names),
     reload: () => supervisor.reload(),
     cleanup: (request) => supervisor.cleanup(request),
     shutdown: async ({ stopServices }) => {

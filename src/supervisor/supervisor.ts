@@ -6,6 +6,8 @@ import type {
   ActionResponse,
   ActionResult,
   CleanupResponse,
+  ConfigApplied,
+  ConfigDrift,
   ReloadResponse,
   StatusResponse,
 } from "../ipc/protocol.ts";
@@ -21,6 +23,16 @@ import { PortLedger } from "./port_ledger.ts";
 import { cleanWorkspace } from "../workspace/cleanup.ts";
 import { recoverServices } from "./adoption.ts";
 import { addUsage, UsageSampler } from "../workspace/usage.ts";
+import { SerialQueue } from "./serial_queue.ts";
+import {
+  appliedSummary,
+  configDrift,
+  type FreshenPlan,
+  isKnown,
+  planFreshen,
+  touchedServices,
+  unknownToSupervisor,
+} from "./freshen.ts";
 
 /** What a supervisor is built from. */
 export interface SupervisorOptions {
@@ -30,7 +42,7 @@ export interface SupervisorOptions {
   bootId: string;
   /** The environment services start from. */
   baseEnv: Record<string, string>;
-  /** Re-reads the config (for reload). */
+  /** Re-reads the config (for reload, start, restart and status). */
   loadConfig(): Promise<Config>;
   /** The shared tick of periodic checks. */
   ticker: Ticker;
@@ -49,6 +61,8 @@ export class Supervisor {
   #saving: Promise<void> | null = null;
   #context: RunnerContext;
   #sampler = new UsageSampler();
+  /** Reads of the config file and their application, one at a time (see freshen.ts). */
+  #configQueue = new SerialQueue();
 
   constructor(options: SupervisorOptions) {
     this.#options = options;
@@ -85,6 +99,7 @@ export class Supervisor {
   /** `status` of every service, with CPU and memory figures. */
   async status(): Promise<StatusResponse> {
     const views = [...this.#runners.values()].map((runner) => runner.view());
+    const drift = await this.#drift();
     return {
       workspace: this.#options.paths.root,
       supervisor: {
@@ -94,7 +109,108 @@ export class Supervisor {
         version: VERSION,
       },
       services: await addUsage(views, this.#sampler),
+      ...(drift === null ? {} : { configDrift: drift }),
     };
+  }
+
+  /**
+   * `start` as a user asks it: first the file's definitions of the services
+   * it touches (new ones and changed ones), restarting those running whose
+   * change needs it. An invalid file fails with `CONFIG_INVALID` and changes
+   * nothing.
+   */
+  async startFresh(
+    names: readonly string[],
+    options: { wait?: boolean } = {},
+  ): Promise<ActionResponse> {
+    const { plan, requested, applied } = await this.#applyFile(names, {
+      all: "autostart",
+    });
+    const active = plan.restart.filter((name) => isActive(this.#runner(name)));
+    let restarted: ActionResult[] = [];
+    if (active.length > 0 && options.wait === false) {
+      void this.restart(active).catch((error) =>
+        this.#logError("start", error)
+      );
+    } else if (active.length > 0) {
+      restarted = (await this.restart(active)).results;
+    }
+    const started = requested.length === 0
+      ? { results: [] }
+      : await this.start(requested, options);
+    const byName = new Map(restarted.map((result) => [result.name, result]));
+    const results = started.results.map((r) => byName.get(r.name) ?? r);
+    return withApplied({ results }, applied);
+  }
+
+  /** `restart` as a user asks it: first the file's definitions of the services it touches. */
+  async restartFresh(names: readonly string[]): Promise<ActionResponse> {
+    const { applied } = await this.#applyFile(names, { all: "running" });
+    return withApplied(await this.restart(names), applied);
+  }
+
+  /**
+   * Reads the file and applies its definitions of the services `names`
+   * touch (all autostart or all running ones when none), under the config
+   * queue: what runs is always the newest read of the file.
+   */
+  #applyFile(
+    names: readonly string[],
+    options: { all: "autostart" | "running" },
+  ): Promise<
+    { plan: FreshenPlan; requested: string[]; applied: ConfigApplied | null }
+  > {
+    return this.#configQueue.run(async () => {
+      const disk = await this.#options.loadConfig();
+      const requested = names.length > 0
+        ? [...names]
+        : options.all === "autostart"
+        ? disk.services.filter((s) => s.autostart).map((s) => s.name)
+        : [...this.#runners.values()].filter(isActive).map((r) => r.name)
+          .filter((name) => isKnown(disk, name));
+      const touched = touchedServices(disk, {
+        names: requested,
+        running: this.#config,
+      });
+      const plan = planFreshen(this.#config, { disk, touched });
+      const applied = appliedSummary(plan, disk.file);
+      if (applied === null) return { plan, requested, applied };
+      this.#options.log.info("applying the changed config: {summary}", {
+        summary: JSON.stringify(applied),
+      });
+      this.#config = plan.config;
+      for (const service of plan.config.services) {
+        const runner = this.#runners.get(service.name);
+        if (runner) runner.config = service;
+        else this.#addRunner(service);
+      }
+      this.#changed();
+      return { plan, requested, applied };
+    });
+  }
+
+  /** How the file differs from the config in force; `null` when it does not. */
+  async #drift(): Promise<ConfigDrift | null> {
+    try {
+      return configDrift(this.#config, await this.#options.loadConfig());
+    } catch (error) {
+      if (!(error instanceof TendError)) throw error;
+      return {
+        file: this.#config.file,
+        added: [],
+        removed: [],
+        changed: [],
+        error: error.message,
+      };
+    }
+  }
+
+  /** Throws `UNKNOWN_SERVICE` for a name the supervisor does not run. */
+  async #checkKnown(names: readonly string[]): Promise<void> {
+    const unknown = names.find((name) => !isKnown(this.#config, name));
+    if (unknown === undefined) return;
+    const disk = await this.#options.loadConfig().catch(() => null);
+    throw unknownToSupervisor(unknown, { running: this.#config, disk });
   }
 
   /** Starts the named services (all autostart ones when none) and their dependencies. */
@@ -132,6 +248,7 @@ export class Supervisor {
 
   /** Stops the named services (all when none), dependents first. */
   async stop(names: readonly string[]): Promise<ActionResponse> {
+    await this.#checkKnown(names);
     const selected = new Set(
       names.length === 0
         ? this.#runners.keys()
@@ -182,7 +299,11 @@ export class Supervisor {
   }
 
   /** Re-reads the config and applies only the difference. */
-  async reload(): Promise<ReloadResponse> {
+  reload(): Promise<ReloadResponse> {
+    return this.#configQueue.run(() => this.#reload());
+  }
+
+  async #reload(): Promise<ReloadResponse> {
     const next = await this.#options.loadConfig();
     const diff = diffServices(this.#config.services, next.services);
     const previous = this.#config;
@@ -344,4 +465,16 @@ export class Supervisor {
       error: error instanceof Error ? error.message : String(error),
     });
   }
+}
+
+function isActive(runner: ServiceRunner): boolean {
+  const state = runner.state;
+  return state === "running" || state === "starting" || state === "backoff";
+}
+
+function withApplied(
+  response: ActionResponse,
+  applied: ConfigApplied | null,
+): ActionResponse {
+  return applied === null ? response : { ...response, applied };
 }
