@@ -1,5 +1,5 @@
 import type { Output } from "../output/output.ts";
-import { loadWorkspaceConfig, selectNames } from "./_config.ts";
+import { logTargets } from "./_log_targets.ts";
 import { resolveWorkspace } from "./_workspace.ts";
 import { type Context, parseCount } from "./command.ts";
 import type { ArgsOf } from "./mod.ts";
@@ -32,12 +32,10 @@ export function parseLogsArgs(args: ArgsOf<"logs">): LogsOptions {
 export async function run(ctx: Context, args: ArgsOf<"logs">): Promise<number> {
   const options = parseLogsArgs(args);
   const ws = await resolveWorkspace(ctx);
-  const config = await loadWorkspaceConfig(ws);
-  const names = await selectNames(config, options.names);
-  const services = names.map((name) => ({
-    name,
-    file: config.services.find((s) => s.name === name)!.logFile,
-  }));
+  const services = await logTargets(ws, {
+    names: options.names,
+    onFallback: (why) => ctx.out.note(`${why}; showing the logs in .tend/log`),
+  });
   const print = printer(ctx.out, {
     json: ctx.globals.json,
     prefixed: services.length > 1,

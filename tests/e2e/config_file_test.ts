@@ -46,6 +46,17 @@ Deno.test("tend start applies a service added to tend.toml while the supervisor 
   const cron = (await statusJson(ws)).services.find((s) => s.name === "cron");
   assert.equal(cron?.status, "running");
   assert.equal(cron?.pid, Number(lines[1]!.split(" ")[0]));
+
+  // up -d against the running supervisor applies the file as well.
+  await ws.writeConfig(
+    a + fixtureService("cron", ["--marker", marker]) +
+      fixtureService("late", ["--marker", marker]),
+  );
+  const up = await tend(ws, ["up", "-d"]);
+  assert.equal(up.code, 0, JSON.stringify(up));
+  assert.equal(APPLIED.exec(printed(up))?.[1], '"late" (new)');
+  assert.match(printed(up), /^started "late" \(pid \d+\)$/m);
+  assert.match((await waitForLines(marker, 3))[2]!, / late$/);
 });
 
 Deno.test("tend restart and tend start apply a changed port", async () => {
@@ -202,4 +213,54 @@ Deno.test("a service added to the file but not loaded: stop's hint mentions tend
     stderr:
       /^error: Cannot find service "a" in "[^"]*tend\.toml"\nhint: "a" still runs from the config loaded before; "tend reload" stops it/,
   });
+});
+
+Deno.test("status, logs, stop and down reach a running workspace whose tend.toml is invalid, then gone", async () => {
+  await using ws = await makeTempWorkspace();
+  await ws.writeConfig(
+    fixtureService("a", ["--say", "hello-a"]) +
+      fixtureService("b", ["--say", "hello-b"]),
+  );
+  assertRun(await tend(ws, ["start"]), { code: 0, stdout: /^/, stderr: /^/ });
+  const supervisor = (await supervisorPid(ws))!;
+  const [a, b] = (await statusJson(ws)).services;
+  await waitForLines(ws.path(".tend/log/a.log"), 1);
+
+  await ws.writeConfig("[[processes]]\nname = 1\n");
+  assertRun(await tend(ws, ["status"]), {
+    code: 0,
+    stdout: /^workspace: [^]*\ba\s+running\b/,
+    stderr: /Cannot load config/,
+  });
+  assertRun(await tend(ws, ["logs", "a", "-n", "5"]), {
+    code: 0,
+    stdout: /^hello-a\n/,
+    stderr: /Cannot load config .*; showing the logs in \.tend\/log\n$/,
+  });
+  const stop = await tend(ws, ["stop", "a"]);
+  assert.equal(stop.code, 0, JSON.stringify(stop));
+  assert.match(printed(stop), /^stopped "a"$/m);
+  assert.ok(!isAlive(a!.pid!), "a was stopped");
+
+  await Deno.remove(ws.path("tend.toml"));
+  const status = await tend(ws, ["status", "--json"]);
+  assertRun(status, { code: 3, stdout: /^\{/, stderr: "" });
+  const body = JSON.parse(status.stdout);
+  assert.equal(body.supervisor.pid, supervisor);
+  assert.match(body.configDrift.error, /file not found/);
+  assertRun(await tend(ws, ["logs", "-n", "1"], { cwd: ws.path(".tend") }), {
+    code: 0,
+    stdout: /^a \| [^\n]+\nb \| [^\n]+\n$/,
+    stderr: /file not found; showing the logs in \.tend\/log\n$/,
+  });
+  assertJsonError(await tend(ws, ["start", "a", "--json"]), {
+    code: 4,
+    errorCode: "CONFIG_INVALID",
+    message: /file not found/,
+  });
+  const down = await tend(ws, ["down"]);
+  assert.equal(down.code, 0, JSON.stringify(down));
+  assert.match(printed(down), /^stopped "b"$/m);
+  assert.ok(!isAlive(b!.pid!), "b was stopped");
+  assert.ok(!isAlive(supervisor), "the supervisor exited");
 });
