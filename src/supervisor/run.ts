@@ -19,6 +19,7 @@ import { readBootId } from "../proc/identity.ts";
 import { VERSION } from "../version.ts";
 import { type Log, openSupervisorLog } from "./log.ts";
 import { Supervisor } from "./supervisor.ts";
+import { writeGitignore } from "../workspace/gitignore.ts";
 
 /** How long a new supervisor retries a lock that a status probe may hold. */
 const LOCK_WAIT_MS = 1_000;
@@ -55,6 +56,7 @@ export async function runSupervisor(
 ): Promise<number> {
   const paths = workspacePaths(options.root);
   await ensurePrivateDir(paths.runDir);
+  await writeGitignore(paths).catch(() => {}); // a nicety, never a reason to fail
   const lock = await acquireLock(paths.lockFile, { waitMs: LOCK_WAIT_MS });
   if (lock === null) {
     if (!options.foreground) {

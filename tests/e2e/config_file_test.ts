@@ -34,6 +34,7 @@ Deno.test("tend start applies a service added to tend.toml while the supervisor 
   await ws.writeConfig(a);
   assertRun(await tend(ws, ["start"]), { code: 0, stdout: /^/, stderr: /^/ });
   const supervisor = await supervisorPid(ws);
+  assert.equal(await Deno.readTextFile(ws.path(".tend/.gitignore")), "*\n");
 
   await ws.writeConfig(a + fixtureService("cron", ["--marker", marker]));
   const start = await tend(ws, ["start", "cron"]);
