@@ -53,7 +53,7 @@ export function describeApplied(applied: ConfigApplied): string {
 /** One line: how the config file differs from what the supervisor runs. */
 export function describeDrift(drift: ConfigDrift): string {
   if (drift.error !== null) {
-    return `the supervisor runs the config it loaded before; ${drift.error}`;
+    return `${drift.error} (the supervisor runs the config it loaded before)`;
   }
   const list = (label: string, names: string[]) =>
     names.length === 0
