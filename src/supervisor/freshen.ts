@@ -17,7 +17,11 @@ import {
   expandNames,
   unknownService,
 } from "../config/services.ts";
-import type { ConfigApplied, ConfigDrift } from "../ipc/protocol.ts";
+import type {
+  ActionResponse,
+  ConfigApplied,
+  ConfigDrift,
+} from "../ipc/protocol.ts";
 import { TendError } from "../errors.ts";
 
 /** What applying the file to some services changes. */
@@ -30,6 +34,30 @@ export interface FreshenPlan {
   changed: string[];
   /** Of `changed`: those whose change takes effect only on a restart (their fingerprint differs). */
   restart: string[];
+}
+
+/**
+ * The names a start or restart without names stands for, else `names`:
+ * for a start, the file's autostart services; for a restart, every service
+ * not stopped that the file still lists, or the autostart ones when none is
+ * (restart then starts them).
+ */
+export function requestedNames(
+  disk: Config,
+  options: {
+    names: readonly string[];
+    all: "autostart" | "running";
+    states: readonly (readonly [string, string])[];
+  },
+): string[] {
+  if (options.names.length > 0) return [...options.names];
+  const autostart = disk.services.filter((s) => s.autostart)
+    .map((s) => s.name);
+  if (options.all === "autostart") return autostart;
+  const notStopped = options.states
+    .filter(([name, state]) => state !== "stopped" && isKnown(disk, name))
+    .map(([name]) => name);
+  return notStopped.length > 0 ? notStopped : autostart;
 }
 
 /**
@@ -95,6 +123,14 @@ export function appliedSummary(
 ): ConfigApplied | null {
   if (plan.added.length === 0 && plan.changed.length === 0) return null;
   return { file, added: plan.added, changed: plan.changed };
+}
+
+/** `response` with what was applied first, when anything was. */
+export function withApplied(
+  response: ActionResponse,
+  applied: ConfigApplied | null,
+): ActionResponse {
+  return applied === null ? response : { ...response, applied };
 }
 
 /**

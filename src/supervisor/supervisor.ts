@@ -7,7 +7,6 @@ import type {
   ActionResult,
   CleanupResponse,
   ConfigApplied,
-  ConfigDrift,
   ReloadResponse,
   StatusResponse,
 } from "../ipc/protocol.ts";
@@ -23,16 +22,15 @@ import { PortLedger } from "./port_ledger.ts";
 import { cleanWorkspace } from "../workspace/cleanup.ts";
 import { recoverServices } from "./adoption.ts";
 import { addUsage, UsageSampler } from "../workspace/usage.ts";
-import { SerialQueue } from "./serial_queue.ts";
 import {
   appliedSummary,
-  configDrift,
   type FreshenPlan,
-  isKnown,
   planFreshen,
+  requestedNames,
   touchedServices,
-  unknownToSupervisor,
+  withApplied,
 } from "./freshen.ts";
+import { ConfigSource } from "./config_source.ts";
 
 /** What a supervisor is built from. */
 export interface SupervisorOptions {
@@ -61,12 +59,12 @@ export class Supervisor {
   #saving: Promise<void> | null = null;
   #context: RunnerContext;
   #sampler = new UsageSampler();
-  /** Reads of the config file and their application, one at a time (see freshen.ts). */
-  #configQueue = new SerialQueue();
+  #source: ConfigSource;
 
   constructor(options: SupervisorOptions) {
     this.#options = options;
     this.#config = options.config;
+    this.#source = new ConfigSource(options.loadConfig);
     this.#context = {
       paths: options.paths,
       bootId: options.bootId,
@@ -99,7 +97,7 @@ export class Supervisor {
   /** `status` of every service, with CPU and memory figures. */
   async status(): Promise<StatusResponse> {
     const views = [...this.#runners.values()].map((runner) => runner.view());
-    const drift = await this.#drift();
+    const drift = await this.#source.drift(this.#config);
     return {
       workspace: this.#options.paths.root,
       supervisor: {
@@ -160,14 +158,12 @@ export class Supervisor {
   ): Promise<
     { plan: FreshenPlan; requested: string[]; applied: ConfigApplied | null }
   > {
-    return this.#configQueue.run(async () => {
-      const disk = await this.#options.loadConfig();
-      const requested = names.length > 0
-        ? [...names]
-        : options.all === "autostart"
-        ? disk.services.filter((s) => s.autostart).map((s) => s.name)
-        : [...this.#runners.values()].filter(isActive).map((r) => r.name)
-          .filter((name) => isKnown(disk, name));
+    return this.#source.withFile((disk) => {
+      const requested = requestedNames(disk, {
+        names,
+        all: options.all,
+        states: [...this.#runners.values()].map((r) => [r.name, r.state]),
+      });
       const touched = touchedServices(disk, {
         names: requested,
         running: this.#config,
@@ -187,30 +183,6 @@ export class Supervisor {
       this.#changed();
       return { plan, requested, applied };
     });
-  }
-
-  /** How the file differs from the config in force; `null` when it does not. */
-  async #drift(): Promise<ConfigDrift | null> {
-    try {
-      return configDrift(this.#config, await this.#options.loadConfig());
-    } catch (error) {
-      if (!(error instanceof TendError)) throw error;
-      return {
-        file: this.#config.file,
-        added: [],
-        removed: [],
-        changed: [],
-        error: error.message,
-      };
-    }
-  }
-
-  /** Throws `UNKNOWN_SERVICE` for a name the supervisor does not run. */
-  async #checkKnown(names: readonly string[]): Promise<void> {
-    const unknown = names.find((name) => !isKnown(this.#config, name));
-    if (unknown === undefined) return;
-    const disk = await this.#options.loadConfig().catch(() => null);
-    throw unknownToSupervisor(unknown, { running: this.#config, disk });
   }
 
   /** Starts the named services (all autostart ones when none) and their dependencies. */
@@ -248,7 +220,7 @@ export class Supervisor {
 
   /** Stops the named services (all when none), dependents first. */
   async stop(names: readonly string[]): Promise<ActionResponse> {
-    await this.#checkKnown(names);
+    await this.#source.checkKnown(names, this.#config);
     const selected = new Set(
       names.length === 0
         ? this.#runners.keys()
@@ -300,7 +272,7 @@ export class Supervisor {
 
   /** Re-reads the config and applies only the difference. */
   reload(): Promise<ReloadResponse> {
-    return this.#configQueue.run(() => this.#reload());
+    return this.#source.queued(() => this.#reload());
   }
 
   async #reload(): Promise<ReloadResponse> {
@@ -470,11 +442,4 @@ export class Supervisor {
 function isActive(runner: ServiceRunner): boolean {
   const state = runner.state;
   return state === "running" || state === "starting" || state === "backoff";
-}
-
-function withApplied(
-  response: ActionResponse,
-  applied: ConfigApplied | null,
-): ActionResponse {
-  return applied === null ? response : { ...response, applied };
 }

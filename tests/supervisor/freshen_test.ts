@@ -6,6 +6,7 @@ import {
   appliedSummary,
   configDrift,
   planFreshen,
+  requestedNames,
   touchedServices,
   unknownToSupervisor,
 } from "../../src/supervisor/freshen.ts";
@@ -115,4 +116,40 @@ Deno.test("unknownToSupervisor() hints at start and reload when only the file li
   assert.match(hinted.hint ?? "", /"tend start cron" or "tend reload"/);
   const plain = unknownToSupervisor("nope", { running, disk: null });
   assert.equal(plain.hint, "Known services: a");
+});
+
+Deno.test("requestedNames() stands for the autostart or the running services when none are named", async (t) => {
+  const disk = config({ a: "", b: "autostart = false", c: "" });
+  const states = [["a", "stopped"], ["b", "running"], ["gone", "running"]] as [
+    string,
+    string,
+  ][];
+  await t.step("named", () => {
+    assert.deepEqual(
+      requestedNames(disk, { names: ["b"], all: "autostart", states }),
+      ["b"],
+    );
+  });
+  await t.step("start: the file's autostart services", () => {
+    assert.deepEqual(
+      requestedNames(disk, { names: [], all: "autostart", states }),
+      ["a", "c"],
+    );
+  });
+  await t.step("restart: those not stopped that the file lists", () => {
+    assert.deepEqual(
+      requestedNames(disk, { names: [], all: "running", states }),
+      ["b"],
+    );
+  });
+  await t.step("restart with nothing running: the autostart ones", () => {
+    assert.deepEqual(
+      requestedNames(disk, {
+        names: [],
+        all: "running",
+        states: [["a", "stopped"]],
+      }),
+      ["a", "c"],
+    );
+  });
 });
