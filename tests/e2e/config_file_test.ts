@@ -200,6 +200,12 @@ Deno.test("a service added to the file but not loaded: stop's hint mentions tend
   await ws.writeConfig(a);
   assertRun(await tend(ws, ["start"]), { code: 0, stdout: /^/, stderr: /^/ });
   await ws.writeConfig(a + fixtureService("cron"));
+  assertRun(await tend(ws, ["status", "cron"]), {
+    code: 4,
+    stdout: "",
+    stderr:
+      /^error: Cannot show service "cron": the supervisor has not loaded it\nhint: .*"tend start cron" or "tend reload"/,
+  });
   assertRun(await tend(ws, ["stop", "cron"]), {
     code: 4,
     stdout: "",
