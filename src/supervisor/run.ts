@@ -1,5 +1,5 @@
 import { dirname } from "../_path.ts";
-import { configFileLoader, loadConfig } from "../config/load.ts";
+import { configFileLoader } from "../config/load.ts";
 import { type WorkspacePaths, workspacePaths } from "../config/paths.ts";
 import { TendError } from "../errors.ts";
 import { acquireLock } from "../fence/lock.ts";
@@ -86,9 +86,11 @@ async function serve(
 ): Promise<number> {
   const { lock } = options;
   await lock.remember();
-  const config = await loadConfig(options.configFile, {
+  // One loader for the supervisor's life: it parses again only a changed file.
+  const loadConfig = configFileLoader(options.configFile, {
     workspace: paths.root,
   });
+  const config = await loadConfig();
   await Deno.mkdir(paths.logDir, { recursive: true, mode: LOG_DIR_MODE });
   await Deno.mkdir(dirname(config.daemon.logFile), {
     recursive: true,
@@ -116,7 +118,7 @@ async function serve(
     log,
     bootId,
     baseEnv: baseEnvironment(),
-    loadConfig: configFileLoader(options.configFile, { workspace: paths.root }),
+    loadConfig,
     ticker,
   });
   await supervisor.recover();
