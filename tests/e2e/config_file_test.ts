@@ -271,3 +271,26 @@ Deno.test("status, logs, stop and down reach a running workspace whose tend.toml
   assert.ok(!isAlive(b!.pid!), "b was stopped");
   assert.ok(!isAlive(supervisor), "the supervisor exited");
 });
+
+Deno.test("concurrent starts of a service added to the file run one copy of it", async () => {
+  await using ws = await makeTempWorkspace();
+  const marker = ws.path("marker");
+  const a = fixtureService("a", ["--marker", marker]);
+  await ws.writeConfig(a);
+  assertRun(await tend(ws, ["start"]), { code: 0, stdout: /^/, stderr: /^/ });
+  await ws.writeConfig(a + fixtureService("cron", ["--marker", marker]));
+  const runs = await Promise.all(
+    Array.from({ length: 6 }, () => tend(ws, ["start", "cron", "--json"])),
+  );
+  const bodies = runs.map((run) => {
+    assertRun(run, { code: 0, stdout: /^\{/, stderr: "" });
+    return JSON.parse(run.stdout);
+  });
+  const applied = bodies.filter((body) => body.applied !== undefined);
+  assert.equal(applied.length, 1, "the file was applied once");
+  assert.deepEqual(applied[0].applied.added, ["cron"]);
+  const pids = new Set(bodies.map((body) => body.results[0].service.pid));
+  assert.equal(pids.size, 1, `one cron: ${[...pids]}`);
+  const lines = await waitForLines(marker, 2);
+  assert.equal(lines.filter((line) => line.endsWith(" cron")).length, 1);
+});
