@@ -1,19 +1,20 @@
-import { loadWorkspaceConfig, selectNames } from "../commands/_config.ts";
-import type { Workspace } from "../workspace/workspace.ts";
 import type { LogSource } from "../logs/stream.ts";
+import type { Workspace } from "../workspace/workspace.ts";
+import { logTargets } from "./_log_targets.ts";
 
 /**
  * The log files of the services named (a group name selects its
- * instances; all services when `names` is empty), from the config.
+ * instances; all services when `names` is empty), from the config; when the
+ * config is invalid or gone, the logs under `.tend/log` of the services that
+ * run, and `onFallback` hears why.
  */
-export async function logSources(
+export function logSources(
   ws: Workspace,
   names: readonly string[],
+  options: { onFallback?: (why: string) => void } = {},
 ): Promise<LogSource[]> {
-  const config = await loadWorkspaceConfig(ws);
-  const files = new Map(config.services.map((s) => [s.name, s.logFile]));
-  return (await selectNames(config, names)).map((name) => ({
-    name,
-    file: files.get(name)!,
-  }));
+  return logTargets(ws, {
+    names,
+    onFallback: options.onFallback ?? (() => {}),
+  });
 }

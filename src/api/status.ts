@@ -50,13 +50,22 @@ export function selectServices(
       s.name === name || s.name.startsWith(`${name}.`)
     );
     if (matches.length === 0) {
+      const inFile = status.configDrift?.added.some((added) =>
+        added === name || added.startsWith(`${name}.`)
+      );
       throw new TendError(
         "UNKNOWN_SERVICE",
-        `Cannot show service "${name}": it is not in the config`,
+        `Cannot show service "${name}": ${
+          inFile
+            ? "the supervisor has not loaded it"
+            : "it is not in the config"
+        }`,
         {
-          hint: `Known services: ${
-            status.services.map((s) => s.name).join(", ") || "none"
-          }`,
+          hint: inFile
+            ? `"${status.configDrift?.file}" lists it since the supervisor loaded it: "tend start ${name}" or "tend reload" applies the file`
+            : `Known services: ${
+              status.services.map((s) => s.name).join(", ") || "none"
+            }`,
         },
       );
     }

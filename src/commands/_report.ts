@@ -1,9 +1,15 @@
-import type { ActionResponse, ActionResult } from "../ipc/protocol.ts";
+import type {
+  ActionResponse,
+  ActionResult,
+  ConfigApplied,
+  ConfigDrift,
+} from "../ipc/protocol.ts";
 import type { Context } from "./command.ts";
 
 /** Prints the outcome of start, stop or restart: JSON, or one line per service. */
 export function reportActions(ctx: Context, response: ActionResponse): void {
   if (ctx.globals.json) return ctx.out.json(response);
+  if (response.applied) ctx.out.note(describeApplied(response.applied));
   const idle = response.results.filter((r) => r.action === "already-stopped");
   const quietIdle = idle.length > 3;
   for (const result of response.results) {
@@ -33,4 +39,32 @@ function describe(result: ActionResult): string {
     case "already-stopped":
       return `"${name}" is not running`;
   }
+}
+
+/** One line: what of a changed config file a start or restart applied first. */
+export function describeApplied(applied: ConfigApplied): string {
+  const parts = [
+    ...applied.added.map((name) => `"${name}" (new)`),
+    ...applied.changed.map((name) => `"${name}" (changed)`),
+  ];
+  return `applied the changes of "${applied.file}" to ${parts.join(", ")}`;
+}
+
+/** One line: how the config file differs from what the supervisor runs. */
+export function describeDrift(drift: ConfigDrift): string {
+  if (drift.error !== null) {
+    return `${drift.error} (the supervisor runs the config it loaded before)`;
+  }
+  const list = (label: string, names: string[]) =>
+    names.length === 0
+      ? []
+      : [`${label} ${names.map((name) => `"${name}"`).join(", ")}`];
+  const parts = [
+    ...list("new", drift.added),
+    ...list("changed", drift.changed),
+    ...list("removed", drift.removed),
+  ];
+  return `"${drift.file}" differs from what the supervisor runs: ${
+    parts.join("; ")
+  } ("tend start NAME" or "tend reload" applies it)`;
 }

@@ -1,9 +1,12 @@
-import { join, resolve } from "../_path.ts";
+import { dirname, join, resolve } from "../_path.ts";
 import {
   configJsonSchema,
   WORKSPACE_SCHEMA_PATH,
 } from "../config/json_schema.ts";
+import { findWorkspace } from "../config/workspace.ts";
+import { workspacePaths } from "../config/paths.ts";
 import { TendError } from "../errors.ts";
+import { writeGitignore } from "../workspace/gitignore.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
 
@@ -18,7 +21,7 @@ check_interval = 3            # seconds between liveness checks of adopted servi
 [[processes]]
 name = "web"
 command = "python3"
-args = ["-m", "http.server", "{port}"]   # {port} is the port tend granted
+args = ["-m", "http.server", "--bind", "127.0.0.1", "{port}"]   # {port}: the port tend granted
 port = 8642                   # wanted port
 port_strategy = "next"        # take the next free port when it is taken
 ready = { tcp = "{port}" }    # ready once the port accepts connections
@@ -72,5 +75,25 @@ export async function run(
   } catch (error) {
     ctx.out.warn(`cannot write ${schema}: ${error}`);
   }
+  await writeGitignore(workspacePaths(dir)).catch((error) =>
+    ctx.out.warn(`cannot write "${dir}/.tend/.gitignore": ${error}`)
+  );
+  await warnNested(ctx, dir);
+  const daemonToml = join(dir, "daemon.toml");
+  if (await Deno.lstat(daemonToml).then(() => true, () => false)) {
+    ctx.out.warn(
+      `"${daemonToml}" is here too: tend uses "${file}" and ignores it`,
+    );
+  }
   return 0;
+}
+
+/** Warns when `dir` lies inside another workspace, which it now hides. */
+async function warnNested(ctx: Context, dir: string): Promise<void> {
+  if (dirname(dir) === dir) return;
+  const outer = await findWorkspace({ cwd: dirname(dir) }).catch(() => null);
+  if (outer === null) return;
+  ctx.out.warn(
+    `"${dir}" is inside the workspace "${outer.root}": tend commands run here now use the new tend.toml, not "${outer.configFile}"`,
+  );
 }

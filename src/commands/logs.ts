@@ -30,7 +30,9 @@ export function parseLogsArgs(args: ArgsOf<"logs">): LogsOptions {
 export async function run(ctx: Context, args: ArgsOf<"logs">): Promise<number> {
   const options = parseLogsArgs(args);
   const ws = await resolveWorkspace(ctx);
-  const services = await logSources(ws, options.names);
+  const services = await logSources(ws, options.names, {
+    onFallback: (why) => ctx.out.note(`${why}; showing the logs in .tend/log`),
+  });
   const print = printer(ctx.out, {
     json: ctx.globals.json,
     prefixed: services.length > 1,

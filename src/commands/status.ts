@@ -5,6 +5,7 @@ import type { Workspace } from "../workspace/workspace.ts";
 import { resolveWorkspace } from "./_workspace.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
+import { describeDrift } from "./_report.ts";
 
 /** `tend status [NAME...]` */
 export async function run(
@@ -18,7 +19,10 @@ export async function run(
   }
   const shown = selectServices(await currentStatus(ws), positionals);
   if (ctx.globals.json) ctx.out.json(shown);
-  else ctx.out.data(render(ctx, shown));
+  else {
+    ctx.out.data(render(ctx, shown));
+    if (shown.configDrift) ctx.out.note(describeDrift(shown.configDrift));
+  }
   return shown.services.every((s) => s.status === "running") ? 0 : 3;
 }
 
@@ -36,7 +40,11 @@ async function watch(
       options.names,
     );
     if (ctx.globals.json) ctx.out.data(JSON.stringify(shown));
-    else ctx.out.screen(render(ctx, shown));
+    else {
+      const drift = shown.configDrift;
+      const notice = drift ? `\n${describeDrift(drift)}` : "";
+      ctx.out.screen(render(ctx, shown) + notice);
+    }
     await new Promise((resolve) => setTimeout(resolve, ctx.timing.watchMs));
   }
 }

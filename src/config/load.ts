@@ -33,6 +33,33 @@ export async function loadConfig(
   return parseConfigText(text, { file: path, workspace });
 }
 
+/**
+ * A loader of one config file, as {@linkcode loadConfig}, that parses again
+ * only when the file's text changed: the supervisor reads its file at every
+ * `status`, `start` and `restart`. Needs read permission for `file`.
+ *
+ * @example
+ * ```ts
+ * const load = configFileLoader("tend.toml", { workspace: "." });
+ * const config = await load();
+ * ```
+ */
+export function configFileLoader(
+  file: string,
+  options: LoadConfigOptions = {},
+): () => Promise<Config> {
+  const path = resolve(file);
+  const workspace = resolve(options.workspace ?? dirname(path));
+  let last: { text: string; config: Config } | null = null;
+  return async () => {
+    const text = await readConfigText(path);
+    if (last !== null && last.text === text) return last.config;
+    const config = parseConfigText(text, { file: path, workspace });
+    last = { text, config };
+    return config;
+  };
+}
+
 /** Options of {@linkcode parseConfigText}. */
 export interface ParseConfigOptions {
   /** The file the text came from (absolute), for messages. */

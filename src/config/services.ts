@@ -69,7 +69,11 @@ export function dependencyOrder(
   ).order;
 }
 
-function unknownService(config: Config, name: string): TendError {
+/**
+ * The `UNKNOWN_SERVICE` error for `name`, with the known services of
+ * `config` as its hint.
+ */
+export function unknownService(config: Config, name: string): TendError {
   const groups = [...new Set(config.services.map((s) => s.group))];
   const hint = groups.length === 0
     ? `No services are configured in "${config.file}"`

@@ -1,5 +1,7 @@
 import { basename, dirname, join, resolve } from "../_path.ts";
 import { TendError } from "../errors.ts";
+import { isLockHeld } from "../fence/lock.ts";
+import { readOwnFile } from "../fence/safe_file.ts";
 
 /** The names tend looks for, in order: its own, then mi7soft-daemon's. */
 export const CONFIG_FILE_NAMES: readonly string[] = [
@@ -43,7 +45,10 @@ export interface WorkspaceLocation {
  * Finds the workspace and its config file. With `-c FILE`, that file
  * (relative to `cwd`), in the workspace `-C DIR` or else the file's
  * directory. With `-C DIR` alone, the `tend.toml` (or `daemon.toml`) in DIR.
- * Otherwise the first directory from `cwd` upwards holding one of them.
+ * Otherwise the first directory from `cwd` upwards holding one of them. A
+ * directory whose file is gone but whose supervisor runs (it holds the lock
+ * under `.tend/`) is a workspace too, with the file that supervisor loaded:
+ * status, logs, stop and down still reach it.
  * Throws a `CONFIG_INVALID` {@linkcode TendError} when there is none. Needs
  * read permission for the directories it looks in; loads no config parser.
  *
@@ -125,7 +130,30 @@ async function configIn(dir: string): Promise<string | undefined> {
     const file = join(dir, name);
     if (await isFile(file)) return file;
   }
-  return undefined;
+  return await runningConfigIn(dir);
+}
+
+/** supervisor.json is a few hundred bytes. */
+const DESCRIPTOR_MAX_BYTES = 64 * 1024;
+
+/**
+ * The config file that the live supervisor of `dir` loaded, when one holds
+ * the lock in `dir/.tend/run`; undefined otherwise.
+ */
+async function runningConfigIn(dir: string): Promise<string | undefined> {
+  const runDir = join(dir, ".tend", "run");
+  try {
+    if (!await isLockHeld(join(runDir, "supervisor.lock"))) return undefined;
+    const text = await readOwnFile(join(runDir, "supervisor.json"), {
+      maxBytes: DESCRIPTOR_MAX_BYTES,
+    });
+    const recorded = text === null ? undefined : JSON.parse(text)?.config;
+    return typeof recorded === "string" && recorded.startsWith("/")
+      ? recorded
+      : join(dir, CONFIG_FILE_NAMES[0]!);
+  } catch {
+    return undefined;
+  }
 }
 
 async function isFile(path: string): Promise<boolean> {

@@ -142,6 +142,41 @@ export const SupervisorStatus = about(
 export type SupervisorStatus = z.infer<typeof SupervisorStatus>;
 
 /** `GET /v1/status` */
+/** How the config file on disk differs from what the supervisor runs. */
+export const ConfigDrift = z.object({
+  file: about(z.string(), "The config file (absolute)"),
+  added: about(
+    z.array(z.string()),
+    "Services the file lists that the supervisor does not run",
+  ),
+  removed: about(
+    z.array(z.string()),
+    "Services the supervisor runs that the file no longer lists",
+  ),
+  changed: about(
+    z.array(z.string()),
+    "Services whose definition in the file differs from the one in force",
+  ),
+  error: about(
+    z.nullable(z.string()),
+    "Why the file cannot be loaded (invalid or gone); the lists are then empty",
+  ),
+});
+/** How the config file on disk differs from what the supervisor runs. */
+export type ConfigDrift = z.infer<typeof ConfigDrift>;
+
+/** What a start, restart or up applied of a changed config file first. */
+export const ConfigApplied = z.object({
+  file: about(z.string(), "The config file (absolute)"),
+  added: about(z.array(z.string()), "Services new to the supervisor"),
+  changed: about(
+    z.array(z.string()),
+    "Services whose definition was replaced by the file's",
+  ),
+});
+/** What a start, restart or up applied of a changed config file first. */
+export type ConfigApplied = z.infer<typeof ConfigApplied>;
+
 export const StatusResponse = about(
   z.object({
     workspace: about(z.string(), "The workspace's root directory"),
@@ -150,6 +185,10 @@ export const StatusResponse = about(
       z.array(ServiceStatus),
       "Every service, in config order",
     ),
+    configDrift: z.optional(about(
+      ConfigDrift,
+      "Present when the config file differs from what the supervisor runs",
+    )),
   }),
   "Every service's status",
 );
@@ -237,6 +276,10 @@ export type ActionResult = z.infer<typeof ActionResult>;
 /** Response of start, stop and restart. */
 export const ActionResponse = z.object({
   results: about(z.array(ActionResult), "One result per service acted on"),
+  applied: z.optional(about(
+    ConfigApplied,
+    "start and restart: what of a changed config file was applied first",
+  )),
 });
 /** Response of start, stop and restart. */
 export type ActionResponse = z.infer<typeof ActionResponse>;

@@ -1,5 +1,5 @@
 import { dirname } from "../_path.ts";
-import { loadConfig } from "../config/load.ts";
+import { configFileLoader } from "../config/load.ts";
 import { type WorkspacePaths, workspacePaths } from "../config/paths.ts";
 import { TendError } from "../errors.ts";
 import { acquireLock } from "../fence/lock.ts";
@@ -23,6 +23,7 @@ import { VERSION } from "../version.ts";
 import { type Log, openSupervisorLog } from "./log.ts";
 import { Supervisor } from "./supervisor.ts";
 import { type HttpService, httpService } from "./http.ts";
+import { writeGitignore } from "../workspace/gitignore.ts";
 
 /** How long a new supervisor retries a lock that a status probe may hold. */
 const LOCK_WAIT_MS = 1_000;
@@ -53,6 +54,7 @@ export async function runSupervisor(
 ): Promise<number> {
   const paths = workspacePaths(options.root);
   await ensurePrivateDir(paths.runDir);
+  await writeGitignore(paths).catch(() => {}); // a nicety, never a reason to fail
   const lock = await acquireLock(paths.lockFile, { waitMs: LOCK_WAIT_MS });
   if (lock === null) {
     if (!options.foreground) {
@@ -82,9 +84,11 @@ async function serve(
 ): Promise<number> {
   const { lock } = options;
   await lock.remember();
-  const config = await loadConfig(options.configFile, {
+  // One loader for the supervisor's life: it parses again only a changed file.
+  const loadConfig = configFileLoader(options.configFile, {
     workspace: paths.root,
   });
+  const config = await loadConfig();
   await Deno.mkdir(paths.logDir, { recursive: true, mode: LOG_DIR_MODE });
   await ensureParentDir(config.daemon.logFile, { root: paths.root });
   await using log = await openSupervisorLog({
@@ -113,7 +117,7 @@ async function serve(
     log,
     bootId,
     baseEnv: baseEnvironment(),
-    loadConfig: () => loadConfig(options.configFile, { workspace: paths.root }),
+    loadConfig,
     ticker,
     timing,
   });
@@ -207,9 +211,9 @@ function controlHandler(
   return {
     ping: () => ({ pid: Deno.pid, workspace: options.root, version: VERSION }),
     status: () => supervisor.status(),
-    start: (names, request) => supervisor.start(names, request),
+    start: (names, request) => supervisor.startFresh(names, request),
     stop: (names, request) => supervisor.stop(names, request),
-    restart: (names) => supervisor.restart(names),
+    restart: (names) => supervisor.restartFresh(names),
     reload: () => supervisor.reload(),
     cleanup: (request) => supervisor.cleanup(request),
     http: () => options.http.ensure(),

@@ -7,6 +7,7 @@ import type {
   ActionResult,
   CleanupRequest,
   CleanupResponse,
+  ConfigApplied,
   ReloadResponse,
   ServiceStatus,
   StartRequest,
@@ -25,6 +26,15 @@ import { cleanWorkspace } from "../workspace/cleanup.ts";
 import { recoverServices } from "./adoption.ts";
 import { addUsage, UsageSampler } from "../workspace/usage.ts";
 import type { Timing } from "../timing.ts";
+import {
+  appliedSummary,
+  type FreshenPlan,
+  planFreshen,
+  requestedNames,
+  touchedServices,
+  withApplied,
+} from "./freshen.ts";
+import { ConfigSource } from "./config_source.ts";
 
 /** What a supervisor is built from. */
 export interface SupervisorOptions {
@@ -34,7 +44,7 @@ export interface SupervisorOptions {
   bootId: string;
   /** The environment services start from. */
   baseEnv: Record<string, string>;
-  /** Re-reads the config (for reload). */
+  /** Re-reads the config (for reload, start, restart and status). */
   loadConfig(): Promise<Config>;
   /** The shared tick of periodic checks. */
   ticker: Ticker;
@@ -55,10 +65,12 @@ export class Supervisor {
   #saving: Promise<void> | null = null;
   #context: RunnerContext;
   #sampler = new UsageSampler();
+  #source: ConfigSource;
 
   constructor(options: SupervisorOptions) {
     this.#options = options;
     this.#config = options.config;
+    this.#source = new ConfigSource(options.loadConfig);
     this.#context = {
       paths: options.paths,
       bootId: options.bootId,
@@ -93,6 +105,7 @@ export class Supervisor {
     const views = [...this.#runners.values()].map((runner) =>
       this.#view(runner)
     );
+    const drift = await this.#source.drift(this.#config);
     return {
       workspace: this.#options.paths.root,
       supervisor: {
@@ -102,7 +115,82 @@ export class Supervisor {
         version: VERSION,
       },
       services: await addUsage(views, this.#sampler),
+      ...(drift === null ? {} : { configDrift: drift }),
     };
+  }
+
+  /**
+   * `start` as a user asks it: first the file's definitions of the services
+   * it touches (new ones and changed ones), restarting those running whose
+   * change needs it. An invalid file fails with `CONFIG_INVALID` and changes
+   * nothing.
+   */
+  async startFresh(
+    names: readonly string[],
+    options: { wait?: boolean } = {},
+  ): Promise<ActionResponse> {
+    const { plan, requested, applied } = await this.#applyFile(names, {
+      all: "autostart",
+    });
+    const active = plan.restart.filter((name) => isActive(this.#runner(name)));
+    let restarted: ActionResult[] = [];
+    if (active.length > 0 && options.wait === false) {
+      void this.restart(active).catch((error) =>
+        this.#logError("start", error)
+      );
+    } else if (active.length > 0) {
+      restarted = (await this.restart(active)).results;
+    }
+    const started = requested.length === 0
+      ? { results: [] }
+      : await this.start(requested, options);
+    const byName = new Map(restarted.map((result) => [result.name, result]));
+    const results = started.results.map((r) => byName.get(r.name) ?? r);
+    return withApplied({ results }, applied);
+  }
+
+  /** `restart` as a user asks it: first the file's definitions of the services it touches. */
+  async restartFresh(names: readonly string[]): Promise<ActionResponse> {
+    const { applied } = await this.#applyFile(names, { all: "running" });
+    return withApplied(await this.restart(names), applied);
+  }
+
+  /**
+   * Reads the file and applies its definitions of the services `names`
+   * touch (all autostart or all running ones when none), under the config
+   * queue: what runs is always the newest read of the file.
+   */
+  #applyFile(
+    names: readonly string[],
+    options: { all: "autostart" | "running" },
+  ): Promise<
+    { plan: FreshenPlan; requested: string[]; applied: ConfigApplied | null }
+  > {
+    return this.#source.withFile((disk) => {
+      const requested = requestedNames(disk, {
+        names,
+        all: options.all,
+        states: [...this.#runners.values()].map((r) => [r.name, r.state]),
+      });
+      const touched = touchedServices(disk, {
+        names: requested,
+        running: this.#config,
+      });
+      const plan = planFreshen(this.#config, { disk, touched });
+      const applied = appliedSummary(plan, disk.file);
+      if (applied === null) return { plan, requested, applied };
+      this.#options.log.info("applying the changed config: {summary}", {
+        summary: JSON.stringify(applied),
+      });
+      this.#config = plan.config;
+      for (const service of plan.config.services) {
+        const runner = this.#runners.get(service.name);
+        if (runner) runner.config = service;
+        else this.#addRunner(service);
+      }
+      this.#changed();
+      return { plan, requested, applied };
+    });
   }
 
   /** Starts the named services (all autostart ones when none) and their dependencies. */
@@ -146,6 +234,7 @@ export class Supervisor {
     names: readonly string[],
     options: { force?: boolean } = {},
   ): Promise<ActionResponse> {
+    await this.#source.checkKnown(names, this.#config);
     const selected = new Set(
       names.length === 0
         ? this.#runners.keys()
@@ -203,7 +292,11 @@ export class Supervisor {
   }
 
   /** Re-reads the config and applies only the difference. */
-  async reload(): Promise<ReloadResponse> {
+  reload(): Promise<ReloadResponse> {
+    return this.#source.queued(() => this.#reload());
+  }
+
+  async #reload(): Promise<ReloadResponse> {
     const next = await this.#options.loadConfig();
     const diff = diffServices(this.#config.services, next.services);
     const previous = this.#config;
@@ -366,4 +459,9 @@ export class Supervisor {
       error: error instanceof Error ? error.message : String(error),
     });
   }
+}
+
+function isActive(runner: ServiceRunner): boolean {
+  const state = runner.state;
+  return state === "running" || state === "starting" || state === "backoff";
 }

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { loadConfig, parseConfigText } from "../../src/config/load.ts";
+import {
+  configFileLoader,
+  loadConfig,
+  parseConfigText,
+} from "../../src/config/load.ts";
 import { TendError } from "../../src/errors.ts";
 import { makeTempDir, web } from "./_helpers.ts";
 
@@ -180,4 +184,23 @@ Deno.test("loadConfig() includes the file name in syntax errors", async () => {
 Deno.test("parseConfigText() reads an empty file as a workspace with no services", () => {
   const config = parseConfigText("", { file: "/a/tend.toml", workspace: "/a" });
   assert.deepEqual(config.services, []);
+});
+
+Deno.test("configFileLoader() parses again only when the file's text changed", async () => {
+  await using dir = await makeTempDir();
+  const file = join(dir.path, "tend.toml");
+  await Deno.writeTextFile(file, web("port = 8000"));
+  const load = configFileLoader(file);
+  const first = await load();
+  assert.equal(await load(), first, "the same text gives the same config");
+  await Deno.writeTextFile(file, web("port = 8001"));
+  const second = await load();
+  assert.equal(second.services[0]?.port, 8001);
+  await Deno.writeTextFile(file, web("comand = 1"));
+  await assert.rejects(
+    load(),
+    (error) => error instanceof TendError && error.code === "CONFIG_INVALID",
+  );
+  await Deno.remove(file);
+  await assert.rejects(load(), /file not found/);
 });
