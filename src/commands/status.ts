@@ -21,7 +21,12 @@ export async function run(
   const shown = select(await currentStatus(ws), positionals);
   if (ctx.globals.json) ctx.out.json(shown);
   else ctx.out.data(render(ctx, shown));
-  return shown.services.every((s) => s.status === "running") ? 0 : 3;
+  // A job that completed is as healthy as a service that runs.
+  return shown.services.every((s) =>
+      s.status === "running" || s.status === "completed"
+    )
+    ? 0
+    : 3;
 }
 
 /**
@@ -101,6 +106,7 @@ function select(
 function render(ctx: Context, shown: StatusResponse): string {
   const colors: Record<RowStatus, "green" | "yellow" | "red" | "dim"> = {
     running: "green",
+    completed: "green",
     starting: "yellow",
     stopping: "yellow",
     backoff: "yellow",
