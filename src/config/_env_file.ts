@@ -4,11 +4,14 @@ import { booleanSchema, nonEmptyStringSchema } from "./_fields.ts";
 const EXPECTED =
   'must be a path, a table { path = "...", optional = true }, or an array of them';
 
+/** An entry given as a plain path must exist. */
+const REQUIRED_BY_DEFAULT = false;
+
 const entrySchema = z.union([
   nonEmptyStringSchema,
   z.strictObject({
     path: nonEmptyStringSchema,
-    optional: booleanSchema.default(false),
+    optional: booleanSchema.default(REQUIRED_BY_DEFAULT),
   }),
 ], { error: EXPECTED });
 

@@ -98,7 +98,7 @@ Deno.test("tend up in the foreground interleaves the services' output, prefixed,
         assert.equal(result.code, 0, stderr);
         if (noLogs) {
           assert.equal(stdout, "");
-          assert.match(stderr, /^\S+Z INFO  supervisor \d+ serving/m);
+          assert.match(stderr, /^\S+Z INFO {2}supervisor \d+ serving/m);
           assert.doesNotMatch(stderr, /^tend \| /m);
           return;
         }
@@ -106,13 +106,13 @@ Deno.test("tend up in the foreground interleaves the services' output, prefixed,
         assert.ok(lines.includes("web  | hello from web"), stdout);
         assert.ok(lines.includes("db   | hello from db"), stdout);
         assert.ok(
-          lines.some((line) => /^web  \| service web pid \d+ up$/.test(line)),
+          lines.some((line) => /^web {2}\| service web pid \d+ up$/.test(line)),
           stdout,
         );
         const own = stderr.split("\n").filter(Boolean);
         assert.ok(own.every((line) => line.startsWith("tend | ")), stderr);
         assert.ok(
-          own.some((line) => / INFO  "web" is ready/.test(line)),
+          own.some((line) => / INFO {2}"web" is ready/.test(line)),
           stderr,
         );
       } finally {

@@ -66,7 +66,7 @@ Deno.test('runner: a job under restart = "on-failure" retries with backoff, and 
   (await world.nextLaunch()).exit(CODE_1);
   await world.settle(runner);
   assert.equal(runner.state, "backoff");
-  assert.equal(settled, false, "start waits while the job retries");
+  assert.ok(!settled, "start waits while the job retries");
   world.advance(100);
   (await world.nextLaunch()).complete();
   assert.equal(await started, "started");

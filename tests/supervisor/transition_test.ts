@@ -103,6 +103,6 @@ Deno.test("transition() runs a job to completed, and a start runs it again", () 
     "completed",
     "stopped",
   ]);
-  assert.equal(transition("completed", "ready").ok, false);
-  assert.equal(transition("running", "complete").ok, false);
+  assert.ok(!transition("completed", "ready").ok);
+  assert.ok(!transition("running", "complete").ok);
 });
