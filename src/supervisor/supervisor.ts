@@ -124,7 +124,8 @@ export class Supervisor {
         results: order.map((name) => {
           const runner = this.#runner(name);
           const view = runner.view();
-          return runner.state === "running"
+          const done = runner.state === "completed" && !named.has(name);
+          return runner.state === "running" || done
             ? { name, action: "already-running", service: view }
             : {
               name,
