@@ -15,13 +15,17 @@ never overwritten.`,
   },
   up: {
     summary: "Run the supervisor and every autostart service",
-    usage: `tend up [-d|--daemon]
+    usage: `tend up [-d|--daemon] [--no-logs]
 
-In the foreground (the default) the supervisor logs to the terminal, and on
-Ctrl-C, SIGTERM or the terminal closing (SIGHUP) stops every service before
-it exits. With -d it runs in the background and "tend up" returns once every
-service is ready.`,
-    options: { daemon: { type: "boolean", short: "d" } },
+In the foreground (the default) the services' output is shown on stdout, each
+line prefixed by the service's name, and the supervisor's own lines on stderr
+marked "tend" (--no-logs: only those). On Ctrl-C, SIGTERM or the terminal
+closing (SIGHUP) it stops every service before it exits. With -d it runs in
+the background and "tend up" returns once every service is ready.`,
+    options: {
+      daemon: { type: "boolean", short: "d" },
+      "no-logs": { type: "boolean" },
+    },
     forceExit: true,
   },
   down: {

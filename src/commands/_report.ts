@@ -27,6 +27,12 @@ function describe(result: ActionResult): string {
     service.port === null ? null : service.portNote ?? `port ${service.port}`,
   ].filter(Boolean).join(", ");
   const suffix = where ? ` (${where})` : "";
+  if (service.status === "completed") {
+    const code = service.lastExit?.code ?? 0;
+    return action === "already-running"
+      ? `"${name}" already completed`
+      : `completed "${name}" (exit ${code})`;
+  }
   switch (action) {
     case "started":
       return `started "${name}"${suffix}`;

@@ -23,7 +23,12 @@ export async function run(
     ctx.out.data(render(ctx, shown));
     if (shown.configDrift) ctx.out.note(describeDrift(shown.configDrift));
   }
-  return shown.services.every((s) => s.status === "running") ? 0 : 3;
+  // A job that completed is as healthy as a service that runs.
+  return shown.services.every((s) =>
+      s.status === "running" || s.status === "completed"
+    )
+    ? 0
+    : 3;
 }
 
 /**
@@ -52,6 +57,7 @@ async function watch(
 function render(ctx: Context, shown: StatusResponse): string {
   const colors: Record<RowStatus, "green" | "yellow" | "red" | "dim"> = {
     running: "green",
+    completed: "green",
     starting: "yellow",
     stopping: "yellow",
     backoff: "yellow",

@@ -5,11 +5,11 @@ import { resolveWorkspace } from "./_workspace.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
 
-/** `tend up [-d]` */
+/** `tend up [-d] [--no-logs]` */
 export async function run(ctx: Context, args: ArgsOf<"up">): Promise<number> {
   const { values } = args;
   const ws = await resolveWorkspace(ctx);
-  await loadWorkspaceConfig(ws);
+  const config = await loadWorkspaceConfig(ws);
   if (values.daemon === true) {
     const { ensureSupervisor } = await import("./_launch.ts");
     using client = await ensureSupervisor(ws, ctx);
@@ -17,12 +17,21 @@ export async function run(ctx: Context, args: ArgsOf<"up">): Promise<number> {
     return 0;
   }
   const { runSupervisor } = await import("../supervisor/run.ts");
-  return await runSupervisor({
-    root: ws.root,
-    configFile: ws.configFile,
-    foreground: true,
-    startAll: true,
-    terminal: ctx.globals.quiet ? undefined : terminalSink,
-    timing: ctx.timing,
-  });
+  const quiet = ctx.globals.quiet;
+  const view = quiet || values["no-logs"] === true
+    ? null
+    : await (await import("./_foreground_view.ts"))
+      .followServices(ctx, config.services);
+  try {
+    return await runSupervisor({
+      root: ws.root,
+      configFile: ws.configFile,
+      foreground: true,
+      startAll: true,
+      terminal: quiet ? undefined : view?.tendLine ?? terminalSink,
+      timing: ctx.timing,
+    });
+  } finally {
+    await view?.stop();
+  }
 }

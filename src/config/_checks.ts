@@ -2,6 +2,7 @@ import type { z } from "npm:zod@4.6.7";
 import { walkDependencies } from "./_graph.ts";
 import { addProblem } from "./_problem.ts";
 import type { ServiceEntry } from "./_service.ts";
+import { checkFixedPorts, checkReferences } from "./_reference_checks.ts";
 
 /** The top level of a config after its tables were validated one by one. */
 export interface ServiceTables {
@@ -18,7 +19,8 @@ export function servicesKey(config: ServiceTables): "processes" | "services" {
 
 /**
  * Checks what no single service can check alone: the alias used once,
- * unique names, dependencies that exist, and no dependency cycle.
+ * unique names, dependencies that exist, no dependency cycle, references
+ * to services that exist and have a port, and no fixed port asked twice.
  */
 export function checkServices(config: ServiceTables, ctx: Ctx): void {
   if (config.processes !== undefined && config.services !== undefined) {
@@ -33,6 +35,8 @@ export function checkServices(config: ServiceTables, ctx: Ctx): void {
   const clean = checkNames(entries, key, ctx) &&
     checkDependencies(entries, key, ctx);
   if (clean) checkCycles(entries, ctx);
+  checkReferences(entries, key, ctx);
+  checkFixedPorts(entries, key, ctx);
 }
 
 function checkNames(

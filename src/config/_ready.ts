@@ -5,6 +5,7 @@ import {
   portSchema,
 } from "./_fields.ts";
 import { addProblem } from "./_problem.ts";
+import { maskReferences } from "./references.ts";
 
 /** The kinds of readiness check, in the order they are documented. */
 export const READY_KINDS = ["tcp", "http", "log", "command"] as const;
@@ -22,7 +23,7 @@ const tcpSchema = z.union([portSchema, z.string()], { error: TCP_EXPECTED })
   });
 
 function isTcpTarget(target: string): boolean {
-  const match = TCP_PATTERN.exec(target);
+  const match = TCP_PATTERN.exec(maskReferences(target));
   if (!match) return false;
   const port = match[1] === PORT_PLACEHOLDER ? 1 : Number(match[1]);
   return port >= 1 && port <= 65535;
@@ -37,7 +38,7 @@ const httpSchema = z.string({ error: HTTP_EXPECTED }).superRefine(
 );
 
 function isHttpUrl(value: string): boolean {
-  const url = URL.parse(value.replaceAll(PORT_PLACEHOLDER, "1"));
+  const url = URL.parse(maskReferences(value));
   return url !== null &&
     (url.protocol === "http:" || url.protocol === "https:");
 }

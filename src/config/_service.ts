@@ -13,6 +13,7 @@ import {
   stringArraySchema,
 } from "./_fields.ts";
 import { addProblem } from "./_problem.ts";
+import { envFileSchema } from "./_env_file.ts";
 import { readySchema } from "./_ready.ts";
 import { durationMsSchema, positiveDurationMsSchema } from "./duration.ts";
 import { sizeBytesSchema } from "./size.ts";
@@ -33,9 +34,14 @@ const scheduleSchema = z.unknown().superRefine((_value, ctx) => {
 const serviceShape = {
   name: nameSchema,
   command: nonEmptyStringSchema,
+  /** `"oneshot"`: a job, done when it exits with a success code. */
+  type: z.enum(["service", "oneshot"], {
+    error: 'must be "service" or "oneshot"',
+  }).default("service"),
   args: stringArraySchema.default([]),
   "working_directory": nonEmptyStringSchema.optional(),
   env: envSchema.default({}),
+  "env_file": envFileSchema.optional(),
   port: portSchema.optional(),
   "port_strategy": z.enum(["next", "fail"], {
     error: 'must be "next" or "fail"',
@@ -82,6 +88,7 @@ export const serviceSchema = z.strictObject(serviceShape, {
   checkRestartDelays(service, ctx);
   checkLogSize(service, ctx);
   checkPortUse(service, ctx);
+  checkJob(service, ctx);
 });
 
 /** A `[[processes]]` entry after validation. */
@@ -89,12 +96,17 @@ export type ServiceEntry = z.output<typeof serviceSchema>;
 
 type Ctx = z.core.$RefinementCtx<unknown>;
 
-/** `restart` for `auto_restart`: mi7soft's boolean spelling. */
+/**
+ * `restart` for `auto_restart`: mi7soft's boolean spelling. Without either,
+ * a service restarts on failure and a job (`type = "oneshot"`) never.
+ */
 export function restartOf(
   service: ServiceEntry,
 ): NonNullable<ServiceEntry["restart"]> {
   if (service.restart !== undefined) return service.restart;
-  if (service.auto_restart === undefined) return "on-failure";
+  if (service.auto_restart === undefined) {
+    return service.type === "oneshot" ? "never" : "on-failure";
+  }
   return service.auto_restart ? "always" : "never";
 }
 
@@ -111,6 +123,23 @@ function checkRestart(service: ServiceEntry, ctx: Ctx): void {
       hint: "Keep only one of auto_restart and restart",
     },
   );
+}
+
+function checkJob(service: ServiceEntry, ctx: Ctx): void {
+  if (service.type !== "oneshot") return;
+  if (restartOf(service) === "always") {
+    addProblem(ctx, 'must not be "always" for a job (type = "oneshot")', {
+      path: [service.restart === undefined ? "auto_restart" : "restart"],
+      hint:
+        'A job is done when it exits 0; use restart = "on-failure" or "never"',
+    });
+  }
+  if (service.ready !== undefined) {
+    addProblem(ctx, 'does not apply to a job (type = "oneshot")', {
+      path: ["ready"],
+      hint: "A job is ready once it exits with a success code",
+    });
+  }
 }
 
 function checkInstances(service: ServiceEntry, ctx: Ctx): void {

@@ -33,6 +33,10 @@ export function resolveConfig(
       const resolved = {
         ...service,
         cwd: at(service.cwd),
+        envFiles: service.envFiles.map((file) => ({
+          ...file,
+          path: at(file.path),
+        })),
         logFile: at(service.logFile),
       };
       return { ...resolved, fingerprint: serviceFingerprint(resolved) };
@@ -52,9 +56,12 @@ export function serviceFingerprint(
   );
   return JSON.stringify({
     command: service.command,
+    // New fields only when used: an upgrade keeps the fingerprints it had.
+    ...(service.type === "service" ? {} : { type: service.type }),
     args: service.args,
     cwd: service.cwd,
     env,
+    ...(service.envFiles.length === 0 ? {} : { envFiles: service.envFiles }),
     port: service.port,
     portStrategy: service.portStrategy,
     stopSignal: service.stopSignal,

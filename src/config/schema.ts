@@ -4,6 +4,8 @@ import { checkServices, servicesKey, type ServiceTables } from "./_checks.ts";
 import { daemonSchema } from "./_daemon.ts";
 import { restartOf, type ServiceEntry, serviceSchema } from "./_service.ts";
 import { serviceLogFile, workspacePaths } from "./paths.ts";
+import { referenceTexts } from "./_reference_checks.ts";
+import { referencedNames } from "./references.ts";
 
 /** The fields allowed at the top level of `tend.toml`. */
 export const TOP_LEVEL_FIELDS: readonly string[] = [
@@ -83,9 +85,13 @@ function toService(entry: ServiceEntry, context: InstanceContext) {
     group: entry.name,
     instance,
     command: entry.command,
+    type: entry.type,
     args: [...entry.args],
     cwd: entry.working_directory ?? ".",
     env: { ...entry.env },
+    envFiles: [...entry.env_file ?? []],
+    /** The instances whose `{services.NAME.…}` this one uses. */
+    references: referencedNames(referenceTexts(entry).map((t) => t.text)),
     port: entry.port === undefined ? null : entry.port + instance,
     portStrategy: entry.port_strategy,
     restart: restartOf(entry),

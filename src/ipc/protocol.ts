@@ -60,9 +60,10 @@ export const ServiceState = about(
     "stopped",
     "backoff",
     "failed",
+    "completed",
     "stale",
   ]),
-  "The state of a service",
+  "The state of a service (completed: a job that exited with success)",
 );
 /** The states a service can be in. */
 export type ServiceState = z.infer<typeof ServiceState>;

@@ -73,6 +73,10 @@ function statusText(service: ServiceStatus, now: number): string {
     const inMs = Math.max(0, Date.parse(service.nextRestartAt) - now);
     return `backoff (retry in ${formatDuration(inMs)})`;
   }
+  if (service.status === "completed" && service.lastExit !== null) {
+    const agoMs = Math.max(0, now - Date.parse(service.lastExit.at));
+    return `completed ${formatDuration(agoMs)} ago`;
+  }
   return service.status;
 }
 

@@ -15,6 +15,9 @@ import { TendError } from "../errors.ts";
 import { ensureParentDir } from "../fence/parent_dir.ts";
 import { fill, waitReady } from "./ready.ts";
 import { tailLines } from "../logs/tail.ts";
+import { fillReferences, portEnvironment } from "../config/references.ts";
+import { readEnvFiles } from "./env_file.ts";
+import { isSuccess } from "./policy.ts";
 
 /** Lines of a service's log quoted when it fails to start. */
 const FAILURE_TAIL_LINES = 20;
@@ -25,6 +28,12 @@ export interface LaunchContext {
   baseEnv: Readonly<Record<string, string>>;
   /** The port granted to this launch, if the service has one. */
   port: number | null;
+  /**
+   * The port of every service of the workspace that has one (granted, or
+   * wanted when not running), for `{services.NAME.port}` and
+   * `TEND_<NAME>_PORT`. @default {new Map()}
+   */
+  peerPorts?: ReadonlyMap<string, number>;
   /** Called once the process exists, before readiness is awaited. */
   onSpawn(child: SpawnedProcess, port: number | null): Promise<void>;
 }
@@ -32,6 +41,8 @@ export interface LaunchContext {
 /** How a launch ended. */
 export type LaunchOutcome =
   | { kind: "ready"; pid: number }
+  /** A job (`type = "oneshot"`) exited with a success code. */
+  | { kind: "completed"; pid: number; exit: ExitStatus }
   | { kind: "exited-log"; exit: ExitStatus; logTail: string }
   | { kind: "timeout"; logTail: string };
 
@@ -44,6 +55,12 @@ export async function launchService(
   context: LaunchContext,
 ): Promise<LaunchOutcome> {
   const port = context.port;
+  const ports = new Map(context.peerPorts);
+  if (port !== null) ports.set(service.name, port);
+  const expand = (text: string) => fillReferences(text, { port, ports });
+  const fileEnv = await readEnvFiles(service.envFiles, {
+    service: service.name,
+  });
   const logFile = service.logFile;
   await ensureParentDir(logFile, { root: context.paths.root });
   const logOffset = await sizeOf(logFile);
@@ -51,19 +68,26 @@ export async function launchService(
   await markSpawning(pidFile);
   const child = await spawnDetached({
     command: service.command,
-    args: service.args.map((arg) => fill(arg, port)),
+    args: service.args.map(expand),
     cwd: service.cwd,
-    env: serviceEnv(service, {
-      base: context.baseEnv,
-      port,
-      root: context.paths.root,
-    }),
+    env: {
+      ...serviceEnv(service, {
+        base: { ...context.baseEnv, ...fileEnv },
+        port,
+        root: context.paths.root,
+        expand,
+      }),
+      ...portEnvironment(ports),
+    },
     logFile,
   }).catch(async (error) => {
     await removeIfPresent(pidFile);
     throw error;
   });
   await context.onSpawn(child, port);
+  if (service.type === "oneshot") {
+    return await jobOutcome(service, { child, logFile, logOffset });
+  }
   const abort = new AbortController();
   const timer = setTimeout(
     () => abort.abort(new Error("timeout")),
@@ -72,7 +96,13 @@ export async function launchService(
   try {
     const first = await Promise.race([
       child.exited.then((exit) => ({ kind: "exit" as const, exit })),
-      waitReady(service, { port, logFile, logOffset, signal: abort.signal })
+      waitReady(service, {
+        port,
+        logFile,
+        logOffset,
+        signal: abort.signal,
+        expand,
+      })
         .then(
           () => ({ kind: "ready" as const }),
           () => ({ kind: "timeout" as const }),
@@ -93,18 +123,45 @@ export async function launchService(
   }
 }
 
-/** The environment of a service: base, its `env`, then tend's tags. */
+/**
+ * A job's launch: it runs to its exit, with no time limit; a success code
+ * completes it.
+ */
+async function jobOutcome(
+  service: ServiceConfig,
+  launch: { child: SpawnedProcess; logFile: string; logOffset: number },
+): Promise<LaunchOutcome> {
+  const exit = await launch.child.exited;
+  if (isSuccess(service, exit)) {
+    return { kind: "completed", pid: launch.child.pid, exit };
+  }
+  const logTail = await tailLines(launch.logFile, {
+    lines: FAILURE_TAIL_LINES,
+    from: launch.logOffset,
+  });
+  return { kind: "exited-log", exit, logTail };
+}
+
+/**
+ * The environment of a service: base (with its env files), its `env` with
+ * placeholders filled in by `expand`, then tend's tags.
+ */
 export function serviceEnv(
   service: ServiceConfig,
   options: {
     base: Readonly<Record<string, string>>;
     port: number | null;
     root: string;
+    /** Fills in `{port}` and `{services.NAME.…}`. @default {fill of {port}} */
+    expand?: (text: string) => string;
   },
 ): Record<string, string> {
   const env: Record<string, string> = { ...options.base };
+  const expand = options.expand ??
+    ((text: string) =>
+      fillReferences(text, { port: options.port, ports: new Map() }));
   for (const [key, value] of Object.entries(service.env)) {
-    env[key] = fill(value, options.port);
+    env[key] = expand(value);
   }
   env.TEND_WORKSPACE = options.root;
   env.TEND_SERVICE = service.name;

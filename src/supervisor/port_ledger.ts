@@ -43,6 +43,11 @@ export class PortLedger {
     else this.#grants.set(name, port);
   }
 
+  /** The port granted to `name` and not released yet, if any. */
+  granted(name: string): number | undefined {
+    return this.#grants.get(name);
+  }
+
   /** Forgets the port of a service whose process is gone. */
   release(name: string): void {
     this.#grants.delete(name);

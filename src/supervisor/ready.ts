@@ -16,6 +16,11 @@ export interface ReadyContext {
   logOffset: number;
   /** Aborted when the process exits or the wait times out. */
   signal: AbortSignal;
+  /**
+   * Fills in `{port}` and `{services.NAME.…}` in the check's text.
+   * @default {replaces `{port}` only}
+   */
+  expand?: (text: string) => string;
 }
 
 /**
@@ -43,15 +48,16 @@ function makeProbe(
   check: NonNullable<ServiceConfig["ready"]>,
   context: ReadyContext,
 ): Probe {
+  const expand = context.expand ?? ((text) => fill(text, context.port));
   switch (check.kind) {
     case "tcp":
-      return () => probeTcp(fill(check.target, context.port));
+      return () => probeTcp(expand(check.target));
     case "http":
-      return () => probeHttp(fill(check.url, context.port), context.signal);
+      return () => probeHttp(expand(check.url), context.signal);
     case "log":
       return logProbe(new RegExp(check.pattern), context);
     case "command":
-      return () => probeCommand(fill(check.command, context.port), context);
+      return () => probeCommand(expand(check.command), context);
   }
 }
 

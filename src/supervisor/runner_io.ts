@@ -81,6 +81,13 @@ export interface RunnerContext {
   readonly ports: PortLedger;
   /** Called after every change worth persisting. */
   changed(): void;
+  /**
+   * The ports of the workspace's services as `service` should see them at
+   * its launch (`{services.NAME.port}`, `TEND_<NAME>_PORT`). @default {none}
+   */
+  peerPorts?(service: ServiceConfig): ReadonlyMap<string, number>;
+  /** Called when a launch became ready, with its port. */
+  onReady?(name: string, port: number | null): void;
   /** The timers shared by every runner (the periodic checks of adopted services). */
   readonly ticker: Pick<Ticker, "every">;
   /** The clock, timers, processes and files. */

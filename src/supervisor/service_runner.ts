@@ -16,6 +16,7 @@ import { LaunchRecords } from "./launch_record.ts";
 import { RestartTracker } from "./restart_tracker.ts";
 import type { RunnerContext, RunnerIo } from "./runner_io.ts";
 import { TrackedProcess } from "./tracked_process.ts";
+import { jobUnsettled, JobWaiters } from "./job_waiters.ts";
 
 export type { RunnerContext } from "./runner_io.ts";
 
@@ -41,6 +42,7 @@ export class ServiceRunner {
   #restarts: RestartTracker;
   #launches = new LaunchRecords();
   #queue = new SerialQueue();
+  #jobWaiters = new JobWaiters();
 
   constructor(config: ServiceConfig, ctx: RunnerContext) {
     this.config = config;
@@ -76,17 +78,40 @@ export class ServiceRunner {
     return this.#queue.run(op);
   }
 
-  /** Starts the service unless it is running; waits until it is ready. */
-  start(): Promise<"started" | "already-running"> {
-    return this.serialize(async () => {
+  /**
+   * Starts the service unless it is running; waits until it is ready. A job
+   * (`type = "oneshot"`) runs again, and the start waits for it to complete,
+   * through its retries.
+   */
+  async start(): Promise<"started" | "already-running"> {
+    const action = await this.serialize(async () => {
       if (this.#state === "running") return "already-running";
       this.#desired = "running";
       this.#restarts.clear();
-      if (this.#state === "failed" || this.#state === "stopped") {
+      if (
+        this.#state === "failed" || this.#state === "stopped" ||
+        this.#state === "completed"
+      ) {
         this.#restarts.reset();
       }
       await this.#launch("start", { userInitiated: true });
       return "started";
+    });
+    if (this.config.type === "oneshot") await this.#jobSettled();
+    return action;
+  }
+
+  /** Waits for a job that is retrying; throws when it ends other than completed. */
+  async #jobSettled(): Promise<void> {
+    const state = jobUnsettled(this.#state)
+      ? await this.#jobWaiters.wait()
+      : this.#state;
+    if (state === "completed") return;
+    throw startFailedError(this.name, {
+      why: state === "stopped"
+        ? "stopped before it completed"
+        : this.#reason ?? "failed",
+      logTail: this.#jobWaiters.lastLogTail,
     });
   }
 
@@ -208,6 +233,8 @@ export class ServiceRunner {
         baseEnv: this.#ctx.baseEnv,
         port: await this.#ctx.ports.grant(this.config),
         onSpawn: (child, port) => this.#spawned(generation, { child, port }),
+        ...this.#ctx.peerPorts &&
+          { peerPorts: this.#ctx.peerPorts(this.config) },
       });
       if (launched.kind === "ready") {
         this.#apply("ready");
@@ -215,6 +242,23 @@ export class ServiceRunner {
           service: this.name,
           pid: launched.pid,
         });
+        this.#ctx.changed();
+        this.#ctx.onReady?.(this.name, this.#process.port);
+        return;
+      }
+      if (launched.kind === "completed") {
+        this.#settleExit(generation, launched.exit);
+        this.#apply("complete");
+        // Done: a later supervisor must not run it again on its own.
+        this.#desired = "stopped";
+        this.#ctx.log.info(
+          "{service} completed (pid {pid} exited with code {code})",
+          {
+            service: this.name,
+            pid: launched.pid,
+            code: launched.exit.code,
+          },
+        );
         this.#ctx.changed();
         return;
       }
@@ -243,7 +287,7 @@ export class ServiceRunner {
   /** The launch exited or timed out before it was ready. */
   async #launchFailed(
     generation: number,
-    failure: Exclude<LaunchOutcome, { kind: "ready" }>,
+    failure: Exclude<LaunchOutcome, { kind: "ready" | "completed" }>,
     options: { userInitiated: boolean },
   ): Promise<void> {
     const timedOut = failure.kind === "timeout";
@@ -257,11 +301,20 @@ export class ServiceRunner {
       service: this.name,
       why,
     });
-    if (!options.userInitiated) return this.#decide(exit);
+    this.#jobWaiters.lastLogTail = failure.logTail;
+    if (!options.userInitiated || this.#jobRetries(failure)) {
+      return this.#decide(exit);
+    }
     this.#apply("launch-failed");
     this.#reason = why;
     this.#ctx.changed();
     throw startFailedError(this.name, { why, logTail: failure.logTail });
+  }
+
+  /** Whether a failed run of a job goes to its restart policy. */
+  #jobRetries(failure: { kind: string }): boolean {
+    return this.config.type === "oneshot" && failure.kind !== "timeout" &&
+      this.config.restart === "on-failure";
   }
 
   /**
@@ -412,6 +465,7 @@ export class ServiceRunner {
       return false;
     }
     this.#state = result.state;
+    this.#jobWaiters.notify(result.state);
     return true;
   }
 }

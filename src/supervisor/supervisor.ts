@@ -22,6 +22,7 @@ import { logInvalidTransition, realRunnerIo } from "./runner_io.ts";
 import { writeState } from "../workspace/state_file.ts";
 import { runOrdered } from "./ordered.ts";
 import { PortLedger } from "./port_ledger.ts";
+import { PortReferences } from "./port_references.ts";
 import { cleanWorkspace } from "../workspace/cleanup.ts";
 import { recoverServices } from "./adoption.ts";
 import { addUsage, UsageSampler } from "../workspace/usage.ts";
@@ -66,17 +67,23 @@ export class Supervisor {
   #context: RunnerContext;
   #sampler = new UsageSampler();
   #source: ConfigSource;
+  #references: PortReferences;
 
   constructor(options: SupervisorOptions) {
     this.#options = options;
     this.#config = options.config;
     this.#source = new ConfigSource(options.loadConfig);
+    const ports = new PortLedger({ log: options.log });
+    this.#references = new PortReferences(ports);
     this.#context = {
       paths: options.paths,
       bootId: options.bootId,
       log: options.log,
       baseEnv: options.baseEnv,
-      ports: new PortLedger({ log: options.log }),
+      ports,
+      peerPorts: (service) =>
+        this.#references.portsFor(service, this.#config.services),
+      onReady: (name, port) => this.#restartMoved(name, port),
       changed: () => this.#changed(),
       ticker: options.ticker,
       io: realRunnerIo,
@@ -199,13 +206,17 @@ export class Supervisor {
     options: Partial<Omit<StartRequest, "names">> = {},
   ): Promise<ActionResponse> {
     const order = this.#startOrder(names);
+    const named = new Set(
+      names.length === 0 ? [] : expandNames(this.#config, [...names]),
+    );
     if (options.wait === false) {
       void this.start(names).catch((error) => this.#logError("start", error));
       return {
         results: order.map((name) => {
           const runner = this.#runner(name);
           const view = this.#view(runner);
-          return runner.state === "running"
+          const done = runner.state === "completed" && !named.has(name);
+          return runner.state === "running" || done
             ? { name, action: "already-running", service: view }
             : {
               name,
@@ -219,11 +230,36 @@ export class Supervisor {
       before: (name) => this.#runner(name).config.dependsOn,
       run: async (name): Promise<ActionResult> => {
         const runner = this.#runner(name);
-        const action = await runner.start();
+        // A job that completed is run again only when named.
+        const action = runner.state === "completed" && !named.has(name)
+          ? "already-running"
+          : await runner.start();
         return { name, action, service: this.#view(runner) };
       },
     });
     return { results };
+  }
+
+  /**
+   * `name` became ready on `port`: restarts the running services that use it
+   * and were launched with another port.
+   */
+  #restartMoved(name: string, port: number | null): void {
+    const running = [...this.#runners.values()]
+      .filter((runner) => runner.state === "running")
+      .map((runner) => runner.config);
+    const self = this.#runners.get(name);
+    const stale = self ? this.#references.stale(self.config) : null;
+    const moved = this.#references.moved(name, { port, running });
+    for (const move of stale ? [stale, ...moved] : moved) {
+      this.#options.log.info(
+        "restarting {service}: {dependency} moved from port {from} to {to}",
+        { ...move, service: move.name },
+      );
+      void this.restart([move.name]).catch((error) =>
+        this.#logError(move.name, error)
+      );
+    }
   }
 
   /**

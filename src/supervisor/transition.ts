@@ -12,6 +12,7 @@ export type RunEvent =
   | "retry" // the backoff timer fires and the runner relaunches it
   | "adopt" // adopt() takes over a process an earlier supervisor started
   | "ready" // the launch's readiness check passed
+  | "complete" // a job's launch exited with a success code
   | "launch-failed" // a launch start() waits for exited, timed out or threw
   | "crash" // it exited and the policy restarts it
   | "fail" // it exited and the policy gives up
@@ -25,6 +26,7 @@ export const RUN_EVENTS: readonly RunEvent[] = [
   "retry",
   "adopt",
   "ready",
+  "complete",
   "launch-failed",
   "crash",
   "fail",
@@ -41,6 +43,7 @@ export const RUN_STATES: readonly RunState[] = [
   "running",
   "backoff",
   "stopping",
+  "completed",
 ];
 
 /**
@@ -55,6 +58,7 @@ const TRANSITIONS: Readonly<
   failed: { start: "starting", stop: "stopped" },
   starting: {
     ready: "running",
+    complete: "completed",
     "launch-failed": "failed",
     // A relaunch by policy (retry, revive) that does not become ready is
     // decided like any exit.
@@ -70,6 +74,8 @@ const TRANSITIONS: Readonly<
   },
   backoff: { retry: "starting", start: "starting", stop: "stopped" },
   stopping: { stopped: "stopped" },
+  // A job that ran to success: `tend start` runs it again.
+  completed: { start: "starting", stop: "stopped" },
 };
 
 /** The outcome of an event: the next state, or the event did not apply. */

@@ -47,7 +47,11 @@ for (const signal of ["SIGHUP", "SIGTERM", "SIGINT"] as const) {
       const shown = new TextDecoder().decode(stderr);
       assert.equal(code, 0, shown);
       assert.equal(killedBy, null, shown);
-      assert.equal(new TextDecoder().decode(stdout), "");
+      // stdout holds only the services' output, prefixed.
+      const shownOut = new TextDecoder().decode(stdout);
+      for (const line of shownOut.split("\n").filter(Boolean)) {
+        assert.match(line, /^(web|worker) +\| /);
+      }
       for (const pid of pids) {
         assert.ok(!isAlive(pid), `pid ${pid} outlived tend up`);
       }
@@ -61,3 +65,64 @@ for (const signal of ["SIGHUP", "SIGTERM", "SIGINT"] as const) {
     }
   });
 }
+
+Deno.test("tend up in the foreground interleaves the services' output, prefixed, and marks its own lines; --no-logs keeps only its own", async (t) => {
+  for (const noLogs of [false, true]) {
+    await t.step(noLogs ? "--no-logs" : "with logs", async () => {
+      await using ws = await makeTempWorkspace();
+      await ws.writeConfig(
+        fixtureService("web", ["--say", "hello from web"]) +
+          fixtureService("db", ["--say", "hello from db"]),
+      );
+      const child = spawnTend(ws, noLogs ? ["up", "--no-logs"] : ["up"]);
+      const output = child.output();
+      try {
+        await waitFor(async () => {
+          const status = await statusJson(ws).catch(() => null);
+          return status?.services.every((s) => s.status === "running") ??
+            false;
+        }, { message: "every service to run under tend up" });
+        // The services still write their own log files.
+        for (const name of ["web", "db"]) {
+          await waitFor(async () => {
+            const log = await Deno.readTextFile(
+              ws.path(`.tend/log/${name}.log`),
+            ).catch(() => "");
+            return log.includes(`service ${name} pid`);
+          }, { message: `${name}'s log to hold its lines` });
+        }
+        child.kill("SIGTERM");
+        const result = await output;
+        const stdout = new TextDecoder().decode(result.stdout);
+        const stderr = new TextDecoder().decode(result.stderr);
+        assert.equal(result.code, 0, stderr);
+        if (noLogs) {
+          assert.equal(stdout, "");
+          assert.match(stderr, /^\S+Z INFO {2}supervisor \d+ serving/m);
+          assert.doesNotMatch(stderr, /^tend \| /m);
+          return;
+        }
+        const lines = stdout.split("\n").filter(Boolean);
+        assert.ok(lines.includes("web  | hello from web"), stdout);
+        assert.ok(lines.includes("db   | hello from db"), stdout);
+        assert.ok(
+          lines.some((line) => /^web {2}\| service web pid \d+ up$/.test(line)),
+          stdout,
+        );
+        const own = stderr.split("\n").filter(Boolean);
+        assert.ok(own.every((line) => line.startsWith("tend | ")), stderr);
+        assert.ok(
+          own.some((line) => / INFO {2}"web" is ready/.test(line)),
+          stderr,
+        );
+      } finally {
+        try {
+          child.kill("SIGKILL");
+        } catch {
+          // Already exited.
+        }
+        await output;
+      }
+    });
+  }
+});

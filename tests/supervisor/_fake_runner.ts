@@ -77,6 +77,12 @@ export class FakeLaunch {
     this.#resolve({ kind: "exited-log", exit, logTail: "boom" });
   }
 
+  /** A job's child exits with a success code (the launch sees it). */
+  complete(exit: ExitStatus = { code: 0, signal: null }): void {
+    this.child.exit(exit);
+    this.#resolve({ kind: "completed", pid: this.child.pid, exit });
+  }
+
   /** `ready_timeout` passes. */
   timeout(): void {
     this.#resolve({ kind: "timeout", logTail: "" });

@@ -13,6 +13,7 @@ const VALID: Record<RunState, Partial<Record<RunEvent, RunState>>> = {
   failed: { start: "starting", stop: "stopped" },
   starting: {
     ready: "running",
+    complete: "completed",
     "launch-failed": "failed",
     crash: "backoff",
     fail: "failed",
@@ -26,6 +27,7 @@ const VALID: Record<RunState, Partial<Record<RunEvent, RunState>>> = {
   },
   backoff: { retry: "starting", start: "starting", stop: "stopped" },
   stopping: { stopped: "stopped" },
+  completed: { start: "starting", stop: "stopped" },
 };
 
 Deno.test("transition() gives the next state of every valid pair and reports every invalid one", async (t) => {
@@ -82,4 +84,25 @@ Deno.test("transition() leaves stopping only on stopped", () => {
     const result = transition("stopping", event);
     assert.equal(result.ok, event === "stopped", event);
   }
+});
+
+Deno.test("transition() runs a job to completed, and a start runs it again", () => {
+  const events: RunEvent[] = ["start", "complete", "start", "complete", "stop"];
+  let state: RunState = "stopped";
+  const seen: RunState[] = [];
+  for (const event of events) {
+    const result = transition(state, event);
+    assert.ok(result.ok, `${state} + ${event}`);
+    state = result.state;
+    seen.push(state);
+  }
+  assert.deepEqual(seen, [
+    "starting",
+    "completed",
+    "starting",
+    "completed",
+    "stopped",
+  ]);
+  assert.ok(!transition("completed", "ready").ok);
+  assert.ok(!transition("running", "complete").ok);
 });

@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { booleanSchema, nonEmptyStringSchema } from "./_fields.ts";
+
+const EXPECTED =
+  'must be a path, a table { path = "...", optional = true }, or an array of them';
+
+/** An entry given as a plain path must exist. */
+const REQUIRED_BY_DEFAULT = false;
+
+const entrySchema = z.union([
+  nonEmptyStringSchema,
+  z.strictObject({
+    path: nonEmptyStringSchema,
+    optional: booleanSchema.default(REQUIRED_BY_DEFAULT),
+  }),
+], { error: EXPECTED });
+
+/** One env file of a service: a path relative to the workspace. */
+export interface EnvFileEntry {
+  path: string;
+  /** A missing file is skipped rather than an error. */
+  optional: boolean;
+}
+
+/**
+ * `env_file = ".env"`, `{ path = ".env.local", optional = true }`, or an
+ * array of them (later files win), output as a list of {@linkcode EnvFileEntry}.
+ */
+export const envFileSchema = z.union([entrySchema, z.array(entrySchema)], {
+  error: EXPECTED,
+}).transform((value): EnvFileEntry[] =>
+  (Array.isArray(value) ? value : [value]).map((entry) =>
+    typeof entry === "string" ? { path: entry, optional: false } : entry
+  )
+);

@@ -1,0 +1,50 @@
+import dotenv from "dotenv";
+import type { EnvFileEntry } from "../config/_env_file.ts";
+import { TendError } from "../errors.ts";
+
+/**
+ * The variables of a service's env files, read now (so a changed file takes
+ * effect at the next start), later files winning. A missing file is skipped
+ * when optional; otherwise, like an unreadable or non-UTF-8 file, it is a
+ * `CONFIG_INVALID` {@linkcode TendError} naming the service and the file.
+ */
+export async function readEnvFiles(
+  files: readonly EnvFileEntry[],
+  options: { service: string },
+): Promise<Record<string, string>> {
+  const env: Record<string, string> = {};
+  for (const file of files) {
+    const text = await readEnvFile(file, options.service);
+    if (text !== null) Object.assign(env, dotenv.parse(text));
+  }
+  return env;
+}
+
+async function readEnvFile(
+  file: EnvFileEntry,
+  service: string,
+): Promise<string | null> {
+  try {
+    const bytes = await Deno.readFile(file.path);
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound && file.optional) return null;
+    const why = error instanceof Deno.errors.NotFound
+      ? "it does not exist"
+      : error instanceof TypeError
+      ? "it is not UTF-8 text"
+      : error instanceof Error
+      ? error.message
+      : String(error);
+    throw new TendError(
+      "CONFIG_INVALID",
+      `Cannot read env_file "${file.path}" of "${service}": ${why}`,
+      {
+        cause: error,
+        hint: error instanceof Deno.errors.NotFound
+          ? `Create it, or mark it optional: env_file = { path = "...", optional = true }`
+          : undefined,
+      },
+    );
+  }
+}
