@@ -116,7 +116,7 @@ Deno.test('port_strategy = "next" set after a PORT_IN_USE error takes effect on 
   await ws.writeConfig(other + web('port_strategy = "next"'));
   const start = await tend(ws, ["start", "web"]);
   assert.equal(start.code, 0, JSON.stringify(start));
-  const port = Number(/port (\d+)\)/.exec(printed(start))?.[1]);
+  const port = Number(/port (\d+)[ )]/.exec(printed(start))?.[1]);
   assert.ok(port > holder.port, `port ${port} is not after ${holder.port}`);
   const lines = await waitForLines(marker, 2);
   assert.match(lines[1]!, new RegExp(` ${port} web$`), "web really ran");
