@@ -39,7 +39,7 @@ export interface CleanupRequest {
   dryRun: boolean;
 }
 
-/** What a client may send as {@linkcode CleanupRequest} (defaults left out). */
+/** What a client may send as `CleanupRequest` (fields with a default may be left out). */
 export interface CleanupRequestInput {
   /** List only; end nothing, remove nothing. @default {false} */
   dryRun?: boolean | undefined;
@@ -144,7 +144,7 @@ export interface RestartRequest {
   names: string[];
 }
 
-/** What a client may send as {@linkcode RestartRequest} (defaults left out). */
+/** What a client may send as `RestartRequest` (fields with a default may be left out). */
 export interface RestartRequestInput {
   /** The services to act on; empty or missing means all of them. */
   names?: string[] | null | undefined;
@@ -194,7 +194,7 @@ export interface ShutdownRequest {
   stopServices: boolean;
 }
 
-/** What a client may send as {@linkcode ShutdownRequest} (defaults left out). */
+/** What a client may send as `ShutdownRequest` (fields with a default may be left out). */
 export interface ShutdownRequestInput {
   /** Stop every service first (tend down); otherwise leave them running. @default {false} */
   stopServices?: boolean | undefined;
@@ -213,7 +213,7 @@ export interface StartRequest {
   wait: boolean;
 }
 
-/** What a client may send as {@linkcode StartRequest} (defaults left out). */
+/** What a client may send as `StartRequest` (fields with a default may be left out). */
 export interface StartRequestInput {
   /** The services to act on; empty or missing means all of them. */
   names?: string[] | null | undefined;
@@ -239,7 +239,7 @@ export interface StopRequest {
   force?: boolean | undefined;
 }
 
-/** What a client may send as {@linkcode StopRequest} (defaults left out). */
+/** What a client may send as `StopRequest` (fields with a default may be left out). */
 export interface StopRequestInput {
   /** The services to act on; empty or missing means all of them. */
   names?: string[] | null | undefined;
