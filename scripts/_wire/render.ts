@@ -17,9 +17,10 @@
  * the checks catch any other kind.
  */
 import * as z from "npm:zod@4.6.7/mini";
+import { literal, sampleOf } from "./sample.ts";
 
 /** A zod schema as the walk sees it. */
-interface Node {
+export interface Node {
   readonly _zod: {
     readonly def: Def;
     readonly optin?: string;
@@ -100,6 +101,19 @@ function defaultOf(node: Node): unknown {
 function nonNullish(text: string): string {
   return text.split(" | ").filter((t) => t !== "null" && t !== "undefined")
     .join(" | ");
+}
+
+/** The text lines of the JSDoc comment `doc`. */
+function docLines(doc: string | undefined): string[] | undefined {
+  if (doc === undefined) return undefined;
+  return doc.replace(/^\/\*\*\s*/, "").replace(/\s*\*\/$/, "").split("\n")
+    .map((line) => line.replace(/^\s*\* ?/, ""));
+}
+
+/** A JSDoc comment of `lines`. */
+function jsDoc(lines: readonly string[]): string {
+  const body = lines.map((line) => line === "" ? " *" : ` * ${line}`);
+  return ["/**", ...body, " */"].join("\n");
 }
 
 /** `text` ending with a full stop. */
@@ -202,11 +216,20 @@ class Renderer {
   /** The declaration of the type named `name` on `side`. */
   declaration(name: string, node: Node, side: Side): string {
     const typeName = side === "input" ? `${name}Input` : name;
-    const doc = this.#docs.get(name) ??
-      `/** ${sentence(describe(node) ?? name)} */`;
-    const sideDoc = side === "input"
-      ? `/** What a client may send as \`${name}\` (fields with a default may be left out). */`
-      : doc;
+    const summary = side === "input"
+      ? [
+        `What a client may send as \`${name}\` (fields with a default may be`,
+        "left out).",
+      ]
+      : docLines(this.#docs.get(name)) ?? [sentence(describe(node) ?? name)];
+    const sideDoc = jsDoc([
+      ...summary,
+      "",
+      "@example",
+      "```ts ignore",
+      ...`const value: ${typeName} = ${literal(sampleOf(node))};`.split("\n"),
+      "```",
+    ]);
     const body = this.body(node, side);
     return node._zod.def.type === "object" && body.startsWith("{")
       ? `${sideDoc}\nexport interface ${typeName} ${body}\n`

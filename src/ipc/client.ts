@@ -40,6 +40,11 @@ const PING_TIMEOUT_MS = 2_000;
 /**
  * Options of {@linkcode ControlClient.status} and
  * {@linkcode ControlClient.tryStatus}.
+ *
+ * @example
+ * ```ts ignore
+ * const status = await client.tryStatus({ timeoutMs: 5_000 });
+ * ```
  */
 export interface ClientStatusOptions {
   /** Give up after this many milliseconds. @default {undefined} (no limit) */
@@ -49,12 +54,22 @@ export interface ClientStatusOptions {
 /**
  * Options of {@linkcode ControlClient.start}: the body of `POST /v1/start`
  * but the names.
+ *
+ * @example
+ * ```ts ignore
+ * await client.start(["web"], { wait: false });
+ * ```
  */
 export type ClientStartOptions = Omit<StartRequestInput, "names">;
 
 /**
  * Options of {@linkcode ControlClient.stop}: the body of `POST /v1/stop`
  * but the names.
+ *
+ * @example
+ * ```ts ignore
+ * await client.stop(["web"], { force: true });
+ * ```
  */
 export type ClientStopOptions = Omit<StopRequestInput, "names">;
 

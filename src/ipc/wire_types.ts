@@ -9,7 +9,14 @@
 import type * as z from "npm:zod@4.6.7/mini";
 import type * as protocol from "./protocol.ts";
 
-/** What a start, stop or restart did to one service. */
+/**
+ * What a start, stop or restart did to one service.
+ *
+ * @example
+ * ```ts ignore
+ * const value: Action = "started";
+ * ```
+ */
 export type Action =
   | "started"
   | "already-running"
@@ -17,13 +24,73 @@ export type Action =
   | "already-stopped"
   | "restarted";
 
-/** Response of start, stop and restart. */
+/**
+ * Response of start, stop and restart.
+ *
+ * @example
+ * ```ts ignore
+ * const value: ActionResponse = {
+ *   results: [
+ *     {
+ *       name: "...",
+ *       action: "started",
+ *       service: {
+ *         name: "...",
+ *         status: "starting",
+ *         pid: 0,
+ *         port: 0,
+ *         startedAt: "2026-01-01T00:00:00.000Z",
+ *         restarts: 0,
+ *         lastExit: {
+ *           code: 0,
+ *           signal: "...",
+ *           at: "2026-01-01T00:00:00.000Z",
+ *         },
+ *         nextRestartAt: "2026-01-01T00:00:00.000Z",
+ *         reason: "...",
+ *         uptimeSeconds: 0,
+ *         cpuPercent: 0,
+ *         rssBytes: 0,
+ *       },
+ *     },
+ *   ],
+ * };
+ * ```
+ */
 export interface ActionResponse {
   /** One result per service acted on. */
   results: ActionResult[];
 }
 
-/** What happened to one service in a start, stop or restart. */
+/**
+ * What happened to one service in a start, stop or restart.
+ *
+ * @example
+ * ```ts ignore
+ * const value: ActionResult = {
+ *   name: "...",
+ *   action: "started",
+ *   service: {
+ *     name: "...",
+ *     status: "starting",
+ *     pid: 0,
+ *     port: 0,
+ *     startedAt: "2026-01-01T00:00:00.000Z",
+ *     restarts: 0,
+ *     lastExit: {
+ *       code: 0,
+ *       signal: "...",
+ *       at: "2026-01-01T00:00:00.000Z",
+ *     },
+ *     nextRestartAt: "2026-01-01T00:00:00.000Z",
+ *     reason: "...",
+ *     uptimeSeconds: 0,
+ *     cpuPercent: 0,
+ *     rssBytes: 0,
+ *   },
+ * };
+ * ```
+ */
 export interface ActionResult {
   /** The service's name. */
   name: string;
@@ -33,19 +100,61 @@ export interface ActionResult {
   service: ServiceStatus;
 }
 
-/** `POST /v1/cleanup` */
+/**
+ * `POST /v1/cleanup`
+ *
+ * @example
+ * ```ts ignore
+ * const value: CleanupRequest = {
+ *   dryRun: false,
+ * };
+ * ```
+ */
 export interface CleanupRequest {
   /** List only; end nothing, remove nothing. */
   dryRun: boolean;
 }
 
-/** What a client may send as `CleanupRequest` (fields with a default may be left out). */
+/**
+ * What a client may send as `CleanupRequest` (fields with a default may be
+ * left out).
+ *
+ * @example
+ * ```ts ignore
+ * const value: CleanupRequestInput = {
+ *   dryRun: false,
+ * };
+ * ```
+ */
 export interface CleanupRequestInput {
   /** List only; end nothing, remove nothing. @default {false} */
   dryRun?: boolean | undefined;
 }
 
-/** What `cleanup` found and did. */
+/**
+ * What `cleanup` found and did.
+ *
+ * @example
+ * ```ts ignore
+ * const value: CleanupResponse = {
+ *   orphans: [
+ *     {
+ *       pid: 0,
+ *       pgid: 0,
+ *       service: "...",
+ *       command: "...",
+ *     },
+ *   ],
+ *   staleFiles: [
+ *     "...",
+ *   ],
+ *   killed: [
+ *     0,
+ *   ],
+ *   dryRun: false,
+ * };
+ * ```
+ */
 export interface CleanupResponse {
   /** Tagged processes no service tracks. */
   orphans: OrphanProcess[];
@@ -57,12 +166,36 @@ export interface CleanupResponse {
   dryRun: boolean;
 }
 
-/** Body of every non-2xx response. */
+/**
+ * Body of every non-2xx response.
+ *
+ * @example
+ * ```ts ignore
+ * const value: ErrorBody = {
+ *   error: {
+ *     code: "...",
+ *     message: "...",
+ *     hint: "...",
+ *   },
+ * };
+ * ```
+ */
 export interface ErrorBody {
   error: ErrorDetail;
 }
 
-/** A failure: its code, its sentence, and what to do about it. */
+/**
+ * A failure: its code, its sentence, and what to do about it.
+ *
+ * @example
+ * ```ts ignore
+ * const value: ErrorDetail = {
+ *   code: "...",
+ *   message: "...",
+ *   hint: "...",
+ * };
+ * ```
+ */
 export interface ErrorDetail {
   /** A tend error code, such as UNKNOWN_SERVICE. */
   code: string;
@@ -76,6 +209,15 @@ export interface ErrorDetail {
  * The one line a background supervisor writes to its stdout for the CLI
  * that launched it: serving (or another one won the lock race), or why it
  * could not start.
+ *
+ * @example
+ * ```ts ignore
+ * const value: Handshake = {
+ *   ok: true,
+ *   pid: 0,
+ *   lost: false,
+ * };
+ * ```
  */
 export type Handshake = {
   ok: true;
@@ -88,10 +230,28 @@ export type Handshake = {
   error: ErrorDetail;
 };
 
-/** An instant in ISO 8601 form, as `Date.prototype.toISOString` writes it. */
+/**
+ * An instant in ISO 8601 form, as `Date.prototype.toISOString` writes it.
+ *
+ * @example
+ * ```ts ignore
+ * const value: Instant = "2026-01-01T00:00:00.000Z";
+ * ```
+ */
 export type Instant = string;
 
-/** How a service last ended. */
+/**
+ * How a service last ended.
+ *
+ * @example
+ * ```ts ignore
+ * const value: LastExit = {
+ *   code: 0,
+ *   signal: "...",
+ *   at: "2026-01-01T00:00:00.000Z",
+ * };
+ * ```
+ */
 export interface LastExit {
   /** Exit code, or null when a signal ended it or it was not our child. */
   code: number | null;
@@ -101,7 +261,19 @@ export interface LastExit {
   at: string;
 }
 
-/** A process tagged with the workspace that no service tracks. */
+/**
+ * A process tagged with the workspace that no service tracks.
+ *
+ * @example
+ * ```ts ignore
+ * const value: OrphanProcess = {
+ *   pid: 0,
+ *   pgid: 0,
+ *   service: "...",
+ *   command: "...",
+ * };
+ * ```
+ */
 export interface OrphanProcess {
   /** Its PID. */
   pid: number;
@@ -113,7 +285,18 @@ export interface OrphanProcess {
   command: string;
 }
 
-/** `GET /v1/ping` */
+/**
+ * `GET /v1/ping`
+ *
+ * @example
+ * ```ts ignore
+ * const value: PingResponse = {
+ *   pid: 0,
+ *   workspace: "...",
+ *   version: "...",
+ * };
+ * ```
+ */
 export interface PingResponse {
   /** The supervisor's PID. */
   pid: number;
@@ -123,10 +306,37 @@ export interface PingResponse {
   version: string;
 }
 
-/** `POST /v1/reload`: no fields. */
+/**
+ * `POST /v1/reload`: no fields.
+ *
+ * @example
+ * ```ts ignore
+ * const value: ReloadRequest = {};
+ * ```
+ */
 export type ReloadRequest = Record<string, never>;
 
-/** Response of `POST /v1/reload`. */
+/**
+ * Response of `POST /v1/reload`.
+ *
+ * @example
+ * ```ts ignore
+ * const value: ReloadResponse = {
+ *   added: [
+ *     "...",
+ *   ],
+ *   removed: [
+ *     "...",
+ *   ],
+ *   changed: [
+ *     "...",
+ *   ],
+ *   unchanged: [
+ *     "...",
+ *   ],
+ * };
+ * ```
+ */
 export interface ReloadResponse {
   /** Services new in tend.toml. */
   added: string[];
@@ -138,19 +348,49 @@ export interface ReloadResponse {
   unchanged: string[];
 }
 
-/** `POST /v1/restart` */
+/**
+ * `POST /v1/restart`
+ *
+ * @example
+ * ```ts ignore
+ * const value: RestartRequest = {
+ *   names: [
+ *     "...",
+ *   ],
+ * };
+ * ```
+ */
 export interface RestartRequest {
   /** The services to act on; empty or missing means all of them. */
   names: string[];
 }
 
-/** What a client may send as `RestartRequest` (fields with a default may be left out). */
+/**
+ * What a client may send as `RestartRequest` (fields with a default may be
+ * left out).
+ *
+ * @example
+ * ```ts ignore
+ * const value: RestartRequestInput = {
+ *   names: [
+ *     "...",
+ *   ],
+ * };
+ * ```
+ */
 export interface RestartRequestInput {
   /** The services to act on; empty or missing means all of them. */
   names?: string[] | null | undefined;
 }
 
-/** The states a service can be in. */
+/**
+ * The states a service can be in.
+ *
+ * @example
+ * ```ts ignore
+ * const value: ServiceState = "starting";
+ * ```
+ */
 export type ServiceState =
   | "starting"
   | "running"
@@ -160,7 +400,31 @@ export type ServiceState =
   | "failed"
   | "stale";
 
-/** One service as `status` shows it. */
+/**
+ * One service as `status` shows it.
+ *
+ * @example
+ * ```ts ignore
+ * const value: ServiceStatus = {
+ *   name: "...",
+ *   status: "starting",
+ *   pid: 0,
+ *   port: 0,
+ *   startedAt: "2026-01-01T00:00:00.000Z",
+ *   restarts: 0,
+ *   lastExit: {
+ *     code: 0,
+ *     signal: "...",
+ *     at: "2026-01-01T00:00:00.000Z",
+ *   },
+ *   nextRestartAt: "2026-01-01T00:00:00.000Z",
+ *   reason: "...",
+ *   uptimeSeconds: 0,
+ *   cpuPercent: 0,
+ *   rssBytes: 0,
+ * };
+ * ```
+ */
 export interface ServiceStatus {
   /** The service's name in tend.toml. */
   name: string;
@@ -188,24 +452,64 @@ export interface ServiceStatus {
   rssBytes: number | null;
 }
 
-/** `POST /v1/shutdown` */
+/**
+ * `POST /v1/shutdown`
+ *
+ * @example
+ * ```ts ignore
+ * const value: ShutdownRequest = {
+ *   stopServices: false,
+ * };
+ * ```
+ */
 export interface ShutdownRequest {
   /** Stop every service first (tend down); otherwise leave them running. */
   stopServices: boolean;
 }
 
-/** What a client may send as `ShutdownRequest` (fields with a default may be left out). */
+/**
+ * What a client may send as `ShutdownRequest` (fields with a default may be
+ * left out).
+ *
+ * @example
+ * ```ts ignore
+ * const value: ShutdownRequestInput = {
+ *   stopServices: false,
+ * };
+ * ```
+ */
 export interface ShutdownRequestInput {
   /** Stop every service first (tend down); otherwise leave them running. @default {false} */
   stopServices?: boolean | undefined;
 }
 
-/** Response of `POST /v1/shutdown`. */
+/**
+ * Response of `POST /v1/shutdown`.
+ *
+ * @example
+ * ```ts ignore
+ * const value: ShutdownResponse = {
+ *   ok: true,
+ * };
+ * ```
+ */
 export interface ShutdownResponse {
   ok: true;
 }
 
-/** `POST /v1/start` */
+/**
+ * `POST /v1/start`
+ *
+ * @example
+ * ```ts ignore
+ * const value: StartRequest = {
+ *   names: [
+ *     "...",
+ *   ],
+ *   wait: false,
+ * };
+ * ```
+ */
 export interface StartRequest {
   /** The services to act on; empty or missing means all of them. */
   names: string[];
@@ -213,7 +517,20 @@ export interface StartRequest {
   wait: boolean;
 }
 
-/** What a client may send as `StartRequest` (fields with a default may be left out). */
+/**
+ * What a client may send as `StartRequest` (fields with a default may be
+ * left out).
+ *
+ * @example
+ * ```ts ignore
+ * const value: StartRequestInput = {
+ *   names: [
+ *     "...",
+ *   ],
+ *   wait: false,
+ * };
+ * ```
+ */
 export interface StartRequestInput {
   /** The services to act on; empty or missing means all of them. */
   names?: string[] | null | undefined;
@@ -221,7 +538,42 @@ export interface StartRequestInput {
   wait?: boolean | undefined;
 }
 
-/** `GET /v1/status` */
+/**
+ * `GET /v1/status`
+ *
+ * @example
+ * ```ts ignore
+ * const value: StatusResponse = {
+ *   workspace: "...",
+ *   supervisor: {
+ *     status: "running",
+ *     pid: 0,
+ *     startedAt: "2026-01-01T00:00:00.000Z",
+ *     version: "...",
+ *   },
+ *   services: [
+ *     {
+ *       name: "...",
+ *       status: "starting",
+ *       pid: 0,
+ *       port: 0,
+ *       startedAt: "2026-01-01T00:00:00.000Z",
+ *       restarts: 0,
+ *       lastExit: {
+ *         code: 0,
+ *         signal: "...",
+ *         at: "2026-01-01T00:00:00.000Z",
+ *       },
+ *       nextRestartAt: "2026-01-01T00:00:00.000Z",
+ *       reason: "...",
+ *       uptimeSeconds: 0,
+ *       cpuPercent: 0,
+ *       rssBytes: 0,
+ *     },
+ *   ],
+ * };
+ * ```
+ */
 export interface StatusResponse {
   /** The workspace's root directory. */
   workspace: string;
@@ -231,7 +583,19 @@ export interface StatusResponse {
   services: ServiceStatus[];
 }
 
-/** `POST /v1/stop` */
+/**
+ * `POST /v1/stop`
+ *
+ * @example
+ * ```ts ignore
+ * const value: StopRequest = {
+ *   names: [
+ *     "...",
+ *   ],
+ *   force: false,
+ * };
+ * ```
+ */
 export interface StopRequest {
   /** The services to act on; empty or missing means all of them. */
   names: string[];
@@ -239,7 +603,20 @@ export interface StopRequest {
   force?: boolean | undefined;
 }
 
-/** What a client may send as `StopRequest` (fields with a default may be left out). */
+/**
+ * What a client may send as `StopRequest` (fields with a default may be
+ * left out).
+ *
+ * @example
+ * ```ts ignore
+ * const value: StopRequestInput = {
+ *   names: [
+ *     "...",
+ *   ],
+ *   force: false,
+ * };
+ * ```
+ */
 export interface StopRequestInput {
   /** The services to act on; empty or missing means all of them. */
   names?: string[] | null | undefined;
@@ -247,7 +624,19 @@ export interface StopRequestInput {
   force?: boolean | undefined;
 }
 
-/** The supervisor as `status` shows it. */
+/**
+ * The supervisor as `status` shows it.
+ *
+ * @example
+ * ```ts ignore
+ * const value: SupervisorStatus = {
+ *   status: "running",
+ *   pid: 0,
+ *   startedAt: "2026-01-01T00:00:00.000Z",
+ *   version: "...",
+ * };
+ * ```
+ */
 export interface SupervisorStatus {
   /** Whether a supervisor serves the workspace. */
   status: "running" | "stopped" | "stale";
