@@ -40,6 +40,10 @@ interface Def {
   readonly in?: Node;
   readonly out?: Node;
   readonly defaultValue?: unknown;
+  readonly keyType?: Node;
+  readonly valueType?: Node;
+  readonly items?: readonly Node[];
+  readonly rest?: Node | null;
 }
 
 /** Which side of a schema to render. */
@@ -64,7 +68,10 @@ const SCALARS: Readonly<Record<string, string>> = {
   int: "number",
   boolean: "boolean",
   null: "null",
+  undefined: "undefined",
   unknown: "unknown",
+  any: "any",
+  never: "never",
 };
 
 /** Whether `value` is a zod schema. */
@@ -180,6 +187,15 @@ class Renderer {
       }
       case "object":
         return this.object(node, side, indent);
+      case "record":
+        return `Record<${inner(def.keyType)}, ${inner(def.valueType)}>`;
+      case "tuple": {
+        const items = def.items!.map((item) => inner(item));
+        if (def.rest) items.push(`...${inner(def.rest)}[]`);
+        return `[${items.join(", ")}]`;
+      }
+      case "readonly":
+        return `Readonly<${inner(def.innerType)}>`;
       case "union":
         return def.options!.map((o) => this.type(o, side, indent)).join(" | ");
     }

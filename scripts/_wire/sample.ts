@@ -23,7 +23,12 @@ export function sampleOf(node: Node): unknown {
       return Object.values(def.entries!)[0];
     case "literal":
       return def.values![0];
+    case "record":
+      return {};
+    case "tuple":
+      return def.items!.map(sampleOf);
     case "nullable":
+    case "readonly":
     case "optional":
     case "default":
       return sampleOf(def.innerType!);

@@ -36,3 +36,17 @@ Deno.test("renderWireTypes() rejects a schema kind it cannot spell", async () =>
     /Cannot render a zod "bigint" schema/,
   );
 });
+
+Deno.test("renderWireTypes() spells records, tuples and references", async () => {
+  const z = await import("npm:zod@4.6.7/mini");
+  const Port = z.int();
+  const text = renderWireTypes({
+    Port,
+    Ports: z.object({
+      byName: z.record(z.string(), Port),
+      pair: z.tuple([z.string(), z.nullable(Port)]),
+    }),
+  }, "");
+  assert.match(text, /byName: Record<string, Port>;/);
+  assert.match(text, /pair: \[string, Port \| null\];/);
+});
