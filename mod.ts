@@ -29,20 +29,37 @@ export {
   type StartOptions,
   TendWorkspace,
 } from "./src/api/workspace.ts";
-export { ControlClient } from "./src/ipc/client.ts";
+export {
+  type ClientStartOptions,
+  type ClientStatusOptions,
+  type ClientStopOptions,
+  ControlClient,
+} from "./src/ipc/client.ts";
+// The control API's types, generated from its zod schemas (src/ipc/protocol.ts)
+// by `deno task types`: plain documented interfaces a reader can follow.
 export type {
+  Action,
   ActionResponse,
   ActionResult,
+  CleanupRequestInput,
   CleanupResponse,
+  ConfigApplied,
+  ConfigDrift,
+  HttpResponse,
+  Instant,
   LastExit,
+  LogsResponse,
   OrphanProcess,
   PingResponse,
   ReloadResponse,
   ServiceState,
   ServiceStatus,
+  ShutdownRequestInput,
+  StartRequestInput,
   StatusResponse,
+  StopRequestInput,
   SupervisorStatus,
-} from "./src/ipc/protocol.ts";
+} from "./src/ipc/wire_types.ts";
 export { type ErrorCode, EXIT_CODES, TendError } from "./src/errors.ts";
 export {
   servicePidFile,

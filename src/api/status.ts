@@ -1,6 +1,6 @@
 import { TendError } from "../errors.ts";
 import { ControlClient } from "../ipc/client.ts";
-import type { StatusResponse } from "../ipc/protocol.ts";
+import type { StatusResponse } from "../ipc/wire_types.ts";
 import { loadWorkspaceConfig } from "../commands/_config.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 
@@ -27,12 +27,7 @@ async function askSupervisor(ws: Workspace): Promise<StatusResponse | null> {
     return null;
   }
   using client = new ControlClient(ws.paths.socket);
-  try {
-    return await client.status({ timeoutMs: STATUS_TIMEOUT_MS });
-  } catch (error) {
-    if (error instanceof TendError && error.code === "NOT_RUNNING") return null;
-    throw error;
-  }
+  return await client.tryStatus({ timeoutMs: STATUS_TIMEOUT_MS });
 }
 
 /**

@@ -2,7 +2,7 @@ import type {
   ActionResponse,
   ReloadResponse,
   StatusResponse,
-} from "../ipc/protocol.ts";
+} from "../ipc/wire_types.ts";
 import { workspaceAt } from "../commands/_workspace.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 import { type LogSource, streamLogs } from "../logs/stream.ts";

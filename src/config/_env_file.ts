@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 import { booleanSchema, nonEmptyStringSchema } from "./_fields.ts";
 
 const EXPECTED =

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type { z } from "npm:zod@4.6.7";
 import { addProblem } from "./_problem.ts";
 import type { ServiceEntry } from "./_service.ts";
 import { findReferences } from "./references.ts";

@@ -1,17 +1,19 @@
-import * as z from "npm:zod@4.6.7/mini";
+import type * as z from "npm:zod@4.6.7/mini";
 import { isErrorCode, TendError } from "../errors.ts";
 import { type RawResponse, ResponseLostError, unixRequest } from "./_http.ts";
-import {
-  type ActionResponse,
-  type CleanupResponse,
-  ENDPOINTS,
-  ErrorBody,
-  type HttpResponse,
-  type Operation,
-  type PingResponse,
-  type ReloadResponse,
-  type StatusResponse,
-} from "./protocol.ts";
+import { ENDPOINTS, ErrorBody, type Operation } from "./protocol.ts";
+import type {
+  ActionResponse,
+  CleanupRequestInput,
+  CleanupResponse,
+  HttpResponse,
+  PingResponse,
+  ReloadResponse,
+  ShutdownRequestInput,
+  StartRequestInput,
+  StatusResponse,
+  StopRequestInput,
+} from "./wire_types.ts";
 
 /** What the client sends to `op` (defaults may be left out). */
 type Body<K extends Operation> = (typeof ENDPOINTS)[K]["request"] extends
@@ -19,8 +21,58 @@ type Body<K extends Operation> = (typeof ENDPOINTS)[K]["request"] extends
 /** What `op` answers. */
 type Answer<K extends Operation> = z.infer<(typeof ENDPOINTS)[K]["response"]>;
 
+/**
+ * How one request went. `unreachable`: nobody answered (no socket, no
+ * listener, or the GET's connection failed); `foreign`: the answer was not
+ * tend's (no JSON error body with a tend code); `invalid`: a 2xx body that
+ * does not match the schema; `lost`: a POST sent whose answer never came
+ * (the supervisor may have acted on it); `failed`: a tend error.
+ */
+type Reply<T> =
+  | { readonly kind: "answer"; readonly value: T }
+  | {
+    readonly kind: "unreachable" | "foreign" | "invalid" | "lost" | "failed";
+    readonly error: Error;
+  };
+
 /** How long a ping may take before the supervisor counts as absent. */
 const PING_TIMEOUT_MS = 2_000;
+
+/**
+ * Options of {@linkcode ControlClient.status} and
+ * {@linkcode ControlClient.tryStatus}.
+ *
+ * @example
+ * ```ts ignore
+ * const status = await client.tryStatus({ timeoutMs: 5_000 });
+ * ```
+ */
+export interface ClientStatusOptions {
+  /** Give up after this many milliseconds. @default {undefined} (no limit) */
+  timeoutMs?: number;
+}
+
+/**
+ * Options of {@linkcode ControlClient.start}: the body of `POST /v1/start`
+ * but the names.
+ *
+ * @example
+ * ```ts ignore
+ * await client.start(["web"], { wait: false });
+ * ```
+ */
+export type ClientStartOptions = Omit<StartRequestInput, "names">;
+
+/**
+ * Options of {@linkcode ControlClient.stop}: the body of `POST /v1/stop`
+ * but the names.
+ *
+ * @example
+ * ```ts ignore
+ * await client.stop(["web"], { force: true });
+ * ```
+ */
+export type ClientStopOptions = Omit<StopRequestInput, "names">;
 
 /**
  * A typed client of a supervisor's control API over its unix socket.
@@ -40,36 +92,54 @@ export class ControlClient implements Disposable {
     this.socket = socket;
   }
 
-  /** Asks whether a supervisor answers; `null` when none does. */
+  /**
+   * Asks whether a supervisor answers; `null` when none does (nothing
+   * listens, or what answers is not a tend supervisor).
+   */
   async ping(): Promise<PingResponse | null> {
-    try {
-      return await this.#call("ping", {
-        signal: AbortSignal.timeout(PING_TIMEOUT_MS),
-      });
-    } catch (error) {
-      if (
-        error instanceof TendError &&
-        (error.code !== "NOT_RUNNING" ||
-          error.cause instanceof z.core.$ZodError)
-      ) {
-        throw error;
-      }
-      return null;
+    const reply = await this.#request("ping", {
+      signal: AbortSignal.timeout(PING_TIMEOUT_MS),
+    });
+    switch (reply.kind) {
+      case "answer":
+        return reply.value;
+      case "unreachable":
+      case "foreign":
+        return null;
+      default:
+        throw reply.error;
     }
   }
 
   /** Every service's status. */
-  status(options: { timeoutMs?: number } = {}): Promise<StatusResponse> {
-    const signal = options.timeoutMs === undefined
-      ? undefined
-      : AbortSignal.timeout(options.timeoutMs);
-    return this.#call("status", signal ? { signal } : {});
+  async status(options: ClientStatusOptions = {}): Promise<StatusResponse> {
+    return answerOf(await this.#request("status", withTimeout(options)));
+  }
+
+  /**
+   * Every service's status, or `null` when no supervisor answered or its
+   * answer is not a status this version reads (the state files are the
+   * truth then).
+   */
+  async tryStatus(
+    options: ClientStatusOptions = {},
+  ): Promise<StatusResponse | null> {
+    const reply = await this.#request("status", withTimeout(options));
+    switch (reply.kind) {
+      case "answer":
+        return reply.value;
+      case "unreachable":
+      case "invalid":
+        return null;
+      default:
+        throw reply.error;
+    }
   }
 
   /** Starts services (all autostart ones when `names` is empty). */
   start(
     names: readonly string[],
-    options: Omit<z.input<typeof ENDPOINTS.start.request>, "names"> = {},
+    options: ClientStartOptions = {},
   ): Promise<ActionResponse> {
     const body: Body<"start"> = { names: [...names], wait: options.wait };
     return this.#call("start", { body });
@@ -81,7 +151,7 @@ export class ControlClient implements Disposable {
    */
   stop(
     names: readonly string[],
-    options: { force?: boolean } = {},
+    options: ClientStopOptions = {},
   ): Promise<ActionResponse> {
     const body = options.force === true
       ? { names: [...names], force: true }
@@ -105,18 +175,15 @@ export class ControlClient implements Disposable {
   }
 
   /** Ends untracked processes tagged with the workspace and removes stale files. */
-  cleanup(options: Body<"cleanup">): Promise<CleanupResponse> {
+  cleanup(options: CleanupRequestInput): Promise<CleanupResponse> {
     return this.#call("cleanup", { body: options });
   }
 
   /** Ends the supervisor, stopping every service first when asked. */
-  async shutdown(options: Body<"shutdown">): Promise<void> {
-    try {
-      await this.#call("shutdown", { body: options });
-    } catch (error) {
-      // A supervisor that exits as asked may close before it answers.
-      if (!(error instanceof TendError) || !lostResponse(error)) throw error;
-    }
+  async shutdown(options: ShutdownRequestInput): Promise<void> {
+    const reply = await this.#request("shutdown", { body: options });
+    // A supervisor that exits as asked may close before it answers.
+    if (reply.kind !== "lost") answerOf(reply);
   }
 
   /** Nothing to release: every call uses its own connection. */
@@ -126,6 +193,13 @@ export class ControlClient implements Disposable {
     op: K,
     options: { body?: Body<K>; signal?: AbortSignal } = {},
   ): Promise<Answer<K>> {
+    return answerOf(await this.#request(op, options));
+  }
+
+  async #request<K extends Operation>(
+    op: K,
+    options: { body?: Body<K>; signal?: AbortSignal },
+  ): Promise<Reply<Answer<K>>> {
     const { method, path } = ENDPOINTS[op];
     let response: RawResponse;
     try {
@@ -139,20 +213,34 @@ export class ControlClient implements Disposable {
       });
     } catch (error) {
       if (error instanceof ResponseLostError && method === "POST") {
-        throw new TendError(
-          failureCode(op),
-          `The supervisor at "${this.socket}" closed the connection before it answered: ${error.message}`,
-          { hint: "Run `tend status` to see what was done", cause: error },
-        );
+        return {
+          kind: "lost",
+          error: new TendError(
+            failureCode(op),
+            `The supervisor at "${this.socket}" closed the connection before it answered: ${error.message}`,
+            { hint: "Run `tend status` to see what was done", cause: error },
+          ),
+        };
       }
-      throw new TendError(
-        "NOT_RUNNING",
-        `Cannot reach the supervisor at "${this.socket}": ${messageOf(error)}`,
-        {
-          cause: error,
-        },
-      );
+      return {
+        kind: "unreachable",
+        error: new TendError(
+          "NOT_RUNNING",
+          `Cannot reach the supervisor at "${this.socket}": ${
+            messageOf(error)
+          }`,
+          { cause: error },
+        ),
+      };
     }
+    return this.#decode(op, response);
+  }
+
+  /** `response` to a request to `op`, read. */
+  #decode<K extends Operation>(
+    op: K,
+    response: RawResponse,
+  ): Reply<Answer<K>> {
     let data: unknown = null;
     try {
       data = JSON.parse(response.body);
@@ -167,28 +255,53 @@ export class ControlClient implements Disposable {
     const message = body?.error.message ??
       `Cannot complete the request: HTTP ${response.status}`;
     if (!isErrorCode(code)) {
-      throw new Error(`The supervisor failed: ${message}`);
+      return {
+        kind: "foreign",
+        error: new Error(`The supervisor failed: ${message}`),
+      };
     }
-    throw new TendError(code, message, { hint: body?.error.hint });
+    return {
+      kind: "failed",
+      error: new TendError(code, message, { hint: body?.error.hint }),
+    };
   }
 
   /** The answer to `op`, checked against its schema. */
-  #check<K extends Operation>(op: K, data: unknown): Answer<K> {
+  #check<K extends Operation>(op: K, data: unknown): Reply<Answer<K>> {
     const result = ENDPOINTS[op].response.safeParse(data);
-    if (result.success) return result.data as Answer<K>;
+    if (result.success) {
+      return { kind: "answer", value: result.data as Answer<K> };
+    }
     const issue = result.error.issues[0];
     const field = issue?.path.length ? `"${issue.path.join(".")}": ` : "";
-    throw new TendError(
-      ENDPOINTS[op].method === "GET" ? "NOT_RUNNING" : failureCode(op),
-      `The supervisor at "${this.socket}" answered ${
-        ENDPOINTS[op].path
-      } with an unexpected body: ${field}${issue?.message ?? "invalid"}`,
-      {
-        hint: "Is it the same tend version? `tend down` and start again",
-        cause: result.error,
-      },
-    );
+    return {
+      kind: "invalid",
+      error: new TendError(
+        ENDPOINTS[op].method === "GET" ? "NOT_RUNNING" : failureCode(op),
+        `The supervisor at "${this.socket}" answered ${
+          ENDPOINTS[op].path
+        } with an unexpected body: ${field}${issue?.message ?? "invalid"}`,
+        {
+          hint: "Is it the same tend version? `tend down` and start again",
+          cause: result.error,
+        },
+      ),
+    };
   }
+}
+
+/** The value of `reply`, or its error thrown. */
+function answerOf<T>(reply: Reply<T>): T {
+  if (reply.kind === "answer") return reply.value;
+  throw reply.error;
+}
+
+function withTimeout(
+  options: ClientStatusOptions,
+): { signal?: AbortSignal } {
+  return options.timeoutMs === undefined
+    ? {}
+    : { signal: AbortSignal.timeout(options.timeoutMs) };
 }
 
 /** The code of a request to `op` whose outcome is unknown. */
@@ -198,8 +311,4 @@ function failureCode(op: Operation): "STOP_FAILED" | "START_FAILED" {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function lostResponse(error: TendError): boolean {
-  return error.cause instanceof ResponseLostError;
 }

@@ -1,4 +1,4 @@
-import dotenv from "dotenv";
+import dotenv from "npm:dotenv@18.0.10";
 import type { EnvFileEntry } from "../config/_env_file.ts";
 import { TendError } from "../errors.ts";
 

@@ -1,5 +1,5 @@
-import { Hono } from "hono";
-import type { Context } from "hono";
+import { Hono } from "npm:hono@4.13.19";
+import type { Context } from "npm:hono@4.13.19";
 import { TendError } from "../errors.ts";
 import { readBacklog } from "../logs/backlog.ts";
 import {

@@ -270,3 +270,38 @@ Deno.test("ControlClient rejects an answer that does not match its schema", asyn
     });
   });
 });
+
+Deno.test("ControlClient.tryStatus() tells an answer from no supervisor", async (t) => {
+  await t.step("the status of a live server", async () => {
+    await withServer(fakeHandler(), async (socket) => {
+      using client = new ControlClient(socket);
+      assert.deepEqual(await client.tryStatus(), STATUS);
+    });
+  });
+  await t.step("null when nothing listens", async () => {
+    await using dir = await makeTempDir();
+    using client = new ControlClient(dir.join("absent.sock"));
+    assert.equal(await client.tryStatus({ timeoutMs: 1_000 }), null);
+  });
+  await t.step("null when the answer is not a status it reads", async () => {
+    const handler: FakeHandler = {
+      ...fakeHandler(),
+      status: () => ({ ...STATUS, services: [{ name: "web" }] }) as never,
+    };
+    await withServer(handler, async (socket) => {
+      using client = new ControlClient(socket);
+      assert.equal(await client.tryStatus(), null);
+    });
+  });
+  await t.step("the server's TendError otherwise", async () => {
+    const handler = fakeHandler((method) =>
+      method === "status"
+        ? new TendError("PERMISSION_DENIED", "Cannot read the status")
+        : undefined
+    );
+    await withServer(handler, async (socket) => {
+      using client = new ControlClient(socket);
+      await assert.rejects(client.tryStatus(), tendError("PERMISSION_DENIED"));
+    });
+  });
+});
