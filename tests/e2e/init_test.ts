@@ -8,7 +8,7 @@ Deno.test("tend init writes a template that binds to 127.0.0.1 and a .tend/.giti
   assertRun(await tend(ws, ["init"]), {
     code: 0,
     stdout: "",
-    stderr: `wrote ${ws.path("tend.toml")}\n`,
+    stderr: `wrote ${ws.path("tend.toml")}\n${schemaNote(ws.path("."))}`,
   });
   const config = await loadConfig(ws.path("tend.toml"));
   const [web] = config.services;
@@ -37,13 +37,13 @@ Deno.test("tend init warns when the new workspace is nested in another", async (
   assertRun(await tend(ws, ["-C", "sub", "init"]), {
     code: 0,
     stdout: "",
-    stderr: `wrote ${inner}\nwarning: "${
+    stderr: `wrote ${inner}\n${schemaNote(ws.path("sub"))}warning: "${
       ws.path("sub")
     }" is inside the workspace "${ws.dir}": tend commands run here now use the new tend.toml, not "${
       ws.path("tend.toml")
     }"\n`,
   });
-  assert.match(await Deno.readTextFile(inner), /^# tend\.toml/);
+  assert.match(await Deno.readTextFile(inner), /^#:schema .*\n# tend\.toml/);
 });
 
 Deno.test("tend init next to a daemon.toml says which file tend uses", async () => {
@@ -52,8 +52,16 @@ Deno.test("tend init next to a daemon.toml says which file tend uses", async () 
   assertRun(await tend(ws, ["init"]), {
     code: 0,
     stdout: "",
-    stderr: `wrote ${ws.path("tend.toml")}\nwarning: "${
-      ws.path("daemon.toml")
-    }" is here too: tend uses "${ws.path("tend.toml")}" and ignores it\n`,
+    stderr: `wrote ${ws.path("tend.toml")}\n${
+      schemaNote(ws.path("."))
+    }warning: "${ws.path("daemon.toml")}" is here too: tend uses "${
+      ws.path("tend.toml")
+    }" and ignores it\n`,
   });
 });
+
+/** The line `tend init` writes about the schema its `#:schema` line names. */
+function schemaNote(dir: string): string {
+  const at = dir.replace(/\/\.?$/, "");
+  return `wrote ${at}/.tend/tend.schema.json (for the #:schema line of tend.toml)\n`;
+}
