@@ -20,17 +20,21 @@ export interface LaunchContext {
   port: number | null;
   /** Called once the process exists, before readiness is awaited. */
   onSpawn(child: SpawnedProcess, port: number | null): Promise<void>;
+  /** Aborted when a stop cancels the start: the wait ends at once. */
+  signal?: AbortSignal;
 }
 
 /** How a launch ended. */
 export type LaunchOutcome =
   | { kind: "ready"; pid: number }
   | { kind: "exited-log"; exit: ExitStatus; logTail: string }
-  | { kind: "timeout"; logTail: string };
+  | { kind: "timeout"; logTail: string }
+  | { kind: "cancelled" };
 
 /**
  * Grants a port, spawns the service, and waits until it is ready, it exits,
- * or `ready_timeout` passes.
+ * `ready_timeout` passes, or `context.signal` cancels the wait (the process
+ * is then left to the caller to end).
  */
 export async function launchService(
   service: ServiceConfig,
@@ -51,6 +55,7 @@ export async function launchService(
     logFile,
   });
   await context.onSpawn(child, port);
+  const cancelled = whenAborted(context.signal);
   const abort = new AbortController();
   const timer = setTimeout(
     () => abort.abort(new Error("timeout")),
@@ -64,8 +69,10 @@ export async function launchService(
           () => ({ kind: "ready" as const }),
           () => ({ kind: "timeout" as const }),
         ),
+      cancelled.promise,
     ]);
     if (first.kind === "ready") return { kind: "ready", pid: child.pid };
+    if (first.kind === "cancelled") return first;
     const logTail = await tailLines(logFile, {
       lines: FAILURE_TAIL_LINES,
       from: logOffset,
@@ -76,8 +83,23 @@ export async function launchService(
     return { kind: "timeout", logTail };
   } finally {
     clearTimeout(timer);
+    cancelled.dispose();
     abort.abort(new Error("done"));
   }
+}
+
+/** Resolves as `cancelled` when `signal` aborts (at once if it has). */
+function whenAborted(
+  signal: AbortSignal | undefined,
+): { promise: Promise<{ kind: "cancelled" }>; dispose(): void } {
+  const { promise, resolve } = Promise.withResolvers<{ kind: "cancelled" }>();
+  const onAbort = () => resolve({ kind: "cancelled" });
+  if (signal?.aborted) onAbort();
+  signal?.addEventListener("abort", onAbort, { once: true });
+  return {
+    promise,
+    dispose: () => signal?.removeEventListener("abort", onAbort),
+  };
 }
 
 /** The environment of a service: base, its `env`, then tend's tags. */

@@ -68,6 +68,25 @@ export class RestartTracker {
     });
   }
 
+  /**
+   * Waits `delayMs` as a pending restart (shown as due); `false` when
+   * `signal` aborts first.
+   */
+  wait(delayMs: number, signal: AbortSignal): Promise<boolean> {
+    return new Promise((resolve) => {
+      const onAbort = () => {
+        this.clear();
+        resolve(false);
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.schedule(delayMs, () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(true);
+      });
+    });
+  }
+
   /** Cancels the pending restart, if any. */
   clear(): void {
     this.#cancel?.();

@@ -124,15 +124,26 @@ export class Supervisor {
         }),
       };
     }
-    const results = await runOrdered(order, {
-      before: (name) => this.#runner(name).config.dependsOn,
-      run: async (name): Promise<ActionResult> => {
-        const runner = this.#runner(name);
-        const action = await runner.start();
-        return { name, action, service: runner.view() };
-      },
-    });
-    return { results };
+    // Reserved now, so that a stop while a start waits for its
+    // dependencies cancels it.
+    const tickets = new Map(
+      order.map((name) => [name, this.#runner(name).reserveStart()]),
+    );
+    try {
+      const results = await runOrdered(order, {
+        before: (name) => this.#runner(name).config.dependsOn,
+        run: async (name): Promise<ActionResult> => {
+          const runner = this.#runner(name);
+          const action = await runner.start({ ticket: tickets.get(name) });
+          return { name, action, service: runner.view() };
+        },
+      });
+      return { results };
+    } finally {
+      for (const [name, ticket] of tickets) {
+        this.#runners.get(name)?.releaseStart(ticket);
+      }
+    }
   }
 
   /** Stops the named services (all when none), dependents first. */

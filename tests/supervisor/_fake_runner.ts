@@ -191,6 +191,9 @@ export class FakeWorld {
         this.processes.set(child.pid, child);
         const outcome = Promise.withResolvers<LaunchOutcome>();
         await context.onSpawn(child, context.port);
+        const cancel = () => outcome.resolve({ kind: "cancelled" });
+        if (context.signal?.aborted) cancel();
+        context.signal?.addEventListener("abort", cancel, { once: true });
         const launch = new FakeLaunch(child, outcome.resolve);
         const waiter = this.#waiters.shift();
         if (waiter) waiter(launch);

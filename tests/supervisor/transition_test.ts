@@ -17,6 +17,7 @@ const VALID: Record<RunState, Partial<Record<RunEvent, RunState>>> = {
     crash: "backoff",
     fail: "failed",
     exit: "stopped",
+    cancel: "stopped",
   },
   running: {
     crash: "backoff",
@@ -24,7 +25,12 @@ const VALID: Record<RunState, Partial<Record<RunEvent, RunState>>> = {
     exit: "stopped",
     stop: "stopping",
   },
-  backoff: { retry: "starting", start: "starting", stop: "stopped" },
+  backoff: {
+    retry: "starting",
+    start: "starting",
+    stop: "stopped",
+    cancel: "stopped",
+  },
   stopping: { stopped: "stopped" },
 };
 
