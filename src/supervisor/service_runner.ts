@@ -100,7 +100,7 @@ export class ServiceRunner {
    * the start while it still waits for its dependencies.
    */
   start(
-    options: { ticket?: StartTicket } = {},
+    options: { ticket?: StartTicket | undefined } = {},
   ): Promise<"started" | "already-running"> {
     const ticket = options.ticket ?? this.#pending.open();
     return this.serialize(async () => {
