@@ -1,5 +1,5 @@
 import { reportActions } from "./_report.ts";
-import { supervisorClient } from "./_client.ts";
+import { onOpenSupervisor } from "./_open_supervisor.ts";
 import { resolveWorkspace } from "./_workspace.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
@@ -11,11 +11,16 @@ export async function run(
 ): Promise<number> {
   const { positionals } = args;
   const ws = await resolveWorkspace(ctx);
-  using client = await supervisorClient(ws, ctx);
   const what = positionals.length > 0 ? positionals.join(", ") : "services";
   reportActions(
     ctx,
-    await ctx.out.spin(`restarting ${what}…`, client.restart(positionals)),
+    await ctx.out.spin(
+      `restarting ${what}…`,
+      onOpenSupervisor(ws, {
+        timing: ctx.timing,
+        op: (client) => client.restart(positionals),
+      }),
+    ),
   );
   return 0;
 }

@@ -1,5 +1,5 @@
 import { reportActions } from "./_report.ts";
-import { supervisorClient } from "./_client.ts";
+import { onOpenSupervisor } from "./_open_supervisor.ts";
 import { resolveWorkspace } from "./_workspace.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
@@ -12,13 +12,15 @@ export async function run(
   const { values, positionals } = args;
   const wait = values["no-wait"] !== true;
   const ws = await resolveWorkspace(ctx);
-  using client = await supervisorClient(ws, ctx);
   const what = positionals.length > 0 ? positionals.join(", ") : "services";
   reportActions(
     ctx,
     await ctx.out.spin(
       `starting ${what}…`,
-      client.start(positionals, { wait }),
+      onOpenSupervisor(ws, {
+        timing: ctx.timing,
+        op: (client) => client.start(positionals, { wait }),
+      }),
     ),
   );
   return 0;

@@ -73,8 +73,12 @@ export class ControlClient implements Disposable {
   }
 
   /** Stops services (all when `names` is empty). */
-  stop(names: readonly string[]): Promise<ActionResponse> {
-    return this.#call("stop", { body: { names: [...names] } });
+  stop(
+    names: readonly string[],
+    options: Omit<Body<"stop">, "names"> = {},
+  ): Promise<ActionResponse> {
+    const body: Body<"stop"> = { names: [...names], ...options };
+    return this.#call("stop", { body });
   }
 
   /** Restarts services (all running ones when `names` is empty). */

@@ -186,7 +186,13 @@ export type StartRequest = z.infer<typeof StartRequest>;
 
 /** `POST /v1/stop` */
 export const StopRequest = about(
-  z.object({ names: Names }),
+  z.object({
+    names: Names,
+    closing: about(
+      z._default(z.boolean(), OFF),
+      "A shutdown follows (tend down): refuse starts from now on",
+    ),
+  }),
   "Stop services (all when names is empty)",
 );
 /** `POST /v1/stop` */

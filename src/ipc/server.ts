@@ -24,7 +24,10 @@ export interface ControlHandler {
     names: StartRequest["names"],
     options: Omit<StartRequest, "names">,
   ): Promise<ActionResponse>;
-  stop(names: StopRequest["names"]): Promise<ActionResponse>;
+  stop(
+    names: StopRequest["names"],
+    options: Omit<StopRequest, "names">,
+  ): Promise<ActionResponse>;
   restart(names: RestartRequest["names"]): Promise<ActionResponse>;
   reload(): Promise<ReloadResponse>;
   shutdown(options: ShutdownRequest): Promise<void>;
@@ -102,10 +105,10 @@ async function routePost(
       const { names, ...options } = parse(ENDPOINTS.start.request, body);
       return Response.json(await handler.start(names, options));
     }
-    case ENDPOINTS.stop.path:
-      return Response.json(
-        await handler.stop(parse(ENDPOINTS.stop.request, body).names),
-      );
+    case ENDPOINTS.stop.path: {
+      const { names, ...options } = parse(ENDPOINTS.stop.request, body);
+      return Response.json(await handler.stop(names, options));
+    }
     case ENDPOINTS.restart.path:
       return Response.json(
         await handler.restart(parse(ENDPOINTS.restart.request, body).names),

@@ -147,17 +147,21 @@ async function serve(
     stop,
   });
   options.handshake?.({ ok: true, pid: Deno.pid, lost: false });
-  if (options.startAll) {
-    await supervisor.start([]).catch((error) =>
+  // Not awaited before the stop: Ctrl-C cancels the starts in progress.
+  const startingAll = options.startAll
+    ? supervisor.start([]).catch((error) => {
+      if (supervisor.closing) return;
       log.error("start: {error}", {
         error: error instanceof Error ? error.message : String(error),
-      })
-    );
-  }
+      });
+    })
+    : Promise.resolve();
   const { stopServices, lockLost } = await stop.promise;
+  supervisor.close();
   fence.stop();
   removeSignals();
   if (stopServices) await supervisor.stopAll();
+  await startingAll;
   await supervisor.detach();
   if (lockLost) {
     // The files and the socket path may be a successor's by now: leave them.
@@ -194,11 +198,12 @@ function controlHandler(
     ping: () => ({ pid: Deno.pid, workspace: options.root, version: VERSION }),
     status: () => supervisor.status(),
     start: (names, request) => supervisor.start(names, request),
-    stop: (names) => supervisor.stop(names),
+    stop: (names, request) => supervisor.stop(names, request),
     restart: (names) => supervisor.restart(names),
     reload: () => supervisor.reload(),
     cleanup: (request) => supervisor.cleanup(request),
     shutdown: async ({ stopServices }) => {
+      supervisor.close();
       if (stopServices) await supervisor.stopAll();
       options.stop.resolve({ stopServices });
     },
@@ -235,20 +240,25 @@ function listenForSignals(options: {
   foreground: boolean;
   stop: PromiseWithResolvers<{ stopServices: boolean }>;
 }): () => void {
-  const { supervisor, log, foreground, stop } = options;
+  const { supervisor, log, foreground } = options;
+  // Closed at once: no start is accepted while the supervisor ends.
+  const end = (stopServices: boolean) => {
+    supervisor.close();
+    options.stop.resolve({ stopServices });
+  };
   const handlers: [Deno.Signal, () => void][] = [
     ["SIGTERM", () => {
       log.info("got SIGTERM");
-      stop.resolve({ stopServices: foreground });
+      end(foreground);
     }],
     ["SIGINT", () => {
       log.info("got SIGINT");
-      stop.resolve({ stopServices: foreground });
+      end(foreground);
     }],
     ["SIGHUP", () => {
       if (foreground) {
         log.info("got SIGHUP: the terminal closed");
-        stop.resolve({ stopServices: true });
+        end(true);
         return;
       }
       log.info("got SIGHUP: reloading the config");

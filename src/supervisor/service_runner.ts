@@ -8,11 +8,7 @@ import {
   serviceView,
 } from "./runner_views.ts";
 import { SerialQueue } from "./serial_queue.ts";
-import {
-  decisionEvent,
-  describeExit,
-  type ExitDecision,
-} from "./policy.ts";
+import { decisionEvent, describeExit, type ExitDecision } from "./policy.ts";
 import type { ServiceRecord } from "../workspace/state_file.ts";
 import { type RunEvent, type RunState, transition } from "./transition.ts";
 import { type LaunchOutcome, startFailedError } from "./launch.ts";

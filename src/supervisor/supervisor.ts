@@ -24,6 +24,10 @@ import { cleanWorkspace } from "../workspace/cleanup.ts";
 import { recoverServices } from "./adoption.ts";
 import { addUsage, UsageSampler } from "../workspace/usage.ts";
 import type { Timing } from "../timing.ts";
+import { ClosingGate, shuttingDownError } from "./closing.ts";
+
+/** How long starts stay refused after a closing stop if no shutdown follows. */
+const CLOSING_REOPEN_MS = 10_000;
 
 /** What a supervisor is built from. */
 export interface SupervisorOptions {
@@ -54,6 +58,7 @@ export class Supervisor {
   #saving: Promise<void> | null = null;
   #context: RunnerContext;
   #sampler = new UsageSampler();
+  #gate = new ClosingGate();
 
   constructor(options: SupervisorOptions) {
     this.#options = options;
@@ -87,6 +92,20 @@ export class Supervisor {
     this.#changed();
   }
 
+  /** Whether starts are refused (a shutdown is under way). */
+  get closing(): boolean {
+    return this.#gate.closed;
+  }
+
+  /**
+   * Refuses every start, restart and reload from now on (`SHUTTING_DOWN`):
+   * the supervisor is about to exit. A start in progress that a stop then
+   * cancels fails with the same error.
+   */
+  close(): void {
+    this.#gate.close({ final: true });
+  }
+
   /** `status` of every service, with CPU and memory figures. */
   async status(): Promise<StatusResponse> {
     const views = [...this.#runners.values()].map((runner) => runner.view());
@@ -107,6 +126,7 @@ export class Supervisor {
     names: readonly string[],
     options: Partial<Omit<StartRequest, "names">> = {},
   ): Promise<ActionResponse> {
+    this.#gate.check(this.#options.paths.root);
     const order = this.#startOrder(names);
     if (options.wait === false) {
       void this.start(names).catch((error) => this.#logError("start", error));
@@ -139,6 +159,11 @@ export class Supervisor {
         },
       });
       return { results };
+    } catch (error) {
+      // Cancelled by the stop of a shutdown: the caller may try the next
+      // supervisor.
+      if (this.#gate.closed) throw shuttingDownError(this.#options.paths.root);
+      throw error;
     } finally {
       for (const [name, ticket] of tickets) {
         this.#runners.get(name)?.releaseStart(ticket);
@@ -146,8 +171,24 @@ export class Supervisor {
     }
   }
 
-  /** Stops the named services (all when none), dependents first. */
-  async stop(names: readonly string[]): Promise<ActionResponse> {
+  /**
+   * Stops the named services (all when none), dependents first. `closing`:
+   * a shutdown follows, so starts are refused from now on.
+   */
+  async stop(
+    names: readonly string[],
+    options: { closing?: boolean } = {},
+  ): Promise<ActionResponse> {
+    if (options.closing !== true) return await this.#stop(names);
+    this.#gate.close({ final: false });
+    try {
+      return await this.#stop(names);
+    } finally {
+      this.#gate.reopenAfter(CLOSING_REOPEN_MS);
+    }
+  }
+
+  async #stop(names: readonly string[]): Promise<ActionResponse> {
     const selected = new Set(
       names.length === 0
         ? this.#runners.keys()
@@ -184,6 +225,7 @@ export class Supervisor {
 
   /** Stops then starts the named services (all when none). */
   async restart(names: readonly string[]): Promise<ActionResponse> {
+    this.#gate.check(this.#options.paths.root);
     const selected = names.length === 0
       ? [...this.#runners.values()].filter((r) => r.state !== "stopped").map((
         r,
@@ -199,6 +241,7 @@ export class Supervisor {
 
   /** Re-reads the config and applies only the difference. */
   async reload(): Promise<ReloadResponse> {
+    this.#gate.check(this.#options.paths.root);
     const next = await this.#options.loadConfig();
     const diff = diffServices(this.#config.services, next.services);
     const previous = this.#config;
@@ -290,6 +333,7 @@ export class Supervisor {
 
   /** Saves state and stops timers, leaving services running. */
   async detach(): Promise<void> {
+    this.#gate[Symbol.dispose]();
     for (const runner of this.#runners.values()) runner.detach();
     this.#changed();
     await this.flushed();
