@@ -241,6 +241,7 @@ function listenForSignals(options: {
   stop: PromiseWithResolvers<{ stopServices: boolean }>;
 }): () => void {
   const { supervisor, log, foreground } = options;
+  const STOP_SERVICES = true;
   // Closed at once: no start is accepted while the supervisor ends.
   const end = (stopServices: boolean) => {
     supervisor.close();
@@ -258,7 +259,7 @@ function listenForSignals(options: {
     ["SIGHUP", () => {
       if (foreground) {
         log.info("got SIGHUP: the terminal closed");
-        end(true);
+        end(STOP_SERVICES);
         return;
       }
       log.info("got SIGHUP: reloading the config");

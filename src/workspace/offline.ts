@@ -6,7 +6,6 @@ import { readPidFile } from "../fence/pid_file.ts";
 import { ensurePrivateDir, removeIfPresent } from "../fence/safe_file.ts";
 import type {
   ActionResult,
-  CleanupRequest,
   CleanupResponse,
   ServiceStatus,
   StatusResponse,

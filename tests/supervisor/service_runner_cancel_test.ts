@@ -27,7 +27,7 @@ Deno.test("runner: starting + cancel → stopped: a stop cancels a start that aw
   assert.equal(runner.state, "stopped");
   assert.equal(runner.desired, "stopped");
   assert.deepEqual(world.endedGroups, [launch.child.pid]);
-  assert.equal(launch.child.alive, false);
+  assert.ok(!launch.child.alive);
   assert.equal(world.pidFiles.size, 0);
   assert.deepEqual(world.invalid, []);
 });
@@ -118,7 +118,7 @@ Deno.test("runner: a stop cancels a relaunch by policy that awaits readiness", a
   assert.equal(runner.state, "starting");
   assert.equal(await runner.stop(), "stopped");
   assert.equal(runner.state, "stopped");
-  assert.equal(relaunch.child.alive, false);
+  assert.ok(!relaunch.child.alive);
   assert.equal(world.pendingTimers, 0);
   assert.deepEqual(world.invalid, []);
 });
