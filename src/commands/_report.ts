@@ -20,7 +20,7 @@ function describe(result: ActionResult): string {
     service.pid === null ? null : `pid ${service.pid}`,
     service.port === null ? null : `port ${service.port}`,
   ].filter(Boolean).join(", ");
-  const suffix = where ? ` (${where})` : "";
+  const suffix = parenthesized([where, dependencyNote(result)]);
   switch (action) {
     case "started":
       return `started "${name}"${suffix}`;
@@ -29,8 +29,21 @@ function describe(result: ActionResult): string {
     case "already-running":
       return `"${name}" is already running${suffix}`;
     case "stopped":
-      return `stopped "${name}"`;
+      return `stopped "${name}"${parenthesized([dependencyNote(result)])}`;
     case "already-stopped":
       return `"${name}" is not running`;
   }
+}
+
+/** Why a service was acted on that was not named: `depends on "redis"`. */
+function dependencyNote(result: ActionResult): string {
+  return result.dependsOn === undefined
+    ? ""
+    : `depends on "${result.dependsOn}"`;
+}
+
+/** ` (a; b)` of the non-empty parts, or nothing. */
+function parenthesized(parts: readonly string[]): string {
+  const shown = parts.filter((part) => part !== "");
+  return shown.length === 0 ? "" : ` (${shown.join("; ")})`;
 }

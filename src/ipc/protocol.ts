@@ -225,6 +225,10 @@ export const ActionResult = z.object({
   name: about(z.string(), "The service's name"),
   action: Action,
   service: ServiceStatus,
+  dependsOn: about(
+    z.optional(z.string()),
+    "Set when the service was acted on only because it depends on this one, which was (stop, restart)",
+  ),
 });
 /** What happened to one service in a start, stop or restart. */
 export type ActionResult = z.infer<typeof ActionResult>;

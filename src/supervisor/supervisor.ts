@@ -19,12 +19,13 @@ import type { Ticker } from "./ticker.ts";
 import { logInvalidTransition, realRunnerIo } from "./runner_io.ts";
 import { writeState } from "../workspace/state_file.ts";
 import { runOrdered } from "./ordered.ts";
+import { activeDependents } from "./cascade.ts";
 import { PortLedger } from "./port_ledger.ts";
 import { cleanWorkspace } from "../workspace/cleanup.ts";
 import { recoverServices } from "./adoption.ts";
 import { addUsage, UsageSampler } from "../workspace/usage.ts";
 import type { Timing } from "../timing.ts";
-import { ClosingGate, shuttingDownError } from "./closing.ts";
+import { ClosingGate } from "./closing.ts";
 
 /** How long starts stay refused after a closing stop if no shutdown follows. */
 const CLOSING_REOPEN_MS = 10_000;
@@ -99,8 +100,8 @@ export class Supervisor {
 
   /**
    * Refuses every start, restart and reload from now on (`SHUTTING_DOWN`):
-   * the supervisor is about to exit. A start in progress that a stop then
-   * cancels fails with the same error.
+   * the supervisor is about to exit. A start accepted earlier is cancelled
+   * by the stop that follows (`START_CANCELLED`).
    */
   close(): void {
     this.#gate.close({ final: true });
@@ -159,11 +160,6 @@ export class Supervisor {
         },
       });
       return { results };
-    } catch (error) {
-      // Cancelled by the stop of a shutdown: the caller may try the next
-      // supervisor.
-      if (this.#gate.closed) throw shuttingDownError(this.#options.paths.root);
-      throw error;
     } finally {
       for (const [name, ticket] of tickets) {
         this.#runners.get(name)?.releaseStart(ticket);
@@ -188,23 +184,42 @@ export class Supervisor {
     }
   }
 
+  /**
+   * The stop itself. Services that depend on a named one and are active
+   * stop first too, each result saying which one it depends on.
+   */
   async #stop(names: readonly string[]): Promise<ActionResponse> {
     const selected = new Set(
       names.length === 0
         ? this.#runners.keys()
         : expandNames(this.#config, [...names]),
     );
+    const dependents = this.#dependents();
+    const cascade = activeDependents(selected, {
+      dependents,
+      isActive: (name) => {
+        const state = this.#runners.get(name)?.state;
+        return state === "running" || state === "starting" ||
+          state === "backoff";
+      },
+    });
+    for (const name of cascade.keys()) selected.add(name);
     const order = dependencyOrder(this.#config, [...selected])
       .filter((name) => selected.has(name))
       .reverse();
-    const dependents = this.#dependents();
     const results = await runOrdered(order, {
       before: (name) => dependents.get(name) ?? [],
       proceedOnFailure: true,
       run: async (name): Promise<ActionResult> => {
         const runner = this.#runner(name);
         const action = await runner.stop();
-        return { name, action, service: runner.view() };
+        const dependsOn = cascade.get(name);
+        return {
+          name,
+          action,
+          service: runner.view(),
+          ...(dependsOn === undefined ? {} : { dependsOn }),
+        };
       },
     });
     return { results };
@@ -223,7 +238,11 @@ export class Supervisor {
     return dependents;
   }
 
-  /** Stops then starts the named services (all when none). */
+  /**
+   * Stops then starts the named services (all when none). Active services
+   * that depend on them are stopped first and started again once they are
+   * ready.
+   */
   async restart(names: readonly string[]): Promise<ActionResponse> {
     this.#gate.check(this.#options.paths.root);
     const selected = names.length === 0
@@ -231,11 +250,25 @@ export class Supervisor {
         r,
       ) => r.name)
       : expandNames(this.#config, [...names]);
-    await this.stop(selected);
-    const started = await this.start(selected);
-    const named = new Set(selected);
+    const stopped = await this.stop(selected);
+    const cascade = new Map<string, string>();
+    for (const result of stopped.results) {
+      if (result.dependsOn !== undefined && result.action === "stopped") {
+        cascade.set(result.name, result.dependsOn);
+      }
+    }
+    const again = [...selected, ...cascade.keys()];
+    const started = await this.start(again);
+    const named = new Set(again);
     const results = started.results.filter((r) => named.has(r.name))
-      .map((result): ActionResult => ({ ...result, action: "restarted" }));
+      .map((result): ActionResult => {
+        const dependsOn = cascade.get(result.name);
+        return {
+          ...result,
+          action: "restarted",
+          ...(dependsOn === undefined ? {} : { dependsOn }),
+        };
+      });
     return { results };
   }
 
