@@ -54,6 +54,8 @@ export class ServiceRunner {
   #launches = new LaunchRecords();
   #queue = new SerialQueue();
   #pending = new PendingStarts();
+  /** Retries of the current user start before its first readiness. */
+  #earlyRetries = 0;
 
   constructor(config: ServiceConfig, ctx: RunnerContext) {
     this.config = config;
@@ -108,6 +110,7 @@ export class ServiceRunner {
         if (this.#state === "failed" || this.#state === "stopped") {
           this.#restarts.reset();
         }
+        this.#earlyRetries = 0;
         const launch = { userInitiated: true, signal: ticket.signal };
         let event: "start" | "retry" = "start";
         while (await this.#launch(event, launch) === "retry") event = "retry";
@@ -352,9 +355,20 @@ export class ServiceRunner {
     });
   }
 
-  /** The policy's decision on a crash before the first readiness, if it restarts. */
+  /**
+   * The policy's decision on a crash before the first readiness, if it
+   * restarts. `max_restarts` bounds these retries in all (not only within
+   * `restart_window`), so that the start ends.
+   */
   #retryBeforeReady(exit: ExitStatus): ExitDecision | null {
     if (this.config.restart === "never") return null;
+    if (this.#earlyRetries >= this.config.maxRestarts) {
+      return {
+        kind: "fail",
+        reason:
+          `restarted ${this.#earlyRetries} times before it was ready (max_restarts)`,
+      };
+    }
     const decision = this.#restarts.decide(this.config, {
       exit,
       startedAt: this.#process.startedAt,
@@ -383,6 +397,7 @@ export class ServiceRunner {
       throw startCancelledError(this.name);
     }
     this.#restarts.count();
+    this.#earlyRetries++;
     this.#ctx.log.info("restarting {service} (restart {n})", {
       service: this.name,
       n: this.#restarts.restarts,

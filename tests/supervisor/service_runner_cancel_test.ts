@@ -74,7 +74,7 @@ Deno.test("runner: a start fails once max_restarts retries before ready are spen
   const started = runner.start();
   const failed = assert.rejects(
     started,
-    /Cannot start "web": exited with code 1; restarted 2 times within 60 s \(max_restarts\)/,
+    /Cannot start "web": exited with code 1; restarted 2 times before it was ready \(max_restarts\)/,
   );
   (await world.nextLaunch()).exit(CODE_1);
   await until(() => runner.state === "backoff");
@@ -120,5 +120,28 @@ Deno.test("runner: a stop cancels a relaunch by policy that awaits readiness", a
   assert.equal(runner.state, "stopped");
   assert.ok(!relaunch.child.alive);
   assert.equal(world.pendingTimers, 0);
+  assert.deepEqual(world.invalid, []);
+});
+
+Deno.test("runner: retries before ready are bounded by max_restarts in all, not per restart_window", async () => {
+  const world = new FakeWorld();
+  // Each backoff (500 ms and more) outlasts the window: the windowed count
+  // alone would never reach max_restarts.
+  const runner = world.runner(
+    fakeService({ maxRestarts: 2, restartWindowMs: 100, restartDelayMs: 500 }),
+  );
+  const started = runner.start();
+  const failed = assert.rejects(
+    started,
+    /restarted 2 times before it was ready \(max_restarts\)/,
+  );
+  for (let attempt = 0; attempt < 2; attempt++) {
+    (await world.nextLaunch()).exit(CODE_1);
+    await until(() => runner.state === "backoff");
+    world.advance(1_000);
+  }
+  (await world.nextLaunch()).exit(CODE_1);
+  await failed;
+  assert.equal(runner.state, "failed");
   assert.deepEqual(world.invalid, []);
 });
