@@ -160,8 +160,10 @@ async function serve(
   supervisor.close();
   fence.stop();
   removeSignals();
-  if (stopServices) await supervisor.stopAll();
-  await startingAll;
+  if (stopServices) {
+    await supervisor.stopAll();
+    await startingAll; // cancelled by the stop
+  }
   await supervisor.detach();
   if (lockLost) {
     // The files and the socket path may be a successor's by now: leave them.
