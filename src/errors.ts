@@ -19,6 +19,8 @@ export type ErrorCode =
   | "LOCK_FAILED"
   | "PORT_IN_USE"
   | "START_FAILED"
+  | "START_CANCELLED"
+  | "SHUTTING_DOWN"
   | "STOP_FAILED"
   | "PID_FILE_CORRUPTED"
   | "FILE_IN_THE_WAY"
@@ -78,6 +80,8 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   PORT_IN_USE: 5,
   ALREADY_RUNNING: 6,
   START_FAILED: 1,
+  START_CANCELLED: 1,
+  SHUTTING_DOWN: 1,
   STOP_FAILED: 1,
   LOCK_FAILED: 1,
   PID_FILE_CORRUPTED: 7,

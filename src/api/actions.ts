@@ -5,10 +5,15 @@
  */
 import { TendError } from "../errors.ts";
 import { isLockHeld } from "../fence/lock.ts";
-import type { ActionResponse, ReloadResponse } from "../ipc/protocol.ts";
+import type {
+  ActionResponse,
+  ActionResult,
+  ReloadResponse,
+} from "../ipc/protocol.ts";
 import { loadWorkspaceConfig, selectNames } from "../commands/_config.ts";
 import { connect } from "../commands/_workspace.ts";
-import { supervisorClient } from "../commands/_client.ts";
+import { onOpenSupervisor } from "../commands/_open_supervisor.ts";
+import { liveServices, stopLeftovers } from "../commands/_down_leftovers.ts";
 import { DEFAULT_TIMING, type Timing } from "../timing.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 
@@ -37,10 +42,12 @@ export async function startServices(
   ws: Workspace,
   options: NamesOptions & { wait?: boolean },
 ): Promise<ActionResponse> {
-  using client = await supervisorClient(ws, {
+  // A supervisor that is shutting down refuses the start: it then runs on
+  // the next one (see onOpenSupervisor).
+  return await onOpenSupervisor(ws, {
     timing: options.timing ?? DEFAULT_TIMING,
+    op: (client) => client.start(options.names, { wait: options.wait ?? true }),
   });
-  return await client.start(options.names, { wait: options.wait ?? true });
 }
 
 /**
@@ -71,10 +78,10 @@ export async function restartServices(
   ws: Workspace,
   options: NamesOptions,
 ): Promise<ActionResponse> {
-  using client = await supervisorClient(ws, {
+  return await onOpenSupervisor(ws, {
     timing: options.timing ?? DEFAULT_TIMING,
+    op: (client) => client.restart(options.names),
   });
-  return await client.restart(options.names);
 }
 
 /** Re-reads the config (refused when invalid) and applies the difference. */
@@ -117,10 +124,43 @@ export async function downWorkspace(
     return { results, supervisorStopped: false };
   }
   using _ = client;
-  const stopped = await client.stop([]);
+  // `closing`: from this stop on, the supervisor accepts no start.
+  const stopped = await client.stop([], { closing: true });
   await client.shutdown({ stopServices: true });
   await waitUnlocked(ws.paths.lockFile);
-  return { ...stopped, supervisorStopped: true };
+  const leftovers = await stopLeftovers(ws);
+  await confirmNothingRuns(ws, leftovers);
+  return { ...withLeftovers(stopped, leftovers), supervisorStopped: true };
+}
+
+/** The stop's results, with the leftovers stopped afterwards in place. */
+function withLeftovers(
+  stopped: ActionResponse,
+  leftovers: readonly ActionResult[],
+): ActionResponse {
+  const late = new Map(
+    leftovers.filter((r) => r.action === "stopped").map((r) => [r.name, r]),
+  );
+  return {
+    results: stopped.results.map((result) => late.get(result.name) ?? result),
+  };
+}
+
+/** `down` succeeds only when nothing of the workspace runs. */
+async function confirmNothingRuns(
+  ws: Workspace,
+  leftovers: readonly ActionResult[],
+): Promise<void> {
+  if (leftovers.length === 0) return;
+  const live = await liveServices(ws);
+  if (live.length === 0) return;
+  throw new TendError(
+    "STOP_FAILED",
+    `Cannot stop every service of "${ws.root}": ${
+      live.map((name) => `"${name}"`).join(", ")
+    } still running`,
+    { hint: 'Run "tend down" again, or see "tend status"' },
+  );
 }
 
 /** Waits until the supervisor has released `lockFile` (it has exited). */

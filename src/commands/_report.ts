@@ -26,7 +26,7 @@ function describe(result: ActionResult): string {
     service.pid === null ? null : `pid ${service.pid}`,
     service.port === null ? null : service.portNote ?? `port ${service.port}`,
   ].filter(Boolean).join(", ");
-  const suffix = where ? ` (${where})` : "";
+  const suffix = parenthesized([where, dependencyNote(result)]);
   if (service.status === "completed") {
     const code = service.lastExit?.code ?? 0;
     return action === "already-running"
@@ -41,7 +41,7 @@ function describe(result: ActionResult): string {
     case "already-running":
       return `"${name}" is already running${suffix}`;
     case "stopped":
-      return `stopped "${name}"`;
+      return `stopped "${name}"${parenthesized([dependencyNote(result)])}`;
     case "already-stopped":
       return `"${name}" is not running`;
   }
@@ -73,4 +73,17 @@ export function describeDrift(drift: ConfigDrift): string {
   return `"${drift.file}" differs from what the supervisor runs: ${
     parts.join("; ")
   } ("tend start NAME" or "tend reload" applies it)`;
+}
+
+/** Why a service was acted on that was not named: `depends on "redis"`. */
+function dependencyNote(result: ActionResult): string {
+  return result.dependsOn === undefined
+    ? ""
+    : `depends on "${result.dependsOn}"`;
+}
+
+/** ` (a; b)` of the non-empty parts, or nothing. */
+function parenthesized(parts: readonly string[]): string {
+  const shown = parts.filter((part) => part !== "");
+  return shown.length === 0 ? "" : ` (${shown.join("; ")})`;
 }

@@ -11,9 +11,14 @@ export async function run(ctx: Context, args: ArgsOf<"up">): Promise<number> {
   const ws = await resolveWorkspace(ctx);
   const config = await loadWorkspaceConfig(ws);
   if (values.daemon === true) {
-    const { ensureSupervisor } = await import("./_launch.ts");
-    using client = await ensureSupervisor(ws, ctx);
-    reportActions(ctx, await client.start([]));
+    const { onOpenSupervisor } = await import("./_open_supervisor.ts");
+    reportActions(
+      ctx,
+      await onOpenSupervisor(ws, {
+        timing: ctx.timing,
+        op: (client) => client.start([]),
+      }),
+    );
     return 0;
   }
   const { runSupervisor } = await import("../supervisor/run.ts");

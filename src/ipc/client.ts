@@ -147,15 +147,14 @@ export class ControlClient implements Disposable {
 
   /**
    * Stops services (all when `names` is empty); `force` sends SIGKILL to
-   * each process group at once instead of its stop signal.
+   * each process group at once instead of its stop signal; `closing` says a
+   * shutdown follows (the supervisor refuses starts from then on).
    */
   stop(
     names: readonly string[],
     options: ClientStopOptions = {},
   ): Promise<ActionResponse> {
-    const body = options.force === true
-      ? { names: [...names], force: true }
-      : { names: [...names] };
+    const body: StopRequestInput = { names: [...names], ...options };
     return this.#call("stop", { body });
   }
 

@@ -237,6 +237,10 @@ export const StopRequest = about(
       z.boolean(),
       "SIGKILL each process group at once instead of its stop signal (kill)",
     )),
+    closing: about(
+      z._default(z.boolean(), OFF),
+      "A shutdown follows (tend down): refuse starts from now on",
+    ),
   }),
   "Stop services (all when names is empty)",
 );
@@ -270,6 +274,10 @@ export const ActionResult = z.object({
   name: about(z.string(), "The service's name"),
   action: Action,
   service: ServiceStatus,
+  dependsOn: about(
+    z.optional(z.string()),
+    "Set when the service was acted on only because it depends on this one, which was (stop, restart)",
+  ),
 });
 /** What happened to one service in a start, stop or restart. */
 export type ActionResult = z.infer<typeof ActionResult>;

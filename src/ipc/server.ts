@@ -27,7 +27,7 @@ export interface ControlHandler {
   ): Promise<ActionResponse>;
   stop(
     names: StopRequest["names"],
-    options: { force: boolean },
+    options: Omit<StopRequest, "names">,
   ): Promise<ActionResponse>;
   restart(names: RestartRequest["names"]): Promise<ActionResponse>;
   reload(): Promise<ReloadResponse>;
@@ -106,10 +106,8 @@ async function routePost(
       return Response.json(await handler.start(names, options));
     }
     case ENDPOINTS.stop.path: {
-      const { names, force } = parse(ENDPOINTS.stop.request, body);
-      return Response.json(
-        await handler.stop(names, { force: force === true }),
-      );
+      const { names, ...options } = parse(ENDPOINTS.stop.request, body);
+      return Response.json(await handler.stop(names, options));
     }
     case ENDPOINTS.restart.path:
       return Response.json(

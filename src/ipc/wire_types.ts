@@ -53,6 +53,7 @@ export type Action =
  *         rssBytes: 0,
  *         portNote: "...",
  *       },
+ *       dependsOn: "...",
  *     },
  *   ],
  *   applied: {
@@ -108,6 +109,7 @@ export interface ActionResponse {
  *     rssBytes: 0,
  *     portNote: "...",
  *   },
+ *   dependsOn: "...",
  * };
  * ```
  */
@@ -118,6 +120,8 @@ export interface ActionResult {
   action: Action;
   /** One service as status shows it. */
   service: ServiceStatus;
+  /** Set when the service was acted on only because it depends on this one, which was (stop, restart). */
+  dependsOn?: string | undefined;
 }
 
 /**
@@ -750,6 +754,7 @@ export interface StatusResponse {
  *     "...",
  *   ],
  *   force: false,
+ *   closing: false,
  * };
  * ```
  */
@@ -758,6 +763,8 @@ export interface StopRequest {
   names: string[];
   /** SIGKILL each process group at once instead of its stop signal (kill). */
   force?: boolean | undefined;
+  /** A shutdown follows (tend down): refuse starts from now on. */
+  closing: boolean;
 }
 
 /**
@@ -771,6 +778,7 @@ export interface StopRequest {
  *     "...",
  *   ],
  *   force: false,
+ *   closing: false,
  * };
  * ```
  */
@@ -779,6 +787,8 @@ export interface StopRequestInput {
   names?: string[] | null | undefined;
   /** SIGKILL each process group at once instead of its stop signal (kill). */
   force?: boolean | undefined;
+  /** A shutdown follows (tend down): refuse starts from now on. @default {false} */
+  closing?: boolean | undefined;
 }
 
 /**

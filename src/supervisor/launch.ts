@@ -36,6 +36,8 @@ export interface LaunchContext {
   peerPorts?: ReadonlyMap<string, number>;
   /** Called once the process exists, before readiness is awaited. */
   onSpawn(child: SpawnedProcess, port: number | null): Promise<void>;
+  /** Aborted when a stop cancels the start: the wait ends at once. */
+  signal?: AbortSignal;
 }
 
 /** How a launch ended. */
@@ -44,11 +46,14 @@ export type LaunchOutcome =
   /** A job (`type = "oneshot"`) exited with a success code. */
   | { kind: "completed"; pid: number; exit: ExitStatus }
   | { kind: "exited-log"; exit: ExitStatus; logTail: string }
-  | { kind: "timeout"; logTail: string };
+  | { kind: "timeout"; logTail: string }
+  | { kind: "cancelled" };
 
 /**
  * Writes an empty PID file (see `markSpawning`), spawns the service, and
- * waits until it is ready, it exits, or `ready_timeout` passes.
+ * waits until it is ready, it exits, `ready_timeout` passes, or
+ * `context.signal` cancels the wait (the process is then left to the caller
+ * to end). A job (`type = "oneshot"`) is waited for until it exits.
  */
 export async function launchService(
   service: ServiceConfig,
@@ -85,8 +90,16 @@ export async function launchService(
     throw error;
   });
   await context.onSpawn(child, port);
+  const cancelled = whenAborted(context.signal);
   if (service.type === "oneshot") {
-    return await jobOutcome(service, { child, logFile, logOffset });
+    try {
+      return await Promise.race([
+        jobOutcome(service, { child, logFile, logOffset }),
+        cancelled.promise,
+      ]);
+    } finally {
+      cancelled.dispose();
+    }
   }
   const abort = new AbortController();
   const timer = setTimeout(
@@ -107,8 +120,10 @@ export async function launchService(
           () => ({ kind: "ready" as const }),
           () => ({ kind: "timeout" as const }),
         ),
+      cancelled.promise,
     ]);
     if (first.kind === "ready") return { kind: "ready", pid: child.pid };
+    if (first.kind === "cancelled") return first;
     const logTail = await tailLines(logFile, {
       lines: FAILURE_TAIL_LINES,
       from: logOffset,
@@ -119,6 +134,7 @@ export async function launchService(
     return { kind: "timeout", logTail };
   } finally {
     clearTimeout(timer);
+    cancelled.dispose();
     abort.abort(new Error("done"));
   }
 }
@@ -140,6 +156,20 @@ async function jobOutcome(
     from: launch.logOffset,
   });
   return { kind: "exited-log", exit, logTail };
+}
+
+/** Resolves as `cancelled` when `signal` aborts (at once if it has). */
+function whenAborted(
+  signal: AbortSignal | undefined,
+): { promise: Promise<{ kind: "cancelled" }>; dispose(): void } {
+  const { promise, resolve } = Promise.withResolvers<{ kind: "cancelled" }>();
+  const onAbort = () => resolve({ kind: "cancelled" });
+  if (signal?.aborted) onAbort();
+  signal?.addEventListener("abort", onAbort, { once: true });
+  return {
+    promise,
+    dispose: () => signal?.removeEventListener("abort", onAbort),
+  };
 }
 
 /**

@@ -6,6 +6,11 @@ import {
 } from "./policy.ts";
 import type { RunnerIo } from "./runner_io.ts";
 
+/** {@linkcode RestartTracker.wait}: the delay passed. */
+const DUE = true;
+/** {@linkcode RestartTracker.wait}: the signal aborted first. */
+const CANCELLED = false;
+
 /** How many restart times are kept for `max_restarts`. */
 const RESTART_TIMES_KEPT = 100;
 
@@ -65,6 +70,25 @@ export class RestartTracker {
     this.#cancel = this.#io.setTimer(delayMs, () => {
       this.#cancel = undefined;
       callback();
+    });
+  }
+
+  /**
+   * Waits `delayMs` as a pending restart (shown as due); `false` when
+   * `signal` aborts first.
+   */
+  wait(delayMs: number, signal: AbortSignal): Promise<boolean> {
+    return new Promise((resolve) => {
+      const onAbort = () => {
+        this.clear();
+        resolve(CANCELLED);
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.schedule(delayMs, () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(DUE);
+      });
     });
   }
 

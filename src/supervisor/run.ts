@@ -161,17 +161,23 @@ async function serve(
     stop,
   });
   options.handshake?.({ ok: true, pid: Deno.pid, lost: false });
-  if (options.startAll) {
-    await supervisor.start([]).catch((error) =>
+  // Not awaited before the stop: Ctrl-C cancels the starts in progress.
+  const startingAll = options.startAll
+    ? supervisor.start([]).catch((error) => {
+      if (supervisor.closing) return;
       log.error("start: {error}", {
         error: error instanceof Error ? error.message : String(error),
-      })
-    );
-  }
+      });
+    })
+    : Promise.resolve();
   const { stopServices, lockLost } = await stop.promise;
+  supervisor.close();
   fence.stop();
   removeSignals();
-  if (stopServices) await supervisor.stopAll();
+  if (stopServices) {
+    await supervisor.stopAll();
+    await startingAll; // cancelled by the stop
+  }
   await supervisor.detach();
   if (lockLost) {
     // The files and the socket path may be a successor's by now: leave them.
@@ -218,6 +224,7 @@ function controlHandler(
     cleanup: (request) => supervisor.cleanup(request),
     http: () => options.http.ensure(),
     shutdown: async ({ stopServices }) => {
+      supervisor.close();
       if (stopServices) await supervisor.stopAll();
       options.stop.resolve({ stopServices });
     },
@@ -254,20 +261,26 @@ function listenForSignals(options: {
   foreground: boolean;
   stop: PromiseWithResolvers<{ stopServices: boolean }>;
 }): () => void {
-  const { supervisor, log, foreground, stop } = options;
+  const { supervisor, log, foreground } = options;
+  const STOP_SERVICES = true;
+  // Closed at once: no start is accepted while the supervisor ends.
+  const end = (stopServices: boolean) => {
+    supervisor.close();
+    options.stop.resolve({ stopServices });
+  };
   const handlers: [Deno.Signal, () => void][] = [
     ["SIGTERM", () => {
       log.info("got SIGTERM");
-      stop.resolve({ stopServices: foreground });
+      end(foreground);
     }],
     ["SIGINT", () => {
       log.info("got SIGINT");
-      stop.resolve({ stopServices: foreground });
+      end(foreground);
     }],
     ["SIGHUP", () => {
       if (foreground) {
         log.info("got SIGHUP: the terminal closed");
-        stop.resolve({ stopServices: true });
+        end(STOP_SERVICES);
         return;
       }
       log.info("got SIGHUP: reloading the config");

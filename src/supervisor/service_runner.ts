@@ -8,7 +8,7 @@ import {
   serviceView,
 } from "./runner_views.ts";
 import { SerialQueue } from "./serial_queue.ts";
-import { decisionEvent, describeExit } from "./policy.ts";
+import { decisionEvent, describeExit, type ExitDecision } from "./policy.ts";
 import type { ServiceRecord } from "../workspace/state_file.ts";
 import { type RunEvent, type RunState, transition } from "./transition.ts";
 import { type LaunchOutcome, startFailedError } from "./launch.ts";
@@ -16,12 +16,23 @@ import { LaunchRecords } from "./launch_record.ts";
 import { RestartTracker } from "./restart_tracker.ts";
 import type { RunnerContext, RunnerIo } from "./runner_io.ts";
 import { TrackedProcess } from "./tracked_process.ts";
-import { jobUnsettled, JobWaiters } from "./job_waiters.ts";
+import {
+  PendingStarts,
+  startCancelledError,
+  type StartTicket,
+} from "./pending_starts.ts";
 
 export type { RunnerContext } from "./runner_io.ts";
 
 /** The exit of a process whose status is unknown (adopted, timed out). */
 const UNKNOWN_EXIT: ExitStatus = { code: null, signal: null };
+
+/** How a launch is made: by the user (waited for) or by policy, and its cancel. */
+interface LaunchOptions {
+  userInitiated: boolean;
+  /** Aborted when a stop cancels the start. */
+  signal: AbortSignal;
+}
 
 /**
  * One service under supervision: its state, its process, and the operations
@@ -42,7 +53,9 @@ export class ServiceRunner {
   #restarts: RestartTracker;
   #launches = new LaunchRecords();
   #queue = new SerialQueue();
-  #jobWaiters = new JobWaiters();
+  #pending = new PendingStarts();
+  /** Retries of the current user start before its first readiness. */
+  #earlyRetries = 0;
 
   constructor(config: ServiceConfig, ctx: RunnerContext) {
     this.config = config;
@@ -79,49 +92,57 @@ export class ServiceRunner {
   }
 
   /**
-   * Starts the service unless it is running; waits until it is ready. A job
-   * (`type = "oneshot"`) runs again, and the start waits for it to complete,
-   * through its retries.
+   * Starts the service unless it is running; waits until it is ready,
+   * through the retries its restart policy allows before the first
+   * readiness. A `ticket` from {@linkcode reserveStart} lets a stop cancel
+   * the start while it still waits for its dependencies.
    */
-  async start(): Promise<"started" | "already-running"> {
-    const action = await this.serialize(async () => {
-      if (this.#state === "running") return "already-running";
-      this.#desired = "running";
-      this.#restarts.clear();
-      if (
-        this.#state === "failed" || this.#state === "stopped" ||
-        this.#state === "completed"
-      ) {
-        this.#restarts.reset();
+  start(
+    options: { ticket?: StartTicket | undefined } = {},
+  ): Promise<"started" | "already-running"> {
+    const ticket = options.ticket ?? this.#pending.open();
+    return this.serialize(async () => {
+      try {
+        if (ticket.signal.aborted) throw startCancelledError(this.name);
+        if (this.#state === "running") return "already-running";
+        this.#desired = "running";
+        this.#restarts.clear();
+        if (
+          this.#state === "failed" || this.#state === "stopped" ||
+          this.#state === "completed"
+        ) {
+          this.#restarts.reset();
+        }
+        this.#earlyRetries = 0;
+        const launch = { userInitiated: true, signal: ticket.signal };
+        let event: "start" | "retry" = "start";
+        while (await this.#launch(event, launch) === "retry") event = "retry";
+        return "started";
+      } finally {
+        this.#pending.close(ticket);
       }
-      await this.#launch("start", { userInitiated: true });
-      return "started";
     });
-    if (this.config.type === "oneshot") await this.#jobSettled();
-    return action;
   }
 
-  /** Waits for a job that is retrying; throws when it ends other than completed. */
-  async #jobSettled(): Promise<void> {
-    const state = jobUnsettled(this.#state)
-      ? await this.#jobWaiters.wait()
-      : this.#state;
-    if (state === "completed") return;
-    throw startFailedError(this.name, {
-      why: state === "stopped"
-        ? "stopped before it completed"
-        : this.#reason ?? "failed",
-      logTail: this.#jobWaiters.lastLogTail,
-    });
+  /** Reserves a start that runs later (after dependencies): a stop cancels it. */
+  reserveStart(): StartTicket {
+    return this.#pending.open();
+  }
+
+  /** Gives back a reserved start that never ran. */
+  releaseStart(ticket: StartTicket): void {
+    this.#pending.close(ticket);
   }
 
   /**
    * Stops the service and everything in its process group: its stop signal,
-   * or SIGKILL at once with `force`.
+   * or SIGKILL at once with `force`. A start in progress or queued is
+   * cancelled at once, not waited for.
    */
   stop(
     options: { force?: boolean } = {},
   ): Promise<"stopped" | "already-stopped"> {
+    const cancelled = this.#pending.cancel();
     return this.serialize(async () => {
       this.#desired = "stopped";
       this.#restarts.clear();
@@ -132,7 +153,7 @@ export class ServiceRunner {
       const was = this.#state;
       this.#apply("stop");
       this.#ctx.changed();
-      return was === "backoff" ? "stopped" : "already-stopped";
+      return was === "backoff" || cancelled ? "stopped" : "already-stopped";
     });
   }
 
@@ -142,14 +163,26 @@ export class ServiceRunner {
    * goes to backoff rather than to the caller.
    */
   revive(): Promise<void> {
-    return this.serialize(async () => {
+    return this.#withTicket(async (signal) => {
       if (this.#state !== "stopped") return;
       this.#restarts.count();
       this.#ctx.log.info(
         "{service} died while no supervisor ran; restarting it",
         { service: this.name },
       );
-      await this.#launch("start", { userInitiated: false });
+      await this.#launch("start", { userInitiated: false, signal });
+    });
+  }
+
+  /** Runs `op` as an operation that a stop cancels through `signal`. */
+  #withTicket(op: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    const ticket = this.#pending.open();
+    return this.serialize(async () => {
+      try {
+        if (!ticket.signal.aborted) await op(ticket.signal);
+      } finally {
+        this.#pending.close(ticket);
+      }
     });
   }
 
@@ -217,13 +250,14 @@ export class ServiceRunner {
   /**
    * Launches a new generation and waits for its readiness. An exit of the
    * child meanwhile is parked (the launch sees it itself) and routed again
-   * once the launch returned.
+   * once the launch returned. `retry`: a user's start crashed before it was
+   * ready, the policy restarts it, and the backoff has passed.
    */
   async #launch(
     event: "start" | "retry",
-    options: { userInitiated: boolean },
-  ): Promise<void> {
-    if (!this.#apply(event)) return;
+    options: LaunchOptions,
+  ): Promise<"done" | "retry"> {
+    if (!this.#apply(event)) return "done";
     this.#reason = null;
     this.#ctx.changed();
     const generation = this.#launches.begin("spawning");
@@ -233,6 +267,7 @@ export class ServiceRunner {
         baseEnv: this.#ctx.baseEnv,
         port: await this.#ctx.ports.grant(this.config),
         onSpawn: (child, port) => this.#spawned(generation, { child, port }),
+        signal: options.signal,
         ...this.#ctx.peerPorts &&
           { peerPorts: this.#ctx.peerPorts(this.config) },
       });
@@ -244,7 +279,7 @@ export class ServiceRunner {
         });
         this.#ctx.changed();
         this.#ctx.onReady?.(this.name, this.#process.port);
-        return;
+        return "done";
       }
       if (launched.kind === "completed") {
         this.#settleExit(generation, launched.exit);
@@ -260,9 +295,13 @@ export class ServiceRunner {
           },
         );
         this.#ctx.changed();
-        return;
+        return "done";
       }
-      await this.#launchFailed(generation, launched, options);
+      if (launched.kind === "cancelled") {
+        await this.#cancelled(generation, options);
+        return "done";
+      }
+      return await this.#launchFailed(generation, launched, options);
     } catch (error) {
       await this.#launchThrew(generation, error);
       throw error;
@@ -284,12 +323,36 @@ export class ServiceRunner {
     this.#ctx.changed();
   }
 
-  /** The launch exited or timed out before it was ready. */
+  /**
+   * A stop cancelled the launch: ends its group and the service is stopped;
+   * a user's start learns it was cancelled.
+   */
+  async #cancelled(generation: number, options: LaunchOptions): Promise<void> {
+    this.#ctx.log.info("a stop cancelled the start of {service}", {
+      service: this.name,
+    });
+    await this.#process.endGroup(this.config);
+    const child = this.#process.child;
+    this.#settleExit(generation, child ? await child.exited : UNKNOWN_EXIT);
+    this.#apply("cancel");
+    this.#reason = null;
+    this.#ctx.changed();
+    if (options.userInitiated) throw startCancelledError(this.name);
+  }
+
+  /**
+   * The launch exited or timed out before it was ready. A user's start
+   * whose process crashed is retried as the restart policy says (backoff,
+   * `max_restarts`): `retry` once the backoff has passed.
+   */
   async #launchFailed(
     generation: number,
-    failure: Exclude<LaunchOutcome, { kind: "ready" | "completed" }>,
-    options: { userInitiated: boolean },
-  ): Promise<void> {
+    failure: Exclude<
+      LaunchOutcome,
+      { kind: "ready" | "completed" | "cancelled" }
+    >,
+    options: LaunchOptions,
+  ): Promise<"done" | "retry"> {
     const timedOut = failure.kind === "timeout";
     const why = timedOut
       ? `not ready after ${this.config.readyTimeoutMs / 1000} s`
@@ -301,20 +364,72 @@ export class ServiceRunner {
       service: this.name,
       why,
     });
-    this.#jobWaiters.lastLogTail = failure.logTail;
-    if (!options.userInitiated || this.#jobRetries(failure)) {
-      return this.#decide(exit);
+    if (!options.userInitiated) {
+      this.#decide(exit);
+      return "done";
     }
+    const retry = timedOut ? null : this.#retryBeforeReady(exit);
+    if (retry?.kind === "restart") {
+      await this.#backoffBeforeReady(retry.delayMs, options.signal);
+      return "retry";
+    }
+    const gaveUp = retry?.kind === "fail" ? `${why}; ${retry.reason}` : why;
     this.#apply("launch-failed");
-    this.#reason = why;
+    this.#reason = gaveUp;
     this.#ctx.changed();
-    throw startFailedError(this.name, { why, logTail: failure.logTail });
+    throw startFailedError(this.name, {
+      why: gaveUp,
+      logTail: failure.logTail,
+    });
   }
 
-  /** Whether a failed run of a job goes to its restart policy. */
-  #jobRetries(failure: { kind: string }): boolean {
-    return this.config.type === "oneshot" && failure.kind !== "timeout" &&
-      this.config.restart === "on-failure";
+  /**
+   * The policy's decision on a crash before the first readiness, if it
+   * restarts. `max_restarts` bounds these retries in all (not only within
+   * `restart_window`), so that the start ends.
+   */
+  #retryBeforeReady(exit: ExitStatus): ExitDecision | null {
+    if (this.config.restart === "never") return null;
+    if (this.#earlyRetries >= this.config.maxRestarts) {
+      return {
+        kind: "fail",
+        reason:
+          `restarted ${this.#earlyRetries} times before it was ready (max_restarts)`,
+      };
+    }
+    const decision = this.#restarts.decide(this.config, {
+      exit,
+      startedAt: this.#process.startedAt,
+    });
+    return decision.kind === "stop" ? null : decision;
+  }
+
+  /**
+   * Waits in backoff before relaunching a start that crashed before it was
+   * ready; a stop cancels the wait (and the start).
+   */
+  async #backoffBeforeReady(
+    delayMs: number,
+    signal: AbortSignal,
+  ): Promise<void> {
+    this.#apply("crash");
+    this.#ctx.log.info(
+      "{service} exited before it was ready; restarting it in {delay} s",
+      { service: this.name, delay: delayMs / 1000 },
+    );
+    this.#ctx.changed();
+    if (!await this.#restarts.wait(delayMs, signal)) {
+      this.#apply("cancel");
+      this.#reason = null;
+      this.#ctx.changed();
+      throw startCancelledError(this.name);
+    }
+    this.#restarts.count();
+    this.#earlyRetries++;
+    this.#ctx.log.info("restarting {service} (restart {n})", {
+      service: this.name,
+      n: this.#restarts.restarts,
+    });
   }
 
   /**
@@ -404,16 +519,16 @@ export class ServiceRunner {
   /** Relaunches the service after `delayMs` unless a start or a stop comes first. */
   #scheduleRestart(delayMs: number): void {
     this.#restarts.schedule(delayMs, () => {
-      void this.serialize(async () => {
+      void this.#withTicket(async (signal) => {
         if (this.#state !== "backoff") return; // a start or a stop came first
         this.#restarts.count();
         this.#ctx.log.info("restarting {service} (restart {n})", {
           service: this.name,
           n: this.#restarts.restarts,
         });
-        await this.#launch("retry", { userInitiated: false }).catch((error) =>
-          this.#logError("{service} could not restart: {error}", error)
-        );
+        await this.#launch("retry", { userInitiated: false, signal }).catch((
+          error,
+        ) => this.#logError("{service} could not restart: {error}", error));
       }).catch((error) =>
         this.#logError("restart of {service}: {error}", error)
       );
@@ -465,7 +580,6 @@ export class ServiceRunner {
       return false;
     }
     this.#state = result.state;
-    this.#jobWaiters.notify(result.state);
     return true;
   }
 }

@@ -21,6 +21,7 @@ import type { Ticker } from "./ticker.ts";
 import { logInvalidTransition, realRunnerIo } from "./runner_io.ts";
 import { writeState } from "../workspace/state_file.ts";
 import { runOrdered } from "./ordered.ts";
+import { activeDependents } from "./cascade.ts";
 import { PortLedger } from "./port_ledger.ts";
 import { PortReferences } from "./port_references.ts";
 import { cleanWorkspace } from "../workspace/cleanup.ts";
@@ -36,6 +37,10 @@ import {
   withApplied,
 } from "./freshen.ts";
 import { ConfigSource } from "./config_source.ts";
+import { ClosingGate } from "./closing.ts";
+
+/** How long starts stay refused after a closing stop if no shutdown follows. */
+const CLOSING_REOPEN_MS = 10_000;
 
 /** What a supervisor is built from. */
 export interface SupervisorOptions {
@@ -68,6 +73,7 @@ export class Supervisor {
   #sampler = new UsageSampler();
   #source: ConfigSource;
   #references: PortReferences;
+  #gate = new ClosingGate();
 
   constructor(options: SupervisorOptions) {
     this.#options = options;
@@ -105,6 +111,20 @@ export class Supervisor {
   async recover(): Promise<void> {
     await recoverServices(this.#runners, this.#options);
     this.#changed();
+  }
+
+  /** Whether starts are refused (a shutdown is under way). */
+  get closing(): boolean {
+    return this.#gate.closed;
+  }
+
+  /**
+   * Refuses every start, restart and reload from now on (`SHUTTING_DOWN`):
+   * the supervisor is about to exit. A start accepted earlier is cancelled
+   * by the stop that follows (`START_CANCELLED`).
+   */
+  close(): void {
+    this.#gate.close({ final: true });
   }
 
   /** `status` of every service, with CPU and memory figures. */
@@ -205,6 +225,7 @@ export class Supervisor {
     names: readonly string[],
     options: Partial<Omit<StartRequest, "names">> = {},
   ): Promise<ActionResponse> {
+    this.#gate.check(this.#options.paths.root);
     const order = this.#startOrder(names);
     const named = new Set(
       names.length === 0 ? [] : expandNames(this.#config, [...names]),
@@ -226,18 +247,29 @@ export class Supervisor {
         }),
       };
     }
-    const results = await runOrdered(order, {
-      before: (name) => this.#runner(name).config.dependsOn,
-      run: async (name): Promise<ActionResult> => {
-        const runner = this.#runner(name);
-        // A job that completed is run again only when named.
-        const action = runner.state === "completed" && !named.has(name)
-          ? "already-running"
-          : await runner.start();
-        return { name, action, service: this.#view(runner) };
-      },
-    });
-    return { results };
+    // Reserved now, so that a stop while a start waits for its
+    // dependencies cancels it.
+    const tickets = new Map(
+      order.map((name) => [name, this.#runner(name).reserveStart()]),
+    );
+    try {
+      const results = await runOrdered(order, {
+        before: (name) => this.#runner(name).config.dependsOn,
+        run: async (name): Promise<ActionResult> => {
+          const runner = this.#runner(name);
+          // A job that completed is run again only when named.
+          const action = runner.state === "completed" && !named.has(name)
+            ? "already-running"
+            : await runner.start({ ticket: tickets.get(name) });
+          return { name, action, service: this.#view(runner) };
+        },
+      });
+      return { results };
+    } finally {
+      for (const [name, ticket] of tickets) {
+        this.#runners.get(name)?.releaseStart(ticket);
+      }
+    }
   }
 
   /**
@@ -264,29 +296,63 @@ export class Supervisor {
 
   /**
    * Stops the named services (all when none), dependents first; `force`
-   * SIGKILLs each process group at once.
+   * SIGKILLs each process group at once. `closing`: a shutdown follows, so
+   * starts are refused from now on.
    */
   async stop(
     names: readonly string[],
-    options: { force?: boolean } = {},
+    options: { force?: boolean | undefined; closing?: boolean } = {},
   ): Promise<ActionResponse> {
     await this.#source.checkKnown(names, this.#config);
+    const force = options.force === true;
+    if (options.closing !== true) return await this.#stop(names, { force });
+    this.#gate.close({ final: false });
+    try {
+      return await this.#stop(names, { force });
+    } finally {
+      this.#gate.reopenAfter(CLOSING_REOPEN_MS);
+    }
+  }
+
+  /**
+   * The stop itself. Services that depend on a named one and are active
+   * stop first too, each result saying which one it depends on.
+   */
+  async #stop(
+    names: readonly string[],
+    options: { force: boolean },
+  ): Promise<ActionResponse> {
     const selected = new Set(
       names.length === 0
         ? this.#runners.keys()
         : expandNames(this.#config, [...names]),
     );
+    const dependents = this.#dependents();
+    const cascade = activeDependents(selected, {
+      dependents,
+      isActive: (name) => {
+        const state = this.#runners.get(name)?.state;
+        return state === "running" || state === "starting" ||
+          state === "backoff";
+      },
+    });
+    for (const name of cascade.keys()) selected.add(name);
     const order = dependencyOrder(this.#config, [...selected])
       .filter((name) => selected.has(name))
       .reverse();
-    const dependents = this.#dependents();
     const results = await runOrdered(order, {
       before: (name) => dependents.get(name) ?? [],
       proceedOnFailure: true,
       run: async (name): Promise<ActionResult> => {
         const runner = this.#runner(name);
-        const action = await runner.stop({ force: options.force === true });
-        return { name, action, service: this.#view(runner) };
+        const action = await runner.stop({ force: options.force });
+        const dependsOn = cascade.get(name);
+        return {
+          name,
+          action,
+          service: this.#view(runner),
+          ...(dependsOn === undefined ? {} : { dependsOn }),
+        };
       },
     });
     return { results };
@@ -312,23 +378,43 @@ export class Supervisor {
     return dependents;
   }
 
-  /** Stops then starts the named services (all when none). */
+  /**
+   * Stops then starts the named services (all when none). Active services
+   * that depend on them are stopped first and started again once they are
+   * ready.
+   */
   async restart(names: readonly string[]): Promise<ActionResponse> {
+    this.#gate.check(this.#options.paths.root);
     const selected = names.length === 0
       ? [...this.#runners.values()].filter((r) => r.state !== "stopped").map((
         r,
       ) => r.name)
       : expandNames(this.#config, [...names]);
-    await this.stop(selected);
-    const started = await this.start(selected);
-    const named = new Set(selected);
+    const stopped = await this.stop(selected);
+    const cascade = new Map<string, string>();
+    for (const result of stopped.results) {
+      if (result.dependsOn !== undefined && result.action === "stopped") {
+        cascade.set(result.name, result.dependsOn);
+      }
+    }
+    const again = [...selected, ...cascade.keys()];
+    const started = await this.start(again);
+    const named = new Set(again);
     const results = started.results.filter((r) => named.has(r.name))
-      .map((result): ActionResult => ({ ...result, action: "restarted" }));
+      .map((result): ActionResult => {
+        const dependsOn = cascade.get(result.name);
+        return {
+          ...result,
+          action: "restarted",
+          ...(dependsOn === undefined ? {} : { dependsOn }),
+        };
+      });
     return { results };
   }
 
   /** Re-reads the config and applies only the difference. */
   reload(): Promise<ReloadResponse> {
+    this.#gate.check(this.#options.paths.root);
     return this.#source.queued(() => this.#reload());
   }
 
@@ -424,6 +510,7 @@ export class Supervisor {
 
   /** Saves state and stops timers, leaving services running. */
   async detach(): Promise<void> {
+    this.#gate[Symbol.dispose]();
     for (const runner of this.#runners.values()) runner.detach();
     this.#changed();
     await this.flushed();

@@ -18,6 +18,7 @@ export type RunEvent =
   | "fail" // it exited and the policy gives up
   | "exit" // it exited and stays down (success, or the user wants it down)
   | "stop" // stop() is asked for it
+  | "cancel" // a stop cancels a start that awaits readiness or retries it
   | "stopped"; // the stop is confirmed: the process group is gone
 
 /** Every event, for tables and tests. */
@@ -32,6 +33,7 @@ export const RUN_EVENTS: readonly RunEvent[] = [
   "fail",
   "exit",
   "stop",
+  "cancel",
   "stopped",
 ];
 
@@ -50,6 +52,8 @@ export const RUN_STATES: readonly RunState[] = [
  * The whole state machine. Operations on a runner run one at a time, so
  * `starting` and `stopping` only exist inside an operation: no other
  * operation (start, stop) ever sees them, and they need no edge for one.
+ * A stop reaches a start in progress by cancelling it (`cancel`), from its
+ * readiness wait or from a backoff between retries before it was ready.
  */
 const TRANSITIONS: Readonly<
   Record<RunState, Partial<Record<RunEvent, RunState>>>
@@ -65,6 +69,7 @@ const TRANSITIONS: Readonly<
     crash: "backoff",
     fail: "failed",
     exit: "stopped",
+    cancel: "stopped",
   },
   running: {
     crash: "backoff",
@@ -72,7 +77,12 @@ const TRANSITIONS: Readonly<
     exit: "stopped",
     stop: "stopping",
   },
-  backoff: { retry: "starting", start: "starting", stop: "stopped" },
+  backoff: {
+    retry: "starting",
+    start: "starting",
+    stop: "stopped",
+    cancel: "stopped",
+  },
   stopping: { stopped: "stopped" },
   // A job that ran to success: `tend start` runs it again.
   completed: { start: "starting", stop: "stopped" },

@@ -52,8 +52,8 @@ export function createApp(options: ApiOptions): Hono {
     return c.json(await control.start(names, { wait }));
   });
   app.post("/api/v1/stop", async (c) => {
-    const { names, force } = stopBody(await bodyText(c));
-    return c.json(await control.stop(names, { force: force === true }));
+    const { names, ...options } = stopBody(await bodyText(c));
+    return c.json(await control.stop(names, options));
   });
   app.post("/api/v1/restart", async (c) => {
     return c.json(await control.restart(restartBody(await bodyText(c)).names));

@@ -57,7 +57,7 @@ Deno.test("tend start fails with START_FAILED and the log when a service exits 3
         "--after",
         "100",
       ],
-      'ready = { log = "never-printed" }',
+      'ready = { log = "never-printed" }\nrestart = "never"',
     ),
   );
   const result = await tend(ws, ["start"]);

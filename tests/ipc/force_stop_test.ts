@@ -7,10 +7,11 @@ import { fakeHandler } from "./_fake_handler.ts";
 Deno.test("ControlClient.stop() carries force to the handler only when asked", async () => {
   await using dir = await makeTempDir();
   const socket = dir.join("tend.sock");
-  const seen: [string[], { force: boolean }][] = [];
+  type Options = { force?: boolean | undefined; closing: boolean };
+  const seen: [string[], Options][] = [];
   const handler = {
     ...fakeHandler(),
-    stop(names: string[], options: { force: boolean }) {
+    stop(names: string[], options: Options) {
       seen.push([names, options]);
       return Promise.resolve({ results: [] });
     },
@@ -27,8 +28,8 @@ Deno.test("ControlClient.stop() carries force to the handler only when asked", a
     await server.finished;
   }
   assert.deepEqual(seen, [
-    [["web"], { force: false }],
-    [["web"], { force: true }],
-    [[], { force: false }],
+    [["web"], { closing: false }],
+    [["web"], { force: true, closing: false }],
+    [[], { force: false, closing: false }],
   ]);
 });

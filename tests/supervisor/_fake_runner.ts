@@ -197,6 +197,9 @@ export class FakeWorld {
         this.processes.set(child.pid, child);
         const outcome = Promise.withResolvers<LaunchOutcome>();
         await context.onSpawn(child, context.port);
+        const cancel = () => outcome.resolve({ kind: "cancelled" });
+        if (context.signal?.aborted) cancel();
+        context.signal?.addEventListener("abort", cancel, { once: true });
         const launch = new FakeLaunch(child, outcome.resolve);
         const waiter = this.#waiters.shift();
         if (waiter) waiter(launch);
@@ -224,4 +227,15 @@ export class FakeWorld {
       removePidFile: (path) => Promise.resolve(this.pidFiles.delete(path)),
     };
   }
+}
+
+/**
+ * Lets promise chains run until `done()`: for a state reached while a user's
+ * start still holds the runner's queue (its retries before readiness).
+ */
+export async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 50 && !done(); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  if (!done()) throw new Error("the condition never held");
 }

@@ -39,7 +39,7 @@ Deno.test("runner: stopped + start → starting, + ready → running", async () 
 
 Deno.test("runner: a start that exits before ready → failed (launch-failed); failed + start → starting", async () => {
   const world = new FakeWorld();
-  const runner = world.runner();
+  const runner = world.runner(fakeService({ restart: "never" }));
   const started = runner.start();
   (await world.nextLaunch()).exit(CODE_1);
   await assert.rejects(started, /Cannot start "web": exited with code 1/);

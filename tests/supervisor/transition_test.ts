@@ -18,6 +18,7 @@ const VALID: Record<RunState, Partial<Record<RunEvent, RunState>>> = {
     crash: "backoff",
     fail: "failed",
     exit: "stopped",
+    cancel: "stopped",
   },
   running: {
     crash: "backoff",
@@ -25,7 +26,12 @@ const VALID: Record<RunState, Partial<Record<RunEvent, RunState>>> = {
     exit: "stopped",
     stop: "stopping",
   },
-  backoff: { retry: "starting", start: "starting", stop: "stopped" },
+  backoff: {
+    retry: "starting",
+    start: "starting",
+    stop: "stopped",
+    cancel: "stopped",
+  },
   stopping: { stopped: "stopped" },
   completed: { start: "starting", stop: "stopped" },
 };

@@ -1,0 +1,47 @@
+import { TendError } from "../errors.ts";
+import { isLockHeld } from "../fence/lock.ts";
+import type { ControlClient } from "../ipc/client.ts";
+import type { Workspace } from "../workspace/workspace.ts";
+import { supervisorClient } from "./_client.ts";
+import type { Context } from "./command.ts";
+
+/** How long a start waits for a supervisor that is shutting down to exit. */
+const SHUTDOWN_WAIT_MS = 15_000;
+/** How many supervisors a start tries before it gives up. */
+const ATTEMPTS = 3;
+
+/**
+ * Runs `op` on the workspace's supervisor, launching one when none answers.
+ * A supervisor that is shutting down (`tend down` in flight) refuses it
+ * with `SHUTTING_DOWN`: then this waits for that supervisor to exit and
+ * runs `op` on the next one, so a start never lands on a supervisor that
+ * is about to stop it.
+ */
+export async function onOpenSupervisor<T>(
+  ws: Workspace,
+  options: Pick<Context, "timing"> & {
+    op: (client: ControlClient) => Promise<T>;
+  },
+): Promise<T> {
+  for (let attempt = 1;; attempt++) {
+    try {
+      using client = await supervisorClient(ws, options);
+      return await options.op(client);
+    } catch (error) {
+      if (!shuttingDown(error) || attempt >= ATTEMPTS) throw error;
+    }
+    await exitOfSupervisor(ws);
+  }
+}
+
+function shuttingDown(error: unknown): boolean {
+  return error instanceof TendError && error.code === "SHUTTING_DOWN";
+}
+
+/** Waits until no supervisor holds the workspace lock, or a deadline. */
+async function exitOfSupervisor(ws: Workspace): Promise<void> {
+  const deadline = Date.now() + SHUTDOWN_WAIT_MS;
+  while (Date.now() < deadline && await isLockHeld(ws.paths.lockFile)) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
