@@ -1,4 +1,4 @@
-import { TendError } from "../errors.ts";
+import { messageOf, TendError } from "../errors.ts";
 
 /** Mode of `.tend/run` and of the fallback socket directory. */
 export const PRIVATE_DIR_MODE = 0o700;
@@ -196,7 +196,7 @@ export async function removeIfPresent(path: string): Promise<boolean> {
 
 /** Maps a filesystem error on `path` to a `TendError`. */
 export function permissionError(path: string, error: unknown): TendError {
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = messageOf(error);
   return new TendError(
     "PERMISSION_DENIED",
     `Cannot access "${path}": ${reason}`,

@@ -1,3 +1,4 @@
+import { messageOf } from "../errors.ts";
 /**
  * A minimal HTTP/1.1 client over a unix socket: one request per connection
  * (`Connection: close`), read to EOF. It keeps `fetch` and its HTTP client
@@ -18,7 +19,7 @@ export class ResponseLostError extends Error {
   override readonly name = "ResponseLostError";
 
   constructor(cause: unknown) {
-    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    super(messageOf(cause), { cause });
   }
 }
 

@@ -1,5 +1,6 @@
 import { rotateLog } from "./rotate_log.ts";
 import { DEFAULT_TIMING } from "../timing.ts";
+import { messageOf } from "../errors.ts";
 
 /** Check interval of {@linkcode startLogRotation} when nothing grows fast. */
 const DEFAULT_INTERVAL_MS = 250;
@@ -158,7 +159,7 @@ export function startLogRotation(options: LogRotationOptions): LogRotation {
   };
 
   const warnOnce = (file: string, error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     if (failures.get(file) === message) return;
     failures.set(file, message);
     options.log.warn("cannot rotate {file}: {error}", {

@@ -1,6 +1,7 @@
 import { acquireLock } from "../fence/lock.ts";
 import type { Inode } from "./guard.ts";
 import type { Log } from "./log.ts";
+import { messageOf } from "../errors.ts";
 
 /**
  * The workspace lock a supervisor holds, which it can take again when the
@@ -47,7 +48,7 @@ export class HeldLock {
     try {
       file = await acquireLock(this.path);
     } catch (error) {
-      const why = error instanceof Error ? error.message : String(error);
+      const why = messageOf(error);
       if (why !== this.#warned) {
         options.log.error(
           "supervisor.lock was replaced and cannot be locked: {why}",

@@ -1,7 +1,7 @@
 import { dirname } from "../_path.ts";
 import { configFileLoader } from "../config/load.ts";
 import { type WorkspacePaths, workspacePaths } from "../config/paths.ts";
-import { TendError } from "../errors.ts";
+import { messageOf, TendError } from "../errors.ts";
 import { acquireLock } from "../fence/lock.ts";
 import { ensureParentDir } from "../fence/parent_dir.ts";
 import { readPidFile } from "../fence/pid_file.ts";
@@ -139,7 +139,7 @@ async function serve(
   if (config.daemon.http !== null) {
     await http.ensure().catch((error) =>
       log.error("cannot serve the dashboard: {error}", {
-        error: error instanceof Error ? error.message : String(error),
+        error: messageOf(error),
       })
     );
   }
@@ -164,7 +164,7 @@ async function serve(
   if (options.startAll) {
     await supervisor.start([]).catch((error) =>
       log.error("start: {error}", {
-        error: error instanceof Error ? error.message : String(error),
+        error: messageOf(error),
       })
     );
   }
@@ -273,7 +273,7 @@ function listenForSignals(options: {
       log.info("got SIGHUP: reloading the config");
       supervisor.reload().catch((error) =>
         log.error("reload failed, keeping the running config: {error}", {
-          error: error instanceof Error ? error.message : String(error),
+          error: messageOf(error),
         })
       );
     }],
@@ -330,7 +330,7 @@ async function listenControl(
         });
         lastFailure = null;
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = messageOf(error);
         if (reason === lastFailure) return;
         lastFailure = reason;
         options.log.error(

@@ -17,6 +17,7 @@ import { RestartTracker } from "./restart_tracker.ts";
 import type { RunnerContext, RunnerIo } from "./runner_io.ts";
 import { TrackedProcess } from "./tracked_process.ts";
 import { jobUnsettled, JobWaiters } from "./job_waiters.ts";
+import { messageOf } from "../errors.ts";
 
 export type { RunnerContext } from "./runner_io.ts";
 
@@ -330,7 +331,7 @@ export class ServiceRunner {
       this.#process.releasePort();
     }
     this.#apply("launch-failed");
-    this.#reason = error instanceof Error ? error.message : String(error);
+    this.#reason = messageOf(error);
     this.#ctx.changed();
   }
 
@@ -449,7 +450,7 @@ export class ServiceRunner {
   #logError(message: string, error: unknown): void {
     this.#ctx.log.error(message, {
       service: this.name,
-      error: error instanceof Error ? error.message : String(error),
+      error: messageOf(error),
     });
   }
 
