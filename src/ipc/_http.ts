@@ -1,9 +1,10 @@
-import { messageOf } from "../errors.ts";
 /**
  * A minimal HTTP/1.1 client over a unix socket: one request per connection
  * (`Connection: close`), read to EOF. It keeps `fetch` and its HTTP client
  * setup (about 15 ms) off the start-up path of every CLI command.
  */
+
+import { messageOf } from "../errors.ts";
 
 /** A parsed response. */
 export interface RawResponse {
