@@ -1,5 +1,6 @@
 import type { ServiceConfig } from "../config/schema.ts";
 import { pollUntil, sleep } from "../_async.ts";
+import { readAt } from "../_read_at.ts";
 
 /** The first pause between readiness probes; it doubles up to the max. */
 const READY_POLL_FIRST_MS = 5;
@@ -118,16 +119,8 @@ function logProbe(pattern: RegExp, context: ReadyContext): Probe {
         pending = "";
         decoder = new TextDecoder();
       }
-      await file.seek(offset, Deno.SeekMode.Start);
-      chunk = new Uint8Array(size - offset);
-      let read = 0;
-      while (read < chunk.length) {
-        const n = await file.read(chunk.subarray(read));
-        if (n === null) break;
-        read += n;
-      }
-      offset += read;
-      chunk = chunk.subarray(0, read);
+      chunk = await readAt(file, offset, size - offset);
+      offset += chunk.length;
     } catch {
       return false;
     }
