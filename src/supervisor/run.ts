@@ -24,6 +24,7 @@ import { type Log, openSupervisorLog } from "./log.ts";
 import { Supervisor } from "./supervisor.ts";
 import { type HttpService, httpService } from "./http.ts";
 import { writeGitignore } from "../workspace/gitignore.ts";
+import { OnceBy } from "../_once.ts";
 
 /** How long a new supervisor retries a lock that a status probe may hold. */
 const LOCK_WAIT_MS = 1_000;
@@ -305,7 +306,7 @@ async function listenControl(
   const abort = new AbortController();
   const servers: Deno.HttpServer<Deno.UnixAddr>[] = [];
   let socket: Inode | null = null;
-  let lastFailure: string | null = null;
+  const failures = new OnceBy();
   const listen = async () => {
     await prepareSocket(paths.socket);
     servers.push(
@@ -328,11 +329,10 @@ async function listenControl(
         options.log.warn("{socket} was removed or replaced; listening again", {
           socket: paths.socket,
         });
-        lastFailure = null;
+        failures.reset(paths.socket);
       } catch (error) {
         const reason = messageOf(error);
-        if (reason === lastFailure) return;
-        lastFailure = reason;
+        if (!failures.first(paths.socket, reason)) return;
         options.log.error(
           "{socket} was removed or replaced and cannot be listened on again: {error}",
           { socket: paths.socket, error: reason },
