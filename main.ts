@@ -10,7 +10,12 @@ import {
   globalsOf,
   parseCommandArgs,
 } from "./src/commands/command.ts";
-import { EXIT_CODES, EXIT_INTERNAL, TendError } from "./src/errors.ts";
+import {
+  EXIT_CODES,
+  EXIT_INTERNAL,
+  messageOf,
+  TendError,
+} from "./src/errors.ts";
 import { colorWanted, Output } from "./src/output/output.ts";
 import { timingFromEnv } from "./src/timing.ts";
 import { VERSION } from "./src/version.ts";
@@ -114,9 +119,7 @@ function report(error: unknown, out: Output, debug: boolean): number {
     : String(error);
   out.error({
     code: "INTERNAL",
-    message: `tend failed unexpectedly (a bug): ${
-      error instanceof Error ? error.message : String(error)
-    }`,
+    message: `tend failed unexpectedly (a bug): ${messageOf(error)}`,
   }, text);
   return EXIT_INTERNAL;
 }

@@ -25,6 +25,7 @@ import { pidReuse } from "./_chaos/pid_reuse.ts";
 import { supervisorKills } from "./_chaos/supervisor_kill.ts";
 import { terminalClose } from "./_chaos/terminal_close.ts";
 import { freePort } from "../tests/_helpers.ts";
+import { messageOf } from "../src/errors.ts";
 
 const { values: flags } = parseArgs({
   args: Deno.args,
@@ -169,7 +170,7 @@ for (const entry of entries) {
       `   ${result.tried} tried, ${result.held} held (${result.seconds} s)`,
     );
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     console.error(`   aborted: ${message}`);
     results.push({
       id: `${entry.n} ${entry.id}`,

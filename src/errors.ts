@@ -96,3 +96,18 @@ export const EXIT_INTERNAL = 70;
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === "string" && Object.hasOwn(EXIT_CODES, value);
 }
+
+/**
+ * The message of `error` when it is an `Error`, else `String(error)`: what a
+ * log line or a sentence says about anything caught.
+ *
+ * @example
+ * ```ts
+ * import { messageOf } from "./errors.ts";
+ * messageOf(new Error("gone")); // "gone"
+ * messageOf(42); // "42"
+ * ```
+ */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

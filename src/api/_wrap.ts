@@ -1,4 +1,4 @@
-import { type ErrorCode, TendError } from "../errors.ts";
+import { type ErrorCode, messageOf, TendError } from "../errors.ts";
 
 /**
  * What each action does, in words, and the code an unexpected failure of it
@@ -29,9 +29,7 @@ export type Action = keyof typeof ACTIONS;
 export function asTendError(error: unknown, action: Action): TendError {
   if (error instanceof TendError) return error;
   const [what, code] = ACTIONS[action];
-  const message = `Cannot ${what}: ${
-    error instanceof Error ? error.message : String(error)
-  }`;
+  const message = `Cannot ${what}: ${messageOf(error)}`;
   if (
     error instanceof Deno.errors.PermissionDenied ||
     error instanceof Deno.errors.NotCapable

@@ -16,6 +16,7 @@ import { onOpenSupervisor } from "../commands/_open_supervisor.ts";
 import { liveServices, stopLeftovers } from "../commands/_down_leftovers.ts";
 import { DEFAULT_TIMING, type Timing } from "../timing.ts";
 import type { Workspace } from "../workspace/workspace.ts";
+import { pollUntil } from "../_async.ts";
 
 /** How long `down` waits for the supervisor to release its lock. */
 const EXIT_WAIT_MS = 15_000;
@@ -165,14 +166,14 @@ async function confirmNothingRuns(
 
 /** Waits until the supervisor has released `lockFile` (it has exited). */
 export async function waitUnlocked(lockFile: string): Promise<void> {
-  const deadline = Date.now() + EXIT_WAIT_MS;
-  while (await isLockHeld(lockFile)) {
-    if (Date.now() > deadline) {
-      throw new TendError(
-        "STOP_FAILED",
-        `Cannot confirm that the supervisor exited: it still holds "${lockFile}"`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
+  const unlocked = await pollUntil(async () => !await isLockHeld(lockFile), {
+    timeoutMs: EXIT_WAIT_MS,
+    intervalMs: 20,
+  });
+  if (!unlocked) {
+    throw new TendError(
+      "STOP_FAILED",
+      `Cannot confirm that the supervisor exited: it still holds "${lockFile}"`,
+    );
   }
 }

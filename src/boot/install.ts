@@ -1,5 +1,5 @@
 import { join } from "../_path.ts";
-import { TendError } from "../errors.ts";
+import { messageOf, TendError } from "../errors.ts";
 import type { BootSpec } from "./boot_spec.ts";
 import { launchdLabel, launchdPlist } from "./launchd_plist.ts";
 import type { ManagerKind, ToolRunner } from "./service_manager.ts";
@@ -241,9 +241,7 @@ function writeError(file: string, error: unknown): TendError {
     : "START_FAILED";
   return new TendError(
     code,
-    `Cannot write "${file}": ${
-      error instanceof Error ? error.message : String(error)
-    }`,
+    `Cannot write "${file}": ${messageOf(error)}`,
     {
       hint: code === "PERMISSION_DENIED"
         ? "A --system unit needs root (sudo)"

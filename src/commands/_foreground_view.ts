@@ -3,6 +3,7 @@ import { LogFollower } from "../logs/follower.ts";
 import { terminalSink } from "../output/output.ts";
 import { LinePrefixer } from "../output/prefixed_lines.ts";
 import type { Context } from "./command.ts";
+import { sleep } from "../_async.ts";
 
 /** How often the foreground view reads the services' logs. */
 const VIEW_INTERVAL_MS = 100;
@@ -45,7 +46,7 @@ export async function followServices(
   const loop = (async () => {
     while (running) {
       await pollAll();
-      await new Promise((resolve) => setTimeout(resolve, VIEW_INTERVAL_MS));
+      await sleep(VIEW_INTERVAL_MS);
     }
   })();
   return {

@@ -13,6 +13,7 @@ import type { Timing } from "../timing.ts";
 import { socketBlocker, type Workspace } from "../workspace/workspace.ts";
 import { refuseForeignLockHolder } from "../workspace/lock_owner.ts";
 import { connect } from "./_workspace.ts";
+import { sleep } from "../_async.ts";
 
 /** How long a CLI waits for another CLI that is launching a supervisor. */
 const LAUNCH_LOCK_WAIT_MS = 30_000;
@@ -220,7 +221,7 @@ async function waitForSupervisor(
         },
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, PING_RETRY_INTERVAL_MS));
+    await sleep(PING_RETRY_INTERVAL_MS);
   }
   throw new TendError(
     "NOT_RUNNING",

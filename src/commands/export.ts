@@ -1,5 +1,5 @@
 import { basename, join, resolve } from "../_path.ts";
-import { TendError } from "../errors.ts";
+import { messageOf, TendError } from "../errors.ts";
 import { exportCompose } from "../export/compose_export.ts";
 import type { ExportResult } from "../export/export_types.ts";
 import { exportSystemd } from "../export/systemd_export.ts";
@@ -99,9 +99,7 @@ async function writeFiles(
   } catch (error) {
     throw new TendError(
       "PERMISSION_DENIED",
-      `Cannot write the export to "${dir}": ${
-        error instanceof Error ? error.message : String(error)
-      }`,
+      `Cannot write the export to "${dir}": ${messageOf(error)}`,
       { cause: error },
     );
   }

@@ -6,6 +6,7 @@ import { resolveWorkspace } from "./_workspace.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
 import { describeDrift } from "./_report.ts";
+import { sleep } from "../_async.ts";
 
 /** `tend status [NAME...]` */
 export async function run(
@@ -50,7 +51,7 @@ async function watch(
       const notice = drift ? `\n${describeDrift(drift)}` : "";
       ctx.out.screen(render(ctx, shown) + notice);
     }
-    await new Promise((resolve) => setTimeout(resolve, ctx.timing.watchMs));
+    await sleep(ctx.timing.watchMs);
   }
 }
 

@@ -6,6 +6,7 @@ import {
 } from "./_fields.ts";
 import { addProblem } from "./_problem.ts";
 import { maskReferences } from "./references.ts";
+import { messageOf } from "../errors.ts";
 
 /** The kinds of readiness check, in the order they are documented. */
 export const READY_KINDS = ["tcp", "http", "log", "command"] as const;
@@ -48,7 +49,7 @@ const logSchema = z.string({ error: "must be a regular expression" })
     try {
       new RegExp(value);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = messageOf(error);
       addProblem(ctx, `must be a valid regular expression (${reason})`);
     }
   });

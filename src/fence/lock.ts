@@ -4,6 +4,7 @@ import {
   PRIVATE_FILE_MODE,
   statOwnFile,
 } from "./safe_file.ts";
+import { pollUntil } from "../_async.ts";
 
 /** `tryLock` modes. */
 const EXCLUSIVE = true;
@@ -62,15 +63,12 @@ export async function acquireLock(
   options: { waitMs?: number } = {},
 ): Promise<Deno.FsFile | null> {
   const file = await openLockFile(path);
-  const deadline = Date.now() + (options.waitMs ?? 0);
   try {
-    while (true) {
-      if (await file.tryLock(EXCLUSIVE)) return file;
-      if (Date.now() >= deadline) break;
-      await new Promise((resolve) =>
-        setTimeout(resolve, LOCK_RETRY_INTERVAL_MS)
-      );
-    }
+    const locked = await pollUntil(() => file.tryLock(EXCLUSIVE), {
+      timeoutMs: options.waitMs ?? 0,
+      intervalMs: LOCK_RETRY_INTERVAL_MS,
+    });
+    if (locked) return file;
   } catch (error) {
     file.close();
     throw new TendError("LOCK_FAILED", `Cannot lock "${path}": ${error}`, {

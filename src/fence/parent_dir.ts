@@ -1,5 +1,5 @@
 import { dirname, join } from "../_path.ts";
-import { TendError } from "../errors.ts";
+import { messageOf, TendError } from "../errors.ts";
 import { LOG_DIR_MODE, PRIVATE_DIR_MODE } from "./safe_file.ts";
 
 /** Options of {@linkcode ensureParentDir}. */
@@ -36,9 +36,7 @@ export async function ensureParentDir(
     if (error instanceof Deno.errors.AlreadyExists) return;
     throw new TendError(
       "START_FAILED",
-      `Cannot create directory "${dir}" for "${file}": ${
-        error instanceof Error ? error.message : String(error)
-      }`,
+      `Cannot create directory "${dir}" for "${file}": ${messageOf(error)}`,
       { cause: error },
     );
   }

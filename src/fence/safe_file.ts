@@ -1,4 +1,5 @@
-import { TendError } from "../errors.ts";
+import { messageOf, TendError } from "../errors.ts";
+import { readAt } from "../_read_at.ts";
 
 /** Mode of `.tend/run` and of the fallback socket directory. */
 export const PRIVATE_DIR_MODE = 0o700;
@@ -94,9 +95,7 @@ export async function readOwnFile(
         `Cannot read "${path}": it was replaced while being read`,
       );
     }
-    const bytes = new Uint8Array(info.size);
-    const read = await readFull(file, bytes);
-    return new TextDecoder().decode(bytes.subarray(0, read));
+    return new TextDecoder().decode(await readAt(file, 0, info.size));
   } catch (error) {
     if (error instanceof TendError) throw error;
     if (error instanceof Deno.errors.NotFound) return null;
@@ -196,7 +195,7 @@ export async function removeIfPresent(path: string): Promise<boolean> {
 
 /** Maps a filesystem error on `path` to a `TendError`. */
 export function permissionError(path: string, error: unknown): TendError {
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = messageOf(error);
   return new TendError(
     "PERMISSION_DENIED",
     `Cannot access "${path}": ${reason}`,
@@ -225,16 +224,6 @@ async function writeTemp(
     throw permissionError(path, error);
   }
   return temp;
-}
-
-async function readFull(file: Deno.FsFile, into: Uint8Array): Promise<number> {
-  let total = 0;
-  while (total < into.length) {
-    const n = await file.read(into.subarray(total));
-    if (n === null) break;
-    total += n;
-  }
-  return total;
 }
 
 function refuseForeignOwner(path: string, info: Deno.FileInfo): void {

@@ -4,6 +4,8 @@
  * setup (about 15 ms) off the start-up path of every CLI command.
  */
 
+import { messageOf } from "../errors.ts";
+
 /** A parsed response. */
 export interface RawResponse {
   status: number;
@@ -18,7 +20,7 @@ export class ResponseLostError extends Error {
   override readonly name = "ResponseLostError";
 
   constructor(cause: unknown) {
-    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    super(messageOf(cause), { cause });
   }
 }
 

@@ -1,5 +1,5 @@
 import type * as z from "npm:zod@4.6.7/mini";
-import { isErrorCode, TendError } from "../errors.ts";
+import { isErrorCode, messageOf, TendError } from "../errors.ts";
 import { type RawResponse, ResponseLostError, unixRequest } from "./_http.ts";
 import { ENDPOINTS, ErrorBody, type Operation } from "./protocol.ts";
 import type {
@@ -306,8 +306,4 @@ function withTimeout(
 /** The code of a request to `op` whose outcome is unknown. */
 function failureCode(op: Operation): "STOP_FAILED" | "START_FAILED" {
   return op === "stop" || op === "cleanup" ? "STOP_FAILED" : "START_FAILED";
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

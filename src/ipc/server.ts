@@ -1,4 +1,4 @@
-import { TendError } from "../errors.ts";
+import { messageOf, TendError } from "../errors.ts";
 import { parseJsonBody, parseRequest } from "./validate.ts";
 import {
   type ActionResponse,
@@ -85,7 +85,7 @@ export async function route(
         error.hint,
       );
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     return errorResponse(
       500,
       "INTERNAL",

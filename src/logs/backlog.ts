@@ -1,5 +1,6 @@
 import { backupPath } from "./rotate_log.ts";
-import { openOrNull, readAt, sameBytes } from "./_read.ts";
+import { openOrNull, sameBytes } from "./_read.ts";
+import { readAt } from "../_read_at.ts";
 import { ANCHOR_BYTES, type FollowPosition } from "./follower.ts";
 
 /** Bytes read per step backwards. */

@@ -1,5 +1,6 @@
 import { backupPath } from "./rotate_log.ts";
-import { openOrNull, readAt, sameBytes } from "./_read.ts";
+import { openOrNull, sameBytes } from "./_read.ts";
+import { readAt } from "../_read_at.ts";
 import { concat, LineSplitter } from "./line_splitter.ts";
 
 /** Bytes remembered before the read position, to recognise the file later. */

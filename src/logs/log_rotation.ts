@@ -1,5 +1,7 @@
 import { rotateLog } from "./rotate_log.ts";
 import { DEFAULT_TIMING } from "../timing.ts";
+import { messageOf } from "../errors.ts";
+import { OnceBy } from "../_once.ts";
 
 /** Check interval of {@linkcode startLogRotation} when nothing grows fast. */
 const DEFAULT_INTERVAL_MS = 250;
@@ -110,7 +112,7 @@ export function startLogRotation(options: LogRotationOptions): LogRotation {
     string,
     { size: number; at: number; unchanged: number }
   >();
-  const failures = new Map<string, string>();
+  const failures = new OnceBy();
   let cancelTimer: () => void = () => {};
   let stopped = false;
   let queue: Promise<void> = Promise.resolve();
@@ -147,7 +149,7 @@ export function startLogRotation(options: LogRotationOptions): LogRotation {
           file: target.file,
           bytes: outcome.copiedBytes,
         });
-        failures.delete(target.file);
+        failures.reset(target.file);
         size = 0;
       } catch (error) {
         warnOnce(target.file, error);
@@ -158,9 +160,8 @@ export function startLogRotation(options: LogRotationOptions): LogRotation {
   };
 
   const warnOnce = (file: string, error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    if (failures.get(file) === message) return;
-    failures.set(file, message);
+    const message = messageOf(error);
+    if (!failures.first(file, message)) return;
     options.log.warn("cannot rotate {file}: {error}", {
       file,
       error: message,

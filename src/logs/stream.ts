@@ -1,5 +1,6 @@
 import { readBacklog } from "./backlog.ts";
 import { LogFollower } from "./follower.ts";
+import { sleep } from "../_async.ts";
 
 /** How often a followed log is checked for new bytes. */
 const FOLLOW_INTERVAL_MS = 100;
@@ -63,19 +64,7 @@ export async function* streamLogs(
       if (lines.length > 0) yield { service: name, lines };
     }
     if (last) return;
-    await pause(FOLLOW_INTERVAL_MS, signal);
+    // An abort ends the pause early; the loop then reads one last time.
+    await sleep(FOLLOW_INTERVAL_MS, { signal }).catch(() => {});
   }
-}
-
-/** Waits `ms`, or less when `signal` aborts. */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }

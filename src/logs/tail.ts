@@ -1,3 +1,5 @@
+import { readAt } from "../_read_at.ts";
+
 /** Bytes read from the end of a file to find its last lines. */
 const TAIL_WINDOW_BYTES = 64 * 1024;
 
@@ -19,15 +21,8 @@ export async function tailLines(
     const size = (await file.stat()).size;
     const start = Math.max(options.from ?? 0, size - TAIL_WINDOW_BYTES, 0);
     if (start > size) return "";
-    await file.seek(start, Deno.SeekMode.Start);
-    const bytes = new Uint8Array(size - start);
-    let read = 0;
-    while (read < bytes.length) {
-      const n = await file.read(bytes.subarray(read));
-      if (n === null) break;
-      read += n;
-    }
-    const text = new TextDecoder().decode(bytes.subarray(0, read));
+    const bytes = await readAt(file, start, size - start);
+    const text = new TextDecoder().decode(bytes);
     return lastLines(text, options.lines);
   } finally {
     file.close();

@@ -1,4 +1,5 @@
 import { parseStat } from "./_stat.ts";
+import { captureSync } from "./_capture.ts";
 
 /** Exited but not reaped yet (Z), or being torn down (X). */
 const DEAD_STATES: ReadonlySet<string> = new Set(["Z", "X"]);
@@ -61,13 +62,6 @@ function linuxState(pid: number): string {
 
 /** The `ps -o stat=` column; "X" when `ps` no longer lists the PID. */
 function darwinState(pid: number): string {
-  const out = new Deno.Command("ps", {
-    args: ["-o", "stat=", "-p", String(pid)],
-    env: { LC_ALL: "C" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "null",
-  }).outputSync();
-  const state = new TextDecoder().decode(out.stdout).trim();
+  const state = captureSync("ps", ["-o", "stat=", "-p", String(pid)]);
   return state === "" ? "X" : state;
 }

@@ -1,5 +1,6 @@
 import { isDeadState } from "./alive.ts";
 import { parseStat } from "./_stat.ts";
+import { capture } from "./_capture.ts";
 
 /**
  * Who a process is, beyond its PID (which the kernel reuses): a PID is the
@@ -190,16 +191,4 @@ async function darwinStart(pid: number): Promise<number | null> {
 /** `sysctl -n NAME`, trimmed; empty when the key does not exist. */
 function sysctl(name: string): Promise<string> {
   return capture("sysctl", ["-n", name]);
-}
-
-/** The trimmed stdout of a command run with the C locale; empty on failure. */
-async function capture(cmd: string, args: string[]): Promise<string> {
-  const out = await new Deno.Command(cmd, {
-    args,
-    env: { LC_ALL: "C" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "null",
-  }).output();
-  return out.success ? new TextDecoder().decode(out.stdout).trim() : "";
 }

@@ -1,5 +1,6 @@
 import { isDeadState } from "./alive.ts";
 import { parseStat, type ProcStat } from "./_stat.ts";
+import { capture } from "./_capture.ts";
 
 /** One process as seen by a scan of `/proc` (or `ps` on macOS). */
 export interface ProcessInfo {
@@ -271,7 +272,7 @@ function nullWhenGone(pid: number): (error: unknown) => Promise<null> {
 
 /** `ps -axo …` parsed into processes; lstart takes five words. */
 async function darwinList(): Promise<ProcessInfo[]> {
-  const out = await darwinCapture([
+  const out = await capture("ps", [
     "-axww",
     "-o",
     "pid=,ppid=,pgid=,uid=,stat=,lstart=,command=",
@@ -325,7 +326,7 @@ async function darwinPs(
   format: string,
   extra: string[] = [],
 ): Promise<string | null> {
-  const out = await darwinCapture([
+  const out = await capture("ps", [
     ...extra,
     "-ww",
     "-p",
@@ -334,16 +335,4 @@ async function darwinPs(
     format,
   ]);
   return out === "" ? null : out;
-}
-
-/** The trimmed stdout of `ps` in the C locale; empty when it fails. */
-async function darwinCapture(args: string[]): Promise<string> {
-  const out = await new Deno.Command("ps", {
-    args,
-    env: { LC_ALL: "C" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "null",
-  }).output();
-  return out.success ? new TextDecoder().decode(out.stdout).trim() : "";
 }

@@ -1,5 +1,6 @@
 import { TendError } from "../errors.ts";
 import { groupMembers } from "./scan.ts";
+import { pollUntil } from "../_async.ts";
 
 /** The first pause while a stopping group is checked; it doubles up to the max. */
 const STOP_POLL_FIRST_MS = 2;
@@ -78,14 +79,11 @@ export async function waitGroupGone(
   pgid: number,
   timeoutMs: number,
 ): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  let pause = STOP_POLL_FIRST_MS;
-  while (true) {
-    if (await groupGone(pgid)) return true;
-    if (Date.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, pause));
-    pause = Math.min(pause * 2, STOP_POLL_INTERVAL_MS);
-  }
+  return await pollUntil(() => groupGone(pgid), {
+    timeoutMs,
+    intervalMs: STOP_POLL_INTERVAL_MS,
+    firstIntervalMs: STOP_POLL_FIRST_MS,
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
-import { TendError } from "../errors.ts";
+import { messageOf, TendError } from "../errors.ts";
 import { statOwnFile } from "../fence/safe_file.ts";
 
 /** Mode of log files that tend creates. */
@@ -114,8 +114,4 @@ function spawnFailure(error: unknown): string {
   if (code === "ENOENT") return "command not found";
   if (code === "EACCES") return "permission denied";
   return messageOf(error);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,5 +1,5 @@
 import type { WorkspacePaths } from "../config/paths.ts";
-import { TendError } from "../errors.ts";
+import { messageOf, TendError } from "../errors.ts";
 import type { Identity } from "../proc/identity.ts";
 import { endGroup } from "../workspace/end_group.ts";
 import type { Log } from "./log.ts";
@@ -139,6 +139,6 @@ async function pidFileNames(paths: WorkspacePaths): Promise<string[]> {
 function logError(log: Log, subject: string, error: unknown): void {
   log.error("{subject}: {error}", {
     subject,
-    error: error instanceof Error ? error.message : String(error),
+    error: messageOf(error),
   });
 }

@@ -1,6 +1,6 @@
 import dotenv from "npm:dotenv@18.0.10";
 import type { EnvFileEntry } from "../config/_env_file.ts";
-import { TendError } from "../errors.ts";
+import { messageOf, TendError } from "../errors.ts";
 
 /**
  * The variables of a service's env files, read now (so a changed file takes
@@ -33,9 +33,7 @@ async function readEnvFile(
       ? "it does not exist"
       : error instanceof TypeError
       ? "it is not UTF-8 text"
-      : error instanceof Error
-      ? error.message
-      : String(error);
+      : messageOf(error);
     throw new TendError(
       "CONFIG_INVALID",
       `Cannot read env_file "${file.path}" of "${service}": ${why}`,

@@ -3,6 +3,7 @@ import { identityMatches } from "../proc/identity.ts";
 import { readDescriptor } from "../workspace/descriptor.ts";
 import type { Log } from "./log.ts";
 import type { Ticker } from "./ticker.ts";
+import { pollUntil } from "../_async.ts";
 
 const PREDECESSOR_POLL_INTERVAL_MS = 25;
 
@@ -96,16 +97,11 @@ export async function retirePredecessor(
       // It exited meanwhile.
     }
   }
-  const deadline = Date.now() + options.timeoutMs;
-  while (await identityMatches(previous.identity)) {
-    if (Date.now() > deadline) {
-      log.error("supervisor pid {pid} did not step down", { pid });
-      return;
-    }
-    await new Promise((resolve) =>
-      setTimeout(resolve, PREDECESSOR_POLL_INTERVAL_MS)
-    );
-  }
+  const gone = await pollUntil(
+    async () => !await identityMatches(previous.identity),
+    { timeoutMs: options.timeoutMs, intervalMs: PREDECESSOR_POLL_INTERVAL_MS },
+  );
+  if (!gone) log.error("supervisor pid {pid} did not step down", { pid });
 }
 
 /**

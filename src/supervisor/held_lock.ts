@@ -1,6 +1,8 @@
 import { acquireLock } from "../fence/lock.ts";
 import type { Inode } from "./guard.ts";
 import type { Log } from "./log.ts";
+import { messageOf } from "../errors.ts";
+import { OnceBy } from "../_once.ts";
 
 /**
  * The workspace lock a supervisor holds, which it can take again when the
@@ -12,7 +14,7 @@ export class HeldLock {
   readonly path: string;
   #files: Deno.FsFile[];
   #inode: Inode = { dev: -1, ino: -1 };
-  #warned = "";
+  #warned = new OnceBy();
 
   constructor(path: string, file: Deno.FsFile) {
     this.path = path;
@@ -47,13 +49,12 @@ export class HeldLock {
     try {
       file = await acquireLock(this.path);
     } catch (error) {
-      const why = error instanceof Error ? error.message : String(error);
-      if (why !== this.#warned) {
+      const why = messageOf(error);
+      if (this.#warned.first(this.path, why)) {
         options.log.error(
           "supervisor.lock was replaced and cannot be locked: {why}",
           { why },
         );
-        this.#warned = why;
       }
       return;
     }
@@ -67,7 +68,7 @@ export class HeldLock {
     this.#files.push(file);
     const info = await file.stat();
     this.#inode = { dev: info.dev, ino: info.ino ?? -1 };
-    this.#warned = "";
+    this.#warned.reset(this.path);
     options.log.warn("supervisor.lock was replaced; locked the new file");
   }
 

@@ -13,7 +13,7 @@ import {
 } from "../proc/spawn.ts";
 import { TendError } from "../errors.ts";
 import { ensureParentDir } from "../fence/parent_dir.ts";
-import { fill, waitReady } from "./ready.ts";
+import { waitReady } from "./ready.ts";
 import { tailLines } from "../logs/tail.ts";
 import { fillReferences, portEnvironment } from "../config/references.ts";
 import { readEnvFiles } from "./env_file.ts";

@@ -1,4 +1,6 @@
 import type { ServiceConfig } from "../config/schema.ts";
+import { pollUntil, sleep } from "../_async.ts";
+import { readAt } from "../_read_at.ts";
 
 /** The first pause between readiness probes; it doubles up to the max. */
 const READY_POLL_FIRST_MS = 5;
@@ -33,13 +35,14 @@ export async function waitReady(
   context: ReadyContext,
 ): Promise<void> {
   const check = service.ready;
-  if (check === null) return await sleep(service.minReadyMs, context.signal);
-  const probe = makeProbe(check, context);
-  let pause = READY_POLL_FIRST_MS;
-  while (!await probe()) {
-    await sleep(pause, context.signal);
-    pause = Math.min(pause * 2, READY_POLL_MAX_MS);
+  if (check === null) {
+    return await sleep(service.minReadyMs, { signal: context.signal });
   }
+  await pollUntil(makeProbe(check, context), {
+    intervalMs: READY_POLL_MAX_MS,
+    firstIntervalMs: READY_POLL_FIRST_MS,
+    signal: context.signal,
+  });
 }
 
 type Probe = () => Promise<boolean>;
@@ -116,16 +119,8 @@ function logProbe(pattern: RegExp, context: ReadyContext): Probe {
         pending = "";
         decoder = new TextDecoder();
       }
-      await file.seek(offset, Deno.SeekMode.Start);
-      chunk = new Uint8Array(size - offset);
-      let read = 0;
-      while (read < chunk.length) {
-        const n = await file.read(chunk.subarray(read));
-        if (n === null) break;
-        read += n;
-      }
-      offset += read;
-      chunk = chunk.subarray(0, read);
+      chunk = await readAt(file, offset, size - offset);
+      offset += chunk.length;
     } catch {
       return false;
     }
@@ -157,20 +152,4 @@ async function probeCommand(
   } catch {
     return false;
   }
-}
-
-/** Sleeps `ms`, rejecting with the signal's reason when it aborts first. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

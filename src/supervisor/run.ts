@@ -1,7 +1,7 @@
 import { dirname } from "../_path.ts";
 import { configFileLoader } from "../config/load.ts";
 import { type WorkspacePaths, workspacePaths } from "../config/paths.ts";
-import { TendError } from "../errors.ts";
+import { messageOf, TendError } from "../errors.ts";
 import { acquireLock } from "../fence/lock.ts";
 import { ensureParentDir } from "../fence/parent_dir.ts";
 import { readPidFile } from "../fence/pid_file.ts";
@@ -24,6 +24,7 @@ import { type Log, openSupervisorLog } from "./log.ts";
 import { Supervisor } from "./supervisor.ts";
 import { type HttpService, httpService } from "./http.ts";
 import { writeGitignore } from "../workspace/gitignore.ts";
+import { OnceBy } from "../_once.ts";
 
 /** How long a new supervisor retries a lock that a status probe may hold. */
 const LOCK_WAIT_MS = 1_000;
@@ -139,7 +140,7 @@ async function serve(
   if (config.daemon.http !== null) {
     await http.ensure().catch((error) =>
       log.error("cannot serve the dashboard: {error}", {
-        error: error instanceof Error ? error.message : String(error),
+        error: messageOf(error),
       })
     );
   }
@@ -166,7 +167,7 @@ async function serve(
     ? supervisor.start([]).catch((error) => {
       if (supervisor.closing) return;
       log.error("start: {error}", {
-        error: error instanceof Error ? error.message : String(error),
+        error: messageOf(error),
       });
     })
     : Promise.resolve();
@@ -286,7 +287,7 @@ function listenForSignals(options: {
       log.info("got SIGHUP: reloading the config");
       supervisor.reload().catch((error) =>
         log.error("reload failed, keeping the running config: {error}", {
-          error: error instanceof Error ? error.message : String(error),
+          error: messageOf(error),
         })
       );
     }],
@@ -318,7 +319,7 @@ async function listenControl(
   const abort = new AbortController();
   const servers: Deno.HttpServer<Deno.UnixAddr>[] = [];
   let socket: Inode | null = null;
-  let lastFailure: string | null = null;
+  const failures = new OnceBy();
   const listen = async () => {
     await prepareSocket(paths.socket);
     servers.push(
@@ -341,11 +342,10 @@ async function listenControl(
         options.log.warn("{socket} was removed or replaced; listening again", {
           socket: paths.socket,
         });
-        lastFailure = null;
+        failures.reset(paths.socket);
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        if (reason === lastFailure) return;
-        lastFailure = reason;
+        const reason = messageOf(error);
+        if (!failures.first(paths.socket, reason)) return;
         options.log.error(
           "{socket} was removed or replaced and cannot be listened on again: {error}",
           { socket: paths.socket, error: reason },

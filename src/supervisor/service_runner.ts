@@ -21,6 +21,7 @@ import {
   startCancelledError,
   type StartTicket,
 } from "./pending_starts.ts";
+import { messageOf } from "../errors.ts";
 
 export type { RunnerContext } from "./runner_io.ts";
 
@@ -445,7 +446,7 @@ export class ServiceRunner {
       this.#process.releasePort();
     }
     this.#apply("launch-failed");
-    this.#reason = error instanceof Error ? error.message : String(error);
+    this.#reason = messageOf(error);
     this.#ctx.changed();
   }
 
@@ -564,7 +565,7 @@ export class ServiceRunner {
   #logError(message: string, error: unknown): void {
     this.#ctx.log.error(message, {
       service: this.name,
-      error: error instanceof Error ? error.message : String(error),
+      error: messageOf(error),
     });
   }
 

@@ -1,7 +1,7 @@
 import type { Config, ServiceConfig } from "../config/schema.ts";
 import { dependencyOrder, expandNames } from "../config/services.ts";
 import type { WorkspacePaths } from "../config/paths.ts";
-import { TendError } from "../errors.ts";
+import { messageOf, TendError } from "../errors.ts";
 import type {
   ActionResponse,
   ActionResult,
@@ -579,7 +579,7 @@ export class Supervisor {
   #logError(subject: string, error: unknown): void {
     this.#options.log.error("{subject}: {error}", {
       subject,
-      error: error instanceof Error ? error.message : String(error),
+      error: messageOf(error),
     });
   }
 }

@@ -4,6 +4,7 @@ import type { ServiceConfig } from "../config/schema.ts";
 import type { Identity } from "../proc/identity.ts";
 import type { ExitStatus, SpawnedProcess } from "../proc/spawn.ts";
 import type { RunnerContext } from "./runner_io.ts";
+import { messageOf } from "../errors.ts";
 
 /**
  * The process a runner tracks (spawned or adopted) and what touches it: the
@@ -144,8 +145,4 @@ export class TrackedProcess {
   #pidFile(): string {
     return servicePidFile(this.#ctx.paths, this.#name);
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,6 @@
 import { Hono } from "npm:hono@4.13.19";
 import type { Context } from "npm:hono@4.13.19";
-import { TendError } from "../errors.ts";
+import { messageOf, TendError } from "../errors.ts";
 import { readBacklog } from "../logs/backlog.ts";
 import {
   emptyBody,
@@ -106,7 +106,7 @@ export function createApp(options: ApiOptions): Hono {
     if (error instanceof TendError) {
       return errorJson(c, statusOf(error), error.code, error.message);
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     return errorJson(
       c,
       500,

@@ -1,4 +1,4 @@
-import { TendError } from "../errors.ts";
+import { messageOf, TendError } from "../errors.ts";
 import { isLoopback } from "../config/_daemon.ts";
 import { hostsOf } from "./_guard.ts";
 import { createApp } from "./api.ts";
@@ -99,9 +99,7 @@ function bindError(
   }
   return new TendError(
     "CONFIG_INVALID",
-    `Cannot serve the dashboard on ${where}: ${
-      error instanceof Error ? error.message : String(error)
-    }`,
+    `Cannot serve the dashboard on ${where}: ${messageOf(error)}`,
     { cause: error },
   );
 }

@@ -1,4 +1,5 @@
 import { type Identity, identityMatches } from "../proc/identity.ts";
+import { pollUntil } from "../_async.ts";
 
 /** How long a supervisor that does not answer gets to exit after SIGTERM. */
 const RETIRE_TERM_TIMEOUT_MS = 3_000;
@@ -54,12 +55,8 @@ async function waitGone(
   identity: Identity,
   timeoutMs: number,
 ): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (await identityMatches(identity)) {
-    if (Date.now() >= deadline) return false;
-    await new Promise((resolve) =>
-      setTimeout(resolve, RETIRE_POLL_INTERVAL_MS)
-    );
-  }
-  return true;
+  return await pollUntil(async () => !await identityMatches(identity), {
+    timeoutMs,
+    intervalMs: RETIRE_POLL_INTERVAL_MS,
+  });
 }

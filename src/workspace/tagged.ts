@@ -3,6 +3,7 @@ import { type Identity, identityMatches } from "../proc/identity.ts";
 import { listProcesses, type ProcessInfo, readEnvTag } from "../proc/scan.ts";
 import type { OrphanProcess } from "../ipc/protocol.ts";
 import { TendError } from "../errors.ts";
+import { pollUntil } from "../_async.ts";
 
 /** How often ending orphans are checked for exit. */
 const ORPHAN_POLL_INTERVAL_MS = 20;
@@ -116,23 +117,17 @@ export async function endOrphans(
   options: { signal: Deno.Signal; timeoutMs: number },
 ): Promise<number[]> {
   for (const orphan of orphans) send(orphan.pid, options.signal);
-  const deadline = Date.now() + options.timeoutMs;
-  let alive = await stillAlive(orphans);
-  while (alive.length > 0 && Date.now() < deadline) {
-    await new Promise((resolve) =>
-      setTimeout(resolve, ORPHAN_POLL_INTERVAL_MS)
-    );
-    alive = await stillAlive(alive);
-  }
+  let alive: readonly Orphan[] = orphans;
+  await pollUntil(async () => (alive = await stillAlive(alive)).length === 0, {
+    timeoutMs: options.timeoutMs,
+    intervalMs: ORPHAN_POLL_INTERVAL_MS,
+  });
   for (const orphan of alive) send(orphan.pid, "SIGKILL");
-  const killDeadline = Date.now() + KILL_CONFIRM_TIMEOUT_MS;
-  let survivors = await stillAlive(alive);
-  while (survivors.length > 0 && Date.now() < killDeadline) {
-    await new Promise((resolve) =>
-      setTimeout(resolve, ORPHAN_POLL_INTERVAL_MS)
-    );
-    survivors = await stillAlive(survivors);
-  }
+  let survivors: readonly Orphan[] = alive;
+  await pollUntil(
+    async () => (survivors = await stillAlive(survivors)).length === 0,
+    { timeoutMs: KILL_CONFIRM_TIMEOUT_MS, intervalMs: ORPHAN_POLL_INTERVAL_MS },
+  );
   if (survivors.length > 0) {
     throw new TendError(
       "STOP_FAILED",

@@ -4,10 +4,10 @@ import {
   fill,
   parseTarget,
   type ReadyContext,
-  sleep,
   waitReady,
 } from "../../src/supervisor/ready.ts";
 import { makeTempDir } from "../fence/_helpers.ts";
+import { sleep } from "../../src/_async.ts";
 
 /** How long a negative check ("not ready yet") watches the probe loop. */
 const NOT_YET_MS = 200;
@@ -72,36 +72,6 @@ Deno.test("parseTarget() splits host and port, defaulting to 127.0.0.1", async (
       assert.deepEqual(parseTarget(target), { hostname, port });
     });
   }
-});
-
-Deno.test("sleep() resolves after the delay", async () => {
-  const start = performance.now();
-  await sleep(30);
-  assert.ok(performance.now() - start >= 25);
-});
-
-Deno.test("sleep() resolves when the signal does not abort", async () => {
-  const controller = new AbortController();
-  await sleep(10, controller.signal);
-  controller.abort(); // No listener is left to fire.
-});
-
-Deno.test("sleep() rejects with the reason when the signal is already aborted", async () => {
-  const reason = new Error("gone");
-  await assert.rejects(
-    sleep(10_000, AbortSignal.abort(reason)),
-    (e) => e === reason,
-  );
-});
-
-Deno.test("sleep() rejects with the reason when the signal aborts during the wait", async () => {
-  const controller = new AbortController();
-  const reason = new Error("stop");
-  const start = performance.now();
-  const promise = sleep(60_000, controller.signal);
-  setTimeout(() => controller.abort(reason), 10);
-  await assert.rejects(promise, (e) => e === reason);
-  assert.ok(performance.now() - start < 10_000);
 });
 
 Deno.test("waitReady() resolves once a tcp target accepts connections", async () => {
