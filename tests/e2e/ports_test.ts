@@ -159,7 +159,12 @@ Deno.test("a port granted to another service of the workspace is named as that s
   await using ws = await makeTempWorkspace();
   const port = freePort();
   await ws.writeConfig(
-    fixtureService("a", ["--listen"], `port = ${port}`) +
+    // Two fixed ports alike under "fail" are a config error; "a" may move.
+    fixtureService(
+      "a",
+      ["--listen"],
+      `port = ${port}\nport_strategy = "next"`,
+    ) +
       fixtureService("b", ["--listen"], `port = ${port}`),
   );
   const start = await tend(ws, ["start", "a"]);
