@@ -94,6 +94,11 @@ export class ControlClient implements Disposable {
     return this.#call("restart", { body: { names: [...names] } });
   }
 
+  /** Starts a one-off service that tend.toml does not list (`tend run`). */
+  run(request: Body<"run">): Promise<ActionResponse> {
+    return this.#call("run", { body: request });
+  }
+
   /** Re-reads tend.toml and applies the difference. */
   reload(): Promise<ReloadResponse> {
     return this.#call("reload", { body: {} });

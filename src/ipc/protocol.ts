@@ -115,6 +115,10 @@ export const ServiceStatus = about(
       z.nullable(z.number()),
       "Resident memory of its main process, in bytes",
     ),
+    oneOff: z.optional(about(
+      z.boolean(),
+      "Present (true) for a one-off service of tend run, which tend.toml does not list",
+    )),
     portNote: z.optional(about(
       z.string(),
       'Present when port_strategy = "next" gave another port than the wanted one: port 8701 (8700 is in use by pid 42: python3 ...)',
@@ -283,6 +287,29 @@ export const ActionResponse = z.object({
 });
 /** Response of start, stop and restart. */
 export type ActionResponse = z.infer<typeof ActionResponse>;
+
+/** `POST /v1/run` */
+export const RunRequest = about(
+  z.strictObject({
+    name: about(
+      z.string().check(z.minLength(1), z.maxLength(MAX_NAME_CHARS)),
+      "The one-off service's name (not one of tend.toml)",
+    ),
+    command: about(z.string().check(z.minLength(1)), "The program to run"),
+    args: about(
+      z._default(z.array(z.string()).check(z.maxLength(MAX_NAMES)), []),
+      "Its arguments",
+    ),
+    port: z.optional(about(z.int(), "The port to give it ({port})")),
+    ready: z.optional(about(
+      z.record(z.string(), z.union([z.string(), z.int()])),
+      'A ready table as in tend.toml, e.g. { "http": "http://127.0.0.1:{port}/" }',
+    )),
+  }),
+  "Start a one-off service that tend.toml does not list (gone after down)",
+);
+/** `POST /v1/run` */
+export type RunRequest = z.infer<typeof RunRequest>;
 
 /** `POST /v1/reload`: no fields. */
 export const ReloadRequest = about(
@@ -471,6 +498,12 @@ export const ENDPOINTS = {
     method: "POST",
     path: "/v1/restart",
     request: RestartRequest,
+    response: ActionResponse,
+  },
+  run: {
+    method: "POST",
+    path: "/v1/run",
+    request: RunRequest,
     response: ActionResponse,
   },
   reload: {

@@ -9,6 +9,7 @@ import type {
   CleanupResponse,
   ConfigApplied,
   ReloadResponse,
+  RunRequest,
   ServiceStatus,
   StartRequest,
   StatusResponse,
@@ -35,6 +36,8 @@ import {
   withApplied,
 } from "./freshen.ts";
 import { ConfigSource } from "./config_source.ts";
+import { OneOffs } from "./one_offs.ts";
+import { adhocService, alreadyInFile } from "../config/adhoc.ts";
 
 /** What a supervisor is built from. */
 export interface SupervisorOptions {
@@ -66,6 +69,7 @@ export class Supervisor {
   #context: RunnerContext;
   #sampler = new UsageSampler();
   #source: ConfigSource;
+  #oneOffs = new OneOffs();
 
   constructor(options: SupervisorOptions) {
     this.#options = options;
@@ -129,9 +133,16 @@ export class Supervisor {
     names: readonly string[],
     options: { wait?: boolean } = {},
   ): Promise<ActionResponse> {
-    const { plan, requested, applied } = await this.#applyFile(names, {
-      all: "autostart",
-    });
+    const oneOff = names.filter((name) => this.#oneOffs.has(name));
+    if (oneOff.length > 0 && oneOff.length === names.length) {
+      return await this.start(names, options);
+    }
+    const fromFile = names.filter((name) => !this.#oneOffs.has(name));
+    const { plan, requested: listed, applied } = await this.#applyFile(
+      fromFile,
+      { all: "autostart" },
+    );
+    const requested = [...listed, ...oneOff];
     const active = plan.restart.filter((name) => isActive(this.#runner(name)));
     let restarted: ActionResult[] = [];
     if (active.length > 0 && options.wait === false) {
@@ -151,7 +162,11 @@ export class Supervisor {
 
   /** `restart` as a user asks it: first the file's definitions of the services it touches. */
   async restartFresh(names: readonly string[]): Promise<ActionResponse> {
-    const { applied } = await this.#applyFile(names, { all: "running" });
+    const fromFile = names.filter((name) => !this.#oneOffs.has(name));
+    if (names.length > 0 && fromFile.length === 0) {
+      return await this.restart(names);
+    }
+    const { applied } = await this.#applyFile(fromFile, { all: "running" });
     return withApplied(await this.restart(names), applied);
   }
 
@@ -184,6 +199,7 @@ export class Supervisor {
       });
       this.#config = plan.config;
       for (const service of plan.config.services) {
+        this.#oneOffs.delete(service.name);
         const runner = this.#runners.get(service.name);
         if (runner) runner.config = service;
         else this.#addRunner(service);
@@ -234,13 +250,14 @@ export class Supervisor {
     names: readonly string[],
     options: { force?: boolean } = {},
   ): Promise<ActionResponse> {
-    await this.#source.checkKnown(names, this.#config);
+    const known = this.#oneOffs.merged(this.#config);
+    await this.#source.checkKnown(names, known);
     const selected = new Set(
       names.length === 0
         ? this.#runners.keys()
-        : expandNames(this.#config, [...names]),
+        : expandNames(known, [...names]),
     );
-    const order = dependencyOrder(this.#config, [...selected])
+    const order = dependencyOrder(known, [...selected])
       .filter((name) => selected.has(name))
       .reverse();
     const dependents = this.#dependents();
@@ -260,7 +277,10 @@ export class Supervisor {
   #view(runner: ServiceRunner): ServiceStatus {
     const view = runner.view();
     const note = this.#context.ports.moveOf(runner.name);
-    return note === null ? view : { ...view, portNote: note };
+    const oneOff = this.#oneOffs.has(runner.name) ? { oneOff: true } : {};
+    return note === null
+      ? { ...view, ...oneOff }
+      : { ...view, ...oneOff, portNote: note };
   }
 
   /** For each service, the services that depend on it. */
@@ -282,13 +302,46 @@ export class Supervisor {
       ? [...this.#runners.values()].filter((r) => r.state !== "stopped").map((
         r,
       ) => r.name)
-      : expandNames(this.#config, [...names]);
+      : expandNames(this.#oneOffs.merged(this.#config), [...names]);
     await this.stop(selected);
     const started = await this.start(selected);
     const named = new Set(selected);
     const results = started.results.filter((r) => named.has(r.name))
       .map((result): ActionResult => ({ ...result, action: "restarted" }));
     return { results };
+  }
+
+  /**
+   * `tend run`: adds a one-off service (validated as a tend.toml entry, under
+   * a name the file does not have) and starts it. A stopped or failed one of
+   * the same name is replaced; a live one is `ALREADY_RUNNING`.
+   */
+  async runOneOff(request: RunRequest): Promise<ActionResponse> {
+    const name = request.name;
+    await this.#source.queued(async () => {
+      const disk = await this.#options.loadConfig().catch(() => this.#config);
+      const existing = this.#runners.get(name);
+      if (existing && !this.#oneOffs.has(name)) {
+        throw alreadyInFile(name, this.#config.file);
+      }
+      const service = adhocService(request, { config: disk });
+      if (existing && isActive(existing)) {
+        throw new TendError(
+          "ALREADY_RUNNING",
+          `Cannot run "${name}": a one-off service of that name is ${existing.state}`,
+          { hint: `Stop it first: tend stop ${name}` },
+        );
+      }
+      this.#oneOffs.set(service);
+      if (existing) existing.config = service;
+      else this.#addRunner(service);
+      this.#options.log.info("one-off service {service}: {command}", {
+        service: name,
+        command: [request.command, ...request.args].join(" "),
+      });
+      this.#changed();
+    });
+    return await this.start([name]);
   }
 
   /** Re-reads the config and applies only the difference. */
@@ -313,6 +366,7 @@ export class Supervisor {
       this.#runners.delete(name);
     }
     for (const service of next.services) {
+      this.#oneOffs.delete(service.name);
       const runner = this.#runners.get(service.name);
       if (runner) runner.config = service;
       else this.#addRunner(service);
@@ -409,10 +463,11 @@ export class Supervisor {
   }
 
   #startOrder(names: readonly string[]): string[] {
+    const known = this.#oneOffs.merged(this.#config);
     const selected = names.length === 0
       ? this.#config.services.filter((s) => s.autostart).map((s) => s.name)
-      : expandNames(this.#config, [...names]);
-    return dependencyOrder(this.#config, selected);
+      : expandNames(known, [...names]);
+    return dependencyOrder(known, selected);
   }
 
   #runner(name: string): ServiceRunner {
