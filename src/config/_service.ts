@@ -16,19 +16,18 @@ import { addProblem } from "./_problem.ts";
 import { readySchema } from "./_ready.ts";
 import { durationMsSchema, positiveDurationMsSchema } from "./duration.ts";
 import { sizeBytesSchema } from "./size.ts";
+import {
+  checkScheduleFields,
+  overlapSchema,
+  scheduleSchema,
+  timezoneSchema,
+} from "./_schedule.ts";
 
 /** Whether a service starts with `tend up` when `autostart` is not given. */
 const AUTOSTART_BY_DEFAULT = true;
 
 /** The most instances one `[[processes]]` entry may ask for. */
 export const MAX_INSTANCES = 64;
-
-const scheduleSchema = z.unknown().superRefine((_value, ctx) => {
-  addProblem(ctx, "is not supported by tend (no cron schedules)", {
-    hint:
-      'Remove "schedule" and run the job from cron or a systemd timer instead',
-  });
-});
 
 const serviceShape = {
   name: nameSchema,
@@ -66,6 +65,8 @@ const serviceShape = {
   "max_log_size": sizeBytesSchema.optional(),
   "log_backups": countSchema.optional(),
   schedule: scheduleSchema.optional(),
+  timezone: timezoneSchema.optional(),
+  overlap: overlapSchema.optional(),
   /** The container image of `tend export compose`; tend itself ignores it. */
   image: nonEmptyStringSchema.optional(),
 };
@@ -82,6 +83,7 @@ export const serviceSchema = z.strictObject(serviceShape, {
   checkRestartDelays(service, ctx);
   checkLogSize(service, ctx);
   checkPortUse(service, ctx);
+  checkScheduleFields(service, ctx);
 });
 
 /** A `[[processes]]` entry after validation. */

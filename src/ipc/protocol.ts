@@ -115,6 +115,34 @@ export const ServiceStatus = about(
       z.nullable(z.number()),
       "Resident memory of its main process, in bytes",
     ),
+    schedule: z.optional(about(
+      z.object({
+        cron: about(z.string(), "The cron pattern of schedule"),
+        timezone: about(
+          z.nullable(z.string()),
+          "The time zone it is read in; null: the supervisor's local time",
+        ),
+        overlap: about(
+          z.enum(["skip", "queue", "allow"]),
+          "What a tick does while the last run still runs",
+        ),
+        nextRunAt: about(z.nullable(Instant), "When the next run is due"),
+        lastRunAt: about(
+          z.nullable(Instant),
+          "When the scheduler last started a run",
+        ),
+        lastResult: about(
+          z.nullable(z.string()),
+          'How the last run went: "running", "ok", "failed (exit 1)", "failed: <why it could not start>"',
+        ),
+        skipped: about(
+          z.int(),
+          "Ticks skipped because a run was still going (since the supervisor started)",
+        ),
+        queued: about(z.boolean(), "A run waits for the current one to end"),
+      }),
+      "Present for a service with a schedule",
+    )),
     oneOff: z.optional(about(
       z.boolean(),
       "Present (true) for a one-off service of tend run, which tend.toml does not list",

@@ -37,6 +37,8 @@ import {
 } from "./freshen.ts";
 import { ConfigSource } from "./config_source.ts";
 import { OneOffs } from "./one_offs.ts";
+import { Scheduler, type SchedulerClock } from "./scheduler.ts";
+import { scheduledJob, withSchedule } from "./scheduled.ts";
 import { adhocService, alreadyInFile } from "../config/adhoc.ts";
 
 /** What a supervisor is built from. */
@@ -53,6 +55,8 @@ export interface SupervisorOptions {
   ticker: Ticker;
   /** The fixed waits (graces of cleanup and recovery). */
   timing: Timing;
+  /** The clock of schedules. @default {REAL_CLOCK} */
+  clock?: SchedulerClock;
 }
 
 /**
@@ -70,6 +74,7 @@ export class Supervisor {
   #sampler = new UsageSampler();
   #source: ConfigSource;
   #oneOffs = new OneOffs();
+  #scheduler: Scheduler;
 
   constructor(options: SupervisorOptions) {
     this.#options = options;
@@ -86,6 +91,11 @@ export class Supervisor {
       io: realRunnerIo,
       onInvalidTransition: logInvalidTransition(options.log),
     };
+    this.#scheduler = new Scheduler({
+      clock: options.clock,
+      onEvent: (service, event) =>
+        options.log.info("{service}: {event}", { service, event }),
+    });
     for (const service of this.#config.services) this.#addRunner(service);
   }
 
@@ -275,9 +285,13 @@ export class Supervisor {
 
   /** A service's view, with the note of a port moved by "next". */
   #view(runner: ServiceRunner): ServiceStatus {
-    const view = runner.view();
+    let view = runner.view();
     const note = this.#context.ports.moveOf(runner.name);
     const oneOff = this.#oneOffs.has(runner.name) ? { oneOff: true } : {};
+    view = withSchedule(view, {
+      schedule: runner.config.schedule,
+      view: this.#scheduler.view(runner.name),
+    });
     return note === null
       ? { ...view, ...oneOff }
       : { ...view, ...oneOff, portNote: note };
@@ -437,11 +451,13 @@ export class Supervisor {
 
   /** Stops every service (reverse dependency order). */
   async stopAll(): Promise<void> {
+    this.#scheduler.stop();
     await this.stop([]);
   }
 
   /** Saves state and stops timers, leaving services running. */
   async detach(): Promise<void> {
+    this.#scheduler.stop();
     for (const runner of this.#runners.values()) runner.detach();
     this.#changed();
     await this.flushed();
@@ -486,8 +502,24 @@ export class Supervisor {
   }
 
   #changed(): void {
+    this.#syncSchedules();
     this.#dirty = true;
     this.#saving ??= this.#flush();
+  }
+
+  /** Gives the scheduler every runner's schedule, as the config now says. */
+  #syncSchedules(): void {
+    for (const runner of this.#runners.values()) {
+      this.#scheduler.set(runner.name, {
+        schedule: runner.config.schedule,
+        job: scheduledJob(runner.name, {
+          runner: (name) => this.#runners.get(name),
+          start: (names) => this.start(names),
+          restart: (names) => this.restart(names),
+        }),
+      });
+    }
+    this.#scheduler.retain(new Set(this.#runners.keys()));
   }
 
   async #flush(): Promise<void> {
