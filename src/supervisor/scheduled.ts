@@ -1,7 +1,7 @@
 import type { Schedule } from "../config/_schedule.ts";
 import type { ServiceStatus } from "../ipc/protocol.ts";
 import { isRunning, scheduleStatus } from "./schedule_status.ts";
-import type { ScheduledJob, ScheduleView } from "./scheduler.ts";
+import type { ScheduledJob, Scheduler, ScheduleView } from "./scheduler.ts";
 import type { ServiceRunner } from "./service_runner.ts";
 
 /**
@@ -41,4 +41,27 @@ export function withSchedule(
     service: view,
   });
   return { ...view, schedule };
+}
+
+/** Gives `scheduler` every runner's schedule, as its config now says. */
+export function syncSchedules(
+  scheduler: Scheduler,
+  supervisor: {
+    runners: ReadonlyMap<string, ServiceRunner>;
+    start(names: string[]): Promise<unknown>;
+    restart(names: string[]): Promise<unknown>;
+  },
+): void {
+  const { runners } = supervisor;
+  for (const runner of runners.values()) {
+    scheduler.set(runner.name, {
+      schedule: runner.config.schedule,
+      job: scheduledJob(runner.name, {
+        runner: (name) => runners.get(name),
+        start: supervisor.start,
+        restart: supervisor.restart,
+      }),
+    });
+  }
+  scheduler.retain(new Set(runners.keys()));
 }

@@ -38,8 +38,7 @@ import {
 import { ConfigSource } from "./config_source.ts";
 import { OneOffs } from "./one_offs.ts";
 import { Scheduler, type SchedulerClock } from "./scheduler.ts";
-import { scheduledJob, withSchedule } from "./scheduled.ts";
-import { adhocService, alreadyInFile } from "../config/adhoc.ts";
+import { syncSchedules, withSchedule } from "./scheduled.ts";
 
 /** What a supervisor is built from. */
 export interface SupervisorOptions {
@@ -335,18 +334,11 @@ export class Supervisor {
     await this.#source.queued(async () => {
       const disk = await this.#options.loadConfig().catch(() => this.#config);
       const existing = this.#runners.get(name);
-      if (existing && !this.#oneOffs.has(name)) {
-        throw alreadyInFile(name, this.#config.file);
-      }
-      const service = adhocService(request, { config: disk });
-      if (existing && isActive(existing)) {
-        throw new TendError(
-          "ALREADY_RUNNING",
-          `Cannot run "${name}": a one-off service of that name is ${existing.state}`,
-          { hint: `Stop it first: tend stop ${name}` },
-        );
-      }
-      this.#oneOffs.set(service);
+      const service = this.#oneOffs.prepare(request, {
+        disk,
+        running: this.#config,
+        existing: existing && { state: existing.state },
+      });
       if (existing) existing.config = service;
       else this.#addRunner(service);
       this.#options.log.info("one-off service {service}: {command}", {
@@ -509,17 +501,11 @@ export class Supervisor {
 
   /** Gives the scheduler every runner's schedule, as the config now says. */
   #syncSchedules(): void {
-    for (const runner of this.#runners.values()) {
-      this.#scheduler.set(runner.name, {
-        schedule: runner.config.schedule,
-        job: scheduledJob(runner.name, {
-          runner: (name) => this.#runners.get(name),
-          start: (names) => this.start(names),
-          restart: (names) => this.restart(names),
-        }),
-      });
-    }
-    this.#scheduler.retain(new Set(this.#runners.keys()));
+    syncSchedules(this.#scheduler, {
+      runners: this.#runners,
+      start: (names) => this.start(names),
+      restart: (names) => this.restart(names),
+    });
   }
 
   async #flush(): Promise<void> {

@@ -32,7 +32,7 @@ Deno.test("a schedule with a seconds field runs the job on its ticks and skips a
     "tend start leaves it to its first tick",
   );
   const idle = (await statusJson(ws)).services[0]!;
-  assert.equal(idle.status, "stopped");
+  // The first tick (every 2 s) may already have come: its status is not asserted.
   assert.equal(idle.schedule?.cron, "*/2 * * * * *");
   assert.equal(idle.schedule?.overlap, "skip");
   assert.ok(idle.schedule?.nextRunAt, "a next run is due");
