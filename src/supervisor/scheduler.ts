@@ -96,14 +96,14 @@ export class Scheduler {
   ): void {
     const current = this.#entries.get(name);
     const { schedule, job } = options;
-    const key = schedule === null ? "" : JSON.stringify(schedule);
+    const key = schedule == null ? "" : JSON.stringify(schedule);
     if (current !== undefined) {
       current.job = job;
       if (current.key === key) return;
       current.cancel();
       this.#entries.delete(name);
     }
-    if (schedule === null || this.#stopped) return;
+    if (schedule == null || this.#stopped) return;
     const cron = new Cron(schedule.cron, {
       paused: true,
       ...(schedule.timezone === null ? {} : { timezone: schedule.timezone }),
