@@ -52,6 +52,7 @@ export type {
   OrphanProcess,
   PingResponse,
   ReloadResponse,
+  RunRequestInput,
   ServiceState,
   ServiceStatus,
   ShutdownRequestInput,

@@ -22,11 +22,19 @@ export async function logTargets(
 ): Promise<LogTarget[]> {
   try {
     const config = await loadWorkspaceConfig(ws);
-    const names = await selectNames(config, options.names);
-    return names.map((name) => ({
-      name,
-      file: config.services.find((s) => s.name === name)!.logFile,
-    }));
+    const { oneOffLogTargets } = await import("./_one_off_logs.ts");
+    const oneOff = await oneOffLogTargets(ws, { config, names: options.names });
+    if (options.names.length > 0 && oneOff.rest.length === 0) {
+      return oneOff.targets;
+    }
+    const names = await selectNames(config, oneOff.rest);
+    return [
+      ...names.map((name) => ({
+        name,
+        file: config.services.find((s) => s.name === name)!.logFile,
+      })),
+      ...oneOff.targets,
+    ];
   } catch (error) {
     if (!(error instanceof TendError) || error.code !== "CONFIG_INVALID") {
       throw error;

@@ -51,6 +51,27 @@ is reported, never started twice (exit 0).`,
       daemonize: { type: "boolean" },
     },
   },
+  run: {
+    summary: "Run a one-off service that tend.toml does not list",
+    usage:
+      `tend run NAME [--port N] [--ready CHECK] [--save] -- COMMAND [ARGS...]
+
+Starts COMMAND as the service NAME under the workspace's supervisor
+(launching one in the background when none runs), with the same supervision,
+log (.tend/log/NAME.log) and stop semantics as a service of tend.toml, and
+waits until it is ready. It is not written anywhere: "tend down" (or the
+supervisor ending) ends it for good. --save appends it to tend.toml as a
+[[processes]] block instead (the file's text and comments are kept) and
+starts it from there. NAME must not be a service of tend.toml.
+--port N gives it port N ({port} in ARGS). --ready CHECK waits for: tcp (its
+port), tcp=HOST:PORT, http=/PATH (on its port), http=URL, log=REGEX or
+command=CMD. Everything after "--" is the command, options included.`,
+    options: {
+      port: { type: "string", short: "p" },
+      ready: { type: "string" },
+      save: { type: "boolean" },
+    },
+  },
   stop: {
     summary: "Stop services (all when none named)",
     usage: `tend stop [NAME...] [--all]

@@ -15,6 +15,7 @@ const LOADERS: {
   up: () => import("./up.ts"),
   down: () => import("./down.ts"),
   start: () => import("./start.ts"),
+  run: () => import("./run.ts"),
   stop: () => import("./stop.ts"),
   restart: () => import("./restart.ts"),
   status: () => import("./status.ts"),

@@ -1,4 +1,4 @@
-import type { StatusResponse } from "../ipc/protocol.ts";
+import type { ServiceStatus, StatusResponse } from "../ipc/protocol.ts";
 import { renderStatusTable, type RowStatus } from "../output/status_table.ts";
 import { currentStatus, selectServices } from "../api/status.ts";
 import type { Workspace } from "../workspace/workspace.ts";
@@ -24,9 +24,10 @@ export async function run(
     ctx.out.data(render(ctx, shown));
     if (shown.configDrift) ctx.out.note(describeDrift(shown.configDrift));
   }
-  // A job that completed is as healthy as a service that runs.
+  // A job that completed, or a scheduled one idle between runs, is as healthy
+  // as a service that runs.
   return shown.services.every((s) =>
-      s.status === "running" || s.status === "completed"
+      s.status === "running" || s.status === "completed" || idleOnSchedule(s)
     )
     ? 0
     : 3;
@@ -70,4 +71,14 @@ function render(ctx: Context, shown: StatusResponse): string {
     now: Date.now(),
     paint: (status, text) => ctx.out.paint(colors[status], text),
   });
+}
+
+/**
+ * A scheduled service between runs counts as healthy, unless its last run
+ * failed.
+ */
+function idleOnSchedule(service: ServiceStatus): boolean {
+  const result = service.schedule?.lastResult;
+  return service.status === "stopped" && service.schedule !== undefined &&
+    (result === null || result === "ok");
 }

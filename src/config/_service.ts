@@ -17,19 +17,18 @@ import { envFileSchema } from "./_env_file.ts";
 import { readySchema } from "./_ready.ts";
 import { durationMsSchema, positiveDurationMsSchema } from "./duration.ts";
 import { sizeBytesSchema } from "./size.ts";
+import {
+  checkScheduleFields,
+  overlapSchema,
+  scheduleSchema,
+  timezoneSchema,
+} from "./_schedule.ts";
 
 /** Whether a service starts with `tend up` when `autostart` is not given. */
 const AUTOSTART_BY_DEFAULT = true;
 
 /** The most instances one `[[processes]]` entry may ask for. */
 export const MAX_INSTANCES = 64;
-
-const scheduleSchema = z.unknown().superRefine((_value, ctx) => {
-  addProblem(ctx, "is not supported by tend (no cron schedules)", {
-    hint:
-      'Remove "schedule" and run the job from cron or a systemd timer instead',
-  });
-});
 
 const serviceShape = {
   name: nameSchema,
@@ -72,6 +71,8 @@ const serviceShape = {
   "max_log_size": sizeBytesSchema.optional(),
   "log_backups": countSchema.optional(),
   schedule: scheduleSchema.optional(),
+  timezone: timezoneSchema.optional(),
+  overlap: overlapSchema.optional(),
   /** The container image of `tend export compose`; tend itself ignores it. */
   image: nonEmptyStringSchema.optional(),
 };
@@ -89,6 +90,7 @@ export const serviceSchema = z.strictObject(serviceShape, {
   checkLogSize(service, ctx);
   checkPortUse(service, ctx);
   checkJob(service, ctx);
+  checkScheduleFields(service, ctx);
 });
 
 /** A `[[processes]]` entry after validation. */

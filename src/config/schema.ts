@@ -6,6 +6,7 @@ import { restartOf, type ServiceEntry, serviceSchema } from "./_service.ts";
 import { serviceLogFile, workspacePaths } from "./paths.ts";
 import { referenceTexts } from "./_reference_checks.ts";
 import { referencedNames } from "./references.ts";
+import { scheduleOf } from "./_schedule.ts";
 
 /** The fields allowed at the top level of `tend.toml`. */
 export const TOP_LEVEL_FIELDS: readonly string[] = [
@@ -107,7 +108,9 @@ function toService(entry: ServiceEntry, context: InstanceContext) {
     stopSignal: entry.stop_signal,
     stopTimeoutMs: entry.stop_timeout,
     dependsOn: context.expandDeps([...new Set(entry.depends_on)]),
-    autostart: entry.autostart,
+    // A scheduled service waits for its first tick unless named.
+    autostart: entry.autostart && entry.schedule === undefined,
+    schedule: scheduleOf(entry),
     logFile: instanceLogFile(entry, context),
     logMaxBytes: entry.log_max_size ?? entry.max_log_size ?? daemon.logMaxBytes,
     logBackups: entry.log_backups ?? daemon.logBackups,

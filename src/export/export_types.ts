@@ -50,5 +50,10 @@ export function commonWarnings(service: ServiceConfig): string[] {
       `"${service.name}": port_strategy = "next" is not carried over; the export uses port ${service.port} as written`,
     );
   }
+  if (service.schedule !== null) {
+    out.push(
+      `"${service.name}": schedule "${service.schedule.cron}" is not carried over; the export runs it as a service`,
+    );
+  }
   return out;
 }

@@ -9,6 +9,7 @@ import type {
   HttpResponse,
   PingResponse,
   ReloadResponse,
+  RunRequestInput,
   ShutdownRequestInput,
   StartRequestInput,
   StatusResponse,
@@ -161,6 +162,11 @@ export class ControlClient implements Disposable {
   /** Restarts services (all running ones when `names` is empty). */
   restart(names: readonly string[]): Promise<ActionResponse> {
     return this.#call("restart", { body: { names: [...names] } });
+  }
+
+  /** Starts a one-off service that tend.toml does not list (`tend run`). */
+  run(request: RunRequestInput): Promise<ActionResponse> {
+    return this.#call("run", { body: request });
   }
 
   /** Re-reads tend.toml and applies the difference. */

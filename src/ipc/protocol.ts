@@ -116,6 +116,38 @@ export const ServiceStatus = about(
       z.nullable(z.number()),
       "Resident memory of its main process, in bytes",
     ),
+    schedule: z.optional(about(
+      z.object({
+        cron: about(z.string(), "The cron pattern of schedule"),
+        timezone: about(
+          z.nullable(z.string()),
+          "The time zone it is read in; null: the supervisor's local time",
+        ),
+        overlap: about(
+          z.enum(["skip", "queue", "allow"]),
+          "What a tick does while the last run still runs",
+        ),
+        nextRunAt: about(z.nullable(Instant), "When the next run is due"),
+        lastRunAt: about(
+          z.nullable(Instant),
+          "When the scheduler last started a run",
+        ),
+        lastResult: about(
+          z.nullable(z.string()),
+          'How the last run went: "running", "ok", "failed (exit 1)", "failed: <why it could not start>"',
+        ),
+        skipped: about(
+          z.int(),
+          "Ticks skipped because a run was still going (since the supervisor started)",
+        ),
+        queued: about(z.boolean(), "A run waits for the current one to end"),
+      }),
+      "Present for a service with a schedule",
+    )),
+    oneOff: z.optional(about(
+      z.boolean(),
+      "Present (true) for a one-off service of tend run, which tend.toml does not list",
+    )),
     portNote: z.optional(about(
       z.string(),
       'Present when port_strategy = "next" gave another port than the wanted one: port 8701 (8700 is in use by pid 42: python3 ...)',
@@ -292,6 +324,29 @@ export const ActionResponse = z.object({
 });
 /** Response of start, stop and restart. */
 export type ActionResponse = z.infer<typeof ActionResponse>;
+
+/** `POST /v1/run` */
+export const RunRequest = about(
+  z.strictObject({
+    name: about(
+      z.string().check(z.minLength(1), z.maxLength(MAX_NAME_CHARS)),
+      "The one-off service's name (not one of tend.toml)",
+    ),
+    command: about(z.string().check(z.minLength(1)), "The program to run"),
+    args: about(
+      z._default(z.array(z.string()).check(z.maxLength(MAX_NAMES)), []),
+      "Its arguments",
+    ),
+    port: z.optional(about(z.int(), "The port to give it ({port})")),
+    ready: z.optional(about(
+      z.record(z.string(), z.union([z.string(), z.int()])),
+      'A ready table as in tend.toml, e.g. { "http": "http://127.0.0.1:{port}/" }',
+    )),
+  }),
+  "Start a one-off service that tend.toml does not list (gone after down)",
+);
+/** `POST /v1/run` */
+export type RunRequest = z.infer<typeof RunRequest>;
 
 /** `POST /v1/reload`: no fields. */
 export const ReloadRequest = about(
@@ -480,6 +535,12 @@ export const ENDPOINTS = {
     method: "POST",
     path: "/v1/restart",
     request: RestartRequest,
+    response: ActionResponse,
+  },
+  run: {
+    method: "POST",
+    path: "/v1/run",
+    request: RunRequest,
     response: ActionResponse,
   },
   reload: {

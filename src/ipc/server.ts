@@ -10,6 +10,7 @@ import {
   type PingResponse,
   type ReloadResponse,
   type RestartRequest,
+  type RunRequest,
   type ShutdownRequest,
   type ShutdownResponse,
   type StartRequest,
@@ -31,6 +32,8 @@ export interface ControlHandler {
   ): Promise<ActionResponse>;
   restart(names: RestartRequest["names"]): Promise<ActionResponse>;
   reload(): Promise<ReloadResponse>;
+  /** Starts a one-off service (`tend run`). */
+  run(request: RunRequest): Promise<ActionResponse>;
   shutdown(options: ShutdownRequest): Promise<void>;
   cleanup(options: CleanupRequest): Promise<CleanupResponse>;
   /** Starts the HTTP API and dashboard when it does not listen yet. */
@@ -112,6 +115,10 @@ async function routePost(
     case ENDPOINTS.restart.path:
       return Response.json(
         await handler.restart(parse(ENDPOINTS.restart.request, body).names),
+      );
+    case ENDPOINTS.run.path:
+      return Response.json(
+        await handler.run(parse(ENDPOINTS.run.request, body)),
       );
     case ENDPOINTS.reload.path:
       parse(ENDPOINTS.reload.request, body);

@@ -51,6 +51,17 @@ export type Action =
  *         uptimeSeconds: 0,
  *         cpuPercent: 0,
  *         rssBytes: 0,
+ *         schedule: {
+ *           cron: "...",
+ *           timezone: "...",
+ *           overlap: "skip",
+ *           nextRunAt: "2026-01-01T00:00:00.000Z",
+ *           lastRunAt: "2026-01-01T00:00:00.000Z",
+ *           lastResult: "...",
+ *           skipped: 0,
+ *           queued: false,
+ *         },
+ *         oneOff: false,
  *         portNote: "...",
  *       },
  *       dependsOn: "...",
@@ -107,6 +118,17 @@ export interface ActionResponse {
  *     uptimeSeconds: 0,
  *     cpuPercent: 0,
  *     rssBytes: 0,
+ *     schedule: {
+ *       cron: "...",
+ *       timezone: "...",
+ *       overlap: "skip",
+ *       nextRunAt: "2026-01-01T00:00:00.000Z",
+ *       lastRunAt: "2026-01-01T00:00:00.000Z",
+ *       lastResult: "...",
+ *       skipped: 0,
+ *       queued: false,
+ *     },
+ *     oneOff: false,
  *     portNote: "...",
  *   },
  *   dependsOn: "...",
@@ -514,6 +536,65 @@ export interface RestartRequestInput {
 }
 
 /**
+ * `POST /v1/run`
+ *
+ * @example
+ * ```ts ignore
+ * const value: RunRequest = {
+ *   name: "...",
+ *   command: "...",
+ *   args: [
+ *     "...",
+ *   ],
+ *   port: 0,
+ *   ready: {},
+ * };
+ * ```
+ */
+export interface RunRequest {
+  /** The one-off service's name (not one of tend.toml). */
+  name: string;
+  /** The program to run. */
+  command: string;
+  /** Its arguments. */
+  args: string[];
+  /** The port to give it ({port}). */
+  port?: number | undefined;
+  /** A ready table as in tend.toml, e.g. { "http": "http://127.0.0.1:{port}/" }. */
+  ready?: Record<string, string | number> | undefined;
+}
+
+/**
+ * What a client may send as `RunRequest` (fields with a default may be
+ * left out).
+ *
+ * @example
+ * ```ts ignore
+ * const value: RunRequestInput = {
+ *   name: "...",
+ *   command: "...",
+ *   args: [
+ *     "...",
+ *   ],
+ *   port: 0,
+ *   ready: {},
+ * };
+ * ```
+ */
+export interface RunRequestInput {
+  /** The one-off service's name (not one of tend.toml). */
+  name: string;
+  /** The program to run. */
+  command: string;
+  /** Its arguments. @default {[]} */
+  args?: string[] | undefined;
+  /** The port to give it ({port}). */
+  port?: number | undefined;
+  /** A ready table as in tend.toml, e.g. { "http": "http://127.0.0.1:{port}/" }. */
+  ready?: Record<string, string | number> | undefined;
+}
+
+/**
  * The states a service can be in.
  *
  * @example
@@ -553,6 +634,17 @@ export type ServiceState =
  *   uptimeSeconds: 0,
  *   cpuPercent: 0,
  *   rssBytes: 0,
+ *   schedule: {
+ *     cron: "...",
+ *     timezone: "...",
+ *     overlap: "skip",
+ *     nextRunAt: "2026-01-01T00:00:00.000Z",
+ *     lastRunAt: "2026-01-01T00:00:00.000Z",
+ *     lastResult: "...",
+ *     skipped: 0,
+ *     queued: false,
+ *   },
+ *   oneOff: false,
  *   portNote: "...",
  * };
  * ```
@@ -582,6 +674,27 @@ export interface ServiceStatus {
   cpuPercent: number | null;
   /** Resident memory of its main process, in bytes. */
   rssBytes: number | null;
+  /** Present for a service with a schedule. */
+  schedule?: {
+    /** The cron pattern of schedule. */
+    cron: string;
+    /** The time zone it is read in; null: the supervisor's local time. */
+    timezone: string | null;
+    /** What a tick does while the last run still runs. */
+    overlap: "skip" | "queue" | "allow";
+    /** When the next run is due. */
+    nextRunAt: Instant | null;
+    /** When the scheduler last started a run. */
+    lastRunAt: Instant | null;
+    /** How the last run went: "running", "ok", "failed (exit 1)", "failed: <why it could not start>". */
+    lastResult: string | null;
+    /** Ticks skipped because a run was still going (since the supervisor started). */
+    skipped: number;
+    /** A run waits for the current one to end. */
+    queued: boolean;
+  } | undefined;
+  /** Present (true) for a one-off service of tend run, which tend.toml does not list. */
+  oneOff?: boolean | undefined;
   /** Present when port_strategy = "next" gave another port than the wanted one: port 8701 (8700 is in use by pid 42: python3 ...). */
   portNote?: string | undefined;
 }
@@ -703,6 +816,17 @@ export interface StartRequestInput {
  *       uptimeSeconds: 0,
  *       cpuPercent: 0,
  *       rssBytes: 0,
+ *       schedule: {
+ *         cron: "...",
+ *         timezone: "...",
+ *         overlap: "skip",
+ *         nextRunAt: "2026-01-01T00:00:00.000Z",
+ *         lastRunAt: "2026-01-01T00:00:00.000Z",
+ *         lastResult: "...",
+ *         skipped: 0,
+ *         queued: false,
+ *       },
+ *       oneOff: false,
  *       portNote: "...",
  *     },
  *   ],
@@ -844,6 +968,8 @@ type _Checks = [
   Assert<Same<ReloadResponse, z.output<typeof protocol.ReloadResponse>>>,
   Assert<Same<RestartRequest, z.output<typeof protocol.RestartRequest>>>,
   Assert<Same<RestartRequestInput, z.input<typeof protocol.RestartRequest>>>,
+  Assert<Same<RunRequest, z.output<typeof protocol.RunRequest>>>,
+  Assert<Same<RunRequestInput, z.input<typeof protocol.RunRequest>>>,
   Assert<Same<ServiceState, z.output<typeof protocol.ServiceState>>>,
   Assert<Same<ServiceStatus, z.output<typeof protocol.ServiceStatus>>>,
   Assert<Same<ShutdownRequest, z.output<typeof protocol.ShutdownRequest>>>,

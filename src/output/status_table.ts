@@ -1,4 +1,5 @@
 import type { ServiceStatus, StatusResponse } from "../ipc/protocol.ts";
+import { statusNotes } from "./status_notes.ts";
 
 /** A service's state, by which its status cell is painted. */
 export type RowStatus = StatusResponse["services"][number]["status"];
@@ -49,7 +50,10 @@ export function renderStatusTable(
     line(header, { state: null }),
     ...rows.map((r, i) => line(r, { state: status.services[i]!.status })),
   ];
-  return [`workspace: ${status.workspace}`, supervisor, "", ...body].join("\n");
+  const notes = statusNotes(status.services);
+  const tail = notes.length === 0 ? [] : ["", ...notes];
+  return [`workspace: ${status.workspace}`, supervisor, "", ...body, ...tail]
+    .join("\n");
 }
 
 function row(service: ServiceStatus, now: number): string[] {

@@ -222,6 +222,7 @@ function controlHandler(
     stop: (names, request) => supervisor.stop(names, request),
     restart: (names) => supervisor.restartFresh(names),
     reload: () => supervisor.reload(),
+    run: (request) => supervisor.runOneOff(request),
     cleanup: (request) => supervisor.cleanup(request),
     http: () => options.http.ensure(),
     shutdown: async ({ stopServices }) => {

@@ -9,6 +9,7 @@ import type {
   CleanupResponse,
   ConfigApplied,
   ReloadResponse,
+  RunRequest,
   ServiceStatus,
   StartRequest,
   StatusResponse,
@@ -41,6 +42,9 @@ import { ClosingGate } from "./closing.ts";
 
 /** How long starts stay refused after a closing stop if no shutdown follows. */
 const CLOSING_REOPEN_MS = 10_000;
+import { OneOffs } from "./one_offs.ts";
+import { Scheduler, type SchedulerClock } from "./scheduler.ts";
+import { syncSchedules, withSchedule } from "./scheduled.ts";
 
 /** What a supervisor is built from. */
 export interface SupervisorOptions {
@@ -56,6 +60,8 @@ export interface SupervisorOptions {
   ticker: Ticker;
   /** The fixed waits (graces of cleanup and recovery). */
   timing: Timing;
+  /** The clock of schedules. @default {REAL_CLOCK} */
+  clock?: SchedulerClock;
 }
 
 /**
@@ -74,6 +80,8 @@ export class Supervisor {
   #source: ConfigSource;
   #references: PortReferences;
   #gate = new ClosingGate();
+  #oneOffs = new OneOffs();
+  #scheduler: Scheduler;
 
   constructor(options: SupervisorOptions) {
     this.#options = options;
@@ -95,6 +103,11 @@ export class Supervisor {
       io: realRunnerIo,
       onInvalidTransition: logInvalidTransition(options.log),
     };
+    this.#scheduler = new Scheduler({
+      clock: options.clock,
+      onEvent: (service, event) =>
+        options.log.info("{service}: {event}", { service, event }),
+    });
     for (const service of this.#config.services) this.#addRunner(service);
   }
 
@@ -156,9 +169,16 @@ export class Supervisor {
     names: readonly string[],
     options: { wait?: boolean } = {},
   ): Promise<ActionResponse> {
-    const { plan, requested, applied } = await this.#applyFile(names, {
-      all: "autostart",
-    });
+    const oneOff = names.filter((name) => this.#oneOffs.has(name));
+    if (oneOff.length > 0 && oneOff.length === names.length) {
+      return await this.start(names, options);
+    }
+    const fromFile = names.filter((name) => !this.#oneOffs.has(name));
+    const { plan, requested: listed, applied } = await this.#applyFile(
+      fromFile,
+      { all: "autostart" },
+    );
+    const requested = [...listed, ...oneOff];
     const active = plan.restart.filter((name) => isActive(this.#runner(name)));
     let restarted: ActionResult[] = [];
     if (active.length > 0 && options.wait === false) {
@@ -178,7 +198,11 @@ export class Supervisor {
 
   /** `restart` as a user asks it: first the file's definitions of the services it touches. */
   async restartFresh(names: readonly string[]): Promise<ActionResponse> {
-    const { applied } = await this.#applyFile(names, { all: "running" });
+    const fromFile = names.filter((name) => !this.#oneOffs.has(name));
+    if (names.length > 0 && fromFile.length === 0) {
+      return await this.restart(names);
+    }
+    const { applied } = await this.#applyFile(fromFile, { all: "running" });
     return withApplied(await this.restart(names), applied);
   }
 
@@ -211,6 +235,7 @@ export class Supervisor {
       });
       this.#config = plan.config;
       for (const service of plan.config.services) {
+        this.#oneOffs.delete(service.name);
         const runner = this.#runners.get(service.name);
         if (runner) runner.config = service;
         else this.#addRunner(service);
@@ -303,12 +328,15 @@ export class Supervisor {
     names: readonly string[],
     options: { force?: boolean | undefined; closing?: boolean } = {},
   ): Promise<ActionResponse> {
-    await this.#source.checkKnown(names, this.#config);
+    const known = this.#oneOffs.merged(this.#config);
+    await this.#source.checkKnown(names, known);
     const force = options.force === true;
-    if (options.closing !== true) return await this.#stop(names, { force });
+    if (options.closing !== true) {
+      return await this.#stop(names, { force, known });
+    }
     this.#gate.close({ final: false });
     try {
-      return await this.#stop(names, { force });
+      return await this.#stop(names, { force, known });
     } finally {
       this.#gate.reopenAfter(CLOSING_REOPEN_MS);
     }
@@ -320,12 +348,13 @@ export class Supervisor {
    */
   async #stop(
     names: readonly string[],
-    options: { force: boolean },
+    options: { force: boolean; known: Config },
   ): Promise<ActionResponse> {
+    const { known } = options;
     const selected = new Set(
       names.length === 0
         ? this.#runners.keys()
-        : expandNames(this.#config, [...names]),
+        : expandNames(known, [...names]),
     );
     const dependents = this.#dependents();
     const cascade = activeDependents(selected, {
@@ -337,7 +366,7 @@ export class Supervisor {
       },
     });
     for (const name of cascade.keys()) selected.add(name);
-    const order = dependencyOrder(this.#config, [...selected])
+    const order = dependencyOrder(known, [...selected])
       .filter((name) => selected.has(name))
       .reverse();
     const results = await runOrdered(order, {
@@ -360,9 +389,16 @@ export class Supervisor {
 
   /** A service's view, with the note of a port moved by "next". */
   #view(runner: ServiceRunner): ServiceStatus {
-    const view = runner.view();
+    let view = runner.view();
     const note = this.#context.ports.moveOf(runner.name);
-    return note === null ? view : { ...view, portNote: note };
+    const oneOff = this.#oneOffs.has(runner.name) ? { oneOff: true } : {};
+    view = withSchedule(view, {
+      schedule: runner.config.schedule,
+      view: this.#scheduler.view(runner.name),
+    });
+    return note === null
+      ? { ...view, ...oneOff }
+      : { ...view, ...oneOff, portNote: note };
   }
 
   /** For each service, the services that depend on it. */
@@ -389,7 +425,7 @@ export class Supervisor {
       ? [...this.#runners.values()].filter((r) => r.state !== "stopped").map((
         r,
       ) => r.name)
-      : expandNames(this.#config, [...names]);
+      : expandNames(this.#oneOffs.merged(this.#config), [...names]);
     const stopped = await this.stop(selected);
     const cascade = new Map<string, string>();
     for (const result of stopped.results) {
@@ -410,6 +446,32 @@ export class Supervisor {
         };
       });
     return { results };
+  }
+
+  /**
+   * `tend run`: adds a one-off service (validated as a tend.toml entry, under
+   * a name the file does not have) and starts it. A stopped or failed one of
+   * the same name is replaced; a live one is `ALREADY_RUNNING`.
+   */
+  async runOneOff(request: RunRequest): Promise<ActionResponse> {
+    const name = request.name;
+    await this.#source.queued(async () => {
+      const disk = await this.#options.loadConfig().catch(() => this.#config);
+      const existing = this.#runners.get(name);
+      const service = this.#oneOffs.prepare(request, {
+        disk,
+        running: this.#config,
+        existing: existing && { state: existing.state },
+      });
+      if (existing) existing.config = service;
+      else this.#addRunner(service);
+      this.#options.log.info("one-off service {service}: {command}", {
+        service: name,
+        command: [request.command, ...request.args].join(" "),
+      });
+      this.#changed();
+    });
+    return await this.start([name]);
   }
 
   /** Re-reads the config and applies only the difference. */
@@ -435,6 +497,7 @@ export class Supervisor {
       this.#runners.delete(name);
     }
     for (const service of next.services) {
+      this.#oneOffs.delete(service.name);
       const runner = this.#runners.get(service.name);
       if (runner) runner.config = service;
       else this.#addRunner(service);
@@ -505,12 +568,14 @@ export class Supervisor {
 
   /** Stops every service (reverse dependency order). */
   async stopAll(): Promise<void> {
+    this.#scheduler.stop();
     await this.stop([]);
   }
 
   /** Saves state and stops timers, leaving services running. */
   async detach(): Promise<void> {
     this.#gate[Symbol.dispose]();
+    this.#scheduler.stop();
     for (const runner of this.#runners.values()) runner.detach();
     this.#changed();
     await this.flushed();
@@ -532,10 +597,11 @@ export class Supervisor {
   }
 
   #startOrder(names: readonly string[]): string[] {
+    const known = this.#oneOffs.merged(this.#config);
     const selected = names.length === 0
       ? this.#config.services.filter((s) => s.autostart).map((s) => s.name)
-      : expandNames(this.#config, [...names]);
-    return dependencyOrder(this.#config, selected);
+      : expandNames(known, [...names]);
+    return dependencyOrder(known, selected);
   }
 
   #runner(name: string): ServiceRunner {
@@ -554,8 +620,18 @@ export class Supervisor {
   }
 
   #changed(): void {
+    this.#syncSchedules();
     this.#dirty = true;
     this.#saving ??= this.#flush();
+  }
+
+  /** Gives the scheduler every runner's schedule, as the config now says. */
+  #syncSchedules(): void {
+    syncSchedules(this.#scheduler, {
+      runners: this.#runners,
+      start: (names) => this.start(names),
+      restart: (names) => this.restart(names),
+    });
   }
 
   async #flush(): Promise<void> {

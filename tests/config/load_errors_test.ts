@@ -303,9 +303,29 @@ const INVALID: [string, string, string, string?][] = [
   ],
   [
     "schedule",
-    web('schedule = { cron = "0 * * * *" }'),
-    'processes[0] ("web").schedule is not supported by tend (no cron schedules)',
-    'Remove "schedule" and run the job from cron or a systemd timer instead',
+    web('schedule = "0 * * *"'),
+    'processes[0] ("web").schedule must be a cron pattern: five fields "m h dom mon dow", or six with seconds first, e.g. "*/5 * * * *", got "0 * * *"',
+  ],
+  [
+    "bad cron field",
+    web('schedule = "61 * * * *"'),
+    'processes[0] ("web").schedule must be a cron pattern: five fields "m h dom mon dow", or six with seconds first, e.g. "*/5 * * * *" (CronPattern: Invalid value for minute: 61), got "61 * * * *"',
+  ],
+  [
+    "bad time zone",
+    web('schedule = "0 * * * *"', 'timezone = "Mars/Olympus"'),
+    'processes[0] ("web").timezone must be an IANA time zone name, e.g. "Europe/Paris" or "UTC", got "Mars/Olympus"',
+  ],
+  [
+    "overlap without schedule",
+    web('overlap = "queue"'),
+    'processes[0] ("web").overlap needs a schedule',
+    'Add schedule = "<cron pattern>", or remove it',
+  ],
+  [
+    "bad overlap",
+    web('schedule = "0 * * * *"', 'overlap = "parallel"'),
+    'processes[0] ("web").overlap must be "skip", "queue" or "allow", got "parallel"',
   ],
   [
     "processes and services",

@@ -44,6 +44,7 @@ Deno.test("configSchema fills in every default of a minimal service", () => {
     stopTimeoutMs: 10_000,
     dependsOn: [],
     autostart: true,
+    schedule: null,
     logFile: "/w/.tend/log/web.log",
     logMaxBytes: 10 * 1024 * 1024,
     logBackups: 5,

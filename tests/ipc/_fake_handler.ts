@@ -116,6 +116,16 @@ export function fakeHandler(
       record("reload", undefined);
       return Promise.resolve(RELOAD);
     },
+    run(request) {
+      record("run", request);
+      return Promise.resolve({
+        results: [{
+          name: request.name,
+          action: "started",
+          service: { ...view(request.name), oneOff: true },
+        }],
+      });
+    },
     cleanup(options) {
       record("cleanup", options);
       return Promise.resolve(cleanupAnswer(options));

@@ -37,6 +37,8 @@ Deno.test("serveControl() listens on a socket with mode 0600", async () => {
   });
 });
 
+const RUN_MARKS_ONE_OFF = true;
+
 Deno.test("ControlClient calls every endpoint of a live server", async (t) => {
   const handler = fakeHandler();
   await withServer(handler, async (socket) => {
@@ -67,6 +69,16 @@ Deno.test("ControlClient calls every endpoint of a live server", async (t) => {
     await t.step("reload()", async () => {
       assert.deepEqual(await client.reload(), RELOAD);
     });
+    await t.step("run()", async () => {
+      const answer = await client.run({
+        name: "docs",
+        command: "python3",
+        args: ["-m", "http.server"],
+        port: 8700,
+        ready: { http: "http://127.0.0.1:{port}/" },
+      });
+      assert.equal(answer.results[0]?.service.oneOff, RUN_MARKS_ONE_OFF);
+    });
     await t.step("cleanup()", async () => {
       assert.deepEqual(
         await client.cleanup({ dryRun: true }),
@@ -84,6 +96,13 @@ Deno.test("ControlClient calls every endpoint of a live server", async (t) => {
     ["stop", []],
     ["restart", ["a", "b"]],
     ["reload", undefined],
+    ["run", {
+      name: "docs",
+      command: "python3",
+      args: ["-m", "http.server"],
+      port: 8700,
+      ready: { http: "http://127.0.0.1:{port}/" },
+    }],
     ["cleanup", { dryRun: true }],
     ["shutdown", { stopServices: true }],
   ]);
