@@ -13,7 +13,6 @@ import type {
 import { loadWorkspaceConfig, selectNames } from "../commands/_config.ts";
 import { connect } from "../commands/_workspace.ts";
 import { onOpenSupervisor } from "../commands/_open_supervisor.ts";
-import { liveServices, stopLeftovers } from "../commands/_down_leftovers.ts";
 import { DEFAULT_TIMING, type Timing } from "../timing.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 import { pollUntil } from "../_async.ts";
@@ -129,6 +128,8 @@ export async function downWorkspace(
   const stopped = await client.stop([], { closing: true });
   await client.shutdown({ stopServices: true });
   await waitUnlocked(ws.paths.lockFile);
+  // Loaded here: it reads state.json (zod), which start and stop never need.
+  const { stopLeftovers } = await import("../commands/_down_leftovers.ts");
   const leftovers = await stopLeftovers(ws);
   await confirmNothingRuns(ws, leftovers);
   return { ...withLeftovers(stopped, leftovers), supervisorStopped: true };
@@ -153,6 +154,7 @@ async function confirmNothingRuns(
   leftovers: readonly ActionResult[],
 ): Promise<void> {
   if (leftovers.length === 0) return;
+  const { liveServices } = await import("../commands/_down_leftovers.ts");
   const live = await liveServices(ws);
   if (live.length === 0) return;
   throw new TendError(

@@ -253,7 +253,9 @@ export class Supervisor {
     this.#gate.check(this.#options.paths.root);
     const order = this.#startOrder(names);
     const named = new Set(
-      names.length === 0 ? [] : expandNames(this.#config, [...names]),
+      names.length === 0
+        ? []
+        : expandNames(this.#oneOffs.merged(this.#config), [...names]),
     );
     if (options.wait === false) {
       void this.start(names).catch((error) => this.#logError("start", error));
