@@ -14,6 +14,7 @@ import {
 } from "./_fields.ts";
 import { addProblem } from "./_problem.ts";
 import { readySchema } from "./_ready.ts";
+import { serviceExtrasShape } from "./_service_extras.ts";
 import { durationMsSchema, positiveDurationMsSchema } from "./duration.ts";
 import { sizeBytesSchema } from "./size.ts";
 
@@ -68,6 +69,7 @@ const serviceShape = {
   schedule: scheduleSchema.optional(),
   /** The container image of `tend export compose`; tend itself ignores it. */
   image: nonEmptyStringSchema.optional(),
+  ...serviceExtrasShape,
 };
 
 /** The fields a `[[processes]]` entry may have. */

@@ -112,6 +112,40 @@ export class ServiceRunner {
   }
 
   /**
+   * Restarts the service because of `cause` (a watched file changed, its
+   * memory is over the limit): counted as a restart, shown as the reason
+   * (`restarted: <cause>`). Only a service its user wants up is restarted:
+   * a running one, or one waiting in backoff or failed (a fix on disk
+   * brings it back); a failed relaunch is decided by the restart policy.
+   * With `freshBudget` (a deliberate restart, as for a changed file) the
+   * `max_restarts` budget starts afresh, as after a user's restart.
+   */
+  restartFor(
+    cause: string,
+    options: { freshBudget?: boolean } = {},
+  ): Promise<"restarted" | "skipped"> {
+    return this.serialize(async () => {
+      const state = this.#state;
+      if (this.#desired !== "running") return "skipped";
+      if (!["running", "backoff", "failed"].includes(state)) return "skipped";
+      this.#restarts.clear();
+      if (options.freshBudget === true) this.#restarts.reset();
+      this.#restarts.count();
+      this.#ctx.log.info("restarting {service}: {cause} (restart {n})", {
+        service: this.name,
+        cause,
+        n: this.#restarts.restarts,
+      });
+      if (state === "running") await this.#stopProcess({ force: false });
+      else this.#apply("stop");
+      await this.#launch("start", { userInitiated: false });
+      if (this.#state === "running") this.#reason = `restarted: ${cause}`;
+      this.#ctx.changed();
+      return "restarted";
+    });
+  }
+
+  /**
    * Restarts a service that died while no supervisor watched it, as its
    * restart policy would have: counted as a restart, and a failed launch
    * goes to backoff rather than to the caller.

@@ -35,6 +35,7 @@ import {
   withApplied,
 } from "./freshen.ts";
 import { ConfigSource } from "./config_source.ts";
+import { describeChange, ServiceWatches } from "./watch.ts";
 
 /** What a supervisor is built from. */
 export interface SupervisorOptions {
@@ -66,6 +67,7 @@ export class Supervisor {
   #context: RunnerContext;
   #sampler = new UsageSampler();
   #source: ConfigSource;
+  #watches: ServiceWatches;
 
   constructor(options: SupervisorOptions) {
     this.#options = options;
@@ -83,6 +85,19 @@ export class Supervisor {
       onInvalidTransition: logInvalidTransition(options.log),
     };
     for (const service of this.#config.services) this.#addRunner(service);
+    this.#watches = new ServiceWatches({
+      log: options.log,
+      onChange: (name, files) => this.#filesChanged(name, files),
+    });
+    this.#watches.sync(this.#config.services);
+  }
+
+  /** A watched file of `name` changed: restarts it if it is wanted up. */
+  #filesChanged(name: string, files: string[]): void {
+    const runner = this.#runners.get(name);
+    if (!runner) return;
+    runner.restartFor(describeChange(files), { freshBudget: true })
+      .catch((error) => this.#logError(name, error));
   }
 
   /** The config in force. */
@@ -188,6 +203,7 @@ export class Supervisor {
         if (runner) runner.config = service;
         else this.#addRunner(service);
       }
+      this.#watches.sync(this.#config.services);
       this.#changed();
       return { plan, requested, applied };
     });
@@ -317,6 +333,7 @@ export class Supervisor {
       if (runner) runner.config = service;
       else this.#addRunner(service);
     }
+    this.#watches.sync(next.services);
     await this.#restartChanged(diff.changed);
     const toStart = diff.added.filter((name) =>
       this.#runner(name).config.autostart
@@ -388,6 +405,7 @@ export class Supervisor {
 
   /** Saves state and stops timers, leaving services running. */
   async detach(): Promise<void> {
+    this.#watches[Symbol.dispose]();
     for (const runner of this.#runners.values()) runner.detach();
     this.#changed();
     await this.flushed();
