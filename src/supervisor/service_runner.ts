@@ -15,6 +15,7 @@ import { type LaunchOutcome, startFailedError } from "./launch.ts";
 import { LaunchRecords } from "./launch_record.ts";
 import { RestartTracker } from "./restart_tracker.ts";
 import type { RunnerContext, RunnerIo } from "./runner_io.ts";
+import type { ServiceEvent } from "./hooks.ts";
 import { TrackedProcess } from "./tracked_process.ts";
 
 export type { RunnerContext } from "./runner_io.ts";
@@ -138,6 +139,11 @@ export class ServiceRunner {
       });
       if (state === "running") await this.#stopProcess({ force: false });
       else this.#apply("stop");
+      this.#emit({
+        event: "restart",
+        exit: this.#lastExit ?? undefined,
+        reason: cause,
+      });
       await this.#launch("start", { userInitiated: false });
       if (this.#state === "running") this.#reason = `restarted: ${cause}`;
       this.#ctx.changed();
@@ -245,6 +251,7 @@ export class ServiceRunner {
       });
       if (launched.kind === "ready") {
         this.#apply("ready");
+        this.#emit({ event: "ready" });
         this.#ctx.log.info("{service} is ready (pid {pid})", {
           service: this.name,
           pid: launched.pid,
@@ -294,6 +301,7 @@ export class ServiceRunner {
     if (!options.userInitiated) return this.#decide(exit);
     this.#apply("launch-failed");
     this.#reason = why;
+    this.#emit({ event: "failed", exit, reason: why });
     this.#ctx.changed();
     throw startFailedError(this.name, { why, logTail: failure.logTail });
   }
@@ -312,6 +320,7 @@ export class ServiceRunner {
     }
     this.#apply("launch-failed");
     this.#reason = error instanceof Error ? error.message : String(error);
+    this.#emit({ event: "failed", reason: this.#reason });
     this.#ctx.changed();
   }
 
@@ -351,6 +360,7 @@ export class ServiceRunner {
     if (!this.#launches.settle(generation)) return false;
     this.#process.gone();
     this.#lastExit = { ...exit, at: new Date(this.#io.now()).toISOString() };
+    this.#emit({ event: "exit", exit });
     this.#ctx.changed();
     return true;
   }
@@ -378,6 +388,7 @@ export class ServiceRunner {
         service: this.name,
         reason: decision.reason,
       });
+      this.#emit({ event: "failed", exit, reason: decision.reason });
     }
     this.#ctx.changed();
   }
@@ -391,6 +402,11 @@ export class ServiceRunner {
         this.#ctx.log.info("restarting {service} (restart {n})", {
           service: this.name,
           n: this.#restarts.restarts,
+        });
+        this.#emit({
+          event: "restart",
+          exit: this.#lastExit ?? undefined,
+          reason: this.#lastExit ? describeExit(this.#lastExit) : undefined,
         });
         await this.#launch("retry", { userInitiated: false }).catch((error) =>
           this.#logError("{service} could not restart: {error}", error)
@@ -425,6 +441,15 @@ export class ServiceRunner {
     this.#apply("stopped");
     this.#reason = null;
     this.#ctx.changed();
+  }
+
+  /** Tells the supervisor (for hooks) what happened; the PID and port are the process's. */
+  #emit(event: Omit<ServiceEvent, "pid" | "port">): void {
+    this.#ctx.onServiceEvent?.(this.config, {
+      ...event,
+      pid: this.#process.identity?.pid ?? null,
+      port: this.#process.port,
+    });
   }
 
   #logError(message: string, error: unknown): void {

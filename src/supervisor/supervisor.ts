@@ -36,6 +36,7 @@ import {
 } from "./freshen.ts";
 import { ConfigSource } from "./config_source.ts";
 import { describeChange, ServiceWatches } from "./watch.ts";
+import { HookRunner } from "./hooks.ts";
 
 /** What a supervisor is built from. */
 export interface SupervisorOptions {
@@ -68,11 +69,18 @@ export class Supervisor {
   #sampler = new UsageSampler();
   #source: ConfigSource;
   #watches: ServiceWatches;
+  #hooks: HookRunner;
 
   constructor(options: SupervisorOptions) {
     this.#options = options;
     this.#config = options.config;
     this.#source = new ConfigSource(options.loadConfig);
+    const hooks = new HookRunner({
+      log: options.log,
+      baseEnv: options.baseEnv,
+      root: options.paths.root,
+    });
+    this.#hooks = hooks;
     this.#context = {
       paths: options.paths,
       bootId: options.bootId,
@@ -83,6 +91,7 @@ export class Supervisor {
       ticker: options.ticker,
       io: realRunnerIo,
       onInvalidTransition: logInvalidTransition(options.log),
+      onServiceEvent: (service, event) => hooks.run(service, event),
     };
     for (const service of this.#config.services) this.#addRunner(service);
     this.#watches = new ServiceWatches({
@@ -409,6 +418,7 @@ export class Supervisor {
     for (const runner of this.#runners.values()) runner.detach();
     this.#changed();
     await this.flushed();
+    await this.#hooks.settled(); // each ends by its hook_timeout at the latest
   }
 
   /** Resolves when state.json reflects every change so far. */
