@@ -35,8 +35,7 @@ import {
   withApplied,
 } from "./freshen.ts";
 import { ConfigSource } from "./config_source.ts";
-import { describeChange, ServiceWatches } from "./watch.ts";
-import { HookRunner } from "./hooks.ts";
+import { ServiceExtras } from "./service_extras.ts";
 
 /** What a supervisor is built from. */
 export interface SupervisorOptions {
@@ -68,19 +67,18 @@ export class Supervisor {
   #context: RunnerContext;
   #sampler = new UsageSampler();
   #source: ConfigSource;
-  #watches: ServiceWatches;
-  #hooks: HookRunner;
+  /** Watches, hooks and memory limits. */
+  #extras: ServiceExtras;
 
   constructor(options: SupervisorOptions) {
     this.#options = options;
     this.#config = options.config;
     this.#source = new ConfigSource(options.loadConfig);
-    const hooks = new HookRunner({
-      log: options.log,
-      baseEnv: options.baseEnv,
+    this.#extras = new ServiceExtras({
+      ...options,
       root: options.paths.root,
+      runner: (name) => this.#runners.get(name),
     });
-    this.#hooks = hooks;
     this.#context = {
       paths: options.paths,
       bootId: options.bootId,
@@ -91,22 +89,10 @@ export class Supervisor {
       ticker: options.ticker,
       io: realRunnerIo,
       onInvalidTransition: logInvalidTransition(options.log),
-      onServiceEvent: (service, event) => hooks.run(service, event),
+      onServiceEvent: this.#extras.onServiceEvent,
     };
     for (const service of this.#config.services) this.#addRunner(service);
-    this.#watches = new ServiceWatches({
-      log: options.log,
-      onChange: (name, files) => this.#filesChanged(name, files),
-    });
-    this.#watches.sync(this.#config.services);
-  }
-
-  /** A watched file of `name` changed: restarts it if it is wanted up. */
-  #filesChanged(name: string, files: string[]): void {
-    const runner = this.#runners.get(name);
-    if (!runner) return;
-    runner.restartFor(describeChange(files), { freshBudget: true })
-      .catch((error) => this.#logError(name, error));
+    this.#extras.sync(this.#config.services);
   }
 
   /** The config in force. */
@@ -212,7 +198,7 @@ export class Supervisor {
         if (runner) runner.config = service;
         else this.#addRunner(service);
       }
-      this.#watches.sync(this.#config.services);
+      this.#extras.sync(this.#config.services);
       this.#changed();
       return { plan, requested, applied };
     });
@@ -342,7 +328,7 @@ export class Supervisor {
       if (runner) runner.config = service;
       else this.#addRunner(service);
     }
-    this.#watches.sync(next.services);
+    this.#extras.sync(next.services);
     await this.#restartChanged(diff.changed);
     const toStart = diff.added.filter((name) =>
       this.#runner(name).config.autostart
@@ -414,11 +400,10 @@ export class Supervisor {
 
   /** Saves state and stops timers, leaving services running. */
   async detach(): Promise<void> {
-    this.#watches[Symbol.dispose]();
+    await this.#extras.close();
     for (const runner of this.#runners.values()) runner.detach();
     this.#changed();
     await this.flushed();
-    await this.#hooks.settled(); // each ends by its hook_timeout at the latest
   }
 
   /** Resolves when state.json reflects every change so far. */
