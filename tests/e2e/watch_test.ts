@@ -123,3 +123,22 @@ Deno.test("a stopped service stays stopped when its files change", async () => {
   assert.deepEqual(await watchRestarts(ws), []);
   assert.equal((await tend(ws, ["down"])).code, 0);
 });
+
+Deno.test("tend reload applies a changed watch without a restart", async () => {
+  const { ws, marker } = await watchedWorkspace();
+  await using _ws = ws;
+  const config = await Deno.readTextFile(ws.path("tend.toml"));
+  await ws.writeConfig(
+    config.replace('watch = ["src/**/*.ts"]', 'watch = ["lib/*.js"]'),
+  );
+  const reload = await tend(ws, ["reload"]);
+  assert.equal(reload.code, 0, JSON.stringify(reload));
+  assert.equal((await readLines(marker)).length, 1, "reload restarted nothing");
+  await Deno.mkdir(ws.path("lib"));
+  await Deno.writeTextFile(ws.path("lib/new.js"), "x");
+  await waitForLines(marker, 2);
+  const restarts = await watchRestarts(ws);
+  assert.equal(restarts.length, 1, restarts.join("\n"));
+  assert.match(restarts[0]!, /lib\/new\.js changed/);
+  assert.equal((await tend(ws, ["down"])).code, 0);
+});
