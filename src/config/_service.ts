@@ -15,6 +15,7 @@ import {
 import { addProblem } from "./_problem.ts";
 import { envFileSchema } from "./_env_file.ts";
 import { readySchema } from "./_ready.ts";
+import { serviceExtrasShape } from "./_service_extras.ts";
 import { durationMsSchema, positiveDurationMsSchema } from "./duration.ts";
 import { sizeBytesSchema } from "./size.ts";
 import {
@@ -75,6 +76,7 @@ const serviceShape = {
   overlap: overlapSchema.optional(),
   /** The container image of `tend export compose`; tend itself ignores it. */
   image: nonEmptyStringSchema.optional(),
+  ...serviceExtrasShape,
 };
 
 /** The fields a `[[processes]]` entry may have. */

@@ -3,6 +3,7 @@ import { z } from "npm:zod@4.6.7";
 import { checkServices, servicesKey, type ServiceTables } from "./_checks.ts";
 import { daemonSchema } from "./_daemon.ts";
 import { restartOf, type ServiceEntry, serviceSchema } from "./_service.ts";
+import { serviceExtras } from "./_service_extras.ts";
 import { serviceLogFile, workspacePaths } from "./paths.ts";
 import { referenceTexts } from "./_reference_checks.ts";
 import { referencedNames } from "./references.ts";
@@ -116,6 +117,7 @@ function toService(entry: ServiceEntry, context: InstanceContext) {
     logBackups: entry.log_backups ?? daemon.logBackups,
     checkIntervalMs: entry.check_interval ?? daemon.checkIntervalMs,
     image: entry.image ?? null,
+    ...serviceExtras(entry),
   };
 }
 

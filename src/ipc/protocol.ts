@@ -102,7 +102,7 @@ export const ServiceStatus = about(
     ),
     reason: about(
       z.nullable(z.string()),
-      "Why the service is stale or failed, in words",
+      "Why the service is stale or failed, in words; for a running service that tend restarted because of a watched file or max_memory, why: restarted: memory 612 MB > 512 MB",
     ),
     uptimeSeconds: about(
       z.nullable(z.number()),

@@ -666,7 +666,7 @@ export interface ServiceStatus {
   lastExit: LastExit | null;
   /** When the next restart is due, in backoff (ISO 8601). */
   nextRestartAt: Instant | null;
-  /** Why the service is stale or failed, in words. */
+  /** Why the service is stale or failed, in words; for a running service that tend restarted because of a watched file or max_memory, why: restarted: memory 612 MB > 512 MB. */
   reason: string | null;
   /** Seconds since it started, while it runs. */
   uptimeSeconds: number | null;

@@ -14,6 +14,7 @@ import {
   type LaunchOutcome,
   launchService,
 } from "./launch.ts";
+import type { ServiceEvent } from "./hooks.ts";
 import type { Log } from "./log.ts";
 import type { PortLedger } from "./port_ledger.ts";
 import type { Ticker } from "./ticker.ts";
@@ -97,6 +98,8 @@ export interface RunnerContext {
    * then ignored): a bug. Tests throw; the supervisor logs it.
    */
   onInvalidTransition(invalid: InvalidTransition): void;
+  /** Hears what happens to a service (ready, exit, failed, restart), for its hooks. */
+  onServiceEvent?(service: ServiceConfig, event: ServiceEvent): void;
 }
 
 /** The production `onInvalidTransition`: logs the bug with service, state and event. */

@@ -15,6 +15,7 @@ import { type LaunchOutcome, startFailedError } from "./launch.ts";
 import { LaunchRecords } from "./launch_record.ts";
 import { RestartTracker } from "./restart_tracker.ts";
 import type { RunnerContext, RunnerIo } from "./runner_io.ts";
+import type { ServiceEvent } from "./hooks.ts";
 import { TrackedProcess } from "./tracked_process.ts";
 import {
   PendingStarts,
@@ -159,6 +160,62 @@ export class ServiceRunner {
   }
 
   /**
+   * Restarts the service because of `cause` (a watched file changed, its
+   * memory is over the limit): counted as a restart, shown as the reason
+   * (`restarted: <cause>`). Only a service its user wants up is restarted:
+   * a running one, or one waiting in backoff or failed (a fix on disk
+   * brings it back); a failed relaunch is decided by the restart policy.
+   * With `freshBudget` (a deliberate restart, as for a changed file) the
+   * `max_restarts` budget starts afresh, as after a user's restart.
+   */
+  restartFor(
+    cause: string,
+    options: { freshBudget?: boolean } = {},
+  ): Promise<"restarted" | "skipped"> {
+    // A ticket, so that a stop cancels the relaunch as it cancels a start.
+    const ticket = this.#pending.open();
+    return this.serialize(async () => {
+      try {
+        return await this.#restartFor(cause, { ...options, ticket });
+      } finally {
+        this.#pending.close(ticket);
+      }
+    });
+  }
+
+  async #restartFor(
+    cause: string,
+    options: { freshBudget?: boolean; ticket: StartTicket },
+  ): Promise<"restarted" | "skipped"> {
+    const state = this.#state;
+    if (this.#desired !== "running") return "skipped";
+    if (!["running", "backoff", "failed"].includes(state)) return "skipped";
+    this.#restarts.clear();
+    if (options.freshBudget === true) this.#restarts.reset();
+    this.#restarts.count();
+    this.#ctx.log.info("restarting {service}: {cause} (restart {n})", {
+      service: this.name,
+      cause,
+      n: this.#restarts.restarts,
+    });
+    if (state === "running") await this.#stopProcess({ force: false });
+    else this.#apply("stop");
+    this.#emit({
+      event: "restart",
+      exit: this.#lastExit ?? undefined,
+      reason: cause,
+    });
+    if (options.ticket.signal.aborted) return "restarted";
+    await this.#launch("start", {
+      userInitiated: false,
+      signal: options.ticket.signal,
+    });
+    if (this.#state === "running") this.#reason = `restarted: ${cause}`;
+    this.#ctx.changed();
+    return "restarted";
+  }
+
+  /**
    * Restarts a service that died while no supervisor watched it, as its
    * restart policy would have: counted as a restart, and a failed launch
    * goes to backoff rather than to the caller.
@@ -274,6 +331,7 @@ export class ServiceRunner {
       });
       if (launched.kind === "ready") {
         this.#apply("ready");
+        this.#emit({ event: "ready" });
         this.#ctx.log.info("{service} is ready (pid {pid})", {
           service: this.name,
           pid: launched.pid,
@@ -377,6 +435,7 @@ export class ServiceRunner {
     const gaveUp = retry?.kind === "fail" ? `${why}; ${retry.reason}` : why;
     this.#apply("launch-failed");
     this.#reason = gaveUp;
+    this.#emit({ event: "failed", exit, reason: gaveUp });
     this.#ctx.changed();
     throw startFailedError(this.name, {
       why: gaveUp,
@@ -447,6 +506,7 @@ export class ServiceRunner {
     }
     this.#apply("launch-failed");
     this.#reason = messageOf(error);
+    this.#emit({ event: "failed", reason: this.#reason });
     this.#ctx.changed();
   }
 
@@ -486,6 +546,7 @@ export class ServiceRunner {
     if (!this.#launches.settle(generation)) return false;
     this.#process.gone();
     this.#lastExit = { ...exit, at: new Date(this.#io.now()).toISOString() };
+    this.#emit({ event: "exit", exit });
     this.#ctx.changed();
     return true;
   }
@@ -513,6 +574,7 @@ export class ServiceRunner {
         service: this.name,
         reason: decision.reason,
       });
+      this.#emit({ event: "failed", exit, reason: decision.reason });
     }
     this.#ctx.changed();
   }
@@ -526,6 +588,11 @@ export class ServiceRunner {
         this.#ctx.log.info("restarting {service} (restart {n})", {
           service: this.name,
           n: this.#restarts.restarts,
+        });
+        this.#emit({
+          event: "restart",
+          exit: this.#lastExit ?? undefined,
+          reason: this.#lastExit ? describeExit(this.#lastExit) : undefined,
         });
         await this.#launch("retry", { userInitiated: false, signal }).catch((
           error,
@@ -560,6 +627,15 @@ export class ServiceRunner {
     this.#apply("stopped");
     this.#reason = null;
     this.#ctx.changed();
+  }
+
+  /** Tells the supervisor (for hooks) what happened; the PID and port are the process's. */
+  #emit(event: Omit<ServiceEvent, "pid" | "port">): void {
+    this.#ctx.onServiceEvent?.(this.config, {
+      ...event,
+      pid: this.#process.identity?.pid ?? null,
+      port: this.#process.port,
+    });
   }
 
   #logError(message: string, error: unknown): void {

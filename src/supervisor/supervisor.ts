@@ -45,6 +45,7 @@ const CLOSING_REOPEN_MS = 10_000;
 import { OneOffs } from "./one_offs.ts";
 import { Scheduler, type SchedulerClock } from "./scheduler.ts";
 import { syncSchedules, withSchedule } from "./scheduled.ts";
+import { ServiceExtras } from "./service_extras.ts";
 
 /** What a supervisor is built from. */
 export interface SupervisorOptions {
@@ -82,6 +83,8 @@ export class Supervisor {
   #gate = new ClosingGate();
   #oneOffs = new OneOffs();
   #scheduler: Scheduler;
+  /** Watches, hooks and memory limits. */
+  #extras: ServiceExtras;
 
   constructor(options: SupervisorOptions) {
     this.#options = options;
@@ -89,6 +92,11 @@ export class Supervisor {
     this.#source = new ConfigSource(options.loadConfig);
     const ports = new PortLedger({ log: options.log });
     this.#references = new PortReferences(ports);
+    this.#extras = new ServiceExtras({
+      ...options,
+      root: options.paths.root,
+      runner: (name) => this.#runners.get(name),
+    });
     this.#context = {
       paths: options.paths,
       bootId: options.bootId,
@@ -102,6 +110,7 @@ export class Supervisor {
       ticker: options.ticker,
       io: realRunnerIo,
       onInvalidTransition: logInvalidTransition(options.log),
+      onServiceEvent: this.#extras.onServiceEvent,
     };
     this.#scheduler = new Scheduler({
       clock: options.clock,
@@ -109,6 +118,7 @@ export class Supervisor {
         options.log.info("{service}: {event}", { service, event }),
     });
     for (const service of this.#config.services) this.#addRunner(service);
+    this.#extras.sync(this.#config.services);
   }
 
   /** The config in force. */
@@ -240,6 +250,7 @@ export class Supervisor {
         if (runner) runner.config = service;
         else this.#addRunner(service);
       }
+      this.#extras.sync(this.#config.services);
       this.#changed();
       return { plan, requested, applied };
     });
@@ -504,6 +515,7 @@ export class Supervisor {
       if (runner) runner.config = service;
       else this.#addRunner(service);
     }
+    this.#extras.sync(next.services);
     await this.#restartChanged(diff.changed);
     const toStart = diff.added.filter((name) =>
       this.#runner(name).config.autostart
@@ -578,6 +590,7 @@ export class Supervisor {
   async detach(): Promise<void> {
     this.#gate[Symbol.dispose]();
     this.#scheduler.stop();
+    await this.#extras.close();
     for (const runner of this.#runners.values()) runner.detach();
     this.#changed();
     await this.flushed();

@@ -50,6 +50,12 @@ Deno.test("configSchema fills in every default of a minimal service", () => {
     logBackups: 5,
     checkIntervalMs: 3_000,
     image: null,
+    watch: [],
+    watchIgnore: [],
+    watchDebounceMs: 500,
+    hooks: {},
+    hookTimeoutMs: 30_000,
+    maxMemoryBytes: null,
     fingerprint: undefined,
   });
 });

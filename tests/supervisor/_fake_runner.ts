@@ -7,6 +7,7 @@ import { PortLedger } from "../../src/supervisor/port_ledger.ts";
 import type { RunnerIo } from "../../src/supervisor/runner_io.ts";
 import { ServiceRunner } from "../../src/supervisor/service_runner.ts";
 import type { InvalidTransition } from "../../src/supervisor/transition.ts";
+import type { ServiceEvent } from "../../src/supervisor/hooks.ts";
 
 /** A service config with the fields a runner reads; `web`, on-failure. */
 export function fakeService(
@@ -101,6 +102,8 @@ export class FakeWorld {
   readonly endedGroups: number[] = [];
   readonly invalid: InvalidTransition[] = [];
   readonly logs: string[] = [];
+  /** What the runners told their supervisor (for hooks). */
+  readonly events: ServiceEvent[] = [];
   /** Whether ending a group ends its process (false: it ignores signals). */
   endGroupKills = true;
   /** Set to make the next launch throw before spawning. */
@@ -135,6 +138,7 @@ export class FakeWorld {
           `invalid transition: ${invalid.event} in ${invalid.state}`,
         );
       },
+      onServiceEvent: (_service, event) => this.events.push(event),
     });
   }
 
