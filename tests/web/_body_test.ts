@@ -25,7 +25,7 @@ Deno.test("startBody() reads names and wait, with defaults", () => {
 });
 
 Deno.test("stopBody() refuses anything but a list of names", () => {
-  assert.deepEqual(stopBody("{}"), { names: [] });
+  assert.deepEqual(stopBody("{}"), { names: [], closing: false });
   for (
     const bad of ["x", "null", "[]", '{"names":[""]}', '{"names":{}}', "1"]
   ) usage(() => stopBody(bad));

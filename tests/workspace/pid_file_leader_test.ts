@@ -49,6 +49,10 @@ Deno.test("pidFileLeader() finds the tagged group leader its PID file names, and
       async () => {
         await write(sleeper.pid);
         await Deno.writeTextFile(file, "");
+        // Written a second after the sleeper started, whatever this test's
+        // own pace: within the mtime slack it would count as spawned after.
+        const later = new Date(Date.now() + 1_000);
+        await Deno.utime(file, later, later);
         assert.equal(await pidFileLeader(paths, { name: "web", bootId }), null);
       },
     );
