@@ -1,5 +1,6 @@
 import { TendError } from "../errors.ts";
 import { loadWorkspaceConfig } from "./_config.ts";
+import { actionsStatus, reportActions } from "./_report.ts";
 import { connect, resolveWorkspace } from "./_workspace.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
@@ -22,12 +23,14 @@ export async function run(
     );
   }
   using _ = client;
-  const diff = await client.reload();
-  if (ctx.globals.json) ctx.out.json(diff);
-  else {
-    for (const [label, names] of Object.entries(diff)) {
-      if (names.length > 0) ctx.out.note(`${label}: ${names.join(", ")}`);
-    }
+  const reloaded = await client.reload();
+  if (ctx.globals.json) {
+    ctx.out.json(reloaded);
+    return actionsStatus(reloaded.results);
   }
-  return 0;
+  const { results, ...diff } = reloaded;
+  for (const [label, names] of Object.entries(diff)) {
+    if (names.length > 0) ctx.out.note(`${label}: ${names.join(", ")}`);
+  }
+  return reportActions(ctx, { results });
 }

@@ -1,5 +1,5 @@
-import { reportActions } from "./_report.ts";
-import { supervisorClient } from "./_client.ts";
+import { reportActions, reportNothingToStart } from "./_report.ts";
+import { startingClient } from "./_client.ts";
 import { resolveWorkspace } from "./_workspace.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
@@ -11,11 +11,13 @@ export async function run(
 ): Promise<number> {
   const { positionals } = args;
   const ws = await resolveWorkspace(ctx);
-  using client = await supervisorClient(ws);
+  using client = await startingClient(ws, positionals);
+  if (client === null) return reportNothingToStart(ctx);
   const what = positionals.length > 0 ? positionals.join(", ") : "services";
-  reportActions(
-    ctx,
-    await ctx.out.spin(`restarting ${what}…`, client.restart(positionals)),
+  const response = await ctx.out.spin(
+    `restarting ${what}…`,
+    client.restart(positionals),
   );
-  return 0;
+  if (response.results.length === 0) return reportNothingToStart(ctx);
+  return reportActions(ctx, response);
 }

@@ -1,4 +1,4 @@
-import type { StatusResponse } from "../ipc/protocol.ts";
+import type { ServiceStatus, StatusResponse } from "../ipc/protocol.ts";
 import { renderStatusTable, type RowStatus } from "../output/status_table.ts";
 import { loadWorkspaceConfig } from "./_config.ts";
 import type { Workspace } from "../workspace/workspace.ts";
@@ -21,7 +21,22 @@ export async function run(
   const shown = select(await currentStatus(ws), positionals);
   if (ctx.globals.json) ctx.out.json(shown);
   else ctx.out.data(render(ctx, shown));
-  return shown.services.every((s) => s.status === "running") ? 0 : 3;
+  const healthy = positionals.length === 0 ? shouldRunIsRunning : isRunning;
+  return shown.services.every(healthy) ? 0 : 3;
+}
+
+/** `status NAME...`: every named service runs. */
+function isRunning(service: ServiceStatus): boolean {
+  return service.status === "running";
+}
+
+/**
+ * `status`: every service that should run runs; a stopped service that
+ * tend.toml does not autostart is not a failure.
+ */
+function shouldRunIsRunning(service: ServiceStatus): boolean {
+  return isRunning(service) ||
+    (service.status === "stopped" && service.autostart === false);
 }
 
 /** How often `status --watch` refreshes. */

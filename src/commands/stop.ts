@@ -18,10 +18,7 @@ export async function run(ctx: Context, args: ArgsOf<"stop">): Promise<number> {
   }
   const ws = await resolveWorkspace(ctx);
   const stopped = await stopServices(ws, positionals);
-  if (values.all !== true) {
-    reportActions(ctx, stopped);
-    return 0;
-  }
+  if (values.all !== true) return reportActions(ctx, stopped);
   const cleaned = await runCleanup(ws, { dryRun: false });
   if (ctx.globals.json) ctx.out.json({ ...stopped, cleanup: cleaned });
   else {

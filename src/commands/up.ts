@@ -13,8 +13,7 @@ export async function run(ctx: Context, args: ArgsOf<"up">): Promise<number> {
   if (values.daemon === true) {
     const { ensureSupervisor } = await import("./_launch.ts");
     using client = await ensureSupervisor(ws);
-    reportActions(ctx, await client.start([]));
-    return 0;
+    return reportActions(ctx, await client.start([]));
   }
   const { runSupervisor } = await import("../supervisor/run.ts");
   return await runSupervisor({

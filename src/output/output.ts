@@ -47,6 +47,15 @@ export class Output {
     write(Deno.stdout, JSON.stringify(value, null, 2) + "\n");
   }
 
+  /**
+   * What a command did (`started "web" (pid 42)`): its output, on stdout;
+   * silent with --quiet or --json (the exit status and JSON say it).
+   */
+  result(text: string): void {
+    if (this.options.quiet) return;
+    write(Deno.stdout, `${text}\n`);
+  }
+
   /** A notice for people on stderr (`started "web" (pid 42)`); silent with --quiet or --json. */
   note(text: string): void {
     if (this.options.quiet) return;

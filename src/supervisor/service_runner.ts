@@ -37,6 +37,10 @@ export class ServiceRunner {
   #desired: "running" | "stopped" = "stopped";
   #lastExit: LastExit | null = null;
   #reason: string | null = null;
+  /** When the supervisor itself (not a user) launched the current run. */
+  #revivedAt: number | null = null;
+  /** Whether the last stop needed SIGKILL after `stop_timeout`. */
+  #killed = false;
   #process: TrackedProcess;
   #restarts: RestartTracker;
   #launches = new LaunchRecords();
@@ -66,6 +70,20 @@ export class ServiceRunner {
     return this.#process.child?.pid ?? this.#process.identity?.pid ?? null;
   }
 
+  /**
+   * When the supervisor itself relaunched the running process (after an
+   * exit, or one that died while no supervisor ran), in ms since the epoch;
+   * `null` when a user started it or it is not running.
+   */
+  get revivedAt(): number | null {
+    return this.#state === "running" ? this.#revivedAt : null;
+  }
+
+  /** Whether the last stop needed SIGKILL after `stop_timeout`. */
+  get killed(): boolean {
+    return this.#killed;
+  }
+
   /** Whether the user last asked for this service to run. */
   get desired(): "running" | "stopped" {
     return this.#desired;
@@ -85,6 +103,9 @@ export class ServiceRunner {
       if (this.#state === "failed" || this.#state === "stopped") {
         this.#restarts.reset();
       }
+      // A user's start begins a new run: RESTARTS and LAST EXIT describe it.
+      this.#restarts.restarts = 0;
+      this.#lastExit = null;
       await this.#launch("start", { userInitiated: true });
       return "started";
     });
@@ -95,6 +116,7 @@ export class ServiceRunner {
     return this.serialize(async () => {
       this.#desired = "stopped";
       this.#restarts.clear();
+      this.#killed = false;
       if (this.#state === "running") {
         await this.#stopProcess();
         return "stopped";
@@ -138,6 +160,7 @@ export class ServiceRunner {
     }
     if (!this.#apply("adopt")) return false;
     this.#reason = null;
+    this.#revivedAt = null;
     const generation = this.#launches.begin("up");
     await this.#process.adopted({
       identity,
@@ -181,6 +204,7 @@ export class ServiceRunner {
       nextRestartAt: this.#restarts.nextRestartAt,
       reason: this.#reason,
       fingerprint: this.config.fingerprint,
+      autostart: this.config.autostart,
     };
   }
 
@@ -206,6 +230,7 @@ export class ServiceRunner {
       });
       if (launched.kind === "ready") {
         this.#apply("ready");
+        this.#revivedAt = options.userInitiated ? null : this.#io.now();
         this.#ctx.log.info("{service} is ready (pid {pid})", {
           service: this.name,
           pid: launched.pid,
@@ -374,6 +399,7 @@ export class ServiceRunner {
       pid: this.#process.identity?.pid,
     });
     const outcome = await this.#process.endGroup(this.config);
+    this.#killed = outcome.escalated;
     if (outcome.escalated) {
       this.#ctx.log.warn("{service} ignored {signal}; sent SIGKILL", {
         service: this.name,

@@ -23,6 +23,11 @@ import { PortLedger } from "./port_ledger.ts";
 import { cleanWorkspace } from "../workspace/cleanup.ts";
 import { recoverServices } from "./adoption.ts";
 import { addUsage, UsageSampler } from "../workspace/usage.ts";
+import {
+  dependencyFailed,
+  failedResult,
+  restartResults,
+} from "./action_results.ts";
 
 /** What a supervisor is built from. */
 export interface SupervisorOptions {
@@ -121,15 +126,45 @@ export class Supervisor {
         }),
       };
     }
+    const done = new Map<string, ActionResult>();
     const results = await runOrdered(order, {
       before: (name) => this.#runner(name).config.dependsOn,
+      proceedOnFailure: true,
       run: async (name): Promise<ActionResult> => {
-        const runner = this.#runner(name);
-        const action = await runner.start();
-        return { name, action, service: runner.view() };
+        const result = await this.#startOne(name, done);
+        done.set(name, result);
+        return result;
       },
     });
     return { results };
+  }
+
+  /** Starts one service; a failure (its own, or a dependency's) is its result. */
+  async #startOne(
+    name: string,
+    done: ReadonlyMap<string, ActionResult>,
+  ): Promise<ActionResult> {
+    const runner = this.#runner(name);
+    const failedDependency = runner.config.dependsOn.find((dependency) =>
+      done.get(dependency)?.action === "failed"
+    );
+    if (failedDependency !== undefined) {
+      return failedResult(name, {
+        service: runner.view(),
+        error: dependencyFailed(name, failedDependency),
+      });
+    }
+    try {
+      const action = await runner.start();
+      const result: ActionResult = { name, action, service: runner.view() };
+      const revivedAt = runner.revivedAt;
+      if (action === "already-running" && revivedAt !== null) {
+        result.restartedAgoMs = Math.max(0, Date.now() - revivedAt);
+      }
+      return result;
+    } catch (error) {
+      return failedResult(name, { service: runner.view(), error });
+    }
   }
 
   /** Stops the named services (all when none), dependents first. */
@@ -149,7 +184,9 @@ export class Supervisor {
       run: async (name): Promise<ActionResult> => {
         const runner = this.#runner(name);
         const action = await runner.stop();
-        return { name, action, service: runner.view() };
+        const result: ActionResult = { name, action, service: runner.view() };
+        if (action === "stopped" && runner.killed) result.killed = true;
+        return result;
       },
     });
     return { results };
@@ -175,12 +212,11 @@ export class Supervisor {
         r,
       ) => r.name)
       : expandNames(this.#config, [...names]);
+    // Nothing runs: a restart of everything starts every autostart service.
+    if (selected.length === 0) return await this.start([]);
     await this.stop(selected);
     const started = await this.start(selected);
-    const named = new Set(selected);
-    const results = started.results.filter((r) => named.has(r.name))
-      .map((result): ActionResult => ({ ...result, action: "restarted" }));
-    return { results };
+    return { results: restartResults(started.results, new Set(selected)) };
   }
 
   /** Re-reads the config and applies only the difference. */
@@ -192,11 +228,17 @@ export class Supervisor {
     this.#options.log.info("reloading config: {summary}", {
       summary: JSON.stringify(diff),
     });
+    const results: ActionResult[] = [];
     const removedOrder = dependencyOrder(previous, diff.removed).reverse();
     for (const name of removedOrder) {
       const runner = this.#runners.get(name);
       if (!runner) continue;
-      await runner.stop().catch((error) => this.#logError(name, error));
+      results.push(
+        await runner.stop().then(
+          (action): ActionResult => ({ name, action, service: runner.view() }),
+          (error) => failedResult(name, { service: runner.view(), error }),
+        ),
+      );
       runner.detach();
       this.#runners.delete(name);
     }
@@ -205,17 +247,21 @@ export class Supervisor {
       if (runner) runner.config = service;
       else this.#addRunner(service);
     }
-    await this.#restartChanged(diff.changed);
+    results.push(...await this.#restartChanged(diff.changed));
     const toStart = diff.added.filter((name) =>
       this.#runner(name).config.autostart
     );
     if (toStart.length > 0) {
-      await this.start(toStart).catch((error) =>
-        this.#logError("reload", error)
+      const started = await this.start(toStart);
+      const named = new Set(toStart);
+      results.push(
+        ...started.results.filter((r) =>
+          named.has(r.name) || r.action !== "already-running"
+        ),
       );
     }
     this.#changed();
-    return diff;
+    return { ...diff, results };
   }
 
   /**
@@ -285,14 +331,16 @@ export class Supervisor {
     while (this.#saving) await this.#saving;
   }
 
-  async #restartChanged(names: readonly string[]): Promise<void> {
+  /** Restarts the changed services that run; returns what happened to each. */
+  async #restartChanged(names: readonly string[]): Promise<ActionResult[]> {
     const running = names.filter((name) => {
       const state = this.#runner(name).state;
       return state === "running" || state === "starting" || state === "backoff";
     });
-    if (running.length === 0) return;
+    if (running.length === 0) return [];
     await this.stop(running).catch((error) => this.#logError("reload", error));
-    await this.start(running).catch((error) => this.#logError("reload", error));
+    const started = await this.start(running);
+    return restartResults(started.results, new Set(running));
   }
 
   #startOrder(names: readonly string[]): string[] {

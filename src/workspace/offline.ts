@@ -47,9 +47,10 @@ export async function offlineStatus(
   for (const service of config.services) {
     const record = state.services[service.name];
     const pidFile = await readPidFile(servicePidFile(ws.paths, service.name));
-    services.push(
-      await offlineView(service.name, { record, pidFile, watcher }),
-    );
+    services.push({
+      ...await offlineView(service.name, { record, pidFile, watcher }),
+      autostart: service.autostart,
+    });
   }
   return {
     workspace: ws.root,
