@@ -11,7 +11,7 @@ import {
   tend,
   waitFor,
 } from "../_helpers.ts";
-import { assertHumanError, assertJsonError, assertRun } from "./_assert.ts";
+import { assertHumanError, assertJsonFailure, assertRun } from "./_assert.ts";
 
 /** The lines of the service fixture's marker: `<pid> <PORT> <name>`. */
 async function markerLines(marker: string): Promise<string[][]> {
@@ -35,10 +35,10 @@ Deno.test('tend start with port_strategy = "next" gives a later port when the wa
   const start = await tend(ws, ["start"]);
   assertRun(start, {
     code: 0,
-    stdout: "",
-    stderr: /^started "web" \(pid \d+, port \d+\)\n$/,
+    stdout: /^started "web" \(pid \d+, port \d+\)\n$/,
+    stderr: "",
   });
-  const [, pid, port] = /pid (\d+), port (\d+)/.exec(start.stderr)!.map(Number);
+  const [, pid, port] = /pid (\d+), port (\d+)/.exec(start.stdout)!.map(Number);
   assert.ok(port! > holder.port, `port ${port} is not after ${holder.port}`);
 
   assert.deepEqual(await markerLines(marker), [[`${pid}`, `${port}`, "web"]]);
@@ -69,7 +69,7 @@ Deno.test('tend start with port_strategy = "fail" names the holder and leaves no
     assertHumanError(await tend(ws, ["start"]), { code: 5, message });
   });
   await t.step("with --json", async () => {
-    assertJsonError(await tend(ws, ["start", "--json"]), {
+    assertJsonFailure(await tend(ws, ["start", "--json"]), {
       code: 5,
       errorCode: "PORT_IN_USE",
       message,
