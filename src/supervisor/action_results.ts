@@ -38,12 +38,14 @@ export function failedResult(
   name: string,
   options: { service: ServiceStatus; error: unknown },
 ): ActionResult {
-  return {
-    name,
-    action: "failed",
-    service: options.service,
-    error: actionError(options.error),
-  };
+  const error = actionError(options.error);
+  // Among several results, each failure names its service.
+  if (!error.message.includes(`"${name}"`)) {
+    error.message = `Cannot start "${name}": ${
+      error.message.replace(/^Cannot /, "cannot ")
+    }`;
+  }
+  return { name, action: "failed", service: options.service, error };
 }
 
 /** The error of a service not started because `dependency` failed. */
