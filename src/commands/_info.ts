@@ -40,6 +40,7 @@ Starts the named services and their dependencies, launching a background
 supervisor when none runs, and waits until each is ready (--no-wait: returns
 once the supervisor has taken the request). A service that is already running
 is reported, never started twice (exit 0).`,
+    takesNames: true,
     options: { "no-wait": { type: "boolean" } },
   },
   stop: {
@@ -50,6 +51,7 @@ Sends each service's stop_signal to its whole process group, waits
 stop_timeout, then SIGKILLs the group: no grandchild survives. Works with or
 without a running supervisor. --all stops every service and then ends
 orphans tagged with this workspace (as "tend cleanup" does).`,
+    takesNames: true,
     options: { all: { type: "boolean" } },
   },
   restart: {
@@ -58,6 +60,7 @@ orphans tagged with this workspace (as "tend cleanup" does).`,
 
 Stops the named services (their whole process groups), then starts them and
 waits until they are ready.`,
+    takesNames: true,
     options: {},
   },
   status: {
@@ -71,6 +74,7 @@ CPU is percent of one core since the previous status call (within a minute),
 else over the process's life; MEM is the resident memory of its main process.
 --watch redraws the table every second until Ctrl-C (with --json: one JSON
 document per line).`,
+    takesNames: true,
     options: { watch: { type: "boolean", short: "w" } },
   },
   logs: {
@@ -82,6 +86,7 @@ into the rotated NAME.log.1 when the current file is shorter. Without a
 NAME, every service's lines are shown, each prefixed "NAME | ". -f keeps
 printing new lines, across rotations, until Ctrl-C. With --json each line
 is a JSON object {"service", "line"}.`,
+    takesNames: true,
     options: {
       lines: { type: "string", short: "n" },
       follow: { type: "boolean", short: "f" },

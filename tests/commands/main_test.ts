@@ -74,6 +74,12 @@ Deno.test("main() throws USAGE for a bad flag or a missing command", async (t) =
     ["--bogus", "status"],
     ["--json"],
     ["-C", "/w"],
+    // Commands that take no names reject extra arguments.
+    ["init", "extra"],
+    ["down", "web"],
+    ["reload", "now"],
+    ["cleanup", "x"],
+    ["up", "web"],
   ];
   for (const args of cases) {
     await t.step(args.join(" "), async () => {
