@@ -34,7 +34,8 @@ export function actionsStatus(results: readonly ActionResult[]): number {
 
 function reportFailure(ctx: Context, result: ActionResult): void {
   ctx.out.error(
-    result.error ?? { code: "START_FAILED", message: `"${result.name}" failed` },
+    result.error ??
+      { code: "START_FAILED", message: `"${result.name}" failed` },
   );
 }
 

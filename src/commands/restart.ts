@@ -1,5 +1,7 @@
 import { reportActions, reportNothingToStart } from "./_report.ts";
 import { startingClient } from "./_client.ts";
+import { spinText } from "./_spin_text.ts";
+import { untilInterrupted } from "./_interrupt.ts";
 import { resolveWorkspace } from "./_workspace.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
@@ -15,8 +17,11 @@ export async function run(
   if (client === null) return reportNothingToStart(ctx);
   const what = positionals.length > 0 ? positionals.join(", ") : "services";
   const response = await ctx.out.spin(
-    `restarting ${what}…`,
-    client.restart(positionals),
+    await spinText(ctx, { ws, verb: "restarting", names: positionals }),
+    untilInterrupted((signal) => client.restart(positionals, { signal }), {
+      doing: `restarting ${what}`,
+      names: positionals,
+    }),
   );
   if (response.results.length === 0) return reportNothingToStart(ctx);
   return reportActions(ctx, response);

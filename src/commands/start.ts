@@ -1,5 +1,7 @@
 import { reportActions, reportNothingToStart } from "./_report.ts";
 import { startingClient } from "./_client.ts";
+import { spinText } from "./_spin_text.ts";
+import { untilInterrupted } from "./_interrupt.ts";
 import { resolveWorkspace } from "./_workspace.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
@@ -16,8 +18,11 @@ export async function run(
   if (client === null) return reportNothingToStart(ctx);
   const what = positionals.length > 0 ? positionals.join(", ") : "services";
   const response = await ctx.out.spin(
-    `starting ${what}…`,
-    client.start(positionals, { wait }),
+    await spinText(ctx, { ws, verb: "starting", names: positionals }),
+    untilInterrupted((signal) => client.start(positionals, { wait, signal }), {
+      doing: `starting ${what}`,
+      names: positionals,
+    }),
   );
   if (response.results.length === 0) return reportNothingToStart(ctx);
   return reportActions(ctx, response);

@@ -66,10 +66,16 @@ export class ControlClient implements Disposable {
   /** Starts services (all autostart ones when `names` is empty). */
   start(
     names: readonly string[],
-    options: Omit<z.input<typeof ENDPOINTS.start.request>, "names"> = {},
+    options: Omit<z.input<typeof ENDPOINTS.start.request>, "names"> & {
+      /** Gives up waiting for the answer (the supervisor goes on). */
+      signal?: AbortSignal;
+    } = {},
   ): Promise<ActionResponse> {
     const body: Body<"start"> = { names: [...names], wait: options.wait };
-    return this.#call("start", { body });
+    return this.#call(
+      "start",
+      options.signal ? { body, signal: options.signal } : { body },
+    );
   }
 
   /** Stops services (all when `names` is empty). */
@@ -78,8 +84,15 @@ export class ControlClient implements Disposable {
   }
 
   /** Restarts services (all running ones when `names` is empty). */
-  restart(names: readonly string[]): Promise<ActionResponse> {
-    return this.#call("restart", { body: { names: [...names] } });
+  restart(
+    names: readonly string[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<ActionResponse> {
+    const body = { names: [...names] };
+    return this.#call(
+      "restart",
+      options.signal ? { body, signal: options.signal } : { body },
+    );
   }
 
   /** Re-reads tend.toml and applies the difference. */

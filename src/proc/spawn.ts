@@ -122,9 +122,9 @@ function spawnHint(command: string, error: unknown): string {
     const [program, ...rest] = words;
     return `command is one program name: use command = ${
       JSON.stringify(program)
-    } with args = ${JSON.stringify(rest)}, or command = "sh" with args = ["-c", ${
-      JSON.stringify(command)
-    }]`;
+    } with args = ${
+      JSON.stringify(rest)
+    }, or command = "sh" with args = ["-c", ${JSON.stringify(command)}]`;
   }
   return "Check the command and PATH in tend.toml";
 }

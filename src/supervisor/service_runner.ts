@@ -16,6 +16,7 @@ import { LaunchRecords } from "./launch_record.ts";
 import { RestartTracker } from "./restart_tracker.ts";
 import type { RunnerContext, RunnerIo } from "./runner_io.ts";
 import { TrackedProcess } from "./tracked_process.ts";
+import { describeReady } from "../config/ready_words.ts";
 
 export type { RunnerContext } from "./runner_io.ts";
 
@@ -268,7 +269,9 @@ export class ServiceRunner {
   ): Promise<void> {
     const timedOut = failure.kind === "timeout";
     const why = timedOut
-      ? `not ready after ${this.config.readyTimeoutMs / 1000} s`
+      ? `not ready after ${this.config.readyTimeoutMs / 1000} s (waited for ${
+        describeReady(this.config, this.#process.port)
+      })`
       : describeExit(failure.exit);
     if (timedOut) await this.#process.endGroup(this.config);
     const exit = timedOut ? UNKNOWN_EXIT : failure.exit;

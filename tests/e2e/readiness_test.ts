@@ -99,7 +99,7 @@ ready_timeout = "1s"`,
     code: 1,
     stdout: "",
     stderr:
-      /^error: Cannot start "web": not ready after 1 s; last lines of its log:\n(?:[^\n]*\n)*still booting\n(?:[^\n]*\n)*hint: [^\n]+\n$/,
+      /^error: Cannot start "web": not ready after 1 s \(waited for a log line matching \/never-printed\/\); last lines of its log:\n(?:[^\n]*\n)*still booting\n(?:[^\n]*\n)*hint: [^\n]+\n$/,
   });
   const pids = (await readLines(marker)).map((line) =>
     Number(line.split(" ")[0])
@@ -157,7 +157,7 @@ ready_timeout = "1s"
     code: 1,
     errorCode: "START_FAILED",
     message:
-      /^Cannot start "site": not ready after 1 s[^]*"GET \/missing HTTP\/1\.[01]" 404/,
+      /^Cannot start "site": not ready after 1 s \(waited for http:\/\/127\.0\.0\.1:\d+\/missing to answer 2xx\)[^]*"GET \/missing HTTP\/1\.[01]" 404/,
   });
   const view = (await statusJson(ws)).services[0]!;
   assert.equal(view.status, "failed");
