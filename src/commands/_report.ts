@@ -86,3 +86,18 @@ export function reportNothingToStart(ctx: Context): number {
   }
   return 0;
 }
+
+/**
+ * What a foreground `tend up` shows once its services started: the URL of
+ * each service with a port (stdout), and how to stop (stderr).
+ */
+export function reportForeground(ctx: Context, response: ActionResponse): void {
+  const served = response.results.filter((r) =>
+    r.action !== "failed" && r.service.port !== null
+  );
+  const width = Math.max(0, ...served.map((r) => r.name.length));
+  for (const { name, service } of served) {
+    ctx.out.result(`${name.padEnd(width)}  http://localhost:${service.port}`);
+  }
+  ctx.out.note("Ctrl-C to stop every service and the supervisor");
+}

@@ -1,6 +1,6 @@
 import { terminalSink } from "../output/output.ts";
 import { loadWorkspaceConfig } from "./_config.ts";
-import { reportActions } from "./_report.ts";
+import { reportActions, reportForeground } from "./_report.ts";
 import { resolveWorkspace } from "./_workspace.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
@@ -21,6 +21,7 @@ export async function run(ctx: Context, args: ArgsOf<"up">): Promise<number> {
     configFile: ws.configFile,
     foreground: true,
     startAll: true,
+    onStarted: (response) => reportForeground(ctx, response),
     terminal: ctx.globals.quiet ? undefined : terminalSink,
   });
 }

@@ -9,7 +9,7 @@ import {
   LOG_DIR_MODE,
   removeIfPresent,
 } from "../fence/safe_file.ts";
-import type { Handshake } from "../ipc/protocol.ts";
+import type { ActionResponse, Handshake } from "../ipc/protocol.ts";
 import { type ControlHandler, serveControl } from "../ipc/server.ts";
 import { startLogRotation } from "../logs/log_rotation.ts";
 import { Ticker } from "./ticker.ts";
@@ -34,6 +34,8 @@ export interface RunSupervisorOptions {
   startAll: boolean;
   /** Told once: serving, lost the lock race, or failed to start. */
   handshake?: (message: Handshake) => void;
+  /** Told what starting every autostart service did (with `startAll`). */
+  onStarted?: (response: ActionResponse) => void;
   /** Where a foreground supervisor mirrors its log lines. */
   terminal?: ((line: string) => void) | undefined;
 }
@@ -136,11 +138,13 @@ async function serve(
   });
   options.handshake?.({ ok: true, pid: Deno.pid, lost: false });
   if (options.startAll) {
-    await supervisor.start([]).catch((error) =>
+    const started = await supervisor.start([]).catch((error) => {
       log.error("start: {error}", {
         error: error instanceof Error ? error.message : String(error),
-      })
-    );
+      });
+      return null;
+    });
+    if (started !== null) options.onStarted?.(started);
   }
   const { stopServices, lockLost } = await stop.promise;
   fence.stop();

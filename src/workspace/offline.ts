@@ -158,12 +158,13 @@ export async function offlineStop(
     const record = state.services[name];
     const identity = record?.identity ?? null;
     const live = identity !== null && await identityMatches(identity);
+    let killed = false;
     if (identity !== null) {
-      await endGroup(identity, {
+      ({ escalated: killed } = await endGroup(identity, {
         root: ws.root,
         signal: service.stopSignal,
         timeoutMs: service.stopTimeoutMs,
-      });
+      }));
     }
     if (record) {
       state.services[name] = {
@@ -184,6 +185,7 @@ export async function offlineStop(
       name,
       action: live ? "stopped" : "already-stopped",
       service: view,
+      ...(live && killed ? { killed } : {}),
     });
   }
   await writeState(ws.paths.stateFile, state);
