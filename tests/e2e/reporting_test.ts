@@ -66,7 +66,8 @@ Deno.test("tend start reports every failing service with its log, and the ones i
   assertRun(human, {
     code: 1,
     stdout: /^started "good" \(pid \d+\)\n$/,
-    stderr: /^error: Cannot start "bad1": exited with code 3[^]*boom one[^]*error: Cannot start "bad2": exited with code 3[^]*boom two[^]*hint: See the whole log with "tend logs bad2"\n$/,
+    stderr:
+      /^error: Cannot start "bad1": exited with code 3[^]*boom one[^]*error: Cannot start "bad2": exited with code 3[^]*boom two[^]*hint: See the whole log with "tend logs bad2"\n$/,
   });
 
   const json = await tend(ws, ["start", "--json"]);
