@@ -231,7 +231,9 @@ export class ServiceRunner {
       });
       if (launched.kind === "ready") {
         this.#apply("ready");
-        this.#revivedAt = options.userInitiated ? null : this.#io.now();
+        // Only a restart after an exit this supervisor saw is reported as
+        // its doing; a revival at its start is part of the user's command.
+        this.#revivedAt = event === "retry" ? this.#io.now() : null;
         this.#ctx.log.info("{service} is ready (pid {pid})", {
           service: this.name,
           pid: launched.pid,
