@@ -20,11 +20,10 @@ export async function spinText(
     const { expandNames } = await import("../config/services.ts");
     const { describeReady } = await import("../config/ready_words.ts");
     const config = await loadWorkspaceConfig(ws);
-    const selected = names.length === 0
-      ? config.services.filter((s) => s.autostart)
-      : config.services.filter((s) =>
-        expandNames(config, names).includes(s.name)
-      );
+    const named = new Set(expandNames(config, names));
+    const selected = config.services.filter((s) =>
+      names.length === 0 ? s.autostart : named.has(s.name)
+    );
     const waits = selected.map((s) =>
       selected.length === 1
         ? describeReady(s, s.port)
