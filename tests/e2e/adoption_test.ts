@@ -34,9 +34,9 @@ async function startThree(
 ): Promise<{ pids: Map<string, number>; supervisor: number }> {
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr:
+    stdout:
       /^started "a" \(pid \d+\)\nstarted "b" \(pid \d+\)\nstarted "c" \(pid \d+\)\n$/,
+    stderr: "",
   });
   const status = await statusJson(ws);
   const pids = new Map<string, number>();
@@ -61,10 +61,10 @@ async function startAdopts(
 ): Promise<number> {
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: NAMES.map((name) =>
+    stdout: NAMES.map((name) =>
       `"${name}" is already running (pid ${pids.get(name)})\n`
     ).join(""),
+    stderr: "",
   });
   const status = await statusJson(ws);
   assert.equal(status.supervisor.status, "running");
@@ -201,9 +201,9 @@ check_interval = "200ms"
 
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: `"a" is already running (pid ${pids.get("a")})\n` +
+    stdout: `"a" is already running (pid ${pids.get("a")})\n` +
       `"b" is already running (pid ${pids.get("b")})\n`,
+    stderr: "",
   });
   assert.ok(!isAlive(pids.get("c")!), "c, no longer listed, was stopped");
   const status = await statusJson(ws);
