@@ -226,8 +226,8 @@ args = ${JSON.stringify([...argv, "--marker", marker])}
 `);
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: /^started "leaky" \(pid \d+\)\n$/,
+    stderr: "",
+    stdout: /^started "leaky" \(pid \d+\)\n$/,
   });
   await waitFor(async () => (await readLines(daemonFile)).length === 1, {
     message: "the daemon to start",
@@ -235,8 +235,8 @@ args = ${JSON.stringify([...argv, "--marker", marker])}
   const daemon = Number((await readLines(daemonFile))[0]);
   assertRun(await tend(ws, ["down"]), {
     code: 0,
-    stdout: "",
-    stderr: /stopped/,
+    stderr: /supervisor stopped/,
+    stdout: /stopped/,
   });
   assert.ok(isAlive(daemon), "the daemon left by leaky is gone");
 
@@ -254,10 +254,10 @@ args = ${JSON.stringify([...argv, "--marker", marker])}
   const start = await tend(ws, ["start"]);
   assertRun(start, {
     code: 0,
-    stdout: "",
-    stderr: /^started "leaky" \(pid \d+\)\n$/,
+    stderr: "",
+    stdout: /^started "leaky" \(pid \d+\)\n$/,
   });
-  const pid = Number(/pid (\d+)/.exec(start.stderr)![1]);
+  const pid = Number(/pid (\d+)/.exec(start.stdout)![1]);
   assert.notEqual(pid, daemon);
   await waitFor(async () => (await readLines(marker)).length === 2, {
     message: "the second run of leaky to write its marker",

@@ -19,8 +19,8 @@ ready = { log = "up" }
 `);
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: /^started "svc"/,
+    stderr: "",
+    stdout: /^started "svc"/,
   });
   assert.deepEqual(await readLines(out), [
     "A=from-file B=from-env Q=two words",
@@ -30,8 +30,8 @@ ready = { log = "up" }
   await Deno.writeTextFile(ws.path(".env.local"), "QUOTED=local\n");
   assertRun(await tend(ws, ["restart", "svc"]), {
     code: 0,
-    stdout: "",
-    stderr: /^restarted "svc"/,
+    stderr: "",
+    stdout: /^restarted "svc"/,
   });
   assert.deepEqual((await readLines(out)).slice(1), [
     "A=changed B=from-env Q=local",

@@ -46,8 +46,8 @@ Deno.test("a migration job gates the app: completed, then the app starts; start 
 
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: /^completed "migrate" \(exit 0\)\nstarted "app" \(pid \d+\)\n$/,
+    stderr: "",
+    stdout: /^completed "migrate" \(exit 0\)\nstarted "app" \(pid \d+\)\n$/,
   });
   assert.deepEqual(await readLines(ws.path("app-saw")), ["migrated"]);
   const status = await statusJson(ws);
@@ -63,14 +63,14 @@ Deno.test("a migration job gates the app: completed, then the app starts; start 
   // A dependency that completed is not run again; a named job is.
   assertRun(await tend(ws, ["start", "app"]), {
     code: 0,
-    stdout: "",
-    stderr: /"migrate" already completed\n"app" is already running/,
+    stderr: "",
+    stdout: /"migrate" already completed\n"app" is already running/,
   });
   assert.deepEqual(await readLines(runs), ["run"]);
   assertRun(await tend(ws, ["start", "migrate"]), {
     code: 0,
-    stdout: "",
-    stderr: /^completed "migrate" \(exit 0\)\n$/,
+    stderr: "",
+    stdout: /^completed "migrate" \(exit 0\)\n$/,
   });
   assert.deepEqual(await readLines(runs), ["run", "run"]);
   assertRun(await tend(ws, ["down"]), { code: 0, stdout: "", stderr: /^/ });
@@ -117,8 +117,8 @@ Deno.test('a job under restart = "on-failure" is retried with backoff until it c
   );
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: /^completed "migrate" \(exit 0\)\nstarted "app" \(pid \d+\)\n$/,
+    stderr: "",
+    stdout: /^completed "migrate" \(exit 0\)\nstarted "app" \(pid \d+\)\n$/,
   });
   assert.deepEqual(await readLines(count), ["2"]);
   assert.deepEqual(await readLines(ws.path("app-saw")), ["migrated"]);

@@ -168,7 +168,7 @@ Deno.test("a port granted to another service of the workspace is named as that s
       fixtureService("b", ["--listen"], `port = ${port}`),
   );
   const start = await tend(ws, ["start", "a"]);
-  assertRun(start, { code: 0, stdout: "", stderr: /^started "a"/ });
+  assertRun(start, { code: 0, stderr: "", stdout: /^started "a"/ });
   assertHumanError(await tend(ws, ["start", "b"]), {
     code: 5,
     message: new RegExp(

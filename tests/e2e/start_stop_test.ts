@@ -260,8 +260,8 @@ Deno.test("tend stop of a SIGSTOPped service sends SIGCONT after stop_signal, so
     }),
   );
   const start = await tend(ws, ["start"]);
-  assertRun(start, { code: 0, stdout: "", stderr: /^started "svc"/ });
-  const pid = reportedPid(start.stderr, "svc");
+  assertRun(start, { code: 0, stderr: "", stdout: /^started "svc"/ });
+  const pid = reportedPid(start.stdout, "svc");
   await waitFor(async () => (await readLines(notes)).includes("start svc"), {
     message: "the service to install its SIGTERM handler",
   });
@@ -274,8 +274,8 @@ Deno.test("tend stop of a SIGSTOPped service sends SIGCONT after stop_signal, so
   const began = Date.now();
   assertRun(await tend(ws, ["stop", "svc"]), {
     code: 0,
-    stdout: "",
-    stderr: 'stopped "svc"\n',
+    stderr: "",
+    stdout: 'stopped "svc"\n',
   });
   const tookMs = Date.now() - began;
   assert.ok(tookMs < 4_000, `stop took ${tookMs} ms: it waited for SIGKILL`);
@@ -304,11 +304,11 @@ pid_file = "run/deep/tend.pid"
   const start = await tend(ws, ["start"]);
   assertRun(start, {
     code: 0,
-    stdout: "",
-    stderr: /^started "web" \(pid \d+\)\nstarted "api" \(pid \d+\)\n$/,
+    stderr: "",
+    stdout: /^started "web" \(pid \d+\)\nstarted "api" \(pid \d+\)\n$/,
   });
   assert.deepEqual(await markerPids(marker), [
-    reportedPid(start.stderr, "web"),
+    reportedPid(start.stdout, "web"),
   ]);
   assert.ok((await Deno.stat(ws.path("logs/web/out.log"))).isFile);
   assert.ok((await Deno.stat(ws.path(".tend/extra/api/out.log"))).isFile);

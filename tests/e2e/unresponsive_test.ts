@@ -22,10 +22,10 @@ async function startTwo(
   const start = await tend(ws, ["start"]);
   assertRun(start, {
     code: 0,
-    stdout: "",
-    stderr: /^started "a" \(pid \d+\)\nstarted "b" \(pid \d+\)\n$/,
+    stderr: "",
+    stdout: /^started "a" \(pid \d+\)\nstarted "b" \(pid \d+\)\n$/,
   });
-  const [a, b] = [...start.stderr.matchAll(/pid (\d+)/g)].map((m) =>
+  const [a, b] = [...start.stdout.matchAll(/pid (\d+)/g)].map((m) =>
     Number(m[1])
   );
   const supervisor = await supervisorPid(ws);
