@@ -69,7 +69,8 @@ export async function startServices(
 
 /**
  * Whether `names` (all autostart services when none) select nothing to
- * start while no supervisor runs: then none is launched for nothing. An
+ * start, nor any schedule to run, while no supervisor runs: then none is
+ * launched for nothing. An
  * unknown name throws `UNKNOWN_SERVICE` before any supervisor is launched.
  */
 async function nothingToStart(
@@ -86,7 +87,8 @@ async function nothingToStart(
     await selectNames(config, names);
     return false;
   }
-  return !config.services.some((s) => s.autostart);
+  // A scheduled service needs the supervisor too: it runs on its ticks.
+  return !config.services.some((s) => s.autostart || s.schedule != null);
 }
 
 /**

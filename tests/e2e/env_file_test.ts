@@ -36,7 +36,7 @@ ready = { log = "up" }
   assert.deepEqual((await readLines(out)).slice(1), [
     "A=changed B=from-env Q=local",
   ]);
-  assertRun(await tend(ws, ["down"]), { code: 0, stdout: "", stderr: /^/ });
+  assertRun(await tend(ws, ["down"]), { code: 0, stdout: /^/, stderr: /^/ });
 });
 
 Deno.test("env_file: a missing file that is not optional fails the start, naming it", async () => {
@@ -59,5 +59,5 @@ env_file = ".env"
   });
   const [svc] = (await statusJson(ws)).services;
   assert.equal(svc?.status, "failed");
-  assertRun(await tend(ws, ["down"]), { code: 0, stdout: "", stderr: /^/ });
+  assertRun(await tend(ws, ["down"]), { code: 0, stdout: /^/, stderr: /^/ });
 });

@@ -43,8 +43,8 @@ ready = { log = "^reached" }`,
   try {
     assertRun(await tend(ws, ["start", "web"]), {
       code: 0,
-      stdout: "",
-      stderr: /^/,
+      stdout: /^started "db" [^\n]+\nstarted "web" /,
+      stderr: "",
     });
     const db = (await statusJson(ws)).services.find((s) => s.name === "db")!;
     assert.notEqual(db.port, wanted, "db moved off the held port");
@@ -58,7 +58,7 @@ ready = { log = "^reached" }`,
   // The wanted port is free again: db comes back on it, web follows.
   assertRun(await tend(ws, ["restart", "db"]), {
     code: 0,
-    stdout: "",
+    stdout: /^restarted "db" /,
     stderr: /^/,
   });
   const [, second] = await waitForLines(reached, 2);
@@ -69,5 +69,5 @@ ready = { log = "^reached" }`,
     const log = await Deno.readTextFile(ws.path(".tend/log/tend.log"));
     return /restarting "web": db moved from port \d+ to \d+/.test(log);
   }, { message: "the log to say why web restarted" });
-  assertRun(await tend(ws, ["down"]), { code: 0, stdout: "", stderr: /^/ });
+  assertRun(await tend(ws, ["down"]), { code: 0, stdout: /^/, stderr: /^/ });
 });
