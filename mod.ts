@@ -39,6 +39,7 @@ export {
 // by `deno task types`: plain documented interfaces a reader can follow.
 export type {
   Action,
+  ActionError,
   ActionResponse,
   ActionResult,
   CleanupRequestInput,
@@ -53,6 +54,7 @@ export type {
   PingResponse,
   ReloadResponse,
   RunRequestInput,
+  ServiceDiff,
   ServiceState,
   ServiceStatus,
   ShutdownRequestInput,

@@ -24,7 +24,8 @@ export type ErrorCode =
   | "STOP_FAILED"
   | "PID_FILE_CORRUPTED"
   | "FILE_IN_THE_WAY"
-  | "PERMISSION_DENIED";
+  | "PERMISSION_DENIED"
+  | "INTERRUPTED";
 
 /** Options of {@linkcode TendError}. */
 export interface TendErrorOptions {
@@ -87,6 +88,8 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   PID_FILE_CORRUPTED: 7,
   FILE_IN_THE_WAY: 7,
   PERMISSION_DENIED: 7,
+  // 128 + SIGINT, as a shell reports a command ended by Ctrl-C.
+  INTERRUPTED: 130,
 };
 
 /** The exit status of an unexpected error (a bug in tend), as sysexits' EX_SOFTWARE. */

@@ -316,7 +316,11 @@ export function unclearOutcome(
     }
     return null;
   }
-  if (errors !== 1) {
+  // A start reports each service that failed: one error line each.
+  const perService = run.stderr.split("\n")
+    .filter((line) => line.startsWith("error: "))
+    .every((line) => line.startsWith('error: Cannot start "'));
+  if (errors !== 1 && !(errors > 1 && perService)) {
     return `${cmd}: exit ${run.code} with ${errors} "error:" lines: ${
       quote(run.stderr)
     }`;

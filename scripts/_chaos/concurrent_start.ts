@@ -57,7 +57,7 @@ export async function concurrentStarts(
         fail(`exit codes ${JSON.stringify(Object.fromEntries(codes))}`);
       }
       const startedLines = runs.map((run) =>
-        (run.stderr.match(/^started "/gm) ?? []).length
+        (run.stdout.match(/^started "/gm) ?? []).length
       ).reduce((a, b) => a + b, 0);
       if (startedLines !== SERVICES.length) {
         fail(`${startedLines} "started" lines over all runs, want 2`);

@@ -168,9 +168,9 @@ export async function pidReuse(
               }
             }
             if (args[0] === "start" && run.code === 0) {
-              for (const [, pid] of run.stderr.matchAll(/\(pid (\d+)/g)) {
+              for (const [, pid] of run.stdout.matchAll(/\(pid (\d+)/g)) {
                 if (all.some((d) => d.pid === Number(pid))) {
-                  fail(`start reports a decoy as a service: ${run.stderr}`);
+                  fail(`start reports a decoy as a service: ${run.stdout}`);
                 }
               }
             }

@@ -2,7 +2,6 @@ import { serviceLogFile } from "../config/paths.ts";
 import type { Config } from "../config/schema.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 import { connect } from "../commands/_workspace.ts";
-import type { LogTarget } from "./_log_targets.ts";
 
 /**
  * The logs of the one-off services (`tend run`) among `names` (all of them
@@ -12,7 +11,7 @@ import type { LogTarget } from "./_log_targets.ts";
 export async function oneOffLogTargets(
   ws: Workspace,
   options: { config: Config; names: readonly string[] },
-): Promise<{ targets: LogTarget[]; rest: string[] }> {
+): Promise<{ targets: { name: string; file: string }[]; rest: string[] }> {
   const listed = (name: string) =>
     options.config.services.some((s) => s.name === name || s.group === name);
   const wanted = options.names.filter((name) => !listed(name));

@@ -33,21 +33,62 @@ export interface NamesOptions {
   onNote?: (note: string) => void;
 }
 
+/** Options of {@linkcode startServices} and {@linkcode restartServices}. */
+export interface AbortableNamesOptions extends NamesOptions {
+  /**
+   * Gives up waiting for the supervisor's answer (it goes on with the
+   * start): the call then rejects with the signal's reason.
+   */
+  signal?: AbortSignal;
+}
+
 /**
  * Starts services, launching a background supervisor when none runs (the
  * config is validated first); waits until they are ready unless `wait` is
- * false.
+ * false. A service that fails is a result with action `failed` (the others
+ * are still started). No results: nothing to start (no autostart service),
+ * and no supervisor was launched for it.
  */
 export async function startServices(
   ws: Workspace,
-  options: NamesOptions & { wait?: boolean },
+  options: AbortableNamesOptions & { wait?: boolean },
 ): Promise<ActionResponse> {
+  if (await nothingToStart(ws, options.names)) return { results: [] };
+  const { signal } = options;
   // A supervisor that is shutting down refuses the start: it then runs on
   // the next one (see onOpenSupervisor).
   return await onOpenSupervisor(ws, {
     timing: options.timing ?? DEFAULT_TIMING,
-    op: (client) => client.start(options.names, { wait: options.wait ?? true }),
+    op: (client) =>
+      client.start(options.names, {
+        wait: options.wait ?? true,
+        ...(signal ? { signal } : {}),
+      }),
   });
+}
+
+/**
+ * Whether `names` (all autostart services when none) select nothing to
+ * start, nor any schedule to run, while no supervisor runs: then none is
+ * launched for nothing. An
+ * unknown name throws `UNKNOWN_SERVICE` before any supervisor is launched.
+ */
+async function nothingToStart(
+  ws: Workspace,
+  names: readonly string[],
+): Promise<boolean> {
+  const client = await connect(ws);
+  if (client !== null) {
+    client[Symbol.dispose]();
+    return false;
+  }
+  const config = await loadWorkspaceConfig(ws);
+  if (names.length > 0) {
+    await selectNames(config, names);
+    return false;
+  }
+  // A scheduled service needs the supervisor too: it runs on its ticks.
+  return !config.services.some((s) => s.autostart || s.schedule != null);
 }
 
 /**
@@ -73,18 +114,28 @@ export async function stopServices(
   };
 }
 
-/** Stops then starts services, launching a supervisor when none runs. */
+/**
+ * Stops then starts services, launching a supervisor when none runs (a
+ * restart of all while nothing runs starts the autostart ones). Failures are
+ * results, as with {@linkcode startServices}; no results: nothing to start.
+ */
 export async function restartServices(
   ws: Workspace,
-  options: NamesOptions,
+  options: AbortableNamesOptions,
 ): Promise<ActionResponse> {
+  if (await nothingToStart(ws, options.names)) return { results: [] };
+  const { signal } = options;
   return await onOpenSupervisor(ws, {
     timing: options.timing ?? DEFAULT_TIMING,
-    op: (client) => client.restart(options.names),
+    op: (client) => client.restart(options.names, signal ? { signal } : {}),
   });
 }
 
-/** Re-reads the config (refused when invalid) and applies the difference. */
+/**
+ * Re-reads the config (refused when invalid) and applies the difference:
+ * which services are new, gone, changed, and what was done to each acted on
+ * (`results`, failures included).
+ */
 export async function reloadWorkspace(ws: Workspace): Promise<ReloadResponse> {
   await loadWorkspaceConfig(ws);
   const client = await connect(ws);

@@ -113,7 +113,9 @@ export class TendWorkspace {
   /**
    * Starts services (all autostart ones when none named) and their
    * dependencies, launching a background supervisor when none runs, as
-   * `tend start` does; a running service is reported `already-running`.
+   * `tend start` does; a running service is reported `already-running`, one
+   * that failed to start is a result with action `failed` and its `error`
+   * (the others still start).
    *
    * @example
    * ```ts ignore

@@ -44,6 +44,7 @@ Starts the named services and their dependencies, launching a background
 supervisor when none runs, and waits until each is ready (--no-wait: returns
 once the supervisor has taken the request). A service that is already running
 is reported, never started twice (exit 0).`,
+    takesNames: true,
     options: {
       "no-wait": { type: "boolean" },
       // mi7soft-daemon's README writes "tend --daemonize start"; tend start
@@ -66,6 +67,7 @@ starts it from there. NAME must not be a service of tend.toml.
 --port N gives it port N ({port} in ARGS). --ready CHECK waits for: tcp (its
 port), tcp=HOST:PORT, http=/PATH (on its port), http=URL, log=REGEX or
 command=CMD. Everything after "--" is the command, options included.`,
+    takesNames: true,
     options: {
       port: { type: "string", short: "p" },
       ready: { type: "string" },
@@ -80,6 +82,7 @@ Sends each service's stop_signal to its whole process group, waits
 stop_timeout, then SIGKILLs the group: no grandchild survives. Works with or
 without a running supervisor. --all stops every service and then ends
 orphans tagged with this workspace (as "tend cleanup" does).`,
+    takesNames: true,
     options: { all: { type: "boolean" } },
   },
   restart: {
@@ -88,6 +91,7 @@ orphans tagged with this workspace (as "tend cleanup" does).`,
 
 Stops the named services (their whole process groups), then starts them and
 waits until they are ready.`,
+    takesNames: true,
     options: {},
   },
   status: {
@@ -101,6 +105,7 @@ CPU is percent of one core since the previous status call (within a minute),
 else over the process's life; MEM is the resident memory of its main process.
 --watch redraws the table every second until Ctrl-C (with --json: one JSON
 document per line).`,
+    takesNames: true,
     options: { watch: { type: "boolean", short: "w" } },
   },
   logs: {
@@ -112,6 +117,7 @@ into the rotated NAME.log.1 when the current file is shorter. Without a
 NAME, every service's lines are shown, each prefixed "NAME | ". -f keeps
 printing new lines, across rotations, until Ctrl-C. With --json each line
 is a JSON object {"service", "line"}.`,
+    takesNames: true,
     options: {
       lines: { type: "string", short: "n" },
       follow: { type: "boolean", short: "f" },
@@ -143,6 +149,7 @@ process of another user or another workspace, and never matches by name.`,
 
 The same as "tend start NAME...": mi7soft-daemon's command line works as
 written.`,
+    takesNames: true,
     options: { "no-wait": { type: "boolean" }, daemonize: { type: "boolean" } },
     hidden: true,
   },
@@ -169,6 +176,7 @@ Running it again rewrites the unit only when it changed. uninstall disables
 and removes it; status says whether it is installed and current (exit 3 when
 absent). --unit-dir DIR writes there and leaves the service manager alone;
 --manager systemd|launchd overrides the choice by OS.`,
+    takesNames: true,
     options: {
       system: { type: "boolean" },
       "unit-dir": { type: "string" },
@@ -190,6 +198,7 @@ workspace mounted at the same path; ready checks become healthchecks and
 depends_on waits for service_healthy. Without --out the files go to stdout.
 What cannot be carried over is printed as a warning on stderr (and listed
 with --json).`,
+    takesNames: true,
     options: {
       out: { type: "string", short: "o" },
       image: { type: "string" },
@@ -215,11 +224,13 @@ bash:  source <(tend completions bash)      (or save it under
        ~/.local/share/bash-completion/completions/tend)
 zsh:   tend completions zsh > "\${fpath[1]}/_tend"
 fish:  tend completions fish > ~/.config/fish/completions/tend.fish`,
+    takesNames: true,
     options: {},
   },
   __complete: {
     summary: "List completion candidates (internal)",
     usage: "tend __complete services",
+    takesNames: true,
     options: {},
     hidden: true,
   },

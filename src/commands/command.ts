@@ -68,6 +68,11 @@ export interface CommandInfo<O extends OptionsTable = OptionsTable> {
   /** `tend start [NAME...] [--no-wait]` and a few lines of detail. */
   readonly usage: string;
   readonly options: O;
+  /**
+   * Takes arguments after its options (`NAME...`, a verb, a shell); others
+   * reject any.
+   */
+  readonly takesNames?: boolean;
   /** Left out of `tend --help`. */
   readonly hidden?: boolean;
   /**
@@ -109,11 +114,16 @@ export function defineCommand<const O extends OptionsTable>(
  * a bad flag is a `USAGE` error.
  */
 export function parseCommandArgs<const O extends OptionsTable>(
-  command: { readonly name: string; readonly options: O },
+  command: {
+    readonly name: string;
+    readonly options: O;
+    readonly takesNames?: boolean;
+  },
   argv: readonly string[],
 ): Args<O> {
+  let parsed: Args<O>;
   try {
-    return parseArgv(argv, { ...GLOBAL_OPTIONS, ...command.options }) as Args<
+    parsed = parseArgv(argv, { ...GLOBAL_OPTIONS, ...command.options }) as Args<
       O
     >;
   } catch (error) {
@@ -124,6 +134,15 @@ export function parseCommandArgs<const O extends OptionsTable>(
       { hint: `See "tend ${command.name} --help"` },
     );
   }
+  const extra = parsed.positionals[0];
+  if (extra !== undefined && command.takesNames !== true) {
+    throw new TendError(
+      "USAGE",
+      `Cannot run "tend ${command.name}": unexpected argument "${extra}"`,
+      { hint: `See "tend ${command.name} --help"` },
+    );
+  }
+  return parsed;
 }
 
 /** Reads the global options out of parsed values. */

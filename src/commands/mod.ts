@@ -74,9 +74,12 @@ export function commandHelp(command: CommandSpec): string {
 /** The known command closest to a mistyped one, for "did you mean". */
 export function suggest(name: string): string | undefined {
   if (name.length < 2) return undefined;
+  const names = [...commands.keys()].filter((c) => !c.startsWith("_"));
+  // A prefix of exactly one command is that command (`stat` → `status`).
+  const extended = names.filter((c) => c.startsWith(name));
+  if (extended.length === 1) return extended[0];
   let best: { name: string; distance: number; prefix: number } | undefined;
-  for (const known of commands.keys()) {
-    if (known.startsWith("_")) continue;
+  for (const known of names) {
     const distance = editDistance(name, known);
     if (distance > Math.min(2, name.length - 1)) continue;
     const prefix = commonPrefix(name, known);

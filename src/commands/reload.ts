@@ -1,4 +1,5 @@
 import { reloadWorkspace } from "../api/actions.ts";
+import { actionsStatus, reportActions } from "./_report.ts";
 import { resolveWorkspace } from "./_workspace.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
@@ -9,12 +10,14 @@ export async function run(
   _args: ArgsOf<"reload">,
 ): Promise<number> {
   const ws = await resolveWorkspace(ctx);
-  const diff = await reloadWorkspace(ws);
-  if (ctx.globals.json) ctx.out.json(diff);
-  else {
-    for (const [label, names] of Object.entries(diff)) {
-      if (names.length > 0) ctx.out.note(`${label}: ${names.join(", ")}`);
-    }
+  const reloaded = await reloadWorkspace(ws);
+  if (ctx.globals.json) {
+    ctx.out.json(reloaded);
+    return actionsStatus(reloaded.results);
   }
-  return 0;
+  const { results, ...diff } = reloaded;
+  for (const [label, names] of Object.entries(diff)) {
+    if (names.length > 0) ctx.out.note(`${label}: ${names.join(", ")}`);
+  }
+  return reportActions(ctx, { results });
 }

@@ -1,4 +1,6 @@
-import { reportActions } from "./_report.ts";
+import { reportActions, reportNothingToStart } from "./_report.ts";
+import { spinText } from "./_spin_text.ts";
+import { untilInterrupted } from "./_interrupt.ts";
 import { resolveWorkspace } from "./_workspace.ts";
 import { restartServices } from "../api/actions.ts";
 import type { Context } from "./command.ts";
@@ -12,12 +14,14 @@ export async function run(
   const { positionals } = args;
   const ws = await resolveWorkspace(ctx);
   const what = positionals.length > 0 ? positionals.join(", ") : "services";
-  reportActions(
-    ctx,
-    await ctx.out.spin(
-      `restarting ${what}…`,
-      restartServices(ws, { names: positionals, timing: ctx.timing }),
+  const response = await ctx.out.spin(
+    await spinText(ctx, { ws, verb: "restarting", names: positionals }),
+    untilInterrupted(
+      (signal) =>
+        restartServices(ws, { names: positionals, timing: ctx.timing, signal }),
+      { doing: `restarting ${what}`, names: positionals },
     ),
   );
-  return 0;
+  if (response.results.length === 0) return reportNothingToStart(ctx);
+  return reportActions(ctx, response);
 }

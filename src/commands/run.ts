@@ -21,8 +21,7 @@ export async function run(
   if (result.saved !== undefined && !ctx.globals.json) {
     ctx.out.note(`added to "${ws.configFile}":\n${result.saved.trimEnd()}`);
   }
-  reportActions(ctx, result);
-  return 0;
+  return reportActions(ctx, result);
 }
 
 /**

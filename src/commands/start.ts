@@ -1,4 +1,6 @@
-import { reportActions } from "./_report.ts";
+import { reportActions, reportNothingToStart } from "./_report.ts";
+import { spinText } from "./_spin_text.ts";
+import { untilInterrupted } from "./_interrupt.ts";
 import { resolveWorkspace } from "./_workspace.ts";
 import { startServices } from "../api/actions.ts";
 import type { Context } from "./command.ts";
@@ -13,12 +15,19 @@ export async function run(
   const wait = values["no-wait"] !== true;
   const ws = await resolveWorkspace(ctx);
   const what = positionals.length > 0 ? positionals.join(", ") : "services";
-  reportActions(
-    ctx,
-    await ctx.out.spin(
-      `starting ${what}…`,
-      startServices(ws, { names: positionals, wait, timing: ctx.timing }),
+  const response = await ctx.out.spin(
+    await spinText(ctx, { ws, verb: "starting", names: positionals }),
+    untilInterrupted(
+      (signal) =>
+        startServices(ws, {
+          names: positionals,
+          wait,
+          timing: ctx.timing,
+          signal,
+        }),
+      { doing: `starting ${what}`, names: positionals },
     ),
   );
-  return 0;
+  if (response.results.length === 0) return reportNothingToStart(ctx);
+  return reportActions(ctx, response);
 }

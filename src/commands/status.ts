@@ -24,13 +24,26 @@ export async function run(
     ctx.out.data(render(ctx, shown));
     if (shown.configDrift) ctx.out.note(describeDrift(shown.configDrift));
   }
-  // A job that completed, or a scheduled one idle between runs, is as healthy
-  // as a service that runs.
-  return shown.services.every((s) =>
-      s.status === "running" || s.status === "completed" || idleOnSchedule(s)
-    )
-    ? 0
-    : 3;
+  const healthy = positionals.length === 0 ? shouldRunIsRunning : isRunning;
+  return shown.services.every(healthy) ? 0 : 3;
+}
+
+/**
+ * `status NAME...`: every named service runs. A job that completed, or a
+ * scheduled one idle between runs, is as healthy as a service that runs.
+ */
+function isRunning(service: ServiceStatus): boolean {
+  return service.status === "running" || service.status === "completed" ||
+    idleOnSchedule(service);
+}
+
+/**
+ * `status`: every service that should run runs; a stopped service that
+ * tend.toml does not autostart is not a failure.
+ */
+function shouldRunIsRunning(service: ServiceStatus): boolean {
+  return isRunning(service) ||
+    (service.status === "stopped" && service.autostart === false);
 }
 
 /**

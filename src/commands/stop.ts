@@ -19,10 +19,7 @@ export async function run(ctx: Context, args: ArgsOf<"stop">): Promise<number> {
     names: positionals,
     onNote: (note) => ctx.out.note(note),
   });
-  if (values.all !== true) {
-    reportActions(ctx, stopped);
-    return 0;
-  }
+  if (values.all !== true) return reportActions(ctx, stopped);
   const cleaned = await runCleanup(ws, { dryRun: false, timing: ctx.timing });
   if (ctx.globals.json) ctx.out.json({ ...stopped, cleanup: cleaned });
   else {

@@ -1,6 +1,6 @@
 import { terminalSink } from "../output/output.ts";
 import { loadWorkspaceConfig } from "./_config.ts";
-import { reportActions } from "./_report.ts";
+import { reportActions, reportForeground } from "./_report.ts";
 import { resolveWorkspace } from "./_workspace.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
@@ -12,14 +12,13 @@ export async function run(ctx: Context, args: ArgsOf<"up">): Promise<number> {
   const config = await loadWorkspaceConfig(ws);
   if (values.daemon === true) {
     const { onOpenSupervisor } = await import("./_open_supervisor.ts");
-    reportActions(
+    return reportActions(
       ctx,
       await onOpenSupervisor(ws, {
         timing: ctx.timing,
         op: (client) => client.start([]),
       }),
     );
-    return 0;
   }
   const { runSupervisor } = await import("../supervisor/run.ts");
   const quiet = ctx.globals.quiet;
@@ -33,6 +32,8 @@ export async function run(ctx: Context, args: ArgsOf<"up">): Promise<number> {
       configFile: ws.configFile,
       foreground: true,
       startAll: true,
+      onStarted: (response) =>
+        reportForeground(ctx, { response, note: view?.tendLine }),
       terminal: quiet ? undefined : view?.tendLine ?? terminalSink,
       timing: ctx.timing,
     });

@@ -55,14 +55,17 @@ export interface ClientStatusOptions {
 
 /**
  * Options of {@linkcode ControlClient.start}: the body of `POST /v1/start`
- * but the names.
+ * but the names, and a signal to stop waiting for the answer.
  *
  * @example
  * ```ts ignore
  * await client.start(["web"], { wait: false });
  * ```
  */
-export type ClientStartOptions = Omit<StartRequestInput, "names">;
+export type ClientStartOptions = Omit<StartRequestInput, "names"> & {
+  /** Gives up waiting for the answer (the supervisor goes on). */
+  signal?: AbortSignal;
+};
 
 /**
  * Options of {@linkcode ControlClient.stop}: the body of `POST /v1/stop`
@@ -143,7 +146,10 @@ export class ControlClient implements Disposable {
     options: ClientStartOptions = {},
   ): Promise<ActionResponse> {
     const body: Body<"start"> = { names: [...names], wait: options.wait };
-    return this.#call("start", { body });
+    return this.#call(
+      "start",
+      options.signal ? { body, signal: options.signal } : { body },
+    );
   }
 
   /**
@@ -160,8 +166,15 @@ export class ControlClient implements Disposable {
   }
 
   /** Restarts services (all running ones when `names` is empty). */
-  restart(names: readonly string[]): Promise<ActionResponse> {
-    return this.#call("restart", { body: { names: [...names] } });
+  restart(
+    names: readonly string[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<ActionResponse> {
+    const body = { names: [...names] };
+    return this.#call(
+      "restart",
+      options.signal ? { body, signal: options.signal } : { body },
+    );
   }
 
   /** Starts a one-off service that tend.toml does not list (`tend run`). */

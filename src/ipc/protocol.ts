@@ -94,7 +94,10 @@ export const ServiceStatus = about(
     ),
     port: about(z.nullable(z.int()), "The port it was given, if any"),
     startedAt: about(z.nullable(Instant), "When it started (ISO 8601)"),
-    restarts: about(z.int(), "How many times it was restarted"),
+    restarts: about(
+      z.int(),
+      "How many times the supervisor restarted it since a user last started it",
+    ),
     lastExit: z.nullable(LastExit),
     nextRestartAt: about(
       z.nullable(Instant),
@@ -103,6 +106,10 @@ export const ServiceStatus = about(
     reason: about(
       z.nullable(z.string()),
       "Why the service is stale or failed, in words; for a running service that tend restarted because of a watched file or max_memory, why: restarted: memory 612 MB > 512 MB",
+    ),
+    autostart: about(
+      z.optional(z.boolean()),
+      "Whether tend.toml starts it with the others (autostart); absent when unknown",
     ),
     uptimeSeconds: about(
       z.nullable(z.number()),
@@ -295,11 +302,28 @@ export const Action = about(
     "stopped",
     "already-stopped",
     "restarted",
+    "failed",
   ]),
-  "What was done to the service",
+  "What was done to the service (failed: see error)",
 );
 /** What a start, stop or restart did to one service. */
 export type Action = z.infer<typeof Action>;
+
+/** Why an action on one service failed. */
+export const ActionError = about(
+  z.object({
+    code: about(z.string(), "A tend error code, such as START_FAILED"),
+    message: about(z.string(), "One sentence saying what went wrong"),
+    hint: about(z.optional(z.string()), "What to do about it"),
+    logTail: about(
+      z.optional(z.string()),
+      "The last lines the service logged during this attempt",
+    ),
+  }),
+  "Why an action on one service failed",
+);
+/** Why an action on one service failed. */
+export type ActionError = z.infer<typeof ActionError>;
 
 /** What happened to one service in a start, stop or restart. */
 export const ActionResult = z.object({
@@ -309,6 +333,18 @@ export const ActionResult = z.object({
   dependsOn: about(
     z.optional(z.string()),
     "Set when the service was acted on only because it depends on this one, which was (stop, restart)",
+  ),
+  error: about(
+    z.optional(ActionError),
+    "Why the action failed; present exactly when action is failed",
+  ),
+  restartedAgoMs: about(
+    z.optional(z.number()),
+    "already-running only: the supervisor itself restarted the service (after an exit) this many ms ago",
+  ),
+  killed: about(
+    z.optional(z.boolean()),
+    "stopped only: the service ignored its stop_signal for stop_timeout and needed SIGKILL",
   ),
 });
 /** What happened to one service in a start, stop or restart. */
@@ -356,12 +392,22 @@ export const ReloadRequest = about(
 /** `POST /v1/reload` */
 export type ReloadRequest = z.infer<typeof ReloadRequest>;
 
-/** Response of `POST /v1/reload`. */
-export const ReloadResponse = z.object({
+/** Which services a reload found new, gone, changed and unchanged. */
+export const ServiceDiff = z.object({
   added: about(z.array(z.string()), "Services new in tend.toml"),
   removed: about(z.array(z.string()), "Services gone from tend.toml"),
   changed: about(z.array(z.string()), "Services whose config changed"),
   unchanged: about(z.array(z.string()), "Services left as they were"),
+});
+/** Which services a reload found new, gone, changed and unchanged. */
+export type ServiceDiff = z.infer<typeof ServiceDiff>;
+
+/** Response of `POST /v1/reload`. */
+export const ReloadResponse = z.extend(ServiceDiff, {
+  results: about(
+    z.array(ActionResult),
+    "What the reload did to each service it acted on (stopped a removed one, restarted a changed one, started an added one), failures included",
+  ),
 });
 /** Response of `POST /v1/reload`. */
 export type ReloadResponse = z.infer<typeof ReloadResponse>;

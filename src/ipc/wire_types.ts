@@ -22,7 +22,32 @@ export type Action =
   | "already-running"
   | "stopped"
   | "already-stopped"
-  | "restarted";
+  | "restarted"
+  | "failed";
+
+/**
+ * Why an action on one service failed.
+ *
+ * @example
+ * ```ts ignore
+ * const value: ActionError = {
+ *   code: "...",
+ *   message: "...",
+ *   hint: "...",
+ *   logTail: "...",
+ * };
+ * ```
+ */
+export interface ActionError {
+  /** A tend error code, such as START_FAILED. */
+  code: string;
+  /** One sentence saying what went wrong. */
+  message: string;
+  /** What to do about it. */
+  hint?: string | undefined;
+  /** The last lines the service logged during this attempt. */
+  logTail?: string | undefined;
+}
 
 /**
  * Response of start, stop and restart.
@@ -48,6 +73,7 @@ export type Action =
  *         },
  *         nextRestartAt: "2026-01-01T00:00:00.000Z",
  *         reason: "...",
+ *         autostart: false,
  *         uptimeSeconds: 0,
  *         cpuPercent: 0,
  *         rssBytes: 0,
@@ -65,6 +91,14 @@ export type Action =
  *         portNote: "...",
  *       },
  *       dependsOn: "...",
+ *       error: {
+ *         code: "...",
+ *         message: "...",
+ *         hint: "...",
+ *         logTail: "...",
+ *       },
+ *       restartedAgoMs: 0,
+ *       killed: false,
  *     },
  *   ],
  *   applied: {
@@ -115,6 +149,7 @@ export interface ActionResponse {
  *     },
  *     nextRestartAt: "2026-01-01T00:00:00.000Z",
  *     reason: "...",
+ *     autostart: false,
  *     uptimeSeconds: 0,
  *     cpuPercent: 0,
  *     rssBytes: 0,
@@ -132,18 +167,32 @@ export interface ActionResponse {
  *     portNote: "...",
  *   },
  *   dependsOn: "...",
+ *   error: {
+ *     code: "...",
+ *     message: "...",
+ *     hint: "...",
+ *     logTail: "...",
+ *   },
+ *   restartedAgoMs: 0,
+ *   killed: false,
  * };
  * ```
  */
 export interface ActionResult {
   /** The service's name. */
   name: string;
-  /** What was done to the service. */
+  /** What was done to the service (failed: see error). */
   action: Action;
   /** One service as status shows it. */
   service: ServiceStatus;
   /** Set when the service was acted on only because it depends on this one, which was (stop, restart). */
   dependsOn?: string | undefined;
+  /** Why the action failed; present exactly when action is failed. */
+  error?: ActionError | undefined;
+  /** already-running only: the supervisor itself restarted the service (after an exit) this many ms ago. */
+  restartedAgoMs?: number | undefined;
+  /** stopped only: the service ignored its stop_signal for stop_timeout and needed SIGKILL. */
+  killed?: boolean | undefined;
 }
 
 /**
@@ -486,6 +535,52 @@ export type ReloadRequest = Record<string, never>;
  *   unchanged: [
  *     "...",
  *   ],
+ *   results: [
+ *     {
+ *       name: "...",
+ *       action: "started",
+ *       service: {
+ *         name: "...",
+ *         status: "starting",
+ *         pid: 0,
+ *         port: 0,
+ *         startedAt: "2026-01-01T00:00:00.000Z",
+ *         restarts: 0,
+ *         lastExit: {
+ *           code: 0,
+ *           signal: "...",
+ *           at: "2026-01-01T00:00:00.000Z",
+ *         },
+ *         nextRestartAt: "2026-01-01T00:00:00.000Z",
+ *         reason: "...",
+ *         autostart: false,
+ *         uptimeSeconds: 0,
+ *         cpuPercent: 0,
+ *         rssBytes: 0,
+ *         schedule: {
+ *           cron: "...",
+ *           timezone: "...",
+ *           overlap: "skip",
+ *           nextRunAt: "2026-01-01T00:00:00.000Z",
+ *           lastRunAt: "2026-01-01T00:00:00.000Z",
+ *           lastResult: "...",
+ *           skipped: 0,
+ *           queued: false,
+ *         },
+ *         oneOff: false,
+ *         portNote: "...",
+ *       },
+ *       dependsOn: "...",
+ *       error: {
+ *         code: "...",
+ *         message: "...",
+ *         hint: "...",
+ *         logTail: "...",
+ *       },
+ *       restartedAgoMs: 0,
+ *       killed: false,
+ *     },
+ *   ],
  * };
  * ```
  */
@@ -498,6 +593,8 @@ export interface ReloadResponse {
   changed: string[];
   /** Services left as they were. */
   unchanged: string[];
+  /** What the reload did to each service it acted on (stopped a removed one, restarted a changed one, started an added one), failures included. */
+  results: ActionResult[];
 }
 
 /**
@@ -595,6 +692,38 @@ export interface RunRequestInput {
 }
 
 /**
+ * Which services a reload found new, gone, changed and unchanged.
+ *
+ * @example
+ * ```ts ignore
+ * const value: ServiceDiff = {
+ *   added: [
+ *     "...",
+ *   ],
+ *   removed: [
+ *     "...",
+ *   ],
+ *   changed: [
+ *     "...",
+ *   ],
+ *   unchanged: [
+ *     "...",
+ *   ],
+ * };
+ * ```
+ */
+export interface ServiceDiff {
+  /** Services new in tend.toml. */
+  added: string[];
+  /** Services gone from tend.toml. */
+  removed: string[];
+  /** Services whose config changed. */
+  changed: string[];
+  /** Services left as they were. */
+  unchanged: string[];
+}
+
+/**
  * The states a service can be in.
  *
  * @example
@@ -631,6 +760,7 @@ export type ServiceState =
  *   },
  *   nextRestartAt: "2026-01-01T00:00:00.000Z",
  *   reason: "...",
+ *   autostart: false,
  *   uptimeSeconds: 0,
  *   cpuPercent: 0,
  *   rssBytes: 0,
@@ -660,7 +790,7 @@ export interface ServiceStatus {
   port: number | null;
   /** When it started (ISO 8601). */
   startedAt: Instant | null;
-  /** How many times it was restarted. */
+  /** How many times the supervisor restarted it since a user last started it. */
   restarts: number;
   /** How a service last ended. */
   lastExit: LastExit | null;
@@ -668,6 +798,8 @@ export interface ServiceStatus {
   nextRestartAt: Instant | null;
   /** Why the service is stale or failed, in words; for a running service that tend restarted because of a watched file or max_memory, why: restarted: memory 612 MB > 512 MB. */
   reason: string | null;
+  /** Whether tend.toml starts it with the others (autostart); absent when unknown. */
+  autostart?: boolean | undefined;
   /** Seconds since it started, while it runs. */
   uptimeSeconds: number | null;
   /** CPU use in percent of one core (see the README for the window). */
@@ -813,6 +945,7 @@ export interface StartRequestInput {
  *       },
  *       nextRestartAt: "2026-01-01T00:00:00.000Z",
  *       reason: "...",
+ *       autostart: false,
  *       uptimeSeconds: 0,
  *       cpuPercent: 0,
  *       rssBytes: 0,
@@ -947,6 +1080,7 @@ type Assert<T extends true> = T;
 /** Fails to compile when a type above drifts from its schema. */
 type _Checks = [
   Assert<Same<Action, z.output<typeof protocol.Action>>>,
+  Assert<Same<ActionError, z.output<typeof protocol.ActionError>>>,
   Assert<Same<ActionResponse, z.output<typeof protocol.ActionResponse>>>,
   Assert<Same<ActionResult, z.output<typeof protocol.ActionResult>>>,
   Assert<Same<CleanupRequest, z.output<typeof protocol.CleanupRequest>>>,
@@ -970,6 +1104,7 @@ type _Checks = [
   Assert<Same<RestartRequestInput, z.input<typeof protocol.RestartRequest>>>,
   Assert<Same<RunRequest, z.output<typeof protocol.RunRequest>>>,
   Assert<Same<RunRequestInput, z.input<typeof protocol.RunRequest>>>,
+  Assert<Same<ServiceDiff, z.output<typeof protocol.ServiceDiff>>>,
   Assert<Same<ServiceState, z.output<typeof protocol.ServiceState>>>,
   Assert<Same<ServiceStatus, z.output<typeof protocol.ServiceStatus>>>,
   Assert<Same<ShutdownRequest, z.output<typeof protocol.ShutdownRequest>>>,

@@ -47,6 +47,15 @@ export class Output {
     write(Deno.stdout, JSON.stringify(value, null, 2) + "\n");
   }
 
+  /**
+   * What a command did (`started "web" (pid 42)`): its output, on stdout;
+   * silent with --quiet or --json (the exit status and JSON say it).
+   */
+  result(text: string): void {
+    if (this.options.quiet) return;
+    write(Deno.stdout, `${text}\n`);
+  }
+
   /** A notice for people on stderr (`started "web" (pid 42)`); silent with --quiet or --json. */
   note(text: string): void {
     if (this.options.quiet) return;
@@ -77,12 +86,17 @@ export class Output {
     if (!this.options.json || detail) write(Deno.stderr, text);
   }
 
+  /** Whether {@linkcode spin} shows a spinner (stderr is a terminal, not --quiet). */
+  get spins(): boolean {
+    return !this.options.quiet && Deno.stderr.isTerminal();
+  }
+
   /**
    * Shows a spinner with `text` on stderr while `work` runs, when stderr is a
    * terminal (and not --quiet/--json); otherwise just awaits `work`.
    */
   async spin<T>(text: string, work: Promise<T>): Promise<T> {
-    if (this.options.quiet || !Deno.stderr.isTerminal()) return await work;
+    if (!this.spins) return await work;
     const frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
     let frame = 0;
     const draw = () =>

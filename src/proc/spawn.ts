@@ -81,7 +81,7 @@ function launch(request: SpawnRequest, fd: number): Promise<SpawnedProcess> {
         new TendError(
           "START_FAILED",
           `Cannot run "${request.command}": ${spawnFailure(error)}`,
-          { cause: error, hint: "Check the command and PATH in tend.toml" },
+          { cause: error, hint: spawnHint(request.command, error) },
         ),
       );
     });
@@ -96,17 +96,37 @@ function launch(request: SpawnRequest, fd: number): Promise<SpawnedProcess> {
 }
 
 async function checkWorkingDirectory(cwd: string): Promise<void> {
+  let problem = "it is not a directory";
   try {
     const info = await Deno.stat(cwd);
     if (info.isDirectory) return;
-  } catch {
-    // Reported below.
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) problem = "it does not exist";
+    else problem = messageOf(error);
   }
   throw new TendError(
     "START_FAILED",
-    `Cannot start in "${cwd}": it is not a directory`,
-    { hint: "Fix working_directory in tend.toml" },
+    `Cannot use working_directory "${cwd}": ${problem}`,
+    { hint: "Create it, or fix working_directory in tend.toml" },
   );
+}
+
+/** What to do about a command that could not be run. */
+function spawnHint(command: string, error: unknown): string {
+  const code = (error as { code?: string }).code;
+  if (code === "EACCES") {
+    return `Make it executable ("chmod +x ${command}"), or run it through its interpreter`;
+  }
+  const words = command.trim().split(/\s+/);
+  if (code === "ENOENT" && words.length > 1) {
+    const [program, ...rest] = words;
+    return `command is one program name: use command = ${
+      JSON.stringify(program)
+    } with args = ${
+      JSON.stringify(rest)
+    }, or command = "sh" with args = ["-c", ${JSON.stringify(command)}]`;
+  }
+  return "Check the command and PATH in tend.toml";
 }
 
 function spawnFailure(error: unknown): string {

@@ -1,5 +1,5 @@
 import type { ServiceConfig } from "../config/schema.ts";
-import type { ReloadResponse } from "../ipc/protocol.ts";
+import type { ServiceDiff } from "../ipc/protocol.ts";
 
 /**
  * Compares two service lists by name and fingerprint: what a reload adds,
@@ -8,10 +8,10 @@ import type { ReloadResponse } from "../ipc/protocol.ts";
 export function diffServices(
   before: readonly ServiceConfig[],
   after: readonly ServiceConfig[],
-): ReloadResponse {
+): ServiceDiff {
   const old = new Map(before.map((s) => [s.name, s.fingerprint]));
   const now = new Set(after.map((s) => s.name));
-  const diff: ReloadResponse = {
+  const diff: ServiceDiff = {
     added: [],
     removed: [],
     changed: [],

@@ -18,6 +18,7 @@ import { tailLines } from "../logs/tail.ts";
 import { fillReferences, portEnvironment } from "../config/references.ts";
 import { readEnvFiles } from "./env_file.ts";
 import { isSuccess } from "./policy.ts";
+import { withLogTail } from "./action_results.ts";
 
 /** Lines of a service's log quoted when it fails to start. */
 const FAILURE_TAIL_LINES = 20;
@@ -215,10 +216,11 @@ export function startFailedError(
   failure: { why: string; logTail: string },
 ): TendError {
   const tail = failure.logTail;
-  return new TendError(
+  const error = new TendError(
     "START_FAILED",
     `Cannot start "${name}": ${failure.why}` +
       (tail ? `; last lines of its log:\n${tail}` : ""),
     { hint: `See the whole log with "tend logs ${name}"` },
   );
+  return withLogTail(error, tail);
 }

@@ -10,7 +10,7 @@ import {
   LOG_DIR_MODE,
   removeIfPresent,
 } from "../fence/safe_file.ts";
-import type { Handshake } from "../ipc/protocol.ts";
+import type { ActionResponse, Handshake } from "../ipc/protocol.ts";
 import { type ControlHandler, serveControl } from "../ipc/server.ts";
 import { startLogRotation } from "../logs/log_rotation.ts";
 import { Ticker } from "./ticker.ts";
@@ -39,6 +39,8 @@ export interface RunSupervisorOptions {
   startAll: boolean;
   /** Told once: serving, lost the lock race, or failed to start. */
   handshake?: (message: Handshake) => void;
+  /** Told what starting every autostart service did (with `startAll`). */
+  onStarted?: (response: ActionResponse) => void;
   /** Where a foreground supervisor mirrors its log lines. */
   terminal?: ((line: string) => void) | undefined;
   /** The fixed waits: fence checks, the shared tick, graces. */
@@ -164,7 +166,9 @@ async function serve(
   options.handshake?.({ ok: true, pid: Deno.pid, lost: false });
   // Not awaited before the stop: Ctrl-C cancels the starts in progress.
   const startingAll = options.startAll
-    ? supervisor.start([]).catch((error) => {
+    ? supervisor.start([]).then((started) => {
+      if (!supervisor.closing) options.onStarted?.(started);
+    }).catch((error) => {
       if (supervisor.closing) return;
       log.error("start: {error}", {
         error: messageOf(error),

@@ -18,6 +18,7 @@ export interface RunnerSnapshot {
   nextRestartAt: number | null;
   reason: string | null;
   fingerprint: string;
+  autostart: boolean;
 }
 
 /** Whether a service in `state` has a process (its PID and port mean something). */
@@ -41,6 +42,7 @@ export function serviceView(s: RunnerSnapshot, now: number): ServiceStatus {
       ? null
       : new Date(s.nextRestartAt).toISOString(),
     reason: s.reason,
+    autostart: s.autostart,
     uptimeSeconds: startedAt === null
       ? null
       : Math.floor((now - startedAt) / 1000),

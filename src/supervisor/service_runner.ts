@@ -23,6 +23,7 @@ import {
   type StartTicket,
 } from "./pending_starts.ts";
 import { messageOf } from "../errors.ts";
+import { describeReady } from "../config/ready_words.ts";
 
 export type { RunnerContext } from "./runner_io.ts";
 
@@ -51,6 +52,10 @@ export class ServiceRunner {
   #desired: "running" | "stopped" = "stopped";
   #lastExit: LastExit | null = null;
   #reason: string | null = null;
+  /** When the supervisor itself (not a user) launched the current run. */
+  #revivedAt: number | null = null;
+  /** Whether the last stop needed SIGKILL after `stop_timeout`. */
+  #killed = false;
   #process: TrackedProcess;
   #restarts: RestartTracker;
   #launches = new LaunchRecords();
@@ -81,6 +86,20 @@ export class ServiceRunner {
   get trackedPid(): number | null {
     if (!hasProcess(this.#state)) return null;
     return this.#process.child?.pid ?? this.#process.identity?.pid ?? null;
+  }
+
+  /**
+   * When the supervisor itself relaunched the running process (after an
+   * exit, or one that died while no supervisor ran), in ms since the epoch;
+   * `null` when a user started it or it is not running.
+   */
+  get revivedAt(): number | null {
+    return this.#state === "running" ? this.#revivedAt : null;
+  }
+
+  /** Whether the last stop needed SIGKILL after `stop_timeout`. */
+  get killed(): boolean {
+    return this.#killed;
   }
 
   /** Whether the user last asked for this service to run. */
@@ -115,6 +134,9 @@ export class ServiceRunner {
         ) {
           this.#restarts.reset();
         }
+        // A user's start begins a new run: RESTARTS and LAST EXIT describe it.
+        this.#restarts.restarts = 0;
+        this.#lastExit = null;
         this.#earlyRetries = 0;
         const launch = { userInitiated: true, signal: ticket.signal };
         let event: "start" | "retry" = "start";
@@ -148,6 +170,7 @@ export class ServiceRunner {
     return this.serialize(async () => {
       this.#desired = "stopped";
       this.#restarts.clear();
+      this.#killed = false;
       if (this.#state === "running") {
         await this.#stopProcess({ force: options.force === true });
         return "stopped";
@@ -259,6 +282,7 @@ export class ServiceRunner {
     }
     if (!this.#apply("adopt")) return false;
     this.#reason = null;
+    this.#revivedAt = null;
     const generation = this.#launches.begin("up");
     await this.#process.adopted({
       identity,
@@ -302,6 +326,7 @@ export class ServiceRunner {
       nextRestartAt: this.#restarts.nextRestartAt,
       reason: this.#reason,
       fingerprint: this.config.fingerprint,
+      autostart: this.config.autostart,
     };
   }
 
@@ -332,6 +357,12 @@ export class ServiceRunner {
       if (launched.kind === "ready") {
         this.#apply("ready");
         this.#emit({ event: "ready" });
+        // Only a restart after an exit this supervisor saw is reported as
+        // its doing; a revival at its start, or an early retry of a user's
+        // start, is part of the user's command.
+        this.#revivedAt = event === "retry" && !options.userInitiated
+          ? this.#io.now()
+          : null;
         this.#ctx.log.info("{service} is ready (pid {pid})", {
           service: this.name,
           pid: launched.pid,
@@ -414,7 +445,9 @@ export class ServiceRunner {
   ): Promise<"done" | "retry"> {
     const timedOut = failure.kind === "timeout";
     const why = timedOut
-      ? `not ready after ${this.config.readyTimeoutMs / 1000} s`
+      ? `not ready after ${this.config.readyTimeoutMs / 1000} s (waited for ${
+        describeReady(this.config, this.#process.port)
+      })`
       : describeExit(failure.exit);
     if (timedOut) await this.#process.endGroup(this.config);
     const exit = timedOut ? UNKNOWN_EXIT : failure.exit;
@@ -615,6 +648,7 @@ export class ServiceRunner {
       pid: this.#process.identity?.pid,
     });
     const outcome = await this.#process.endGroup(this.config, options);
+    this.#killed = outcome.escalated;
     if (outcome.escalated) {
       this.#ctx.log.warn("{service} ignored {signal}; sent SIGKILL", {
         service: this.name,

@@ -18,6 +18,7 @@ import { VERSION } from "../version.ts";
 import { diffServices } from "./diff.ts";
 import type { Log } from "./log.ts";
 import { type RunnerContext, ServiceRunner } from "./service_runner.ts";
+import type { StartTicket } from "./pending_starts.ts";
 import type { Ticker } from "./ticker.ts";
 import { logInvalidTransition, realRunnerIo } from "./runner_io.ts";
 import { writeState } from "../workspace/state_file.ts";
@@ -46,6 +47,11 @@ import { OneOffs } from "./one_offs.ts";
 import { Scheduler, type SchedulerClock } from "./scheduler.ts";
 import { syncSchedules, withSchedule } from "./scheduled.ts";
 import { ServiceExtras } from "./service_extras.ts";
+import {
+  dependencyFailed,
+  failedResult,
+  restartResults,
+} from "./action_results.ts";
 
 /** What a supervisor is built from. */
 export interface SupervisorOptions {
@@ -291,15 +297,18 @@ export class Supervisor {
       order.map((name) => [name, this.#runner(name).reserveStart()]),
     );
     try {
+      const done = new Map<string, ActionResult>();
       const results = await runOrdered(order, {
         before: (name) => this.#runner(name).config.dependsOn,
+        proceedOnFailure: true,
         run: async (name): Promise<ActionResult> => {
-          const runner = this.#runner(name);
-          // A job that completed is run again only when named.
-          const action = runner.state === "completed" && !named.has(name)
-            ? "already-running"
-            : await runner.start({ ticket: tickets.get(name) });
-          return { name, action, service: this.#view(runner) };
+          const result = await this.#startOne(name, {
+            done,
+            named,
+            ticket: tickets.get(name),
+          });
+          done.set(name, result);
+          return result;
         },
       });
       return { results };
@@ -307,6 +316,45 @@ export class Supervisor {
       for (const [name, ticket] of tickets) {
         this.#runners.get(name)?.releaseStart(ticket);
       }
+    }
+  }
+
+  /** Starts one service; a failure (its own, or a dependency's) is its result. */
+  async #startOne(
+    name: string,
+    options: {
+      done: ReadonlyMap<string, ActionResult>;
+      named: ReadonlySet<string>;
+      ticket: StartTicket | undefined;
+    },
+  ): Promise<ActionResult> {
+    const runner = this.#runner(name);
+    const failedDependency = runner.config.dependsOn.find((dependency) =>
+      options.done.get(dependency)?.action === "failed"
+    );
+    if (failedDependency !== undefined) {
+      return failedResult(name, {
+        service: this.#view(runner),
+        error: dependencyFailed(name, failedDependency),
+      });
+    }
+    try {
+      // A job that completed is run again only when named.
+      const action = runner.state === "completed" && !options.named.has(name)
+        ? "already-running"
+        : await runner.start({ ticket: options.ticket });
+      const result: ActionResult = {
+        name,
+        action,
+        service: this.#view(runner),
+      };
+      const revivedAt = runner.revivedAt;
+      if (action === "already-running" && revivedAt !== null) {
+        result.restartedAgoMs = Math.max(0, Date.now() - revivedAt);
+      }
+      return result;
+    } catch (error) {
+      return failedResult(name, { service: this.#view(runner), error });
     }
   }
 
@@ -389,12 +437,14 @@ export class Supervisor {
         const runner = this.#runner(name);
         const action = await runner.stop({ force: options.force });
         const dependsOn = cascade.get(name);
-        return {
+        const result: ActionResult = {
           name,
           action,
           service: this.#view(runner),
           ...(dependsOn === undefined ? {} : { dependsOn }),
         };
+        if (action === "stopped" && runner.killed) result.killed = true;
+        return result;
       },
     });
     return { results };
@@ -439,6 +489,8 @@ export class Supervisor {
         r,
       ) => r.name)
       : expandNames(this.#oneOffs.merged(this.#config), [...names]);
+    // Nothing runs: a restart of everything starts every autostart service.
+    if (selected.length === 0) return await this.start([]);
     const stopped = await this.stop(selected);
     const cascade = new Map<string, string>();
     for (const result of stopped.results) {
@@ -448,15 +500,10 @@ export class Supervisor {
     }
     const again = [...selected, ...cascade.keys()];
     const started = await this.start(again);
-    const named = new Set(again);
-    const results = started.results.filter((r) => named.has(r.name))
+    const results = restartResults(started.results, new Set(again))
       .map((result): ActionResult => {
         const dependsOn = cascade.get(result.name);
-        return {
-          ...result,
-          action: "restarted",
-          ...(dependsOn === undefined ? {} : { dependsOn }),
-        };
+        return dependsOn === undefined ? result : { ...result, dependsOn };
       });
     return { results };
   }
@@ -501,11 +548,21 @@ export class Supervisor {
     this.#options.log.info("reloading config: {summary}", {
       summary: JSON.stringify(diff),
     });
+    const results: ActionResult[] = [];
     const removedOrder = dependencyOrder(previous, diff.removed).reverse();
     for (const name of removedOrder) {
       const runner = this.#runners.get(name);
       if (!runner) continue;
-      await runner.stop().catch((error) => this.#logError(name, error));
+      results.push(
+        await runner.stop().then(
+          (action): ActionResult => ({
+            name,
+            action,
+            service: this.#view(runner),
+          }),
+          (error) => failedResult(name, { service: this.#view(runner), error }),
+        ),
+      );
       runner.detach();
       this.#runners.delete(name);
     }
@@ -516,17 +573,21 @@ export class Supervisor {
       else this.#addRunner(service);
     }
     this.#extras.sync(next.services);
-    await this.#restartChanged(diff.changed);
+    results.push(...await this.#restartChanged(diff.changed));
     const toStart = diff.added.filter((name) =>
       this.#runner(name).config.autostart
     );
     if (toStart.length > 0) {
-      await this.start(toStart).catch((error) =>
-        this.#logError("reload", error)
+      const started = await this.start(toStart);
+      const named = new Set(toStart);
+      results.push(
+        ...started.results.filter((r) =>
+          named.has(r.name) || r.action !== "already-running"
+        ),
       );
     }
     this.#changed();
-    return diff;
+    return { ...diff, results };
   }
 
   /**
@@ -601,14 +662,16 @@ export class Supervisor {
     while (this.#saving) await this.#saving;
   }
 
-  async #restartChanged(names: readonly string[]): Promise<void> {
+  /** Restarts the changed services that run; returns what happened to each. */
+  async #restartChanged(names: readonly string[]): Promise<ActionResult[]> {
     const running = names.filter((name) => {
       const state = this.#runner(name).state;
       return state === "running" || state === "starting" || state === "backoff";
     });
-    if (running.length === 0) return;
+    if (running.length === 0) return [];
     await this.stop(running).catch((error) => this.#logError("reload", error));
-    await this.start(running).catch((error) => this.#logError("reload", error));
+    const started = await this.start(running);
+    return restartResults(started.results, new Set(running));
   }
 
   #startOrder(names: readonly string[]): string[] {

@@ -53,9 +53,10 @@ export async function offlineStatus(
       name: service.name,
       bootId: await readBootId(),
     });
-    services.push(
-      await offlineView(service.name, { record, pidFile, leader, watcher }),
-    );
+    services.push({
+      ...await offlineView(service.name, { record, pidFile, leader, watcher }),
+      autostart: service.autostart,
+    });
   }
   return {
     workspace: ws.root,
@@ -190,11 +191,12 @@ export async function offlineStop(
       : await pidFileLeader(ws.paths, { name, bootId: await readBootId() });
     const identity = leader?.identity ?? recorded;
     const live = identity !== null && await identityMatches(identity);
+    let killed = false;
     if (identity !== null) {
-      await endGroup(identity, {
+      ({ escalated: killed } = await endGroup(identity, {
         root: ws.root,
         ...stopSignalOf(service, options),
-      });
+      }));
     }
     if (record) {
       state.services[name] = {
@@ -216,6 +218,7 @@ export async function offlineStop(
       name,
       action: live ? "stopped" : "already-stopped",
       service: view,
+      ...(live && killed ? { killed } : {}),
     });
   }
   await writeState(ws.paths.stateFile, state);

@@ -15,6 +15,7 @@ import { Output } from "../../src/output/output.ts";
 /** A command shaped like `tend logs`. */
 const LOGS = {
   name: "logs",
+  takesNames: true,
   options: {
     lines: { type: "string", short: "n" },
     follow: { type: "boolean", short: "f" },
@@ -224,6 +225,7 @@ Deno.test("defineCommand() loads the command's code only when it runs, and hands
     summary: "Show logs",
     usage: "tend logs [NAME...] [-n N] [-f]",
     options: LOGS.options,
+    takesNames: true,
     load: () => {
       loads++;
       return Promise.resolve({

@@ -74,6 +74,14 @@ Deno.test("main() throws USAGE for a bad flag or a missing command", async (t) =
     ["--bogus", "status"],
     ["--json"],
     ["-C", "/w"],
+    // Commands that take no names reject extra arguments, before anything
+    // runs (the workspace does not exist: running would fail otherwise).
+    ...["init", "down", "reload", "cleanup", "up"].map((command) => [
+      "-C",
+      "/nonexistent/tend-test",
+      command,
+      "extra",
+    ]),
   ];
   for (const args of cases) {
     await t.step(args.join(" "), async () => {

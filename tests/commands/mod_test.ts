@@ -10,6 +10,9 @@ import {
 Deno.test("suggest() finds the command closest to a typo", async (t) => {
   const cases: [string, string | undefined][] = [
     ["stauts", "status"],
+    // A prefix of one command wins over a closer edit (stat → start is 1).
+    ["stat", "status"],
+    ["rel", "reload"],
     ["statsu", "status"],
     ["strat", "start"],
     ["stpo", "stop"],

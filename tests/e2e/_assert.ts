@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import type { RunResult } from "../_helpers.ts";
+import type { ActionResponse, ActionResult } from "../../src/ipc/protocol.ts";
 
 /** What a CLI run must have returned; a string must match exactly. */
 export interface Expected {
@@ -59,4 +60,27 @@ export function assertJsonError(
   assert.deepEqual(Object.keys(body), ["error"]);
   assert.equal(body.error.code, expected.errorCode, result.stdout);
   assert.match(body.error.message, expected.message, result.stdout);
+}
+
+/**
+ * Asserts a `--json` start whose services failed: `{"results": [...]}` on
+ * stdout, nothing on stderr, and a failed result with this error code and a
+ * message matching `message`. Returns the parsed results.
+ */
+export function assertJsonFailure(
+  result: RunResult,
+  expected: { code: number; errorCode: string; message: RegExp },
+): ActionResult[] {
+  assertRun(result, { code: expected.code, stdout: /^\{/, stderr: "" });
+  const body = JSON.parse(result.stdout) as ActionResponse;
+  const failed = body.results.filter((r) => r.action === "failed");
+  assert.ok(failed.length > 0, `no failed result in ${result.stdout}`);
+  for (const failure of failed) {
+    assert.equal(failure.error?.code, expected.errorCode, result.stdout);
+  }
+  assert.ok(
+    failed.some((f) => expected.message.test(f.error?.message ?? "")),
+    `no failure message matches ${expected.message}: ${result.stdout}`,
+  );
+  return body.results;
 }

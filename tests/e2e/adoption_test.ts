@@ -34,9 +34,9 @@ async function startThree(
 ): Promise<{ pids: Map<string, number>; supervisor: number }> {
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr:
+    stdout:
       /^started "a" \(pid \d+\)\nstarted "b" \(pid \d+\)\nstarted "c" \(pid \d+\)\n$/,
+    stderr: "",
   });
   const status = await statusJson(ws);
   const pids = new Map<string, number>();
@@ -61,10 +61,10 @@ async function startAdopts(
 ): Promise<number> {
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: NAMES.map((name) =>
+    stdout: NAMES.map((name) =>
       `"${name}" is already running (pid ${pids.get(name)})\n`
     ).join(""),
+    stderr: "",
   });
   const status = await statusJson(ws);
   assert.equal(status.supervisor.status, "running");
@@ -201,9 +201,9 @@ check_interval = "200ms"
 
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: `"a" is already running (pid ${pids.get("a")})\n` +
+    stdout: `"a" is already running (pid ${pids.get("a")})\n` +
       `"b" is already running (pid ${pids.get("b")})\n`,
+    stderr: "",
   });
   assert.ok(!isAlive(pids.get("c")!), "c, no longer listed, was stopped");
   const status = await statusJson(ws);
@@ -226,8 +226,8 @@ args = ${JSON.stringify([...argv, "--marker", marker])}
 `);
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: /^started "leaky" \(pid \d+\)\n$/,
+    stderr: "",
+    stdout: /^started "leaky" \(pid \d+\)\n$/,
   });
   await waitFor(async () => (await readLines(daemonFile)).length === 1, {
     message: "the daemon to start",
@@ -235,8 +235,8 @@ args = ${JSON.stringify([...argv, "--marker", marker])}
   const daemon = Number((await readLines(daemonFile))[0]);
   assertRun(await tend(ws, ["down"]), {
     code: 0,
-    stdout: "",
-    stderr: /stopped/,
+    stderr: /supervisor stopped/,
+    stdout: /stopped/,
   });
   assert.ok(isAlive(daemon), "the daemon left by leaky is gone");
 
@@ -254,10 +254,10 @@ args = ${JSON.stringify([...argv, "--marker", marker])}
   const start = await tend(ws, ["start"]);
   assertRun(start, {
     code: 0,
-    stdout: "",
-    stderr: /^started "leaky" \(pid \d+\)\n$/,
+    stderr: "",
+    stdout: /^started "leaky" \(pid \d+\)\n$/,
   });
-  const pid = Number(/pid (\d+)/.exec(start.stderr)![1]);
+  const pid = Number(/pid (\d+)/.exec(start.stdout)![1]);
   assert.notEqual(pid, daemon);
   await waitFor(async () => (await readLines(marker)).length === 2, {
     message: "the second run of leaky to write its marker",

@@ -140,10 +140,10 @@ async function startWithDaemon(
   const start = await tend(ws, ["start"]);
   assertRun(start, {
     code: 0,
-    stdout: "",
-    stderr: /^started "svc" \(pid \d+\)\n/,
+    stdout: /^started "svc" \(pid \d+\)\n/,
+    stderr: "",
   });
-  const service = Number(/"svc" \(pid (\d+)\)/.exec(start.stderr)![1]);
+  const service = Number(/"svc" \(pid (\d+)\)/.exec(start.stdout)![1]);
   assert.deepEqual(await pidsIn(ws.path("svc.marker")), [service]);
   const [daemon] = await pidsIn(daemonFile);
   assert.ok(daemon !== undefined && isAlive(daemon), "the daemon is not up");
@@ -281,8 +281,8 @@ Deno.test("tend cleanup and stop --all leave an untagged twin and another worksp
 
   assertRun(await tend(ws, ["stop", "--all"]), {
     code: 0,
-    stdout: "",
-    stderr: '"svc" is not running\nnothing to clean up\n',
+    stdout: '"svc" is not running\n',
+    stderr: "nothing to clean up\n",
   });
   for (const pid of spared) {
     assert.ok(isAlive(pid), `stop --all ended pid ${pid}`);
@@ -468,8 +468,8 @@ Deno.test("tend cleanup without a supervisor ends orphans and removes stale file
   // A new supervisor adopts the service the cleanup left running.
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: `"svc" is already running (pid ${service})\n`,
+    stdout: `"svc" is already running (pid ${service})\n`,
+    stderr: "",
   });
   assert.deepEqual(await readPids(ws.path("svc.marker")), [service]);
 });

@@ -32,10 +32,10 @@ Deno.test("tend start runs exactly one supervisor and one copy of each service u
     `(?:started "${name}"|"${name}" is already running) \\(pid (\\d+)\\)\\n`;
   const shape = new RegExp(`^${line("web")}${line("worker")}$`);
   for (const run of runs) {
-    assertRun(run, { code: 0, stdout: "", stderr: shape });
+    assertRun(run, { code: 0, stdout: shape, stderr: "" });
   }
   const reported = new Set(runs.map((run) => {
-    const [, web, worker] = shape.exec(run.stderr)!;
+    const [, web, worker] = shape.exec(run.stdout)!;
     return `${web} ${worker}`;
   }));
   assert.equal(
@@ -46,7 +46,7 @@ Deno.test("tend start runs exactly one supervisor and one copy of each service u
   const [webPid, workerPid] = [...reported][0]!.split(" ").map(Number);
   for (const name of ["web", "worker"]) {
     const started = runs.filter((run) =>
-      run.stderr.includes(`started "${name}"`)
+      run.stdout.includes(`started "${name}"`)
     );
     assert.equal(
       started.length,

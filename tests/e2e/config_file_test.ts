@@ -17,7 +17,7 @@ import {
   tend,
   waitForLines,
 } from "../_helpers.ts";
-import { assertJsonError, assertRun } from "./_assert.ts";
+import { assertJsonError, assertJsonFailure, assertRun } from "./_assert.ts";
 
 /** What a run printed, stdout then stderr (results may go to either). */
 function printed(result: RunResult): string {
@@ -107,7 +107,7 @@ Deno.test('port_strategy = "next" set after a PORT_IN_USE error takes effect on 
     stdout: /^/,
     stderr: /^/,
   });
-  assertJsonError(await tend(ws, ["start", "web", "--json"]), {
+  assertJsonFailure(await tend(ws, ["start", "web", "--json"]), {
     code: 5,
     errorCode: "PORT_IN_USE",
     message: new RegExp(`port ${holder.port} is in use`),
@@ -189,7 +189,12 @@ Deno.test("tend status names the services that differ from the file, and says wh
   assert.match((await statusJson(ws)).configDrift?.error ?? "", /name/);
 
   await ws.writeConfig(service("a") + service("b", "v2") + service("d"));
-  assertRun(await tend(ws, ["reload"]), { code: 0, stdout: "", stderr: /^/ });
+  assertRun(await tend(ws, ["reload"]), {
+    code: 0,
+    stdout:
+      /^stopped "c"\nrestarted "b" \(pid \d+\)\nstarted "d" \(pid \d+\)\n$/,
+    stderr: "added: d\nremoved: c\nchanged: b\nunchanged: a\n",
+  });
   assertRun(await tend(ws, ["status"]), { code: 0, stdout: /^/, stderr: "" });
   assert.equal((await statusJson(ws)).configDrift, undefined);
 });

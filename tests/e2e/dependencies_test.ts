@@ -35,8 +35,8 @@ ready = { log = "ready web" }`,
   const started = await tend(ws, ["start", "web"]);
   assertRun(started, {
     code: 0,
-    stdout: "",
-    stderr: /^started "db" \(pid \d+\)\nstarted "web" \(pid \d+\)\n$/,
+    stdout: /^started "db" \(pid \d+\)\nstarted "web" \(pid \d+\)\n$/,
+    stderr: "",
   });
   assert.deepEqual(await readLines(events), [
     "start db",
@@ -52,8 +52,8 @@ ready = { log = "ready web" }`,
 
   assertRun(await tend(ws, ["stop"]), {
     code: 0,
-    stdout: "",
-    stderr: 'stopped "web"\nstopped "db"\n',
+    stdout: 'stopped "web"\nstopped "db"\n',
+    stderr: "",
   });
   assert.deepEqual((await readLines(events)).slice(4), [
     "stop web",
@@ -77,9 +77,9 @@ Deno.test("tend down stops every service dependents first, then the supervisor",
   );
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr:
+    stdout:
       /^started "db" \(pid \d+\)\nstarted "cache" \(pid \d+\)\nstarted "api" \(pid \d+\)\n$/,
+    stderr: "",
   });
   const starts = (await readLines(events)).filter((l) => l.startsWith("start"));
   assert.deepEqual(starts, ["start db", "start cache", "start api"]);
@@ -88,9 +88,8 @@ Deno.test("tend down stops every service dependents first, then the supervisor",
   const down = await tend(ws, ["down"]);
   assertRun(down, {
     code: 0,
-    stdout: "",
-    stderr:
-      'stopped "api"\nstopped "cache"\nstopped "db"\nsupervisor stopped\n',
+    stdout: 'stopped "api"\nstopped "cache"\nstopped "db"\n',
+    stderr: "supervisor stopped\n",
   });
   const stops = (await readLines(events)).filter((l) => l.startsWith("stop"));
   assert.deepEqual(stops, ["stop api", "stop cache", "stop db"]);
@@ -152,11 +151,11 @@ ready = { tcp = "{port}" }`,
   );
   assertRun(await tend(ws, ["start", "web"]), {
     code: 0,
-    stdout: "",
-    stderr: new RegExp(
+    stdout: new RegExp(
       `^started "web\\.0" \\(pid \\d+, port ${port}\\)\n` +
         `started "web\\.1" \\(pid \\d+, port ${port + 1}\\)\n$`,
     ),
+    stderr: "",
   });
   const status = await statusJson(ws);
   assert.deepEqual(
@@ -178,8 +177,8 @@ ready = { tcp = "{port}" }`,
 
   assertRun(await tend(ws, ["stop", "web.1"]), {
     code: 0,
-    stdout: "",
-    stderr: 'stopped "web.1"\n',
+    stdout: 'stopped "web.1"\n',
+    stderr: "",
   });
   assert.ok(!isAlive(web1!), "web.1 was stopped");
   assert.ok(isAlive(web0!), "web.0 still runs");
@@ -210,8 +209,8 @@ ready = { tcp = "{port}" }`,
   const want = [port, port + 2, port + 3];
   assertRun(started, {
     code: 0,
-    stdout: "",
-    stderr: new RegExp(
+    stderr: "",
+    stdout: new RegExp(
       `^started "web\\.0" \\(pid \\d+, port ${port}\\)\\n` +
         `started "web\\.1" \\(pid \\d+, port ${port + 2} \\(${
           port + 1

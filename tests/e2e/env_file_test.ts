@@ -19,8 +19,8 @@ ready = { log = "up" }
 `);
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: /^started "svc"/,
+    stderr: "",
+    stdout: /^started "svc"/,
   });
   assert.deepEqual(await readLines(out), [
     "A=from-file B=from-env Q=two words",
@@ -30,13 +30,13 @@ ready = { log = "up" }
   await Deno.writeTextFile(ws.path(".env.local"), "QUOTED=local\n");
   assertRun(await tend(ws, ["restart", "svc"]), {
     code: 0,
-    stdout: "",
-    stderr: /^restarted "svc"/,
+    stderr: "",
+    stdout: /^restarted "svc"/,
   });
   assert.deepEqual((await readLines(out)).slice(1), [
     "A=changed B=from-env Q=local",
   ]);
-  assertRun(await tend(ws, ["down"]), { code: 0, stdout: "", stderr: /^/ });
+  assertRun(await tend(ws, ["down"]), { code: 0, stdout: /^/, stderr: /^/ });
 });
 
 Deno.test("env_file: a missing file that is not optional fails the start, naming it", async () => {
@@ -59,5 +59,5 @@ env_file = ".env"
   });
   const [svc] = (await statusJson(ws)).services;
   assert.equal(svc?.status, "failed");
-  assertRun(await tend(ws, ["down"]), { code: 0, stdout: "", stderr: /^/ });
+  assertRun(await tend(ws, ["down"]), { code: 0, stdout: /^/, stderr: /^/ });
 });

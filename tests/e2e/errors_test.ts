@@ -53,8 +53,8 @@ async function startWeb(ws: TempWorkspace): Promise<number> {
   await ws.writeConfig(goodConfig(ws));
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: /^started "web" \(pid \d+\)\n$/,
+    stdout: /^started "web" \(pid \d+\)\n$/,
+    stderr: "",
   });
   await waitFor(async () => (await readPids(ws.path(MARKER))).length > 0, {
     message: "web to write its marker",
@@ -163,8 +163,8 @@ Deno.test("tend start, stop and status reject a bad config and leave a service r
   await ws.writeConfig(goodConfig(ws));
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: `"web" is already running (pid ${pid})\n`,
+    stdout: `"web" is already running (pid ${pid})\n`,
+    stderr: "",
   });
   await assertUntouched(ws, pid);
 });
@@ -294,8 +294,8 @@ for (const damage of DAMAGES) {
 
     assertRun(await tend(ws, ["start"]), {
       code: 0,
-      stdout: "",
-      stderr: `"web" is already running (pid ${pid})\n`,
+      stdout: `"web" is already running (pid ${pid})\n`,
+      stderr: "",
     });
     await assertUntouched(ws, pid);
     const status = await statusJson(ws);
@@ -333,8 +333,8 @@ Deno.test("tend status and start ignore damaged run files while the supervisor a
   );
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: `"web" is already running (pid ${pid})\n`,
+    stdout: `"web" is already running (pid ${pid})\n`,
+    stderr: "",
   });
   await assertUntouched(ws, pid);
   assert.ok(isAlive(sleeper.pid));
@@ -417,8 +417,8 @@ Deno.test("tend stop ends a service whose pid file became a directory, and the s
 
   assertRun(await tend(ws, ["stop"]), {
     code: 0,
-    stdout: "",
-    stderr: 'stopped "web"\n',
+    stdout: 'stopped "web"\n',
+    stderr: "",
   });
   assert.ok(!isAlive(pid), "web still runs");
   assert.ok(isAlive(supervisor), "the supervisor died");

@@ -128,8 +128,8 @@ Deno.test("tend status --json reports CPU of one core, RSS and uptime of each se
   const startedFrom = Date.now();
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: /^started "burn" \(pid \d+\)\nstarted "idle" \(pid \d+\)\n$/,
+    stdout: /^started "burn" \(pid \d+\)\nstarted "idle" \(pid \d+\)\n$/,
+    stderr: "",
   });
   const startedBy = Date.now();
   const burn = await markerPid(burnMarker);
@@ -255,8 +255,8 @@ Deno.test("tend status --watch --json prints one JSON document per line every se
   await ws.writeConfig(fixtureService("web", ["--marker", marker]));
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: /^started "web" \(pid \d+\)\n$/,
+    stdout: /^started "web" \(pid \d+\)\n$/,
+    stderr: "",
   });
   const web = await markerPid(marker);
 

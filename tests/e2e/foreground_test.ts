@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   fixtureService,
+  freePort,
   isAlive,
   makeTempWorkspace,
   readPids,
@@ -125,4 +126,38 @@ Deno.test("tend up in the foreground interleaves the services' output, prefixed,
       }
     });
   }
+});
+
+Deno.test("tend up in the foreground prints each service's URL and how to stop", async () => {
+  await using ws = await makeTempWorkspace();
+  const port = freePort();
+  await ws.writeConfig(
+    fixtureService("web", ["--listen"], `port = ${port}`) +
+      fixtureService("worker"),
+  );
+  // --no-logs: stdout holds the URLs alone (no service output).
+  const child = spawnTend(ws, ["up", "--no-logs"], {
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const stderr = new Response(child.stderr).text();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let shown = "";
+  try {
+    const deadline = setTimeout(() => reader.cancel(), 20_000);
+    while (!shown.includes("\n")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      shown += value;
+    }
+    clearTimeout(deadline);
+    assert.equal(shown, `web  http://localhost:${port}\n`);
+  } finally {
+    child.kill("SIGINT");
+    await reader.cancel().catch(() => {});
+  }
+  const { code } = await child.status;
+  const logged = await stderr;
+  assert.equal(code, 0, logged);
+  assert.match(logged, /^Ctrl-C to stop every service and the supervisor$/m);
 });

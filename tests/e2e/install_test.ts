@@ -66,8 +66,8 @@ async function checkInstalled(entry: (root: string) => string): Promise<void> {
     const start = await runInstalled(tend, { cwd: ws.dir, args: ["start"] });
     assertRun(start, {
       code: 0,
-      stdout: "",
-      stderr: /^started "web" \(pid \d+\)\n$/,
+      stderr: "",
+      stdout: /^started "web" \(pid \d+\)\n$/,
     });
     await waitFor(async () => (await readPids(marker)).length > 0, {
       message: "the service to write its marker",
@@ -87,8 +87,8 @@ async function checkInstalled(entry: (root: string) => string): Promise<void> {
     const down = await runInstalled(tend, { cwd: ws.dir, args: ["down"] });
     assertRun(down, {
       code: 0,
-      stdout: "",
-      stderr: 'stopped "web"\nsupervisor stopped\n',
+      stderr: "supervisor stopped\n",
+      stdout: 'stopped "web"\n',
     });
     assert.ok(!isAlive(pid), `pid ${pid} is gone`);
     assert.deepEqual(await taggedProcesses(ws.dir), []);

@@ -46,8 +46,8 @@ Deno.test("a migration job gates the app: completed, then the app starts; start 
 
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: /^completed "migrate" \(exit 0\)\nstarted "app" \(pid \d+\)\n$/,
+    stderr: "",
+    stdout: /^completed "migrate" \(exit 0\)\nstarted "app" \(pid \d+\)\n$/,
   });
   assert.deepEqual(await readLines(ws.path("app-saw")), ["migrated"]);
   const status = await statusJson(ws);
@@ -63,17 +63,17 @@ Deno.test("a migration job gates the app: completed, then the app starts; start 
   // A dependency that completed is not run again; a named job is.
   assertRun(await tend(ws, ["start", "app"]), {
     code: 0,
-    stdout: "",
-    stderr: /"migrate" already completed\n"app" is already running/,
+    stderr: "",
+    stdout: /"migrate" already completed\n"app" is already running/,
   });
   assert.deepEqual(await readLines(runs), ["run"]);
   assertRun(await tend(ws, ["start", "migrate"]), {
     code: 0,
-    stdout: "",
-    stderr: /^completed "migrate" \(exit 0\)\n$/,
+    stderr: "",
+    stdout: /^completed "migrate" \(exit 0\)\n$/,
   });
   assert.deepEqual(await readLines(runs), ["run", "run"]);
-  assertRun(await tend(ws, ["down"]), { code: 0, stdout: "", stderr: /^/ });
+  assertRun(await tend(ws, ["down"]), { code: 0, stdout: /^/, stderr: /^/ });
 });
 
 Deno.test("a job that exits non-zero fails with its log tail and the app does not start", async () => {
@@ -99,7 +99,7 @@ Deno.test("a job that exits non-zero fails with its log tail and the app does no
   );
   assert.equal((await tend(ws, ["status"])).code, 3);
   await assert.rejects(Deno.stat(ws.path("app-saw")), Deno.errors.NotFound);
-  assertRun(await tend(ws, ["down"]), { code: 0, stdout: "", stderr: /^/ });
+  assertRun(await tend(ws, ["down"]), { code: 0, stdout: /^/, stderr: /^/ });
 });
 
 Deno.test('a job under restart = "on-failure" is retried with backoff until it completes', async () => {
@@ -117,8 +117,8 @@ Deno.test('a job under restart = "on-failure" is retried with backoff until it c
   );
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: /^completed "migrate" \(exit 0\)\nstarted "app" \(pid \d+\)\n$/,
+    stderr: "",
+    stdout: /^completed "migrate" \(exit 0\)\nstarted "app" \(pid \d+\)\n$/,
   });
   assert.deepEqual(await readLines(count), ["2"]);
   assert.deepEqual(await readLines(ws.path("app-saw")), ["migrated"]);
@@ -127,5 +127,5 @@ Deno.test('a job under restart = "on-failure" is retried with backoff until it c
   )!;
   assert.equal(migrate.status, "completed");
   assert.equal(migrate.restarts, 1);
-  assertRun(await tend(ws, ["down"]), { code: 0, stdout: "", stderr: /^/ });
+  assertRun(await tend(ws, ["down"]), { code: 0, stdout: /^/, stderr: /^/ });
 });

@@ -185,8 +185,8 @@ args = ${JSON.stringify(["run", COUNTER, "--batch", "1", "--delay", "10"])}
   const log = logOf(ws, "ticker");
   assertRun(await tend(ws, ["start", "ticker"]), {
     code: 0,
-    stdout: "",
-    stderr: /^started "ticker" \(pid \d+\)\n$/,
+    stdout: /^started "ticker" \(pid \d+\)\n$/,
+    stderr: "",
   });
   await waitFor(
     async () => ((await Deno.stat(log).catch(() => null))?.size ?? 0) > 0,
@@ -216,8 +216,8 @@ args = ${JSON.stringify(["run", COUNTER, "--batch", "1", "--delay", "10"])}
   assert.equal(await stderr, "");
   assertRun(await tend(ws, ["stop", "ticker"]), {
     code: 0,
-    stdout: "",
-    stderr: /stopped "ticker"/,
+    stdout: /stopped "ticker"/,
+    stderr: "",
   });
   // What was printed is exactly what the log files hold from the first
   // line printed on: nothing skipped, nothing twice.

@@ -37,8 +37,8 @@ Deno.test("mi7soft-daemon's README command lines work as written", async (t) => 
   await t.step("tend -c FILE --daemonize start", async () => {
     assertRun(await tend(ws, ["-c", "daemon.toml", "--daemonize", "start"]), {
       code: 0,
-      stdout: "",
-      stderr: /^started "a" \(pid \d+\)\nstarted "b" \(pid \d+\)\n$/,
+      stderr: "",
+      stdout: /^started "a" \(pid \d+\)\nstarted "b" \(pid \d+\)\n$/,
     });
     const status = await statusJson(ws);
     assert.deepEqual(await readPids(pidFile), [status.supervisor.pid]);
@@ -47,13 +47,13 @@ Deno.test("mi7soft-daemon's README command lines work as written", async (t) => 
   await t.step("tend stop NAME, then tend start-process NAME", async () => {
     assertRun(await tend(ws, ["stop", "b"]), {
       code: 0,
-      stdout: "",
-      stderr: /^stopped "b"/,
+      stderr: "",
+      stdout: /^stopped "b"/,
     });
     assertRun(await tend(ws, ["start-process", "b"]), {
       code: 0,
-      stdout: "",
-      stderr: /^started "b" \(pid \d+\)\n$/,
+      stderr: "",
+      stdout: /^started "b" \(pid \d+\)\n$/,
     });
     const b = await waitForService(ws, "b", (s) => s.status === "running");
     await waitFor(
@@ -95,8 +95,8 @@ Deno.test("mi7soft-daemon's README command lines work as written", async (t) => 
       for (const service of before.services) assert.ok(isAlive(service.pid!));
       assertRun(await tend(ws, ["down"]), {
         code: 0,
-        stdout: "",
-        stderr: /stopped "a"/,
+        stderr: "",
+        stdout: /stopped "a"/,
       });
     },
   );
@@ -107,8 +107,8 @@ Deno.test("tend shutdown stops the supervisor and leaves the services running", 
   await Deno.writeTextFile(ws.path("daemon.toml"), daemonToml(ws, ["a"]));
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: /^started "a"/,
+    stderr: "",
+    stdout: /^started "a"/,
   });
   const before = await statusJson(ws);
   assertRun(await tend(ws, ["shutdown"]), {
@@ -125,8 +125,8 @@ Deno.test("tend shutdown stops the supervisor and leaves the services running", 
   });
   assertRun(await tend(ws, ["down"]), {
     code: 0,
-    stdout: "",
-    stderr: /stopped "a"/,
+    stderr: "",
+    stdout: /stopped "a"/,
   });
 });
 
@@ -139,8 +139,8 @@ Deno.test("a pid_file naming another live supervisor is never overwritten or del
 
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: /^started "a"/,
+    stderr: "",
+    stdout: /^started "a"/,
   });
   const status = await statusJson(ws);
   assert.notEqual(status.supervisor.pid, other.pid);
@@ -155,8 +155,8 @@ Deno.test("a pid_file naming another live supervisor is never overwritten or del
 
   assertRun(await tend(ws, ["down"]), {
     code: 0,
-    stdout: "",
-    stderr: /stopped "a"/,
+    stderr: /supervisor stopped/,
+    stdout: /stopped "a"/,
   });
   assert.deepEqual(await readPids(pidFile), [other.pid]);
   assert.ok(isAlive(other.pid));
@@ -171,15 +171,15 @@ Deno.test("a pid_file naming a dead process is taken over, then removed on exit"
   await Deno.writeTextFile(ws.path("daemon.toml"), daemonToml(ws, ["a"]));
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: /^started "a"/,
+    stderr: "",
+    stdout: /^started "a"/,
   });
   const status = await statusJson(ws);
   assert.deepEqual(await readPids(pidFile), [status.supervisor.pid]);
   assertRun(await tend(ws, ["down"]), {
     code: 0,
-    stdout: "",
-    stderr: /stopped "a"/,
+    stderr: /supervisor stopped/,
+    stdout: /stopped "a"/,
   });
   assert.deepEqual(await readPids(pidFile), []);
 });

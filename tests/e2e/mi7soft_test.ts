@@ -46,9 +46,9 @@ auto_restart = true
 
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr:
+    stdout:
       /^started "my-service" \(pid \d+\)\nstarted "web-server" \(pid \d+\)\n$/,
+    stderr: "",
   });
 
   const status = await statusJson(ws);

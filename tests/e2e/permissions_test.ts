@@ -133,10 +133,10 @@ for (const umask of ["022", "000"]) {
     const start = await tendWithUmask(ws, umask, ["start"]);
     assertRun(start, {
       code: 0,
-      stdout: "",
-      stderr: /^started "web" \(pid \d+\)\n$/,
+      stdout: /^started "web" \(pid \d+\)\n$/,
+      stderr: "",
     });
-    const pid = Number(/\(pid (\d+)\)/.exec(start.stderr)![1]);
+    const pid = Number(/\(pid (\d+)\)/.exec(start.stdout)![1]);
     assert.deepEqual(await readPids(marker), [pid]);
     assert.ok(isAlive(pid));
 
@@ -156,8 +156,8 @@ for (const umask of ["022", "000"]) {
     // state.json is rewritten (temp file + rename) when the service stops.
     assertRun(await tendWithUmask(ws, umask, ["stop"]), {
       code: 0,
-      stdout: "",
-      stderr: 'stopped "web"\n',
+      stdout: 'stopped "web"\n',
+      stderr: "",
     });
     assert.ok(!isAlive(pid));
     await assertMode(`${run}/state.json`, "file", 0o600);
@@ -188,8 +188,8 @@ Deno.test({
     // Under umask 000 nothing but tend's own modes keeps others out.
     assertRun(await tendWithUmask(ws, "000", ["start"]), {
       code: 0,
-      stdout: "",
-      stderr: /^started "web" \(pid \d+\)\n$/,
+      stdout: /^started "web" \(pid \d+\)\n$/,
+      stderr: "",
     });
     assert.equal((await readPids(marker)).length, 1);
     // Let nobody reach the workspace, so only tend's own modes stand between.

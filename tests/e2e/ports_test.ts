@@ -11,7 +11,7 @@ import {
   tend,
   waitFor,
 } from "../_helpers.ts";
-import { assertHumanError, assertJsonError, assertRun } from "./_assert.ts";
+import { assertHumanError, assertJsonFailure, assertRun } from "./_assert.ts";
 
 /** The lines of the service fixture's marker: `<pid> <PORT> <name>`. */
 async function markerLines(marker: string): Promise<string[][]> {
@@ -38,12 +38,12 @@ Deno.test('tend start with port_strategy = "next" gives a later port when the wa
   );
   assertRun(start, {
     code: 0,
-    stdout: "",
-    stderr: new RegExp(
+    stderr: "",
+    stdout: new RegExp(
       `^started "web" \\(pid \\d+, ${moved.source}\\)\\n$`,
     ),
   });
-  const [, pid, port] = /pid (\d+), port (\d+)/.exec(start.stderr)!.map(Number);
+  const [, pid, port] = /pid (\d+), port (\d+)/.exec(start.stdout)!.map(Number);
   assert.ok(port! > holder.port, `port ${port} is not after ${holder.port}`);
   const log = await Deno.readTextFile(ws.path(".tend/log/tend.log"));
   assert.match(
@@ -81,7 +81,7 @@ Deno.test('tend start with port_strategy = "fail" names the holder and leaves no
     assertHumanError(await tend(ws, ["start"]), { code: 5, message });
   });
   await t.step("with --json", async () => {
-    assertJsonError(await tend(ws, ["start", "--json"]), {
+    assertJsonFailure(await tend(ws, ["start", "--json"]), {
       code: 5,
       errorCode: "PORT_IN_USE",
       message,
@@ -168,7 +168,7 @@ Deno.test("a port granted to another service of the workspace is named as that s
       fixtureService("b", ["--listen"], `port = ${port}`),
   );
   const start = await tend(ws, ["start", "a"]);
-  assertRun(start, { code: 0, stdout: "", stderr: /^started "a"/ });
+  assertRun(start, { code: 0, stderr: "", stdout: /^started "a"/ });
   assertHumanError(await tend(ws, ["start", "b"]), {
     code: 5,
     message: new RegExp(

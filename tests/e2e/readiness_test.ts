@@ -10,7 +10,7 @@ import {
   tend,
   waitFor,
 } from "../_helpers.ts";
-import { assertJsonError, assertRun } from "./_assert.ts";
+import { assertJsonFailure, assertRun } from "./_assert.ts";
 
 Deno.test("tend start returns once a tcp-ready service accepts connections", async () => {
   await using ws = await makeTempWorkspace();
@@ -27,13 +27,13 @@ ready = { tcp = "{port}" }`,
   const started = await tend(ws, ["start"]);
   assertRun(started, {
     code: 0,
-    stdout: "",
-    stderr: new RegExp(`^started "web" \\(pid \\d+, port ${port}\\)\\n$`),
+    stdout: new RegExp(`^started "web" \\(pid \\d+, port ${port}\\)\\n$`),
+    stderr: "",
   });
   // No wait: start returned, so the port must accept now.
   const conn = await Deno.connect({ hostname: "127.0.0.1", port });
   conn.close();
-  const pid = Number(/pid (\d+)/.exec(started.stderr)?.[1]);
+  const pid = Number(/pid (\d+)/.exec(started.stdout)?.[1]);
   // It listens before it writes its marker.
   await waitFor(async () => (await readLines(marker)).length === 1, {
     message: "the service to write its marker",
@@ -74,11 +74,12 @@ Deno.test("tend start fails with START_FAILED and the log when a service exits 3
   assert.equal(view.lastExit?.code, 3, JSON.stringify(view));
   assert.match(view.reason ?? "", /exited with code 3/);
 
-  assertJsonError(await tend(ws, ["start", "--json"]), {
+  const [failure] = assertJsonFailure(await tend(ws, ["start", "--json"]), {
     code: 1,
     errorCode: "START_FAILED",
-    message: /exited with code 3[^]*boom: missing config/,
+    message: /exited with code 3/,
   });
+  assert.match(failure?.error?.logTail ?? "", /boom: missing config/);
   assert.equal((await readLines(marker)).length, 2, "it ran once more");
 });
 
@@ -98,7 +99,7 @@ ready_timeout = "1s"`,
     code: 1,
     stdout: "",
     stderr:
-      /^error: Cannot start "web": not ready after 1 s; last lines of its log:\n(?:[^\n]*\n)*still booting\n(?:[^\n]*\n)*hint: [^\n]+\n$/,
+      /^error: Cannot start "web": not ready after 1 s \(waited for a log line matching \/never-printed\/\); last lines of its log:\n(?:[^\n]*\n)*still booting\n(?:[^\n]*\n)*hint: [^\n]+\n$/,
   });
   const pids = (await readLines(marker)).map((line) =>
     Number(line.split(" ")[0])
@@ -126,8 +127,8 @@ ready = { http = "http://127.0.0.1:{port}/hello.txt" }
 `);
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: new RegExp(`^started "site" \\(pid \\d+, port ${port}\\)\\n$`),
+    stdout: new RegExp(`^started "site" \\(pid \\d+, port ${port}\\)\\n$`),
+    stderr: "",
   });
   using client = Deno.createHttpClient({});
   const response = await fetch(`http://127.0.0.1:${port}/hello.txt`, {
@@ -152,11 +153,11 @@ ready = { http = "http://127.0.0.1:{port}/missing" }
 ready_timeout = "1s"
 `);
   const result = await tend(ws, ["start", "--json"]);
-  assertJsonError(result, {
+  assertJsonFailure(result, {
     code: 1,
     errorCode: "START_FAILED",
     message:
-      /^Cannot start "site": not ready after 1 s[^]*"GET \/missing HTTP\/1\.[01]" 404/,
+      /^Cannot start "site": not ready after 1 s \(waited for http:\/\/127\.0\.0\.1:\d+\/missing to answer 2xx\)[^]*"GET \/missing HTTP\/1\.[01]" 404/,
   });
   const view = (await statusJson(ws)).services[0]!;
   assert.equal(view.status, "failed");
@@ -180,10 +181,10 @@ Deno.test("tend command readiness runs the check through sh until it exits 0", a
   const started = await tend(ws, ["start"]);
   assertRun(started, {
     code: 0,
-    stdout: "",
-    stderr: /^started "web" \(pid \d+\)\n$/,
+    stdout: /^started "web" \(pid \d+\)\n$/,
+    stderr: "",
   });
   // Ready means the check passed: the marker exists now, without waiting.
-  const pid = Number(/pid (\d+)/.exec(started.stderr)?.[1]);
+  const pid = Number(/pid (\d+)/.exec(started.stdout)?.[1]);
   assert.deepEqual(await readLines(marker), [`${pid} - web`]);
 });

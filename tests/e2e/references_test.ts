@@ -42,8 +42,8 @@ ready = { log = "^reached" }`,
   try {
     assertRun(await tend(ws, ["start", "web"]), {
       code: 0,
-      stdout: "",
-      stderr: /^/,
+      stdout: /^started "db" [^\n]+\nstarted "web" /,
+      stderr: "",
     });
     const db = (await statusJson(ws)).services.find((s) => s.name === "db")!;
     assert.notEqual(db.port, wanted, "db moved off the held port");
@@ -59,12 +59,12 @@ ready = { log = "^reached" }`,
   const restart = await tend(ws, ["restart", "db"]);
   assert.equal(restart.code, 0, JSON.stringify(restart));
   assert.match(
-    restart.stdout + restart.stderr,
+    restart.stdout,
     /restarted "web" \(.*depends on "db"\)/,
   );
   const [, second] = await waitForLines(reached, 2);
   const db = (await statusJson(ws)).services.find((s) => s.name === "db")!;
   assert.equal(db.port, wanted);
   assert.equal(second, `db ${db.pid} via ${wanted} env ${wanted}`);
-  assertRun(await tend(ws, ["down"]), { code: 0, stdout: "", stderr: /^/ });
+  assertRun(await tend(ws, ["down"]), { code: 0, stdout: /^/, stderr: /^/ });
 });

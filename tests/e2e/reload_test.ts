@@ -13,6 +13,7 @@ import {
   waitForService,
 } from "../_helpers.ts";
 import { assertHumanError, assertJsonError, assertRun } from "./_assert.ts";
+import type { ReloadResponse } from "../../src/ipc/protocol.ts";
 
 /** The pids of every running service, by name. */
 async function runningPids(ws: TempWorkspace): Promise<Map<string, number>> {
@@ -39,8 +40,8 @@ Deno.test("tend reload starts added, stops removed, restarts changed and keeps u
   );
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: /^(started "[abcd]" \(pid \d+\)\n){4}$/,
+    stdout: /^(started "[abcd]" \(pid \d+\)\n){4}$/,
+    stderr: "",
   });
   const before = await runningPids(ws);
   assert.deepEqual([...before.keys()], ["a", "b", "c", "d"]);
@@ -54,12 +55,17 @@ Deno.test("tend reload starts added, stops removed, restarts changed and keeps u
   );
   const reload = await tend(ws, ["reload", "--json"]);
   assertRun(reload, { code: 0, stdout: /^\{/, stderr: "" });
-  assert.deepEqual(JSON.parse(reload.stdout), {
+  const { results, ...diff } = JSON.parse(reload.stdout) as ReloadResponse;
+  assert.deepEqual(diff, {
     added: ["e"],
     removed: ["b"],
     changed: ["c"],
     unchanged: ["a", "d"],
   });
+  assert.deepEqual(
+    results.map((r) => [r.name, r.action]),
+    [["b", "stopped"], ["c", "restarted"], ["e", "started"]],
+  );
 
   const after = await runningPids(ws);
   assert.deepEqual([...after.keys()], ["a", "c", "d", "e"]);
@@ -94,8 +100,8 @@ Deno.test("SIGHUP to the supervisor applies a changed tend.toml", async () => {
   );
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: /^started "a" \(pid \d+\)\nstarted "b" \(pid \d+\)\n$/,
+    stdout: /^started "a" \(pid \d+\)\nstarted "b" \(pid \d+\)\n$/,
+    stderr: "",
   });
   const before = await runningPids(ws);
   const supervisor = (await supervisorPid(ws))!;
@@ -129,8 +135,8 @@ Deno.test("tend reload and SIGHUP with an invalid tend.toml change nothing", asy
   await ws.writeConfig(valid);
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: /^started "a" \(pid \d+\)\nstarted "b" \(pid \d+\)\n$/,
+    stdout: /^started "a" \(pid \d+\)\nstarted "b" \(pid \d+\)\n$/,
+    stderr: "",
   });
   const before = await runningPids(ws);
   const supervisor = (await supervisorPid(ws))!;

@@ -24,8 +24,8 @@ Deno.test("tend restarts a service killed with SIGKILL under a new pid", async (
   );
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: /^started "always" \(pid \d+\)\nstarted "default" \(pid \d+\)\n$/,
+    stdout: /^started "always" \(pid \d+\)\nstarted "default" \(pid \d+\)\n$/,
+    stderr: "",
   });
   const before = await statusJson(ws);
   const oldPids = new Map<string, number>();
@@ -106,8 +106,8 @@ restart_window = "60s"`,
   const first = await tend(ws, ["start"]);
   assertRun(first, {
     code: 0,
-    stdout: "",
-    stderr: /^started "crash" \(pid \d+\)\n$/,
+    stdout: /^started "crash" \(pid \d+\)\n$/,
+    stderr: "",
   });
 
   const failed = await waitForService(
@@ -145,10 +145,10 @@ restart_window = "60s"`,
   const again = await tend(ws, ["start"]);
   assertRun(again, {
     code: 0,
-    stdout: "",
-    stderr: /^started "crash" \(pid \d+\)\n$/,
+    stdout: /^started "crash" \(pid \d+\)\n$/,
+    stderr: "",
   });
-  const pid = Number(/pid (\d+)/.exec(again.stderr)?.[1]);
+  const pid = Number(/pid (\d+)/.exec(again.stdout)?.[1]);
   // min_ready counts from the spawn: the stamp may come a little later.
   await waitFor(async () => (await readLines(file)).length >= 6, {
     message: "the sixth start to write its stamp",
@@ -168,8 +168,8 @@ restart_window = "60s"`,
   const restarted = await tend(ws, ["restart", "crash"]);
   assertRun(restarted, {
     code: 0,
-    stdout: "",
-    stderr: /^restarted "crash" \(pid \d+\)\n$/,
+    stdout: /^restarted "crash" \(pid \d+\)\n$/,
+    stderr: "",
   });
   await waitFor(async () => (await readLines(file)).length >= 11, {
     message: "the eleventh start to write its stamp",
@@ -177,7 +177,7 @@ restart_window = "60s"`,
   const eleventh = (await readLines(file))[10];
   assert.equal(
     eleventh?.split(" ")[0],
-    /pid (\d+)/.exec(restarted.stderr)?.[1],
+    /pid (\d+)/.exec(restarted.stdout)?.[1],
     "the eleventh start is the restart",
   );
 });
@@ -191,8 +191,8 @@ Deno.test("tend ends what is left of a dead service's process group before resta
   );
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: /^started "web" \(pid \d+\)\n$/,
+    stdout: /^started "web" \(pid \d+\)\n$/,
+    stderr: "",
   });
   await waitFor(async () => (await readPids(forked)).length === 1, {
     message: "the grandchild to write its pid",
@@ -228,8 +228,8 @@ restart_window = "1s"`,
   );
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: /^started "slowcrash" \(pid \d+\)\n$/,
+    stdout: /^started "slowcrash" \(pid \d+\)\n$/,
+    stderr: "",
   });
   const seen = new Set<string>();
   const view = await waitForService(ws, "slowcrash", (s) => {

@@ -51,8 +51,8 @@ Deno.test("tend run starts a one-off service: status, logs, stop, and gone after
   ]);
   assertRun(run, {
     code: 0,
-    stdout: "",
-    stderr: new RegExp(`^started "web" \\(pid \\d+, port ${port}\\)\\n$`),
+    stderr: "",
+    stdout: new RegExp(`^started "web" \\(pid \\d+, port ${port}\\)\\n$`),
   });
   const [line] = await waitForLines(marker, 1);
   const pid = Number(line!.split(" ")[0]);
@@ -77,12 +77,12 @@ Deno.test("tend run starts a one-off service: status, logs, stop, and gone after
 
   assertRun(await tend(ws, ["stop", "web"]), {
     code: 0,
-    stderr: 'stopped "web"\n',
+    stdout: 'stopped "web"\n',
   });
   assert.ok(!isAlive(pid), "stop ended the one-off");
   assertRun(await tend(ws, ["run", "web", ...fixtureCommand([])]), {
     code: 0,
-    stderr: /^started "web" \(pid \d+\)\n$/,
+    stdout: /^started "web" \(pid \d+\)\n$/,
   });
   const again = (await statusJson(ws)).services.find((s) => s.name === "web");
   assert.equal(again?.status, "running");
@@ -106,7 +106,7 @@ Deno.test("tend run --save appends a block that keeps the file's comments, and t
     "log=hello",
     ...fixtureCommand(["--marker", marker, "--say", "hello"]),
   ]);
-  assertRun(run, { code: 0, stderr: /started "job" \(pid \d+\)\n$/ });
+  assertRun(run, { code: 0, stdout: /started "job" \(pid \d+\)\n$/ });
   assert.match(run.stderr, /^added to ".*tend\.toml":\n\[\[processes\]\]\n/);
   const text = await Deno.readTextFile(ws.path("tend.toml"));
   assert.ok(text.startsWith(CONFIG), "the file's own text is kept as it was");
@@ -121,7 +121,7 @@ Deno.test("tend run --save appends a block that keeps the file's comments, and t
   await waitForLines(marker, 1);
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stderr: /^started "job" \(pid \d+\)\n$/,
+    stdout: /^started "job" \(pid \d+\)\n$/,
   });
   await waitForLines(marker, 2);
   assertRun(await tend(ws, ["down"]), { code: 0 });

@@ -27,7 +27,7 @@ Deno.test("a schedule with a seconds field runs the job on its ticks and skips a
   const start = await tend(ws, ["start"]);
   assert.equal(start.code, 0, JSON.stringify(start));
   assert.doesNotMatch(
-    start.stderr,
+    start.stdout + start.stderr,
     /"job"/,
     "tend start leaves it to its first tick",
   );
@@ -90,7 +90,7 @@ Deno.test("a scheduled job named explicitly starts at once", async () => {
   ));
   const start = await tend(ws, ["start", "job"]);
   assert.equal(start.code, 0, JSON.stringify(start));
-  assert.match(start.stderr, /^started "job" \(pid \d+\)$/m);
+  assert.match(start.stdout, /^started "job" \(pid \d+\)$/m);
   const view = (await statusJson(ws)).services[0]!;
   assert.equal(view.status, "running");
   assert.equal(view.schedule?.timezone, "Europe/Paris");

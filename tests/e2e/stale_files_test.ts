@@ -84,18 +84,18 @@ Deno.test("tend stop and start never signal an unrelated process named by stale 
 
   assertRun(await tend(ws, ["stop"]), {
     code: 0,
-    stdout: "",
-    stderr: '"web" is not running\n',
+    stdout: '"web" is not running\n',
+    stderr: "",
   });
   assert.ok(isAlive(sleeper.pid), "stop signalled the unrelated process");
 
   const start = await tend(ws, ["start"]);
   assertRun(start, {
     code: 0,
-    stdout: "",
-    stderr: /^started "web" \(pid \d+\)\n$/,
+    stdout: /^started "web" \(pid \d+\)\n$/,
+    stderr: "",
   });
-  const pid = startedPid(start.stderr);
+  const pid = startedPid(start.stdout);
   assert.notEqual(pid, sleeper.pid);
   await waitFor(async () => (await readPids(marker)).length > 0, {
     message: "web to write its marker",
@@ -127,10 +127,10 @@ Deno.test("tend start over stale files runs a new copy and leaves the unrelated 
   // running) before the CLI asks: either report is right, one copy is not.
   assertRun(start, {
     code: 0,
-    stdout: "",
-    stderr: /^(started "web"|"web" is already running) \(pid \d+\)\n$/,
+    stdout: /^(started "web"|"web" is already running) \(pid \d+\)\n$/,
+    stderr: "",
   });
-  const pid = Number(/\(pid (\d+)\)/.exec(start.stderr)![1]);
+  const pid = Number(/\(pid (\d+)\)/.exec(start.stdout)![1]);
   assert.notEqual(pid, sleeper.pid);
   await waitFor(async () => (await readPids(marker)).length > 0, {
     message: "web to write its marker",

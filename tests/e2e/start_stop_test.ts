@@ -40,17 +40,17 @@ Deno.test("tend start is idempotent: a second start says already running and kee
   const first = await tend(ws, ["start"]);
   assertRun(first, {
     code: 0,
-    stdout: "",
-    stderr: /^started "web" \(pid \d+\)\n$/,
+    stdout: /^started "web" \(pid \d+\)\n$/,
+    stderr: "",
   });
-  const pid = reportedPid(first.stderr, "web");
+  const pid = reportedPid(first.stdout, "web");
   assert.deepEqual(await markerPids(marker), [pid]);
 
   const second = await tend(ws, ["start"]);
   assertRun(second, {
     code: 0,
-    stdout: "",
-    stderr: `"web" is already running (pid ${pid})\n`,
+    stdout: `"web" is already running (pid ${pid})\n`,
+    stderr: "",
   });
 
   const third = await tend(ws, ["start", "--json"]);
@@ -76,8 +76,8 @@ Deno.test("tend status --json has the documented shape and exits 3 for a stopped
   );
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: /^started "web" \(pid \d+\)\nstarted "worker" \(pid \d+\)\n$/,
+    stdout: /^started "web" \(pid \d+\)\nstarted "worker" \(pid \d+\)\n$/,
+    stderr: "",
   });
   const [webPid] = await markerPids(ws.path("web.marker"));
   const [workerPid] = await markerPids(ws.path("worker.marker"));
@@ -116,8 +116,8 @@ Deno.test("tend status --json has the documented shape and exits 3 for a stopped
 
   assertRun(await tend(ws, ["stop", "worker"]), {
     code: 0,
-    stdout: "",
-    stderr: 'stopped "worker"\n',
+    stdout: 'stopped "worker"\n',
+    stderr: "",
   });
   assert.ok(!isAlive(workerPid!));
 
@@ -158,8 +158,8 @@ Deno.test("tend stop ends a service and the grandchild it forked", async () => {
   );
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: /^started "web"/,
+    stdout: /^started "web"/,
+    stderr: "",
   });
   const [pid] = await markerPids(marker);
   const [childPid] = await markerPids(grandchild);
@@ -167,8 +167,8 @@ Deno.test("tend stop ends a service and the grandchild it forked", async () => {
 
   assertRun(await tend(ws, ["stop"]), {
     code: 0,
-    stdout: "",
-    stderr: 'stopped "web"\n',
+    stdout: 'stopped "web"\n',
+    stderr: "",
   });
   assert.ok(!isAlive(pid!), "the service survived the stop");
   assert.ok(!isAlive(childPid!), "the grandchild survived the stop");
@@ -188,8 +188,8 @@ Deno.test("tend stop escalates to SIGKILL after stop_timeout for a service that 
   );
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: /^started "web"/,
+    stdout: /^started "web"/,
+    stderr: "",
   });
   const [pid] = await markerPids(marker);
   const [childPid] = await markerPids(grandchild);
@@ -197,8 +197,9 @@ Deno.test("tend stop escalates to SIGKILL after stop_timeout for a service that 
   const began = Date.now();
   assertRun(await tend(ws, ["stop"]), {
     code: 0,
-    stdout: "",
-    stderr: 'stopped "web"\n',
+    stdout:
+      'stopped "web" (killed with SIGKILL: it did not exit within stop_timeout)\n',
+    stderr: "",
   });
   assert.ok(
     Date.now() - began >= 1_000,
@@ -237,10 +238,10 @@ Deno.test("tend start with its stdout piped reaches EOF promptly while the servi
   const { code } = await child.status;
   assertRun({ code, stdout, stderr }, {
     code: 0,
-    stdout: "",
-    stderr: /^started "web" \(pid \d+\)\n$/,
+    stdout: /^started "web" \(pid \d+\)\n$/,
+    stderr: "",
   });
-  const pid = reportedPid(stderr, "web");
+  const pid = reportedPid(stdout, "web");
   assert.deepEqual(await markerPids(marker), [pid]);
   assert.ok(isAlive(pid), "the service died with the CLI");
   const status = await statusJson(ws);
@@ -259,8 +260,8 @@ Deno.test("tend stop of a SIGSTOPped service sends SIGCONT after stop_signal, so
     }),
   );
   const start = await tend(ws, ["start"]);
-  assertRun(start, { code: 0, stdout: "", stderr: /^started "svc"/ });
-  const pid = reportedPid(start.stderr, "svc");
+  assertRun(start, { code: 0, stderr: "", stdout: /^started "svc"/ });
+  const pid = reportedPid(start.stdout, "svc");
   await waitFor(async () => (await readLines(notes)).includes("start svc"), {
     message: "the service to install its SIGTERM handler",
   });
@@ -273,8 +274,8 @@ Deno.test("tend stop of a SIGSTOPped service sends SIGCONT after stop_signal, so
   const began = Date.now();
   assertRun(await tend(ws, ["stop", "svc"]), {
     code: 0,
-    stdout: "",
-    stderr: 'stopped "svc"\n',
+    stderr: "",
+    stdout: 'stopped "svc"\n',
   });
   const tookMs = Date.now() - began;
   assert.ok(tookMs < 4_000, `stop took ${tookMs} ms: it waited for SIGKILL`);
@@ -303,11 +304,11 @@ pid_file = "run/deep/tend.pid"
   const start = await tend(ws, ["start"]);
   assertRun(start, {
     code: 0,
-    stdout: "",
-    stderr: /^started "web" \(pid \d+\)\nstarted "api" \(pid \d+\)\n$/,
+    stderr: "",
+    stdout: /^started "web" \(pid \d+\)\nstarted "api" \(pid \d+\)\n$/,
   });
   assert.deepEqual(await markerPids(marker), [
-    reportedPid(start.stderr, "web"),
+    reportedPid(start.stdout, "web"),
   ]);
   assert.ok((await Deno.stat(ws.path("logs/web/out.log"))).isFile);
   assert.ok((await Deno.stat(ws.path(".tend/extra/api/out.log"))).isFile);

@@ -82,8 +82,8 @@ Deno.test("tend status shows stopping while a service ignores SIGTERM, then stop
   );
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: /^started "stubborn" \(pid \d+\)\n$/,
+    stdout: /^started "stubborn" \(pid \d+\)\n$/,
+    stderr: "",
   });
   await waitForLines(marker, 1);
   const [pid] = await readPids(marker);
@@ -126,8 +126,8 @@ restart_delay = "2s"`,
   );
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: /^started "flaky" \(pid \d+\)\n$/,
+    stdout: /^started "flaky" \(pid \d+\)\n$/,
+    stderr: "",
   });
   const backoff = await waitForService(
     ws,
@@ -174,8 +174,8 @@ restart = "never"`,
   );
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: /^started "once" \(pid \d+\)\n$/,
+    stdout: /^started "once" \(pid \d+\)\n$/,
+    stderr: "",
   });
   const failed = await waitForService(
     ws,
@@ -203,8 +203,8 @@ Deno.test("tend status without a supervisor reports a service whose recorded pid
   await ws.writeConfig(fixtureService("web", ["--marker", marker]));
   assertRun(await tend(ws, ["start"]), {
     code: 0,
-    stdout: "",
-    stderr: /^started "web" \(pid \d+\)\n$/,
+    stdout: /^started "web" \(pid \d+\)\n$/,
+    stderr: "",
   });
   await waitForLines(marker, 1);
   const [pid] = await readPids(marker);
@@ -227,8 +227,8 @@ Deno.test("tend status without a supervisor reports a service whose recorded pid
   const again = await tend(ws, ["start"]);
   assertRun(again, {
     code: 0,
-    stdout: "",
-    stderr: /^(started "web"|"web" is already running) \(pid \d+\)\n$/,
+    stdout: /^(started "web"|"web" is already running) \(pid \d+\)\n$/,
+    stderr: "",
   });
   await waitForLines(marker, 2);
   const pids = await readPids(marker);

@@ -53,6 +53,7 @@ export const RELOAD: ReloadResponse = {
   removed: [],
   changed: ["web"],
   unchanged: ["db"],
+  results: [],
 };
 
 /** The cleanup answer of the fake supervisor. */
