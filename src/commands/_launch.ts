@@ -3,7 +3,7 @@ import { closeSync, openSync } from "node:fs";
 import { Readable } from "node:stream";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { isErrorCode, TendError } from "../errors.ts";
-import { acquireLock } from "../fence/lock.ts";
+import { acquireLock, isLockHeld } from "../fence/lock.ts";
 import { ensurePrivateDir, LOG_DIR_MODE } from "../fence/safe_file.ts";
 import type { ControlClient } from "../ipc/client.ts";
 import { readHandshake } from "../ipc/handshake.ts";
@@ -68,7 +68,10 @@ export async function ensureSupervisor(
         hint,
       });
     }
-    return await waitForSupervisor(ws, options.timing);
+    return await waitForSupervisor(ws, {
+      timing: options.timing,
+      answered: handshake,
+    });
   } finally {
     launchLock.close();
   }
@@ -171,15 +174,10 @@ async function answerOf(
     const answer = await Promise.race([reading, failed, timedOut]);
     if (answer !== null) return answer;
     const how = await Promise.race([exited, failed, timedOut]);
-    const tail = await tailLines(ws.paths.supervisorLog, { lines: 10 });
     throw new TendError(
       "START_FAILED",
       `Cannot start the supervisor: it exited (${how}) before answering`,
-      {
-        hint: tail
-          ? `Last lines of ${ws.paths.supervisorLog}:\n${tail}`
-          : undefined,
-      },
+      { hint: await logTailHint(ws) },
     );
   } finally {
     clearTimeout(timer);
@@ -189,21 +187,38 @@ async function answerOf(
   }
 }
 
+/** The last lines of the supervisor log, as a hint; none when it is empty. */
+async function logTailHint(ws: Workspace): Promise<string | undefined> {
+  const tail = await tailLines(ws.paths.supervisorLog, { lines: 10 })
+    .catch(() => "");
+  return tail ? `Last lines of ${ws.paths.supervisorLog}:\n${tail}` : undefined;
+}
+
 /**
- * Waits for the supervisor that holds the lock to answer. Something other
- * than a socket may sit at the socket path for `timing.socketGraceMs`
- * before the wait ends: a live supervisor checks its socket every
- * `timing.fenceCheckMs` and listens again when it can remove what is there.
+ * Waits for the supervisor that holds the lock to answer: the one that
+ * `answered`, or the one it lost the lock to. The wait ends at once when no
+ * process holds the lock any more: that supervisor has exited (killed
+ * between its handshake and the first connection, say), and nothing will
+ * answer. Something other than a socket may sit at the socket path for
+ * `timing.socketGraceMs` before the wait ends: a live supervisor checks its
+ * socket every `timing.fenceCheckMs` and listens again when it can remove
+ * what is there.
  */
 async function waitForSupervisor(
   ws: Workspace,
-  timing: Timing,
+  options: { timing: Timing; answered: Handshake & { ok: true } },
 ): Promise<ControlClient> {
+  const { timing } = options;
   const deadline = Date.now() + HANDSHAKE_TIMEOUT_MS;
   let blockedSince: number | null = null;
   while (Date.now() < deadline) {
     const client = await connect(ws);
     if (client) return client;
+    // A lock fd is never inherited (O_CLOEXEC, PLATFORM.md 1d): a free lock
+    // means no supervisor runs. A failed probe proves nothing: wait on.
+    if (!await isLockHeld(ws.paths.lockFile).catch(() => true)) {
+      throw await exitedAfterAnswer(ws, options.answered);
+    }
     const blocker = await socketBlocker(ws.paths.socket);
     if (blocker === null) {
       blockedSince = null;
@@ -230,4 +245,17 @@ async function waitForSupervisor(
       hint: `See "${ws.paths.supervisorLog}"`,
     },
   );
+}
+
+/** The error of a supervisor wait that nobody will answer any more. */
+async function exitedAfterAnswer(
+  ws: Workspace,
+  answered: Handshake & { ok: true },
+): Promise<TendError> {
+  const who = answered.lost
+    ? "the supervisor that holds the workspace lock exited before answering"
+    : `it (pid ${answered.pid}) exited right after it answered`;
+  return new TendError("START_FAILED", `Cannot start the supervisor: ${who}`, {
+    hint: await logTailHint(ws),
+  });
 }
