@@ -77,11 +77,11 @@ async function endsWithin(
   ms: number,
 ): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
+  const late = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), ms);
   });
   try {
-    return await Promise.race([child.status.then(() => true), late]);
+    return await Promise.race([child.status, late]) !== "late";
   } finally {
     clearTimeout(timer);
   }
