@@ -29,12 +29,31 @@ export function signalGroup(pgid: number, signal: Deno.Signal): boolean {
   }
 }
 
+/**
+ * Whether group `pgid` has any process, zombies included: one `kill(-pgid,
+ * 0)`, no /proc scan. A group this says is gone is certainly gone.
+ */
+export function groupExists(pgid: number): boolean {
+  try {
+    Deno.kill(-pgid, 0 as unknown as Deno.Signal);
+    return true;
+  } catch (error) {
+    return !(error instanceof Deno.errors.NotFound);
+  }
+}
+
 /** Options of {@linkcode stopGroup}. */
 export interface StopGroupOptions {
   /** The first signal. @default {"SIGTERM"} */
   signal?: Deno.Signal;
   /** How long to wait after it before SIGKILL. @default {10000} */
   timeoutMs?: number;
+  /**
+   * Resolves when the group's leader (our child) has exited: the wait is
+   * then on that event, and the group is looked at once it came, instead of
+   * polling from the start.
+   */
+  exited?: Promise<unknown>;
 }
 
 /** What {@linkcode stopGroup} had to do. */
@@ -55,7 +74,10 @@ export async function stopGroup(
   if (!signalGroup(pgid, options.signal ?? "SIGTERM")) {
     return { escalated: false };
   }
-  if (await waitGroupGone(pgid, options.timeoutMs ?? 10_000)) {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const deadline = Date.now() + timeoutMs;
+  if (options.exited) await settledWithin(options.exited, timeoutMs);
+  if (await waitGroupGone(pgid, Math.max(0, deadline - Date.now()))) {
     return { escalated: false };
   }
   signalGroup(pgid, "SIGKILL");
@@ -67,6 +89,17 @@ export async function stopGroup(
     `Cannot stop process group ${pgid}: it survived SIGKILL`,
     { hint: "A process stuck in the kernel (state D) cannot be killed" },
   );
+}
+
+/** Waits for `promise` to settle, or `ms` to pass, whichever comes first. */
+async function settledWithin(promise: Promise<unknown>, ms: number) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => timer = setTimeout(resolve, ms));
+  try {
+    await Promise.race([promise.catch(() => {}), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Waits until group `pgid` has no live member; `false` on timeout. */
@@ -90,10 +123,6 @@ export async function waitGroupGone(
  * (children reparented to init and not yet reaped), so then /proc decides.
  */
 async function groupGone(pgid: number): Promise<boolean> {
-  try {
-    Deno.kill(-pgid, 0 as unknown as Deno.Signal);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return true;
-  }
+  if (!groupExists(pgid)) return true;
   return (await groupMembers(pgid)).length === 0;
 }

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { TendError } from "../errors.ts";
 import { statOwnFile } from "../fence/safe_file.ts";
@@ -59,40 +58,45 @@ export async function spawnDetached(
     );
   }
   try {
-    return await launch(request, fd);
+    return launch(request, fd);
   } finally {
     closeSync(fd);
   }
 }
 
-function launch(request: SpawnRequest, fd: number): Promise<SpawnedProcess> {
-  const child = spawn(request.command, [...request.args], {
-    cwd: request.cwd,
-    env: request.env,
-    detached: true,
-    stdio: ["ignore", fd, fd],
-  });
-  const exited = new Promise<ExitStatus>((resolve) => {
-    child.once("exit", (code, signal) => resolve({ code, signal }));
-  });
-  return new Promise((resolve, reject) => {
-    child.once("error", (error) => {
-      reject(
-        new TendError(
-          "START_FAILED",
-          `Cannot run "${request.command}": ${spawnFailure(error)}`,
-          { cause: error, hint: "Check the command and PATH in tend.toml" },
-        ),
-      );
-    });
-    child.once("spawn", () => {
-      resolve({
-        pid: child.pid!,
-        exited,
-        unref: () => child.unref(),
-      });
-    });
-  });
+/**
+ * `Deno.Command` with `detached` (setsid) and the log's raw fd as stdout and
+ * stderr (accepted by the runtime though not in its types; PLATFORM.md §3d):
+ * unlike `node:child_process`, it loads no Node compatibility layer (5 to 7
+ * MiB of the supervisor's RSS) and its exit comes straight from the pidfd.
+ */
+function launch(request: SpawnRequest, fd: number): SpawnedProcess {
+  const logFd = fd as unknown as "null";
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(request.command, {
+      args: [...request.args],
+      cwd: request.cwd,
+      env: request.env,
+      clearEnv: true,
+      detached: true,
+      stdin: "null",
+      stdout: logFd,
+      stderr: logFd,
+    }).spawn();
+  } catch (error) {
+    throw new TendError(
+      "START_FAILED",
+      `Cannot run "${request.command}": ${spawnFailure(error)}`,
+      { cause: error, hint: "Check the command and PATH in tend.toml" },
+    );
+  }
+  const exited = child.status.then((status): ExitStatus =>
+    status.signal === null
+      ? { code: status.code, signal: null }
+      : { code: null, signal: status.signal }
+  );
+  return { pid: child.pid, exited, unref: () => child.unref() };
 }
 
 async function checkWorkingDirectory(cwd: string): Promise<void> {
@@ -110,9 +114,10 @@ async function checkWorkingDirectory(cwd: string): Promise<void> {
 }
 
 function spawnFailure(error: unknown): string {
-  const code = (error as { code?: string }).code;
-  if (code === "ENOENT") return "command not found";
-  if (code === "EACCES") return "permission denied";
+  if (error instanceof Deno.errors.NotFound) return "command not found";
+  if (error instanceof Deno.errors.PermissionDenied) {
+    return "permission denied";
+  }
   return messageOf(error);
 }
 

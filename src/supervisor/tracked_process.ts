@@ -90,6 +90,7 @@ export class TrackedProcess {
       root: this.#ctx.paths.root,
       signal: config.stopSignal,
       timeoutMs: config.stopTimeoutMs,
+      exited: this.child?.exited,
     });
   }
 
