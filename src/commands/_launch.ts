@@ -64,11 +64,13 @@ export async function ensureSupervisor(ws: Workspace): Promise<ControlClient> {
 }
 
 /**
- * V8 flags of the supervisor: a 1 MiB young generation keeps a long-lived,
- * mostly idle process small (84 → 72 MiB RSS with 100 services, measured).
- * A compiled tend has them built in (`deno task compile`).
+ * V8 flags of the supervisor, a long-lived and mostly idle process: a 1 MiB
+ * young generation (84 → 72 MiB RSS with 100 services, measured), and lite
+ * mode (no optimizing compiler, feedback allocated lazily: 61 → 57.5 MiB with
+ * 100 services; the supervisor runs little code, and none of it hot). A
+ * compiled tend has them built in (`deno task compile`).
  */
-export const SUPERVISOR_V8_FLAGS = "--max-semi-space-size=1";
+export const SUPERVISOR_V8_FLAGS = "--max-semi-space-size=1,--lite-mode";
 
 /** The command line that runs this same tend with `args`. */
 export function selfCommand(

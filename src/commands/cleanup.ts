@@ -1,3 +1,4 @@
+import { lazyImport } from "../_lazy.ts";
 import type { CleanupResponse } from "../ipc/protocol.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 import { connect, resolveWorkspace } from "./_workspace.ts";
@@ -26,7 +27,9 @@ export async function runCleanup(
     using _ = client;
     return await client.cleanup(options);
   }
-  const { offlineCleanup } = await import("../workspace/offline.ts");
+  const { offlineCleanup } = await lazyImport<
+    typeof import("../workspace/offline.ts")
+  >(new URL("../workspace/offline.ts", import.meta.url));
   return await offlineCleanup(ws, options);
 }
 

@@ -1,3 +1,4 @@
+import { lazyImport } from "../_lazy.ts";
 import { isLockHeld } from "../fence/lock.ts";
 import { TendError } from "../errors.ts";
 import { loadWorkspaceConfig } from "./_config.ts";
@@ -19,7 +20,9 @@ export async function run(
   if (client === null) {
     const config = await loadWorkspaceConfig(ws);
     const names = config.services.map((s) => s.name);
-    const { offlineStop } = await import("../workspace/offline.ts");
+    const { offlineStop } = await lazyImport<
+      typeof import("../workspace/offline.ts")
+    >(new URL("../workspace/offline.ts", import.meta.url));
     reportActions(ctx, { results: await offlineStop(ws, { config, names }) });
     return 0;
   }

@@ -1,3 +1,4 @@
+import { lazyImport } from "../_lazy.ts";
 import type { Output } from "../output/output.ts";
 import { loadWorkspaceConfig, selectNames } from "./_config.ts";
 import { resolveWorkspace } from "./_workspace.ts";
@@ -42,8 +43,12 @@ export async function run(ctx: Context, args: ArgsOf<"logs">): Promise<number> {
     json: ctx.globals.json,
     prefixed: services.length > 1,
   });
-  const { LogFollower } = await import("../logs/follower.ts");
-  const { readBacklog } = await import("../logs/backlog.ts");
+  const { LogFollower } = await lazyImport<
+    typeof import("../logs/follower.ts")
+  >(new URL("../logs/follower.ts", import.meta.url));
+  const { readBacklog } = await lazyImport<typeof import("../logs/backlog.ts")>(
+    new URL("../logs/backlog.ts", import.meta.url),
+  );
   const followers = [];
   for (const { name, file } of services) {
     const backlog = await readBacklog(file, { lines: options.lines });

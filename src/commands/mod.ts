@@ -5,6 +5,7 @@ import {
   defineCommand,
   type Run,
 } from "./command.ts";
+import { lazyImport } from "../_lazy.ts";
 
 /**
  * Each command's help and options, by name: plain data, the one list that
@@ -138,17 +139,48 @@ const LOADERS: {
     { run: Run<(typeof INFO)[N]["options"]> }
   >;
 } = {
-  init: () => import("./init.ts"),
-  up: () => import("./up.ts"),
-  down: () => import("./down.ts"),
-  start: () => import("./start.ts"),
-  stop: () => import("./stop.ts"),
-  restart: () => import("./restart.ts"),
-  status: () => import("./status.ts"),
-  logs: () => import("./logs.ts"),
-  reload: () => import("./reload.ts"),
-  cleanup: () => import("./cleanup.ts"),
-  __supervise: () => import("./supervise.ts"),
+  init: () =>
+    lazyImport<typeof import("./init.ts")>(
+      new URL("./init.ts", import.meta.url),
+    ),
+  up: () =>
+    lazyImport<typeof import("./up.ts")>(new URL("./up.ts", import.meta.url)),
+  down: () =>
+    lazyImport<typeof import("./down.ts")>(
+      new URL("./down.ts", import.meta.url),
+    ),
+  start: () =>
+    lazyImport<typeof import("./start.ts")>(
+      new URL("./start.ts", import.meta.url),
+    ),
+  stop: () =>
+    lazyImport<typeof import("./stop.ts")>(
+      new URL("./stop.ts", import.meta.url),
+    ),
+  restart: () =>
+    lazyImport<typeof import("./restart.ts")>(
+      new URL("./restart.ts", import.meta.url),
+    ),
+  status: () =>
+    lazyImport<typeof import("./status.ts")>(
+      new URL("./status.ts", import.meta.url),
+    ),
+  logs: () =>
+    lazyImport<typeof import("./logs.ts")>(
+      new URL("./logs.ts", import.meta.url),
+    ),
+  reload: () =>
+    lazyImport<typeof import("./reload.ts")>(
+      new URL("./reload.ts", import.meta.url),
+    ),
+  cleanup: () =>
+    lazyImport<typeof import("./cleanup.ts")>(
+      new URL("./cleanup.ts", import.meta.url),
+    ),
+  __supervise: () =>
+    lazyImport<typeof import("./supervise.ts")>(
+      new URL("./supervise.ts", import.meta.url),
+    ),
 };
 
 function entry<N extends Name>(name: N): [string, CommandSpec] {

@@ -1,5 +1,5 @@
 import { TendError } from "../errors.ts";
-import { loadWorkspaceConfig } from "./_config.ts";
+import { checkWorkspaceConfig } from "./_config.ts";
 import { connect, resolveWorkspace } from "./_workspace.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./mod.ts";
@@ -10,7 +10,7 @@ export async function run(
   _args: ArgsOf<"reload">,
 ): Promise<number> {
   const ws = await resolveWorkspace(ctx);
-  await loadWorkspaceConfig(ws);
+  await checkWorkspaceConfig(ws);
   const client = await connect(ws);
   if (client === null) {
     throw new TendError(

@@ -1,3 +1,4 @@
+import { lazyImport } from "../_lazy.ts";
 import type { StatusResponse } from "../ipc/protocol.ts";
 import { renderStatusTable, type RowStatus } from "../output/status_table.ts";
 import { loadWorkspaceConfig } from "./_config.ts";
@@ -65,7 +66,9 @@ async function currentStatus(
   const live = await askSupervisor(ws);
   if (live !== null) return live;
   const config = await loadWorkspaceConfig(ws);
-  const { offlineStatus } = await import("../workspace/offline.ts");
+  const { offlineStatus } = await lazyImport<
+    typeof import("../workspace/offline.ts")
+  >(new URL("../workspace/offline.ts", import.meta.url));
   return await offlineStatus(ws, config);
 }
 

@@ -1,3 +1,4 @@
+import { lazyImport } from "../_lazy.ts";
 import { loadWorkspaceConfig, selectNames } from "./_config.ts";
 import { reportActions } from "./_report.ts";
 import type { Workspace } from "../workspace/workspace.ts";
@@ -42,6 +43,8 @@ async function stopServices(
   }
   const config = await loadWorkspaceConfig(ws);
   const selected = await selectNames(config, names);
-  const { offlineStop } = await import("../workspace/offline.ts");
+  const { offlineStop } = await lazyImport<
+    typeof import("../workspace/offline.ts")
+  >(new URL("../workspace/offline.ts", import.meta.url));
   return { results: await offlineStop(ws, { config, names: selected }) };
 }

@@ -1,5 +1,6 @@
+import { lazyImport } from "../_lazy.ts";
 import { terminalSink } from "../output/output.ts";
-import { loadWorkspaceConfig } from "./_config.ts";
+import { checkWorkspaceConfig } from "./_config.ts";
 import { reportActions } from "./_report.ts";
 import { resolveWorkspace } from "./_workspace.ts";
 import type { Context } from "./command.ts";
@@ -9,14 +10,18 @@ import type { ArgsOf } from "./mod.ts";
 export async function run(ctx: Context, args: ArgsOf<"up">): Promise<number> {
   const { values } = args;
   const ws = await resolveWorkspace(ctx);
-  await loadWorkspaceConfig(ws);
+  await checkWorkspaceConfig(ws);
   if (values.daemon === true) {
-    const { ensureSupervisor } = await import("./_launch.ts");
+    const { ensureSupervisor } = await lazyImport<
+      typeof import("./_launch.ts")
+    >(new URL("./_launch.ts", import.meta.url));
     using client = await ensureSupervisor(ws);
     reportActions(ctx, await client.start([]));
     return 0;
   }
-  const { runSupervisor } = await import("../supervisor/run.ts");
+  const { runSupervisor } = await lazyImport<
+    typeof import("../supervisor/run.ts")
+  >(new URL("../supervisor/run.ts", import.meta.url));
   return await runSupervisor({
     root: ws.root,
     configFile: ws.configFile,

@@ -1,5 +1,5 @@
 import { dirname } from "../_path.ts";
-import { loadConfig } from "../config/load.ts";
+import { loadCheckedConfig } from "../config/checked.ts";
 import { type WorkspacePaths, workspacePaths } from "../config/paths.ts";
 import { TendError } from "../errors.ts";
 import { acquireLock } from "../fence/lock.ts";
@@ -84,9 +84,12 @@ async function serve(
 ): Promise<number> {
   const { lock } = options;
   await lock.remember();
-  const config = await loadConfig(options.configFile, {
-    workspace: paths.root,
-  });
+  const load = () =>
+    loadCheckedConfig(options.configFile, {
+      workspace: paths.root,
+      runDir: paths.runDir,
+    });
+  const config = await load();
   await Deno.mkdir(paths.logDir, { recursive: true, mode: LOG_DIR_MODE });
   await Deno.mkdir(dirname(config.daemon.logFile), {
     recursive: true,
@@ -114,7 +117,7 @@ async function serve(
     log,
     bootId,
     baseEnv: baseEnvironment(),
-    loadConfig: () => loadConfig(options.configFile, { workspace: paths.root }),
+    loadConfig: load,
     ticker,
   });
   await supervisor.recover();
