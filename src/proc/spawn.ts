@@ -1,6 +1,6 @@
-import { closeSync, openSync } from "node:fs";
 import { TendError } from "../errors.ts";
 import { statOwnFile } from "../fence/safe_file.ts";
+import { type LogFd, openLogFd } from "./log_fd.ts";
 
 /** Mode of log files that tend creates. */
 const LOG_FILE_MODE = 0o644;
@@ -47,9 +47,9 @@ export async function spawnDetached(
 ): Promise<SpawnedProcess> {
   await checkWorkingDirectory(request.cwd);
   await statOwnFile(request.logFile);
-  let fd: number;
+  let log: LogFd;
   try {
-    fd = openSync(request.logFile, "a", LOG_FILE_MODE);
+    log = await openLogFd(request.logFile, LOG_FILE_MODE);
   } catch (error) {
     throw new TendError(
       "START_FAILED",
@@ -58,9 +58,9 @@ export async function spawnDetached(
     );
   }
   try {
-    return launch(request, fd);
+    return launch(request, log.fd);
   } finally {
-    closeSync(fd);
+    log.close();
   }
 }
 
