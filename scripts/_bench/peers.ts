@@ -40,7 +40,7 @@ interface Peer {
 const COMMAND_MS = 60_000;
 
 /** The full path of `program` on PATH, or undefined. */
-function which(program: string): string | undefined {
+export function which(program: string): string | undefined {
   for (const dir of Deno.env.get("PATH")?.split(":") ?? []) {
     try {
       if (Deno.statSync(`${dir}/${program}`).isFile) {
@@ -52,7 +52,11 @@ function which(program: string): string | undefined {
 }
 
 /** Rejects when `promise` has not settled within `ms`. */
-async function deadline<T>(promise: Promise<T>, ms: number, what: string) {
+export async function deadline<T>(
+  promise: Promise<T>,
+  ms: number,
+  what: string,
+): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`Timed out: ${what}`)), ms);
@@ -65,7 +69,11 @@ async function deadline<T>(promise: Promise<T>, ms: number, what: string) {
 }
 
 /** `timed` with a deadline; fails on a nonzero exit unless `anyCode`. */
-async function run(command: string, args: string[], { anyCode = false } = {}) {
+export async function run(
+  command: string,
+  args: string[],
+  { anyCode = false } = {},
+): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
   const what = `${command} ${args.join(" ")}`;
   const result = await deadline(timed(command, args), COMMAND_MS, what);
   if (result.code !== 0 && !anyCode) {
@@ -89,7 +97,7 @@ async function alive(pid: number): Promise<boolean> {
 }
 
 /** SIGKILLs every process tied to `dir` (cmdline or environ) or `marker`. */
-async function reap(dir: string, marker: string): Promise<number> {
+export async function reap(dir: string, marker: string): Promise<number> {
   let killed = 0;
   for (const pid of await pids()) {
     if (pid === Deno.pid || !await alive(pid)) continue;

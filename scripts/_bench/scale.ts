@@ -5,8 +5,8 @@
  * service. Services are `sleep MARKER…` with the default `min_ready`, found
  * in /proc (procs.ts), as the peers' are.
  */
-import { tend, tendArgv, timed, workspace } from "./measure.ts";
-import { markedArgs, newMarker, untilCount } from "./procs.ts";
+import { tend, tendArgv, workspace } from "./measure.ts";
+import { markedArgs, newMarker, sleepersOf, untilCount } from "./procs.ts";
 
 /** Samples of one figure. */
 export interface Figure {
@@ -24,6 +24,7 @@ export const SCALE = {
   coldExec: "cold start (no daemon) -> service exec'd",
   startOne: "start CLI return, one plain service",
   startOneWarm: "start CLI return, one plain service, daemon running",
+  crashExec: "crash (SIGKILL) -> new process exec'd",
 } as const;
 
 /** tend.toml of `sleep ARG` services with the defaults (min_ready 500 ms). */
@@ -108,6 +109,34 @@ export async function measureScale(
   ];
 }
 
+/**
+ * SIGKILL of a service (`restart_delay = 0`) to the exec of its next process,
+ * seen in /proc as the peers' are.
+ */
+export async function crashExec(runs: number): Promise<Figure> {
+  const marker = newMarker();
+  const [arg] = markedArgs(marker, 1);
+  await using ws = await workspace(
+    plainServices([arg!]) + "restart_delay = 0\nmax_restarts = 1000\n",
+  );
+  await tend(ws.dir, ["start", "--quiet"]);
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const pid = (await sleepersOf(marker)).get(arg!)!;
+    const killedAt = performance.now();
+    Deno.kill(pid, "SIGKILL");
+    while (true) {
+      const next = (await sleepersOf(marker)).get(arg!);
+      if (next !== undefined && next !== pid) break;
+      if (performance.now() - killedAt > 30_000) throw new Error("no restart");
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    samples.push(performance.now() - killedAt);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { name: SCALE.crashExec, unit: "ms", samples };
+}
+
 /** The RSS (MiB) of a supervisor with `count` plain services, after `settleMs`. */
 export async function supervisorRss(
   count: number,
@@ -139,5 +168,4 @@ if (import.meta.main) {
     // deno-lint-ignore no-console -- a program of its own
     console.log(`supervisor RSS, ${count} services: ${rss.toFixed(1)} MiB`);
   }
-  void timed;
 }
