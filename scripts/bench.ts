@@ -26,6 +26,8 @@ import {
 } from "./_bench/scale.ts";
 
 const QUICK = Deno.args.includes("--quick");
+/** Only tend's figures (e.g. of another checkout, TEND_BENCH_ROOT=DIR). */
+const TEND_ONLY = Deno.args.includes("--tend-only");
 const RUNS = QUICK ? 5 : 15;
 const IDLE_SECONDS = QUICK ? 10 : 30;
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -290,12 +292,14 @@ async function scale(): Promise<void> {
       round(rss),
     ]);
   }
+  if (TEND_ONLY) return;
   for (const { tool, figures } of await measurePeerScale({ runs, bigRuns })) {
     recordFigures(figures, tool);
   }
 }
 
 async function peers(): Promise<string> {
+  if (TEND_ONLY) return "";
   // tend idles beside each peer, so that idle CPU is read in the same window.
   await using ws = await workspace(sleepers(100));
   await tend(ws.dir, ["start", "--quiet"]);

@@ -25,22 +25,46 @@ export async function parentOf(pid: number): Promise<number> {
 }
 
 /**
- * The live pids running `sleep ARG` with an ARG starting with `marker`,
- * by ARG. Cheap enough to poll every few ms: one read of each cmdline.
+ * Pids that run some other program and cannot turn into a sleeper: not a
+ * manager that forks its children (a fork runs its parent's command line
+ * until the exec). Skipping them keeps a poll of /proc at a few reads.
  */
-export async function sleepersOf(
-  marker: string,
-): Promise<Map<string, number>> {
+const ignored = new Set<number>();
+const FORKERS = /deno|node|python|supervisor|PM2|pm2|\bsh\b|env|sleep/;
+
+/**
+ * The live pids running `sleep ARG` with an ARG starting with `marker`, by
+ * ARG. Synchronous reads: an async read per pid goes through a thread pool,
+ * which on a loaded machine made one poll cost tens of ms.
+ */
+export function sleepersOf(marker: string): Map<string, number> {
   const found = new Map<string, number>();
   const needle = `\0${marker}`;
-  await Promise.all((await pids()).map(async (pid) => {
-    const cmd = await read(`/proc/${pid}/cmdline`);
-    const at = cmd.indexOf(needle);
-    if (at === -1 || !cmd.startsWith("sleep") && !cmd.includes("/sleep\0")) {
-      return;
+  for (const entry of Deno.readDirSync("/proc")) {
+    const pid = Number(entry.name);
+    if (!Number.isInteger(pid) || ignored.has(pid)) continue;
+    let cmd: string;
+    try {
+      cmd = Deno.readTextFileSync(`/proc/${pid}/cmdline`);
+    } catch {
+      continue;
     }
-    if (await alive(pid)) found.set(cmd.slice(at + 1, -1), pid);
-  }));
+    const at = cmd.indexOf(needle);
+    if (at === -1) {
+      if (cmd !== "" && !FORKERS.test(cmd)) ignored.add(pid);
+      continue;
+    }
+    if (!cmd.startsWith("sleep") && !cmd.includes("/sleep\0")) continue;
+    let stat = "";
+    try {
+      stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    } catch {
+      continue;
+    }
+    if (stat[stat.lastIndexOf(")") + 2] !== "Z") {
+      found.set(cmd.slice(at + 1, -1), pid);
+    }
+  }
   return found;
 }
 
@@ -65,7 +89,7 @@ export async function untilCount(
 ): Promise<number> {
   const deadline = performance.now() + (options.timeoutMs ?? 60_000);
   while (true) {
-    const seen = (await sleepersOf(marker)).size;
+    const seen = sleepersOf(marker).size;
     const now = performance.now();
     if (count === 0 ? seen === 0 : seen >= count) return now;
     if (now > deadline) {

@@ -122,11 +122,11 @@ export async function crashExec(runs: number): Promise<Figure> {
   await tend(ws.dir, ["start", "--quiet"]);
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const pid = (await sleepersOf(marker)).get(arg!)!;
+    const pid = sleepersOf(marker).get(arg!)!;
     const killedAt = performance.now();
     Deno.kill(pid, "SIGKILL");
     while (true) {
-      const next = (await sleepersOf(marker)).get(arg!);
+      const next = sleepersOf(marker).get(arg!);
       if (next !== undefined && next !== pid) break;
       if (performance.now() - killedAt > 30_000) throw new Error("no restart");
       await new Promise((r) => setTimeout(r, 1));

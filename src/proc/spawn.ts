@@ -1,5 +1,5 @@
 import { TendError } from "../errors.ts";
-import { statOwnFile } from "../fence/safe_file.ts";
+import { statOwnFileNow } from "../fence/safe_file.ts";
 import { type LogFd, openLogFd } from "./log_fd.ts";
 
 /** Mode of log files that tend creates. */
@@ -45,8 +45,10 @@ export interface SpawnedProcess {
 export async function spawnDetached(
   request: SpawnRequest,
 ): Promise<SpawnedProcess> {
-  await checkWorkingDirectory(request.cwd);
-  await statOwnFile(request.logFile);
+  // Synchronous checks: microseconds each, no trip through a thread pool on
+  // the way from a crash to the next spawn.
+  checkWorkingDirectory(request.cwd);
+  statOwnFileNow(request.logFile);
   let log: LogFd;
   try {
     log = await openLogFd(request.logFile, LOG_FILE_MODE);
@@ -99,9 +101,9 @@ function launch(request: SpawnRequest, fd: number): SpawnedProcess {
   return { pid: child.pid, exited, unref: () => child.unref() };
 }
 
-async function checkWorkingDirectory(cwd: string): Promise<void> {
+function checkWorkingDirectory(cwd: string): void {
   try {
-    const info = await Deno.stat(cwd);
+    const info = Deno.statSync(cwd);
     if (info.isDirectory) return;
   } catch {
     // Reported below.

@@ -38,7 +38,7 @@ export async function launchService(
 ): Promise<LaunchOutcome> {
   const port = context.port;
   const logFile = service.logFile;
-  const logOffset = await sizeOf(logFile);
+  const logOffset = sizeOf(logFile);
   const child = await spawnDetached({
     command: service.command,
     args: service.args.map((arg) => fill(arg, port)),
@@ -99,9 +99,10 @@ export function serviceEnv(
   return env;
 }
 
-async function sizeOf(path: string): Promise<number> {
+/** The size of `path` now (synchronous: see spawnDetached), 0 when absent. */
+function sizeOf(path: string): number {
   try {
-    return (await Deno.stat(path)).size;
+    return Deno.statSync(path).size;
   } catch {
     return 0;
   }
