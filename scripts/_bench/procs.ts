@@ -98,3 +98,44 @@ export async function untilCount(
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 2));
   }
 }
+
+/** The children of `pid`, from every thread's /proc/PID/task/TID/children. */
+export function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  try {
+    for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
+      const text = Deno.readTextFileSync(
+        `/proc/${pid}/task/${task.name}/children`,
+      );
+      for (const child of text.split(" ")) {
+        if (child.trim() !== "") children.push(Number(child));
+      }
+    }
+  } catch {
+    // gone
+  }
+  return children;
+}
+
+/**
+ * The live child of `parent` running `sleep ARG`, other than `not`: a few
+ * reads, so that a restart is seen within about a millisecond of its exec.
+ */
+export function sleeperChild(
+  parent: number,
+  arg: string,
+  not?: number,
+): number | undefined {
+  for (const pid of childrenOf(parent)) {
+    if (pid === not) continue;
+    try {
+      const cmd = Deno.readTextFileSync(`/proc/${pid}/cmdline`);
+      if (!cmd.endsWith(`\0${arg}\0`)) continue;
+      const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+      if (stat[stat.lastIndexOf(")") + 2] !== "Z") return pid;
+    } catch {
+      // gone
+    }
+  }
+  return undefined;
+}

@@ -6,7 +6,13 @@
  * in /proc (procs.ts), as the peers' are.
  */
 import { tend, tendArgv, workspace } from "./measure.ts";
-import { markedArgs, newMarker, sleepersOf, untilCount } from "./procs.ts";
+import {
+  markedArgs,
+  newMarker,
+  sleeperChild,
+  sleepersOf,
+  untilCount,
+} from "./procs.ts";
 
 /** Samples of one figure. */
 export interface Figure {
@@ -120,14 +126,15 @@ export async function crashExec(runs: number): Promise<Figure> {
     plainServices([arg!]) + "restart_delay = 0\nmax_restarts = 1000\n",
   );
   await tend(ws.dir, ["start", "--quiet"]);
+  const supervisor = Number(
+    await Deno.readTextFile(`${ws.dir}/.tend/run/supervisor.pid`),
+  );
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
     const pid = sleepersOf(marker).get(arg!)!;
     const killedAt = performance.now();
     Deno.kill(pid, "SIGKILL");
-    while (true) {
-      const next = sleepersOf(marker).get(arg!);
-      if (next !== undefined && next !== pid) break;
+    while (sleeperChild(supervisor, arg!, pid) === undefined) {
       if (performance.now() - killedAt > 30_000) throw new Error("no restart");
       await new Promise((r) => setTimeout(r, 1));
     }
