@@ -1,4 +1,5 @@
 import { TendError } from "../errors.ts";
+import { parseStat } from "./_stat.ts";
 import { groupMembers } from "./scan.ts";
 
 /** The first pause while a stopping group is checked; it doubles up to the max. */
@@ -40,6 +41,23 @@ export function groupExists(pgid: number): boolean {
   } catch (error) {
     return !(error instanceof Deno.errors.NotFound);
   }
+}
+
+/**
+ * Whether the leader of group `pgid` still runs in it: one synchronous read
+ * of its stat, so that many groups stopping at once (adopted services, whose
+ * exits are not events) are polled without a /proc scan each.
+ */
+function leaderLives(pgid: number): boolean {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(`/proc/${pgid}/stat`);
+  } catch {
+    return false;
+  }
+  const stat = parseStat(text);
+  return stat !== null && stat.pgrp === pgid && stat.state !== "Z" &&
+    stat.state !== "X";
 }
 
 /** Options of {@linkcode stopGroup}. */
@@ -124,5 +142,6 @@ export async function waitGroupGone(
  */
 async function groupGone(pgid: number): Promise<boolean> {
   if (!groupExists(pgid)) return true;
+  if (leaderLives(pgid)) return false;
   return (await groupMembers(pgid)).length === 0;
 }
