@@ -293,7 +293,9 @@ async function scale(): Promise<void> {
     ]);
   }
   if (TEND_ONLY) return;
-  for (const { tool, figures } of await measurePeerScale({ runs, bigRuns })) {
+  const peerScale = await measurePeerScale({ runs, bigRuns });
+  notes.push(...peerScale.notes);
+  for (const { tool, figures } of peerScale.results) {
     recordFigures(figures, tool);
   }
 }

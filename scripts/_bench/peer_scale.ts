@@ -309,22 +309,33 @@ async function supervisordScale(
   ];
 }
 
-/** The scale figures of every peer on PATH, by tool. */
+/** The scale figures of every peer on PATH, by tool; a failure is a note. */
 export async function measurePeerScale(
   options: { runs: number; bigRuns: number },
-): Promise<{ tool: "pm2" | "supervisord"; figures: Figure[] }[]> {
-  const out: { tool: "pm2" | "supervisord"; figures: Figure[] }[] = [];
-  if (which("pm2")) {
-    out.push({
-      tool: "pm2",
-      figures: await pm2Scale(options.runs, options.bigRuns),
-    });
+): Promise<{
+  results: { tool: "pm2" | "supervisord"; figures: Figure[] }[];
+  notes: string[];
+}> {
+  const results: { tool: "pm2" | "supervisord"; figures: Figure[] }[] = [];
+  const notes: string[] = [];
+  const peers = [
+    { tool: "pm2" as const, ok: which("pm2"), measure: pm2Scale },
+    {
+      tool: "supervisord" as const,
+      ok: which("supervisord") && which("supervisorctl"),
+      measure: supervisordScale,
+    },
+  ];
+  for (const peer of peers) {
+    if (!peer.ok) continue;
+    try {
+      results.push({
+        tool: peer.tool,
+        figures: await peer.measure(options.runs, options.bigRuns),
+      });
+    } catch (error) {
+      notes.push(`${peer.tool} scale figures failed: ${String(error)}`);
+    }
   }
-  if (which("supervisord") && which("supervisorctl")) {
-    out.push({
-      tool: "supervisord",
-      figures: await supervisordScale(options.runs, options.bigRuns),
-    });
-  }
-  return out;
+  return { results, notes };
 }

@@ -25,14 +25,6 @@ export async function parentOf(pid: number): Promise<number> {
 }
 
 /**
- * Pids that run some other program and cannot turn into a sleeper: not a
- * manager that forks its children (a fork runs its parent's command line
- * until the exec). Skipping them keeps a poll of /proc at a few reads.
- */
-const ignored = new Set<number>();
-const FORKERS = /deno|node|python|supervisor|PM2|pm2|\bsh\b|env|sleep/;
-
-/**
  * The live pids running `sleep ARG` with an ARG starting with `marker`, by
  * ARG. Synchronous reads: an async read per pid goes through a thread pool,
  * which on a loaded machine made one poll cost tens of ms.
@@ -42,7 +34,7 @@ export function sleepersOf(marker: string): Map<string, number> {
   const needle = `\0${marker}`;
   for (const entry of Deno.readDirSync("/proc")) {
     const pid = Number(entry.name);
-    if (!Number.isInteger(pid) || ignored.has(pid)) continue;
+    if (!Number.isInteger(pid)) continue;
     let cmd: string;
     try {
       cmd = Deno.readTextFileSync(`/proc/${pid}/cmdline`);
@@ -50,10 +42,7 @@ export function sleepersOf(marker: string): Map<string, number> {
       continue;
     }
     const at = cmd.indexOf(needle);
-    if (at === -1) {
-      if (cmd !== "" && !FORKERS.test(cmd)) ignored.add(pid);
-      continue;
-    }
+    if (at === -1) continue;
     if (!cmd.startsWith("sleep") && !cmd.includes("/sleep\0")) continue;
     let stat = "";
     try {
