@@ -43,6 +43,41 @@ export function groupExists(pgid: number): boolean {
   }
 }
 
+const IS_LINUX = Deno.build.os === "linux";
+/** How long one scan of /proc answers every group polled meanwhile. */
+const SHARED_SCAN_MS = 2;
+let lastScan: { at: number; groups: Set<number> } | null = null;
+
+/**
+ * The process groups that have a live (not zombie) member, from one
+ * synchronous scan of /proc shared by every group polled within
+ * `SHARED_SCAN_MS`: 100 groups stopping at once whose leaders are zombies
+ * (adopted services, reaped by init) cost one scan a round, not 100. A group
+ * missing from it is gone for good: only a live member can add one.
+ */
+function groupsWithLiveMembers(): Set<number> {
+  const now = performance.now();
+  if (lastScan !== null && now - lastScan.at < SHARED_SCAN_MS) {
+    return lastScan.groups;
+  }
+  const groups = new Set<number>();
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const stat = parseStat(
+        Deno.readTextFileSync(`/proc/${entry.name}/stat`),
+      );
+      if (stat !== null && stat.state !== "Z" && stat.state !== "X") {
+        groups.add(stat.pgrp);
+      }
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  lastScan = { at: performance.now(), groups };
+  return groups;
+}
+
 /**
  * Whether the leader of group `pgid` still runs in it: one synchronous read
  * of its stat, so that many groups stopping at once (adopted services, whose
@@ -143,5 +178,6 @@ export async function waitGroupGone(
 async function groupGone(pgid: number): Promise<boolean> {
   if (!groupExists(pgid)) return true;
   if (leaderLives(pgid)) return false;
+  if (IS_LINUX) return !groupsWithLiveMembers().has(pgid);
   return (await groupMembers(pgid)).length === 0;
 }
