@@ -19,26 +19,36 @@ type Libc = {
 /** open(2) flags on Linux: O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC. */
 const LINUX_APPEND_FLAGS = 0o1 | 0o100 | 0o2000 | 0o2000000;
 
-let libc: Libc | null | undefined;
+/** Whether FFI was found unusable (no permission, no glibc): not tried again. */
+let noFfi = Deno.build.os !== "linux";
 
 /**
- * libc through FFI on Linux, else `null`. Deno has no public API for a raw
- * fd, and `node:fs` (which has one) costs 30 ms of CPU to load, measured: on
- * the path of every cold `tend start`, twice (CLI and supervisor).
+ * Runs `fn` with libc through FFI, on Linux; `null` when FFI is unusable.
+ * Deno has no public API for a raw fd, and `node:fs` (which has one) costs 30
+ * ms of CPU to load, measured: on the path of every cold `tend start`, twice
+ * (CLI and supervisor). The library is closed again at once (dlopen of the
+ * libc already mapped is cheap), so no handle outlives the call.
  */
-function linuxLibc(): Libc | null {
-  if (libc !== undefined) return libc;
-  libc = null;
-  if (Deno.build.os !== "linux") return libc;
+function withLibc<T>(fn: (libc: Libc) => T): T | null {
+  if (noFfi) return null;
+  let library: Deno.DynamicLibrary<{
+    open: { parameters: ["buffer", "i32", "u32"]; result: "i32" };
+    close: { parameters: ["i32"]; result: "i32" };
+  }>;
   try {
-    libc = Deno.dlopen("libc.so.6", {
+    library = Deno.dlopen("libc.so.6", {
       open: { parameters: ["buffer", "i32", "u32"], result: "i32" },
       close: { parameters: ["i32"], result: "i32" },
-    }).symbols;
+    });
   } catch {
-    // No FFI permission, or no glibc: node:fs below.
+    noFfi = true;
+    return null;
   }
-  return libc;
+  try {
+    return fn(library.symbols);
+  } finally {
+    library.close();
+  }
 }
 
 /**
@@ -47,14 +57,13 @@ function linuxLibc(): Libc | null {
  * the error of a path that cannot be opened.
  */
 export async function openLogFd(path: string, mode: number): Promise<LogFd> {
-  const c = path.includes("\0") ? null : linuxLibc();
-  if (c !== null) {
-    const fd = c.open(
-      new TextEncoder().encode(`${path}\0`),
-      LINUX_APPEND_FLAGS,
-      mode,
+  const opened = path.includes("\0")
+    ? null
+    : withLibc((c) =>
+      c.open(new TextEncoder().encode(`${path}\0`), LINUX_APPEND_FLAGS, mode)
     );
-    if (fd >= 0) return { fd, close: () => void c.close(fd) };
+  if (opened !== null && opened >= 0) {
+    return { fd: opened, close: () => void withLibc((c) => c.close(opened)) };
   }
   const fs = await lazyImport<typeof import("node:fs")>(new URL("node:fs"));
   const fd = fs.openSync(path, "a", mode);
