@@ -29,7 +29,7 @@ Deno.test("the supervisor log rotates by size and keeps `backups` files", async 
     for (let i = 0; i < 12; i++) log.info("line {n} of the log", { n: i });
   }
   assert.equal(lines.length, 12);
-  assert.match(lines[11]!, / INFO  line 11 of the log$/);
+  assert.match(lines[11]!, / INFO {2}line 11 of the log$/);
   const read = (path: string) => Deno.readTextFile(path).catch(() => "");
   const current = await read(file);
   assert.ok(current.length <= 200, current);
