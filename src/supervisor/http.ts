@@ -1,5 +1,5 @@
 import { lazyImport } from "../_lazy.ts";
-import { DEFAULT_HTTP_ADDRESS } from "../config/_daemon.ts";
+import { DEFAULT_HTTP_ADDRESS } from "../config/http_default.ts";
 import type { WorkspacePaths } from "../config/paths.ts";
 import { TendError } from "../errors.ts";
 import type { HttpResponse } from "../ipc/protocol.ts";
