@@ -16,8 +16,18 @@ import {
   workspace,
 } from "./_bench/measure.ts";
 import { measurePeers } from "./_bench/peers.ts";
+import { measurePeerScale } from "./_bench/peer_scale.ts";
+import {
+  crashExec,
+  type Figure,
+  measureScale,
+  SCALE,
+  supervisorRss,
+} from "./_bench/scale.ts";
 
 const QUICK = Deno.args.includes("--quick");
+/** Only tend's figures (e.g. of another checkout, TEND_BENCH_ROOT=DIR). */
+const TEND_ONLY = Deno.args.includes("--tend-only");
 const RUNS = QUICK ? 5 : 15;
 const IDLE_SECONDS = QUICK ? 10 : 30;
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -222,21 +232,76 @@ async function idleAndStop(): Promise<void> {
   record("tend stop of 100 services (wall)", "ms", [ms]);
 }
 
-/** Figures of tend, PM2 and supervisord side by side: [label, tend's, peers']. */
-const COMPARED: [string, string, string][] = [
-  ["status, 10 services", "tend status, 10 services", ", 10 services"],
-  ["crash -> restart", "crash -> restart", "crash -> restart"],
+/** Figures of tend, PM2 and supervisord side by side: [label, tend's row, a peer's row]. */
+type Match = (name: string) => boolean;
+const exact = (name: string): Match => (row) => row === name;
+const has = (part: string): Match => (row) => row.includes(part);
+const COMPARED: [string, Match, Match][] = [
+  [SCALE.start100, exact(SCALE.start100), exact(SCALE.start100)],
+  [SCALE.add90, exact(SCALE.add90), exact(SCALE.add90)],
+  [SCALE.stop100, exact(SCALE.stop100), exact(SCALE.stop100)],
+  [SCALE.crashExec, exact(SCALE.crashExec), has("crash -> restart")],
+  [SCALE.coldExec, exact(SCALE.coldExec), exact(SCALE.coldExec)],
+  [SCALE.startOne, exact(SCALE.startOne), exact(SCALE.startOne)],
+  [SCALE.startOneWarm, exact(SCALE.startOneWarm), exact(SCALE.startOneWarm)],
+  [
+    "RSS, 100 services",
+    has("supervisor RSS, 100 services"),
+    has("daemon RSS"),
+  ],
+  [
+    "status, 10 services",
+    has("tend status, 10 services"),
+    has(", 10 services"),
+  ],
   [
     "idle CPU, 100 services",
-    "supervisor idle CPU, 100 services,",
-    "daemon idle CPU",
+    has("supervisor idle CPU, 100 services,"),
+    has("daemon idle CPU"),
   ],
-  ["tend's idle CPU in that same window", "-", "tend, same window"],
-  ["RSS, 100 services", "supervisor RSS, 100 services", "daemon RSS"],
-  ["stop of 100 services", "tend stop of 100 services", "stop of 100 services"],
+  [
+    "tend's idle CPU in that same window",
+    () => false,
+    has("tend, same window"),
+  ],
+  [
+    "stop of 100 sleep services (CLI wall)",
+    has("tend stop of 100 services"),
+    has("stop of 100 services (wall)"),
+  ],
 ];
 
+/** Records figures of `tool` (tend when undefined). */
+function recordFigures(figures: Figure[], tool?: string): void {
+  for (const f of figures) {
+    const s = stats(f.samples);
+    const name = tool ? `${tool}: ${f.name}` : f.name;
+    rows.push({ name, unit: f.unit, stats: s, note: f.note ?? "" });
+    console.error(`  ${name}: median ${s.median} ${f.unit}`);
+  }
+}
+
+async function scale(): Promise<void> {
+  const runs = QUICK ? 3 : 7;
+  const bigRuns = QUICK ? 1 : 3;
+  recordFigures(await measureScale({ runs, bigRuns }));
+  recordFigures([await crashExec(RUNS)]);
+  for (const count of [1, 100, 1000]) {
+    const rss = await supervisorRss(count, { settleMs: 3000 });
+    record(`supervisor RSS, ${count} services, 3 s after start`, "MiB", [
+      round(rss),
+    ]);
+  }
+  if (TEND_ONLY) return;
+  const peerScale = await measurePeerScale({ runs, bigRuns });
+  notes.push(...peerScale.notes);
+  for (const { tool, figures } of peerScale.results) {
+    recordFigures(figures, tool);
+  }
+}
+
 async function peers(): Promise<string> {
+  if (TEND_ONLY) return "";
   // tend idles beside each peer, so that idle CPU is read in the same window.
   await using ws = await workspace(sleepers(100));
   await tend(ws.dir, ["start", "--quiet"]);
@@ -247,7 +312,13 @@ async function peers(): Promise<string> {
   });
   await tend(ws.dir, ["stop", "--quiet"]);
   notes.push(...peerNotes);
-  const tools = [...new Set(figures.map((f) => f.tool))];
+  const tools = [
+    ...new Set([
+      ...figures.map((f) => f.tool),
+      ...rows.map((r) => /^(pm2|supervisord): /.exec(r.name)?.[1])
+        .filter((t) => t !== undefined),
+    ]),
+  ];
   for (const f of figures) {
     const s = stats(f.samples);
     rows.push({
@@ -267,13 +338,15 @@ async function peers(): Promise<string> {
       const peerCells = tools.map((tool) =>
         cell(
           rows.find((r) =>
-            r.name.startsWith(`${tool}: `) && r.name.includes(theirs)
+            r.name.startsWith(`${tool}: `) &&
+            theirs(r.name.slice(tool.length + 2))
           ),
         )
       );
-      return `| ${label} | ${
-        cell(rows.find((r) => r.name.startsWith(ours)))
-      } | ${peerCells.join(" | ")} |`;
+      const mine = rows.find((r) =>
+        !/^(pm2|supervisord): /.test(r.name) && ours(r.name)
+      );
+      return `| ${label} | ${cell(mine)} | ${peerCells.join(" | ")} |`;
     }),
   ].join("\n");
 }
@@ -287,6 +360,7 @@ await statusLatency(1000, base);
 await startOverhead();
 await crashRestart();
 await idleAndStop();
+await scale();
 const compared = await peers();
 
 const table = [

@@ -28,7 +28,9 @@ export function round(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
-const ROOT = new URL("../../", import.meta.url).pathname;
+/** The tend measured: this tree, or another checkout (`TEND_BENCH_ROOT`). */
+const ROOT = Deno.env.get("TEND_BENCH_ROOT")?.replace(/\/?$/, "/") ??
+  new URL("../../", import.meta.url).pathname;
 
 /** The argv of the CLI from source (what `deno task tend` runs). */
 export function tendArgv(args: readonly string[]): string[] {

@@ -8,6 +8,7 @@
  * polling /proc every 1 ms.
  */
 import { procUsage, round, stats, timed, until } from "./measure.ts";
+import { sleeperChild } from "./procs.ts";
 
 /** Samples of one figure of one peer tool. */
 export interface PeerFigure {
@@ -40,7 +41,7 @@ interface Peer {
 const COMMAND_MS = 60_000;
 
 /** The full path of `program` on PATH, or undefined. */
-function which(program: string): string | undefined {
+export function which(program: string): string | undefined {
   for (const dir of Deno.env.get("PATH")?.split(":") ?? []) {
     try {
       if (Deno.statSync(`${dir}/${program}`).isFile) {
@@ -52,7 +53,11 @@ function which(program: string): string | undefined {
 }
 
 /** Rejects when `promise` has not settled within `ms`. */
-async function deadline<T>(promise: Promise<T>, ms: number, what: string) {
+export async function deadline<T>(
+  promise: Promise<T>,
+  ms: number,
+  what: string,
+): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`Timed out: ${what}`)), ms);
@@ -65,7 +70,11 @@ async function deadline<T>(promise: Promise<T>, ms: number, what: string) {
 }
 
 /** `timed` with a deadline; fails on a nonzero exit unless `anyCode`. */
-async function run(command: string, args: string[], { anyCode = false } = {}) {
+export async function run(
+  command: string,
+  args: string[],
+  { anyCode = false } = {},
+): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
   const what = `${command} ${args.join(" ")}`;
   const result = await deadline(timed(command, args), COMMAND_MS, what);
   if (result.code !== 0 && !anyCode) {
@@ -89,7 +98,7 @@ async function alive(pid: number): Promise<boolean> {
 }
 
 /** SIGKILLs every process tied to `dir` (cmdline or environ) or `marker`. */
-async function reap(dir: string, marker: string): Promise<number> {
+export async function reap(dir: string, marker: string): Promise<number> {
   let killed = 0;
   for (const pid of await pids()) {
     if (pid === Deno.pid || !await alive(pid)) continue;
@@ -241,19 +250,6 @@ async function session(
   }
 }
 
-/** The new pid running `sleep ARG` under `parent`, not among `before`. */
-async function newSleeper(parent: number, arg: string, before: Set<number>) {
-  for (const pid of await pids()) {
-    if (before.has(pid)) continue;
-    const cmd = await read(`/proc/${pid}/cmdline`);
-    if (!cmd.endsWith(`\0${arg}\0`)) continue;
-    const stat = await read(`/proc/${pid}/stat`);
-    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-    if (ppid === parent && await alive(pid)) return pid;
-  }
-  return undefined;
-}
-
 /** Measures one peer, appending to `figures` and `notes`. */
 async function measureTool(
   peer: Peer,
@@ -274,15 +270,15 @@ async function measureTool(
     add(`${peer.statusCommand}, 10 services`, "ms", samples);
     const crash: number[] = [];
     let pid: number | undefined;
-    const found = (before: Set<number>) => async () =>
-      (pid = await newSleeper(daemon.pid, args[0]!, before)) !== undefined;
-    await until(found(new Set()), { what: `${tool}'s first service` });
+    const found = (not?: number) => () =>
+      (pid = sleeperChild(daemon.pid, args[0]!, not)) !== undefined;
+    await until(found(), { what: `${tool}'s first service` });
     for (let i = 0; i < options.runs; i++) {
-      const before = new Set(await pids());
+      const old = pid!;
       const killedAt = performance.now();
-      Deno.kill(pid!, "SIGKILL");
+      Deno.kill(old, "SIGKILL");
       const what = `${tool} to restart the service`;
-      await until(found(before), { what, intervalMs: 1 });
+      await until(found(old), { what, intervalMs: 1 });
       crash.push(performance.now() - killedAt);
     }
     const crashName = "crash -> restart (SIGKILL to new pid alive), no delay";

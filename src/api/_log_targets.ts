@@ -1,3 +1,4 @@
+import { lazyImport } from "../_lazy.ts";
 import { serviceLogFile } from "../config/paths.ts";
 import { TendError } from "../errors.ts";
 import type { Workspace } from "../workspace/workspace.ts";
@@ -22,7 +23,9 @@ export async function logTargets(
 ): Promise<LogTarget[]> {
   try {
     const config = await loadWorkspaceConfig(ws);
-    const { oneOffLogTargets } = await import("./_one_off_logs.ts");
+    const { oneOffLogTargets } = await lazyImport<
+      typeof import("./_one_off_logs.ts")
+    >(new URL("./_one_off_logs.ts", import.meta.url));
     const oneOff = await oneOffLogTargets(ws, { config, names: options.names });
     if (options.names.length > 0 && oneOff.rest.length === 0) {
       return oneOff.targets;

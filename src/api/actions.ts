@@ -1,3 +1,4 @@
+import { lazyImport } from "../_lazy.ts";
 /**
  * The actions of tend on a workspace, shared by the CLI, the library
  * (`mod.ts`) and the MCP server: each returns what the control API answers
@@ -10,7 +11,11 @@ import type {
   ActionResult,
   ReloadResponse,
 } from "../ipc/protocol.ts";
-import { loadWorkspaceConfig, selectNames } from "../commands/_config.ts";
+import {
+  checkWorkspaceConfig,
+  loadWorkspaceConfig,
+  selectNames,
+} from "../commands/_config.ts";
 import { connect } from "../commands/_workspace.ts";
 import { onOpenSupervisor } from "../commands/_open_supervisor.ts";
 import { DEFAULT_TIMING, type Timing } from "../timing.ts";
@@ -82,7 +87,7 @@ async function nothingToStart(
     client[Symbol.dispose]();
     return false;
   }
-  const config = await loadWorkspaceConfig(ws);
+  const config = await checkWorkspaceConfig(ws);
   if (names.length > 0) {
     await selectNames(config, names);
     return false;
@@ -107,7 +112,9 @@ export async function stopServices(
   }
   const config = await loadWorkspaceConfig(ws);
   const names = await selectNames(config, options.names);
-  const { offlineStop } = await import("../workspace/offline.ts");
+  const { offlineStop } = await lazyImport<
+    typeof import("../workspace/offline.ts")
+  >(new URL("../workspace/offline.ts", import.meta.url));
   const onRetire = options.onNote ?? (() => {});
   return {
     results: await offlineStop(ws, { config, names, force, onRetire }),
@@ -137,7 +144,7 @@ export async function restartServices(
  * (`results`, failures included).
  */
 export async function reloadWorkspace(ws: Workspace): Promise<ReloadResponse> {
-  await loadWorkspaceConfig(ws);
+  await checkWorkspaceConfig(ws);
   const client = await connect(ws);
   if (client === null) {
     throw new TendError(
@@ -169,7 +176,9 @@ export async function downWorkspace(
   if (client === null) {
     const config = await loadWorkspaceConfig(ws);
     const names = config.services.map((s) => s.name);
-    const { offlineStop } = await import("../workspace/offline.ts");
+    const { offlineStop } = await lazyImport<
+      typeof import("../workspace/offline.ts")
+    >(new URL("../workspace/offline.ts", import.meta.url));
     const onRetire = options.onNote ?? (() => {});
     const results = await offlineStop(ws, { config, names, onRetire });
     return { results, supervisorStopped: false };
@@ -180,7 +189,9 @@ export async function downWorkspace(
   await client.shutdown({ stopServices: true });
   await waitUnlocked(ws.paths.lockFile);
   // Loaded here: it reads state.json (zod), which start and stop never need.
-  const { stopLeftovers } = await import("../commands/_down_leftovers.ts");
+  const { stopLeftovers } = await lazyImport<
+    typeof import("../commands/_down_leftovers.ts")
+  >(new URL("../commands/_down_leftovers.ts", import.meta.url));
   const leftovers = await stopLeftovers(ws);
   await confirmNothingRuns(ws, leftovers);
   return { ...withLeftovers(stopped, leftovers), supervisorStopped: true };
@@ -205,7 +216,9 @@ async function confirmNothingRuns(
   leftovers: readonly ActionResult[],
 ): Promise<void> {
   if (leftovers.length === 0) return;
-  const { liveServices } = await import("../commands/_down_leftovers.ts");
+  const { liveServices } = await lazyImport<
+    typeof import("../commands/_down_leftovers.ts")
+  >(new URL("../commands/_down_leftovers.ts", import.meta.url));
   const live = await liveServices(ws);
   if (live.length === 0) return;
   throw new TendError(

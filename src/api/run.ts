@@ -1,3 +1,4 @@
+import { lazyImport } from "../_lazy.ts";
 import type { AdhocDefinition } from "../config/adhoc.ts";
 import type { ActionResponse } from "../ipc/protocol.ts";
 import { supervisorClient } from "../commands/_client.ts";
@@ -34,7 +35,9 @@ export async function runService(
   const { definition } = options;
   const timing = options.timing ?? DEFAULT_TIMING;
   if (options.save === true) {
-    const { saveService } = await import("../config/save_service.ts");
+    const { saveService } = await lazyImport<
+      typeof import("../config/save_service.ts")
+    >(new URL("../config/save_service.ts", import.meta.url));
     const saved = await saveService(definition, {
       file: ws.configFile,
       workspace: ws.root,

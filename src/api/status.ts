@@ -1,3 +1,4 @@
+import { lazyImport } from "../_lazy.ts";
 import { TendError } from "../errors.ts";
 import { ControlClient } from "../ipc/client.ts";
 import type { StatusResponse } from "../ipc/wire_types.ts";
@@ -15,7 +16,9 @@ export async function currentStatus(ws: Workspace): Promise<StatusResponse> {
   const live = await askSupervisor(ws);
   if (live !== null) return live;
   const config = await loadWorkspaceConfig(ws);
-  const { offlineStatus } = await import("../workspace/offline.ts");
+  const { offlineStatus } = await lazyImport<
+    typeof import("../workspace/offline.ts")
+  >(new URL("../workspace/offline.ts", import.meta.url));
   return await offlineStatus(ws, config);
 }
 

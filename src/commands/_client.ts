@@ -1,3 +1,4 @@
+import { lazyImport } from "../_lazy.ts";
 import type { ControlClient } from "../ipc/client.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 import type { Context } from "./command.ts";
@@ -14,8 +15,12 @@ export async function supervisorClient(
 ): Promise<ControlClient> {
   const client = await connect(ws);
   if (client !== null) return client;
-  const { loadWorkspaceConfig } = await import("./_config.ts");
-  await loadWorkspaceConfig(ws);
-  const { ensureSupervisor } = await import("./_launch.ts");
+  const { checkWorkspaceConfig } = await lazyImport<
+    typeof import("./_config.ts")
+  >(new URL("./_config.ts", import.meta.url));
+  await checkWorkspaceConfig(ws);
+  const { ensureSupervisor } = await lazyImport<typeof import("./_launch.ts")>(
+    new URL("./_launch.ts", import.meta.url),
+  );
   return await ensureSupervisor(ws, options);
 }

@@ -1,3 +1,4 @@
+import { lazyImport } from "../_lazy.ts";
 import type { Config } from "../config/schema.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 
@@ -7,8 +8,25 @@ import type { Workspace } from "../workspace/workspace.ts";
  * a running supervisor.
  */
 export async function loadWorkspaceConfig(ws: Workspace): Promise<Config> {
-  const { loadConfig } = await import("../config/load.ts");
+  const { loadConfig } = await lazyImport<typeof import("../config/load.ts")>(
+    new URL("../config/load.ts", import.meta.url),
+  );
   return await loadConfig(ws.configFile, { workspace: ws.root });
+}
+
+/**
+ * Loads and validates the workspace's config, as {@linkcode loadWorkspaceConfig}
+ * does, and leaves it checked in `.tend/run/config.json` for the supervisor
+ * about to be launched or reloaded, which then needs no validator of its own.
+ */
+export async function checkWorkspaceConfig(ws: Workspace): Promise<Config> {
+  const { validateConfig } = await lazyImport<
+    typeof import("../config/checked.ts")
+  >(new URL("../config/checked.ts", import.meta.url));
+  return await validateConfig(ws.configFile, {
+    workspace: ws.root,
+    runDir: ws.paths.runDir,
+  });
 }
 
 /** Checks names against the config (groups expand to their instances). */
@@ -16,7 +34,9 @@ export async function selectNames(
   config: Config,
   names: readonly string[],
 ): Promise<string[]> {
-  const { expandNames } = await import("../config/services.ts");
+  const { expandNames } = await lazyImport<
+    typeof import("../config/services.ts")
+  >(new URL("../config/services.ts", import.meta.url));
   return names.length === 0
     ? config.services.map((s) => s.name)
     : expandNames(config, [...names]);

@@ -1,3 +1,4 @@
+import { lazyImport } from "../_lazy.ts";
 import { acquireLock, isLockHeld } from "../fence/lock.ts";
 import type { ActionResult } from "../ipc/protocol.ts";
 import { identityMatches } from "../proc/identity.ts";
@@ -22,7 +23,9 @@ export async function stopLeftovers(ws: Workspace): Promise<ActionResult[]> {
     const config = await loadWorkspaceConfig(ws);
     const listed = new Set(config.services.map((s) => s.name));
     const names = live.filter((name) => listed.has(name));
-    const { offlineStop } = await import("../workspace/offline.ts");
+    const { offlineStop } = await lazyImport<
+      typeof import("../workspace/offline.ts")
+    >(new URL("../workspace/offline.ts", import.meta.url));
     return await offlineStop(ws, { config, names });
   } finally {
     launching.close();

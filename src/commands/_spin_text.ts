@@ -1,3 +1,4 @@
+import { lazyImport } from "../_lazy.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 import type { Context } from "./command.ts";
 
@@ -16,9 +17,15 @@ export async function spinText(
   const short = `${verb} ${names.length > 0 ? names.join(", ") : "services"}…`;
   if (!ctx.out.spins) return short;
   try {
-    const { loadWorkspaceConfig } = await import("./_config.ts");
-    const { expandNames } = await import("../config/services.ts");
-    const { describeReady } = await import("../config/ready_words.ts");
+    const { loadWorkspaceConfig } = await lazyImport<
+      typeof import("./_config.ts")
+    >(new URL("./_config.ts", import.meta.url));
+    const { expandNames } = await lazyImport<
+      typeof import("../config/services.ts")
+    >(new URL("../config/services.ts", import.meta.url));
+    const { describeReady } = await lazyImport<
+      typeof import("../config/ready_words.ts")
+    >(new URL("../config/ready_words.ts", import.meta.url));
     const config = await loadWorkspaceConfig(ws);
     const named = new Set(expandNames(config, names));
     const selected = config.services.filter((s) =>

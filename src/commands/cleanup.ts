@@ -1,3 +1,4 @@
+import { lazyImport } from "../_lazy.ts";
 import type { CleanupRequest, CleanupResponse } from "../ipc/protocol.ts";
 import type { Timing } from "../timing.ts";
 import type { Workspace } from "../workspace/workspace.ts";
@@ -31,7 +32,9 @@ export async function runCleanup(
     using _ = client;
     return await client.cleanup({ dryRun });
   }
-  const { offlineCleanup } = await import("../workspace/offline.ts");
+  const { offlineCleanup } = await lazyImport<
+    typeof import("../workspace/offline.ts")
+  >(new URL("../workspace/offline.ts", import.meta.url));
   return await offlineCleanup(ws, { dryRun, graceMs: timing.orphanGraceMs });
 }
 

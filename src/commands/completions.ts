@@ -1,3 +1,4 @@
+import { lazyImport } from "../_lazy.ts";
 import { TendError } from "../errors.ts";
 import { GLOBAL_OPTIONS } from "./command.ts";
 import type { Context } from "./command.ts";
@@ -19,20 +20,30 @@ export async function run(
       }`,
     );
   }
-  const { INFO } = await import("./_info.ts");
+  const { INFO } = await lazyImport<typeof import("./_info.ts")>(
+    new URL("./_info.ts", import.meta.url),
+  );
   const commands = new Map(
     Object.entries(INFO).map(([name, info]) => [name, { name, ...info }]),
   );
-  const { completionModel } = await import("../completions/model.ts");
+  const { completionModel } = await lazyImport<
+    typeof import("../completions/model.ts")
+  >(new URL("../completions/model.ts", import.meta.url));
   const model = completionModel(commands, GLOBAL_OPTIONS);
   if (shell === "bash") {
-    const { bashCompletion } = await import("../completions/bash.ts");
+    const { bashCompletion } = await lazyImport<
+      typeof import("../completions/bash.ts")
+    >(new URL("../completions/bash.ts", import.meta.url));
     ctx.out.data(bashCompletion(model));
   } else if (shell === "zsh") {
-    const { zshCompletion } = await import("../completions/zsh.ts");
+    const { zshCompletion } = await lazyImport<
+      typeof import("../completions/zsh.ts")
+    >(new URL("../completions/zsh.ts", import.meta.url));
     ctx.out.data(zshCompletion(model));
   } else {
-    const { fishCompletion } = await import("../completions/fish.ts");
+    const { fishCompletion } = await lazyImport<
+      typeof import("../completions/fish.ts")
+    >(new URL("../completions/fish.ts", import.meta.url));
     ctx.out.data(fishCompletion(model));
   }
   return 0;

@@ -1,3 +1,4 @@
+import { lazyImport } from "../_lazy.ts";
 import type { Output } from "../output/output.ts";
 import { logSources } from "../api/logs.ts";
 import { resolveWorkspace } from "./_workspace.ts";
@@ -37,7 +38,9 @@ export async function run(ctx: Context, args: ArgsOf<"logs">): Promise<number> {
     json: ctx.globals.json,
     prefixed: services.length > 1,
   });
-  const { streamLogs } = await import("../logs/stream.ts");
+  const { streamLogs } = await lazyImport<typeof import("../logs/stream.ts")>(
+    new URL("../logs/stream.ts", import.meta.url),
+  );
   // With -f this runs until Ctrl-C, or until the reader of stdout goes away
   // (`| head`).
   for await (const batch of streamLogs(services, options)) {

@@ -1,3 +1,4 @@
+import { lazyImport } from "../_lazy.ts";
 import { TendWorkspace } from "../api/workspace.ts";
 import { protocolStdio } from "../output/stdio.ts";
 import { resolveWorkspace } from "./_workspace.ts";
@@ -7,7 +8,9 @@ import type { ArgsOf } from "./_info.ts";
 /** `tend mcp` */
 export async function run(ctx: Context, _args: ArgsOf<"mcp">): Promise<number> {
   const ws = new TendWorkspace(await resolveWorkspace(ctx));
-  const { serveMcp } = await import("../mcp/server.ts");
+  const { serveMcp } = await lazyImport<typeof import("../mcp/server.ts")>(
+    new URL("../mcp/server.ts", import.meta.url),
+  );
   ctx.out.note(`tend mcp: serving "${ws.root}" on stdio`);
   await serveMcp(ws, protocolStdio());
   return 0;

@@ -1,5 +1,6 @@
 import { INFO, type Name } from "./_info.ts";
 import { type CommandSpec, defineCommand, type Run } from "./command.ts";
+import { lazyImport } from "../_lazy.ts";
 
 /**
  * Each command's code (`./<name>.ts`, exporting `run`), loaded only when it
@@ -11,27 +12,82 @@ const LOADERS: {
     { run: Run<(typeof INFO)[N]["options"]> }
   >;
 } = {
-  init: () => import("./init.ts"),
-  up: () => import("./up.ts"),
-  down: () => import("./down.ts"),
-  start: () => import("./start.ts"),
-  run: () => import("./run.ts"),
-  stop: () => import("./stop.ts"),
-  restart: () => import("./restart.ts"),
-  status: () => import("./status.ts"),
-  logs: () => import("./logs.ts"),
-  reload: () => import("./reload.ts"),
-  cleanup: () => import("./cleanup.ts"),
-  "start-process": () => import("./start.ts"),
-  shutdown: () => import("./shutdown.ts"),
-  service: () => import("./service.ts"),
-  export: () => import("./export.ts"),
-  schema: () => import("./schema.ts"),
-  completions: () => import("./completions.ts"),
-  __complete: () => import("./complete.ts"),
-  mcp: () => import("./mcp.ts"),
-  ui: () => import("./ui.ts"),
-  __supervise: () => import("./supervise.ts"),
+  init: () =>
+    lazyImport<typeof import("./init.ts")>(
+      new URL("./init.ts", import.meta.url),
+    ),
+  up: () =>
+    lazyImport<typeof import("./up.ts")>(new URL("./up.ts", import.meta.url)),
+  down: () =>
+    lazyImport<typeof import("./down.ts")>(
+      new URL("./down.ts", import.meta.url),
+    ),
+  start: () =>
+    lazyImport<typeof import("./start.ts")>(
+      new URL("./start.ts", import.meta.url),
+    ),
+  run: () =>
+    lazyImport<typeof import("./run.ts")>(new URL("./run.ts", import.meta.url)),
+  stop: () =>
+    lazyImport<typeof import("./stop.ts")>(
+      new URL("./stop.ts", import.meta.url),
+    ),
+  restart: () =>
+    lazyImport<typeof import("./restart.ts")>(
+      new URL("./restart.ts", import.meta.url),
+    ),
+  status: () =>
+    lazyImport<typeof import("./status.ts")>(
+      new URL("./status.ts", import.meta.url),
+    ),
+  logs: () =>
+    lazyImport<typeof import("./logs.ts")>(
+      new URL("./logs.ts", import.meta.url),
+    ),
+  reload: () =>
+    lazyImport<typeof import("./reload.ts")>(
+      new URL("./reload.ts", import.meta.url),
+    ),
+  cleanup: () =>
+    lazyImport<typeof import("./cleanup.ts")>(
+      new URL("./cleanup.ts", import.meta.url),
+    ),
+  "start-process": () =>
+    lazyImport<typeof import("./start.ts")>(
+      new URL("./start.ts", import.meta.url),
+    ),
+  shutdown: () =>
+    lazyImport<typeof import("./shutdown.ts")>(
+      new URL("./shutdown.ts", import.meta.url),
+    ),
+  service: () =>
+    lazyImport<typeof import("./service.ts")>(
+      new URL("./service.ts", import.meta.url),
+    ),
+  export: () =>
+    lazyImport<typeof import("./export.ts")>(
+      new URL("./export.ts", import.meta.url),
+    ),
+  schema: () =>
+    lazyImport<typeof import("./schema.ts")>(
+      new URL("./schema.ts", import.meta.url),
+    ),
+  completions: () =>
+    lazyImport<typeof import("./completions.ts")>(
+      new URL("./completions.ts", import.meta.url),
+    ),
+  __complete: () =>
+    lazyImport<typeof import("./complete.ts")>(
+      new URL("./complete.ts", import.meta.url),
+    ),
+  mcp: () =>
+    lazyImport<typeof import("./mcp.ts")>(new URL("./mcp.ts", import.meta.url)),
+  ui: () =>
+    lazyImport<typeof import("./ui.ts")>(new URL("./ui.ts", import.meta.url)),
+  __supervise: () =>
+    lazyImport<typeof import("./supervise.ts")>(
+      new URL("./supervise.ts", import.meta.url),
+    ),
 };
 
 function entry<N extends Name>(name: N): [string, CommandSpec] {

@@ -1,3 +1,4 @@
+import { lazyImport } from "../_lazy.ts";
 import type { AdhocDefinition } from "../config/adhoc.ts";
 import { TendError } from "../errors.ts";
 import { reportActions } from "./_report.ts";
@@ -12,7 +13,9 @@ export async function run(
 ): Promise<number> {
   const definition = await runDefinition(args);
   const ws = await resolveWorkspace(ctx);
-  const { runService } = await import("../api/run.ts");
+  const { runService } = await lazyImport<typeof import("../api/run.ts")>(
+    new URL("../api/run.ts", import.meta.url),
+  );
   const save = args.values.save === true;
   const result = await ctx.out.spin(
     `starting "${definition.name}"…`,
@@ -45,7 +48,9 @@ export async function runDefinition(
   }
   const port = parseCount(args.values.port, "--port");
   const ready = args.values.ready;
-  const { readyFlag } = await import("../config/adhoc.ts");
+  const { readyFlag } = await lazyImport<typeof import("../config/adhoc.ts")>(
+    new URL("../config/adhoc.ts", import.meta.url),
+  );
   return {
     name,
     command,

@@ -1,3 +1,4 @@
+import { lazyImport } from "../_lazy.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
 
@@ -6,7 +7,9 @@ export async function run(
   ctx: Context,
   _args: ArgsOf<"schema">,
 ): Promise<number> {
-  const { configJsonSchema } = await import("../config/json_schema.ts");
+  const { configJsonSchema } = await lazyImport<
+    typeof import("../config/json_schema.ts")
+  >(new URL("../config/json_schema.ts", import.meta.url));
   ctx.out.json(configJsonSchema());
   return 0;
 }

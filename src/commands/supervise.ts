@@ -1,3 +1,4 @@
+import { lazyImport } from "../_lazy.ts";
 import { TendError } from "../errors.ts";
 import type { Handshake } from "../ipc/protocol.ts";
 import { resolveWorkspace } from "./_workspace.ts";
@@ -15,7 +16,9 @@ export async function run(
     answered = true;
     ctx.out.data(JSON.stringify(message));
   };
-  const { runSupervisor } = await import("../supervisor/run.ts");
+  const { runSupervisor } = await lazyImport<
+    typeof import("../supervisor/run.ts")
+  >(new URL("../supervisor/run.ts", import.meta.url));
   try {
     return await runSupervisor({
       root: ws.root,

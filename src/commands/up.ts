@@ -1,5 +1,6 @@
+import { lazyImport } from "../_lazy.ts";
 import { terminalSink } from "../output/output.ts";
-import { loadWorkspaceConfig } from "./_config.ts";
+import { checkWorkspaceConfig } from "./_config.ts";
 import { reportActions, reportForeground } from "./_report.ts";
 import { resolveWorkspace } from "./_workspace.ts";
 import type { Context } from "./command.ts";
@@ -9,9 +10,11 @@ import type { ArgsOf } from "./_info.ts";
 export async function run(ctx: Context, args: ArgsOf<"up">): Promise<number> {
   const { values } = args;
   const ws = await resolveWorkspace(ctx);
-  const config = await loadWorkspaceConfig(ws);
+  const config = await checkWorkspaceConfig(ws);
   if (values.daemon === true) {
-    const { onOpenSupervisor } = await import("./_open_supervisor.ts");
+    const { onOpenSupervisor } = await lazyImport<
+      typeof import("./_open_supervisor.ts")
+    >(new URL("./_open_supervisor.ts", import.meta.url));
     return reportActions(
       ctx,
       await onOpenSupervisor(ws, {
@@ -20,11 +23,15 @@ export async function run(ctx: Context, args: ArgsOf<"up">): Promise<number> {
       }),
     );
   }
-  const { runSupervisor } = await import("../supervisor/run.ts");
+  const { runSupervisor } = await lazyImport<
+    typeof import("../supervisor/run.ts")
+  >(new URL("../supervisor/run.ts", import.meta.url));
   const quiet = ctx.globals.quiet;
   const view = quiet || values["no-logs"] === true
     ? null
-    : await (await import("./_foreground_view.ts"))
+    : await (await lazyImport<typeof import("./_foreground_view.ts")>(
+      new URL("./_foreground_view.ts", import.meta.url),
+    ))
       .followServices(ctx, config.services);
   try {
     return await runSupervisor({

@@ -9,15 +9,16 @@ import { addProblem } from "./_problem.ts";
 import { positiveDurationMsSchema } from "./duration.ts";
 import { workspacePaths } from "./paths.ts";
 import { sizeBytesSchema } from "./size.ts";
+import { DEFAULT_HTTP_ADDRESS } from "./http_default.ts";
+
+/** Where the dashboard and HTTP API listen with `http = true`. */
+export { DEFAULT_HTTP_ADDRESS };
 
 /** `log_max_size` when not given: 10 MB. */
 export const DEFAULT_LOG_MAX_BYTES = 10 * 1024 * 1024;
 
 /** `log_backups` when not given. */
 export const DEFAULT_LOG_BACKUPS = 5;
-
-/** Where the dashboard and HTTP API listen with `http = true`. */
-export const DEFAULT_HTTP_ADDRESS = { hostname: "127.0.0.1", port: 8644 };
 
 /** `http_allow_remote` when not given: loopback only. */
 const REMOTE_BY_DEFAULT = false;

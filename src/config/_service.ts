@@ -31,6 +31,16 @@ const AUTOSTART_BY_DEFAULT = true;
 /** The most instances one `[[processes]]` entry may ask for. */
 export const MAX_INSTANCES = 64;
 
+/**
+ * How long a service without a `ready` check must stay up to count as
+ * ready: the exit watch that lets `start` report a service that dies at once
+ * (a missing file, a bad flag, an import error) while returning soon after
+ * the exec. A later exit is a crash, handled by the restart policy and shown
+ * by `status`. It was 500 ms; 100 ms catches what dies at once (see README,
+ * Readiness).
+ */
+export const DEFAULT_MIN_READY_MS = 100;
+
 const serviceShape = {
   name: nameSchema,
   command: nonEmptyStringSchema,
@@ -58,7 +68,7 @@ const serviceShape = {
   "restart_window": positiveDurationMsSchema.default(60_000),
   ready: readySchema.optional(),
   "ready_timeout": positiveDurationMsSchema.default(30_000),
-  "min_ready": durationMsSchema.default(500),
+  "min_ready": durationMsSchema.default(DEFAULT_MIN_READY_MS),
   "stop_signal": stopSignalSchema.default("SIGTERM"),
   "stop_timeout": durationMsSchema.default(10_000),
   "depends_on": stringArraySchema.default([]),

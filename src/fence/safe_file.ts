@@ -54,6 +54,26 @@ export async function statOwnFile(path: string): Promise<Deno.FileInfo | null> {
     if (error instanceof Deno.errors.NotFound) return null;
     throw permissionError(path, error);
   }
+  return checkOwnFile(path, info);
+}
+
+/**
+ * {@linkcode statOwnFile}, synchronously: for the path from a crash to the
+ * next spawn, where an async stat's trip through Deno's thread pool cost
+ * milliseconds on a busy machine.
+ */
+export function statOwnFileNow(path: string): Deno.FileInfo | null {
+  let info: Deno.FileInfo;
+  try {
+    info = Deno.lstatSync(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw permissionError(path, error);
+  }
+  return checkOwnFile(path, info);
+}
+
+function checkOwnFile(path: string, info: Deno.FileInfo): Deno.FileInfo {
   if (info.isSymlink || !info.isFile) {
     throw new TendError(
       info.isSymlink ? "PERMISSION_DENIED" : "FILE_IN_THE_WAY",

@@ -1,4 +1,4 @@
-import dotenv from "npm:dotenv@18.0.10";
+import { lazyImport } from "../_lazy.ts";
 import type { EnvFileEntry } from "../config/_env_file.ts";
 import { messageOf, TendError } from "../errors.ts";
 
@@ -13,9 +13,13 @@ export async function readEnvFiles(
   options: { service: string },
 ): Promise<Record<string, string>> {
   const env: Record<string, string> = {};
+  if (files.length === 0) return env;
+  const { parseEnvText } = await lazyImport<typeof import("./_dotenv.ts")>(
+    new URL("./_dotenv.ts", import.meta.url),
+  );
   for (const file of files) {
     const text = await readEnvFile(file, options.service);
-    if (text !== null) Object.assign(env, dotenv.parse(text));
+    if (text !== null) Object.assign(env, parseEnvText(text));
   }
   return env;
 }

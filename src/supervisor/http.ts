@@ -1,4 +1,5 @@
-import { DEFAULT_HTTP_ADDRESS } from "../config/_daemon.ts";
+import { lazyImport } from "../_lazy.ts";
+import { DEFAULT_HTTP_ADDRESS } from "../config/http_default.ts";
 import type { WorkspacePaths } from "../config/paths.ts";
 import { TendError } from "../errors.ts";
 import type { HttpResponse } from "../ipc/protocol.ts";
@@ -30,7 +31,9 @@ export async function httpService(
   await writeToken(paths.httpTokenFile, token);
   let listener: Promise<HttpListener> | null = null;
   const listen = async (): Promise<HttpListener> => {
-    const { listenHttp } = await import("../web/server.ts");
+    const { listenHttp } = await lazyImport<typeof import("../web/server.ts")>(
+      new URL("../web/server.ts", import.meta.url),
+    );
     const { daemon } = options.supervisor.config;
     const source = {
       control: options.control(),

@@ -69,7 +69,7 @@ export async function launchService(
   });
   const logFile = service.logFile;
   await ensureParentDir(logFile, { root: context.paths.root });
-  const logOffset = await sizeOf(logFile);
+  const logOffset = sizeOf(logFile);
   const pidFile = servicePidFile(context.paths, service.name);
   await markSpawning(pidFile);
   const child = await spawnDetached({
@@ -200,9 +200,10 @@ export function serviceEnv(
   return env;
 }
 
-async function sizeOf(path: string): Promise<number> {
+/** The size of `path` now (synchronous: see spawnDetached), 0 when absent. */
+function sizeOf(path: string): number {
   try {
-    return (await Deno.stat(path)).size;
+    return Deno.statSync(path).size;
   } catch {
     return 0;
   }

@@ -1,11 +1,4 @@
-import {
-  configure,
-  dispose,
-  getLogger,
-  type LogRecord,
-  type Sink,
-} from "npm:@logtape/logtape@2.4.2";
-import { getRotatingFileSink } from "npm:@logtape/file@2.3.10";
+import { backupPath } from "../logs/rotate_log.ts";
 
 /** The supervisor's log: one line per event, with structured properties. */
 export interface Log {
@@ -26,38 +19,41 @@ export interface SupervisorLogOptions {
   extraSink?: ((line: string) => void) | undefined;
 }
 
+type Level = "info" | "warn" | "error";
+
+const encoder = new TextEncoder();
+const LOG_OPEN: Deno.OpenOptions = { append: true, create: true, mode: 0o644 };
+
 /**
- * Configures LogTape for the supervisor: a rotating `tend.log`, plus an
- * optional extra sink. Dispose the result to flush and close the file.
+ * Opens the supervisor's `tend.log`, rotated by size (`tend.log.1` is the
+ * newest backup), plus an optional extra sink. Each line is written at once
+ * with one `write(2)`: the supervisor logs a few lines per event, and a
+ * logging library (with its Node file APIs) cost it 10 MiB of RSS. Dispose
+ * the result to close the file.
  */
-export async function openSupervisorLog(
+export function openSupervisorLog(
   options: SupervisorLogOptions,
 ): Promise<Log & AsyncDisposable> {
-  const sinks: Record<string, Sink> = {
-    file: getRotatingFileSink(options.file, {
-      maxSize: options.maxBytes ?? 10 * 1024 * 1024,
-      maxFiles: (options.backups ?? 5) + 1,
-      formatter: formatLine,
-      bufferSize: 0,
-    }),
-  };
-  const extra = options.extraSink;
-  if (extra) sinks.extra = (record) => extra(formatLine(record).trimEnd());
-  await configure({
-    reset: true,
-    sinks,
-    loggers: [
-      { category: ["tend"], lowestLevel: "info", sinks: Object.keys(sinks) },
-      { category: ["logtape", "meta"], lowestLevel: "warning", sinks: [] },
-    ],
+  const file = new RotatingFile(options.file, {
+    maxBytes: options.maxBytes ?? 10 * 1024 * 1024,
+    backups: options.backups ?? 5,
   });
-  const logger = getLogger(["tend", "supervisor"]);
-  return {
-    info: (message, properties) => logger.info(message, properties ?? {}),
-    warn: (message, properties) => logger.warn(message, properties ?? {}),
-    error: (message, properties) => logger.error(message, properties ?? {}),
-    [Symbol.asyncDispose]: () => dispose(),
+  const extra = options.extraSink;
+  const write = (level: Level) =>
+  (
+    message: string,
+    properties: Record<string, unknown> = {},
+  ) => {
+    const line = formatLine({ level, message, properties, at: Date.now() });
+    file.write(line);
+    extra?.(line.trimEnd());
   };
+  return Promise.resolve({
+    info: write("info"),
+    warn: write("warn"),
+    error: write("error"),
+    [Symbol.asyncDispose]: () => Promise.resolve(file.close()),
+  });
 }
 
 /** A log that drops everything (tests, library use). */
@@ -71,16 +67,107 @@ export const silentLog: Log = {
  * `2026-11-22T04:50:00.123Z INFO  spawned "web" pid 4242`: the template with
  * its properties filled in; service names are quoted, other values are not.
  */
-function formatLine(record: LogRecord): string {
-  const time = new Date(record.timestamp).toISOString();
-  const level = record.level.toUpperCase().padEnd(5);
-  const template = typeof record.rawMessage === "string"
-    ? record.rawMessage
-    : record.message.join("");
-  const text = template.replace(/\{(\w+)\}/g, (whole, key: string) => {
+export function formatLine(record: {
+  level: Level;
+  message: string;
+  properties: Record<string, unknown>;
+  at: number;
+}): string {
+  const time = new Date(record.at).toISOString();
+  const level = (record.level === "warn" ? "WARNING" : record.level)
+    .toUpperCase().padEnd(5);
+  const text = record.message.replace(/\{(\w+)\}/g, (whole, key: string) => {
     if (!Object.hasOwn(record.properties, key)) return whole;
     const value = record.properties[key];
     return key === "service" ? JSON.stringify(value) : String(value);
   });
   return `${time} ${level} ${text}\n`;
+}
+
+/**
+ * An append-only file that, when a line would take it past `maxBytes`,
+ * becomes `FILE.1` (shifting older backups, keeping `backups` of them) and
+ * starts again empty. A failed write or rotation never throws: the
+ * supervisor goes on without that line.
+ */
+class RotatingFile {
+  #path: string;
+  #maxBytes: number;
+  #backups: number;
+  #file: Deno.FsFile | null;
+  #size: number;
+
+  constructor(path: string, options: { maxBytes: number; backups: number }) {
+    this.#path = path;
+    this.#maxBytes = options.maxBytes;
+    this.#backups = options.backups;
+    // The first open throws: a log that cannot be opened fails the start.
+    this.#file = Deno.openSync(path, LOG_OPEN);
+    this.#size = this.#sizeNow();
+  }
+
+  write(line: string): void {
+    const bytes = encoder.encode(line);
+    if (this.#size > 0 && this.#size + bytes.length > this.#maxBytes) {
+      this.#rotate();
+    }
+    try {
+      this.#file ??= this.#open();
+      let written = 0;
+      while (this.#file && written < bytes.length) {
+        written += this.#file.writeSync(bytes.subarray(written));
+      }
+      this.#size += bytes.length;
+    } catch {
+      // A full disk or a removed directory: drop the line, keep serving.
+    }
+  }
+
+  close(): void {
+    this.#file?.close();
+    this.#file = null;
+  }
+
+  #rotate(): void {
+    this.close();
+    try {
+      for (let n = this.#backups - 1; n >= 1; n--) {
+        renameIfPresent(
+          backupPath(this.#path, n),
+          backupPath(this.#path, n + 1),
+        );
+      }
+      if (this.#backups > 0) {
+        renameIfPresent(this.#path, backupPath(this.#path, 1));
+      } else Deno.truncateSync(this.#path);
+    } catch {
+      // Keep appending to what is there.
+    }
+    this.#file = this.#open();
+    this.#size = this.#sizeNow();
+  }
+
+  #open(): Deno.FsFile | null {
+    try {
+      return Deno.openSync(this.#path, LOG_OPEN);
+    } catch {
+      return null;
+    }
+  }
+
+  #sizeNow(): number {
+    try {
+      return this.#file?.statSync().size ?? 0;
+    } catch {
+      return 0;
+    }
+  }
+}
+
+function renameIfPresent(from: string, to: string): void {
+  try {
+    Deno.renameSync(from, to);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
 }

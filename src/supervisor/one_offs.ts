@@ -1,4 +1,4 @@
-import { adhocService, alreadyInFile } from "../config/adhoc.ts";
+import { lazyImport } from "../_lazy.ts";
 import type { Config, ServiceConfig } from "../config/schema.ts";
 import { TendError } from "../errors.ts";
 import type { RunRequest } from "../ipc/protocol.ts";
@@ -26,16 +26,20 @@ export class OneOffs {
    * Checks and records the one-off service `request` asks for: validated
    * as a tend.toml entry against `disk`, under a name that neither `disk`
    * nor the `running` config has; a one-off of that name that still runs
-   * (`existing`) is `ALREADY_RUNNING`, a stopped one is replaced.
+   * (`existing`) is `ALREADY_RUNNING`, a stopped one is replaced. The
+   * validator (zod, TOML) is loaded only here, on the first one-off.
    */
-  prepare(
+  async prepare(
     request: RunRequest,
     options: {
       disk: Config;
       running: Config;
       existing: { state: RunState } | undefined;
     },
-  ): ServiceConfig {
+  ): Promise<ServiceConfig> {
+    const { adhocService, alreadyInFile } = await lazyImport<
+      typeof import("../config/adhoc.ts")
+    >(new URL("../config/adhoc.ts", import.meta.url));
     const { name } = request;
     const { existing } = options;
     if (existing && !this.has(name)) {

@@ -1,5 +1,10 @@
-/** How many services are started or stopped at the same time. */
-export const ORDERED_CONCURRENCY = 16;
+/**
+ * How many services are started or stopped at the same time by default: all
+ * of them. A start is mostly waiting (for readiness) and a stop mostly
+ * waiting for exits; both are awaited concurrently, so 100 services start in
+ * about the time of the slowest one, not in rounds.
+ */
+export const ORDERED_CONCURRENCY = Infinity;
 
 /** Options of {@linkcode runOrdered}. */
 export interface RunOrderedOptions<T> {

@@ -1,5 +1,5 @@
 import { dirname } from "../_path.ts";
-import { configFileLoader } from "../config/load.ts";
+import { checkedConfigLoader } from "../config/checked.ts";
 import { type WorkspacePaths, workspacePaths } from "../config/paths.ts";
 import { messageOf, TendError } from "../errors.ts";
 import { acquireLock } from "../fence/lock.ts";
@@ -87,9 +87,12 @@ async function serve(
 ): Promise<number> {
   const { lock } = options;
   await lock.remember();
-  // One loader for the supervisor's life: it parses again only a changed file.
-  const loadConfig = configFileLoader(options.configFile, {
+  // One loader for the supervisor's life: the text the CLI checked comes
+  // from .tend/run/config.json (no zod, no TOML parser); it loads again only
+  // a changed file.
+  const loadConfig = checkedConfigLoader(options.configFile, {
     workspace: paths.root,
+    runDir: paths.runDir,
   });
   const config = await loadConfig();
   await Deno.mkdir(paths.logDir, { recursive: true, mode: LOG_DIR_MODE });

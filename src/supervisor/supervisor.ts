@@ -518,7 +518,7 @@ export class Supervisor {
     await this.#source.queued(async () => {
       const disk = await this.#options.loadConfig().catch(() => this.#config);
       const existing = this.#runners.get(name);
-      const service = this.#oneOffs.prepare(request, {
+      const service = await this.#oneOffs.prepare(request, {
         disk,
         running: this.#config,
         existing: existing && { state: existing.state },

@@ -94,6 +94,7 @@ export class TrackedProcess {
     return this.#ctx.io.endGroup(identity, {
       root: this.#ctx.paths.root,
       ...stopSignalOf(config, options),
+      exited: this.child?.exited,
     });
   }
 

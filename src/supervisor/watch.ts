@@ -1,3 +1,4 @@
+import { lazyImport } from "../_lazy.ts";
 import type { ServiceConfig } from "../config/schema.ts";
 import type { Log } from "./log.ts";
 import type { FileWatch } from "./file_watch.ts";
@@ -53,7 +54,9 @@ export class ServiceWatches implements Disposable {
         service: name,
         error: error instanceof Error ? error.message : String(error),
       });
-    import("./file_watch.ts").then(({ FileWatch }) => {
+    lazyImport<typeof import("./file_watch.ts")>(
+      new URL("./file_watch.ts", import.meta.url),
+    ).then(({ FileWatch }) => {
       if (this.#watches.get(name) !== entry) return; // ended meanwhile
       entry.watch = new FileWatch(specOf(service), {
         debounceMs: service.watchDebounceMs,

@@ -1,6 +1,6 @@
 import { type Identity, identityMatches } from "../proc/identity.ts";
 import { groupMembers, readEnvTag } from "../proc/scan.ts";
-import { stopGroup } from "../proc/signal.ts";
+import { groupExists, stopGroup } from "../proc/signal.ts";
 
 /** Options of {@linkcode endGroup}. */
 export interface EndGroupOptions {
@@ -8,6 +8,8 @@ export interface EndGroupOptions {
   root: string;
   signal: Deno.Signal;
   timeoutMs: number;
+  /** Resolves when the leader, our child, exits (see stopGroup). */
+  exited?: Promise<unknown> | undefined;
 }
 
 /**
@@ -21,6 +23,8 @@ export async function endGroup(
   options: EndGroupOptions,
 ): Promise<{ escalated: boolean }> {
   const pgid = identity.pid;
+  // An empty group (a crashed service without children) needs no scan.
+  if (!groupExists(pgid)) return { escalated: false };
   if (
     !await identityMatches(identity) &&
     !await hasTaggedMember(pgid, options.root)
@@ -30,6 +34,7 @@ export async function endGroup(
   return await stopGroup(pgid, {
     signal: options.signal,
     timeoutMs: options.timeoutMs,
+    ...(options.exited ? { exited: options.exited } : {}),
   });
 }
 

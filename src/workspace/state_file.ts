@@ -1,4 +1,4 @@
-import { z } from "npm:zod@4.6.7";
+import * as z from "npm:zod@4.6.7/mini";
 import { TendError } from "../errors.ts";
 import { readOwnFile, writeAtomic } from "../fence/safe_file.ts";
 import { Instant, LastExit } from "../ipc/protocol.ts";
@@ -14,19 +14,32 @@ const StoredIdentity = z.custom<Identity>(isValidIdentity, {
   error: "expected a process identity",
 });
 
-/** What the supervisor remembers of one service across its own restarts. */
+/** `schema` with its description (zod/mini: no `.describe()` method). */
+function described<T extends z.ZodMiniType>(schema: T, text: string): T {
+  return schema.check(z.describe(text)) as T;
+}
+
+/**
+ * What the supervisor remembers of one service across its own restarts.
+ * zod/mini: the supervisor reads this file and loads no classic zod.
+ */
 export const ServiceRecord = z.object({
-  desired: z.enum(["running", "stopped"]).describe(
+  desired: described(
+    z.enum(["running", "stopped"]),
     "Whether the user wants it running",
   ),
-  identity: StoredIdentity.nullable().describe(
+  identity: described(
+    z.nullable(StoredIdentity),
     "Identity of the running process (its PID is also its process group)",
   ),
-  port: z.number().int().min(1).max(HIGHEST_PORT).nullable(),
+  port: z.nullable(
+    z.number().check(z.int(), z.minimum(1), z.maximum(HIGHEST_PORT)),
+  ),
   startedAt: z.nullable(Instant),
-  restarts: z.number().int().min(0),
+  restarts: z.number().check(z.int(), z.minimum(0)),
   lastExit: z.nullable(LastExit),
-  fingerprint: z.string().nullable().describe(
+  fingerprint: described(
+    z.nullable(z.string()),
     "The config fingerprint it was started with",
   ),
 });
@@ -40,12 +53,15 @@ const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,70}$/;
  * The services map, every key checked on the raw object: zod's record drops
  * a `__proto__` key silently, and a file carrying one is not ours.
  */
-const Services = z.custom<object>(
-  (value) =>
-    typeof value === "object" && value !== null &&
-    Object.keys(value).every((name) => SAFE_NAME.test(name)),
-  { error: "expected a map of safe service names" },
-).pipe(z.record(z.string().regex(SAFE_NAME), ServiceRecord));
+const Services = z.pipe(
+  z.custom<object>(
+    (value) =>
+      typeof value === "object" && value !== null &&
+      Object.keys(value).every((name) => SAFE_NAME.test(name)),
+    { error: "expected a map of safe service names" },
+  ),
+  z.record(z.string().check(z.regex(SAFE_NAME)), ServiceRecord),
+);
 
 /** The content of state.json. */
 export const StateFile = z.object({

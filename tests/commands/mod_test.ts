@@ -113,6 +113,7 @@ Deno.test("the registry loads no command's code and nothing of node:util", async
   );
   const names = [...loaded].map((f) => f.replace(/^.*\/src\//, "src/"));
   assert.deepEqual(names.sort(), [
+    "src/_lazy.ts",
     "src/commands/_info.ts",
     "src/commands/_parse_args.ts",
     "src/commands/command.ts",

@@ -109,3 +109,17 @@ Deno.test("the commands that only talk to a supervisor load zod/mini, not zod", 
     (await reachable(join(SRC, "ipc/client.ts"))).has(`${IMPORTS["zod"]}/mini`),
   );
 });
+
+Deno.test("the supervisor loads zod/mini at most: neither zod, smol-toml nor logtape", async () => {
+  const loaded = [...await reachable(join(SRC, "supervisor/run.ts"))];
+  const heavy = [...HEAVY, "npm:@logtape/logtape", "npm:@logtape/file"];
+  for (const name of heavy) {
+    const found = loaded.filter((specifier) =>
+      (specifier === name || specifier.startsWith(`${name}/`) ||
+        specifier.startsWith(`${name}@`)) && !isZodMini(specifier)
+    );
+    assert.deepEqual(found, [], `the supervisor loads ${name}`);
+  }
+  assert.ok(!loaded.some((file) => file.endsWith("/config/load.ts")));
+  assert.ok(!loaded.some((file) => file.endsWith("/config/adhoc.ts")));
+});

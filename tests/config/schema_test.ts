@@ -39,7 +39,7 @@ Deno.test("configSchema fills in every default of a minimal service", () => {
     restartWindowMs: 60_000,
     ready: null,
     readyTimeoutMs: 30_000,
-    minReadyMs: 500,
+    minReadyMs: 100,
     stopSignal: "SIGTERM",
     stopTimeoutMs: 10_000,
     dependsOn: [],

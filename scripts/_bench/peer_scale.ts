@@ -1,0 +1,341 @@
+/**
+ * The scale figures of scale.ts taken of PM2 and supervisord, configured as
+ * tend is (restart at once; supervisord `startsecs=0`), each daemon in its own
+ * temporary directory, its `sleep MARKER…` children found in /proc:
+ *
+ * - start of 100: PM2 `pm2 start eco.json` (it launches its daemon, as `tend
+ *   start` does); supervisord `supervisorctl start all` (its daemon must be
+ *   started first, with `autostart=false`). Then until all 100 run.
+ * - add 90: PM2 `pm2 start` of a file with the 90 new apps; supervisord
+ *   `supervisorctl update` after the edit. Then until all 100 run.
+ * - stop of 100: `pm2 stop all` / `supervisorctl stop all`, until none runs.
+ * - cold start → exec'd: `pm2 start` with no daemon / `supervisord -n` with
+ *   an autostart program, to the exec of the service.
+ * - start CLI return, one service: PM2 cold (the same run), and with its
+ *   daemon running; supervisord `supervisorctl start s0` (daemon running).
+ */
+import type { Figure } from "./scale.ts";
+import { SCALE } from "./scale.ts";
+import { deadline, reap, run, which } from "./peers.ts";
+import { markedArgs, newMarker, untilCount } from "./procs.ts";
+
+const SLEEP = which("sleep") ?? "sleep";
+
+/** A fresh temp dir removed (and its processes reaped) after `body`. */
+async function inTemp<T>(
+  tool: string,
+  marker: string,
+  body: (dir: string) => Promise<T>,
+): Promise<T> {
+  const dir = await Deno.realPath(
+    await Deno.makeTempDir({ prefix: `tend-peer-${tool}-` }),
+  );
+  try {
+    return await body(dir);
+  } finally {
+    await reap(dir, marker);
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+// ---------------------------------------------------------------- PM2
+
+function pm2Apps(args: readonly string[], first = 0) {
+  return JSON.stringify({
+    apps: args.map((arg, i) => ({
+      name: `s${i + first}`,
+      script: SLEEP,
+      args: [arg],
+      interpreter: "none",
+      exec_mode: "fork",
+      autorestart: true,
+      restart_delay: 0,
+    })),
+  });
+}
+
+async function pm2(dir: string, ...args: string[]) {
+  return await run("env", [`PM2_HOME=${dir}/pm2`, "pm2", ...args]);
+}
+
+async function pm2Kill(dir: string) {
+  await pm2(dir, "kill").catch(() => {});
+}
+
+/** Spawns `command args`; the exec of `marker`'s first sleeper and the wall time. */
+async function execAndWall(
+  command: string,
+  args: string[],
+  marker: string,
+  options: { waitExit: boolean },
+): Promise<{ execMs: number; wallMs: number; child: Deno.ChildProcess }> {
+  const t0 = performance.now();
+  const child = new Deno.Command(command, {
+    args,
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const execAt = await untilCount(marker, 1, { intervalMs: 1 });
+  if (options.waitExit) await child.status;
+  return { execMs: execAt - t0, wallMs: performance.now() - t0, child };
+}
+
+async function pm2Scale(runs: number, bigRuns: number): Promise<Figure[]> {
+  const start100: number[] = [];
+  const add90: number[] = [];
+  const stop100: number[] = [];
+  const coldExec: number[] = [];
+  const startOne: number[] = [];
+  const startOneWarm: number[] = [];
+  for (let i = 0; i < bigRuns; i++) {
+    const marker = newMarker();
+    await inTemp("pm2", marker, async (dir) => {
+      const args = markedArgs(marker, 100);
+      await Deno.writeTextFile(`${dir}/all.json`, pm2Apps(args));
+      try {
+        const t0 = performance.now();
+        await pm2(dir, "start", `${dir}/all.json`);
+        start100.push((await untilCount(marker, 100)) - t0);
+        const t1 = performance.now();
+        await pm2(dir, "stop", "all");
+        stop100.push((await untilCount(marker, 0, { intervalMs: 1 })) - t1);
+      } finally {
+        await pm2Kill(dir);
+      }
+    });
+    const marker2 = newMarker();
+    await inTemp("pm2", marker2, async (dir) => {
+      const args = markedArgs(marker2, 100);
+      await Deno.writeTextFile(`${dir}/ten.json`, pm2Apps(args.slice(0, 10)));
+      await Deno.writeTextFile(
+        `${dir}/more.json`,
+        pm2Apps(args.slice(10), 10),
+      );
+      try {
+        await pm2(dir, "start", `${dir}/ten.json`);
+        await untilCount(marker2, 10);
+        const t0 = performance.now();
+        await pm2(dir, "start", `${dir}/more.json`);
+        add90.push((await untilCount(marker2, 100)) - t0);
+      } finally {
+        await pm2Kill(dir);
+      }
+    });
+  }
+  for (let i = 0; i < runs; i++) {
+    const marker = newMarker();
+    await inTemp("pm2", marker, async (dir) => {
+      await Deno.writeTextFile(
+        `${dir}/one.json`,
+        pm2Apps(markedArgs(marker, 1)),
+      );
+      try {
+        const cold = await execAndWall(
+          "env",
+          [
+            `PM2_HOME=${dir}/pm2`,
+            "pm2",
+            "start",
+            `${dir}/one.json`,
+          ],
+          marker,
+          { waitExit: true },
+        );
+        coldExec.push(cold.execMs);
+        startOne.push(cold.wallMs);
+        await pm2(dir, "delete", "all");
+        await untilCount(marker, 0);
+        startOneWarm.push((await pm2(dir, "start", `${dir}/one.json`)).ms);
+      } finally {
+        await pm2Kill(dir);
+      }
+    });
+  }
+  return [
+    { name: SCALE.start100, unit: "ms", samples: start100, note: "cold" },
+    { name: SCALE.add90, unit: "ms", samples: add90 },
+    { name: SCALE.stop100, unit: "ms", samples: stop100 },
+    { name: SCALE.coldExec, unit: "ms", samples: coldExec },
+    { name: SCALE.startOne, unit: "ms", samples: startOne, note: "cold" },
+    { name: SCALE.startOneWarm, unit: "ms", samples: startOneWarm },
+  ];
+}
+
+// -------------------------------------------------------- supervisord
+
+function supervisordConf(
+  dir: string,
+  args: readonly string[],
+  options: { autostart: boolean },
+): string {
+  let text = `[unix_http_server]\nfile=${dir}/supervisor.sock\n
+[supervisord]\nlogfile=${dir}/supervisord.log\npidfile=${dir}/supervisord.pid
+childlogdir=${dir}\n
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+\n[supervisorctl]\nserverurl=unix://${dir}/supervisor.sock\n`;
+  args.forEach((arg, i) => {
+    text += `\n[program:s${i}]\ncommand=${SLEEP} ${arg}\nstartsecs=0
+autostart=${options.autostart}\nautorestart=true\nredirect_stderr=true
+stdout_logfile=${dir}/s${i}.log\n`;
+  });
+  return text;
+}
+
+/** Runs `supervisord -n` on `conf` until `body` is done. */
+async function withSupervisord<T>(
+  dir: string,
+  body: (ctl: (...a: string[]) => Promise<{ ms: number }>) => Promise<T>,
+): Promise<T> {
+  const conf = `${dir}/supervisord.conf`;
+  const ctl = (...a: string[]) =>
+    run("supervisorctl", ["-c", conf, ...a], { anyCode: true });
+  const child = new Deno.Command("supervisord", {
+    args: ["-n", "-c", conf],
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  try {
+    const t = performance.now() + 30_000;
+    while (!await socketUp(dir)) {
+      if (performance.now() > t) throw new Error("supervisord did not start");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return await body(ctl);
+  } finally {
+    await ctl("shutdown").catch(() => {});
+    await deadline(child.status, 15_000, "supervisord to exit").catch(() => {
+      child.kill("SIGKILL");
+      return child.status;
+    });
+  }
+}
+
+async function socketUp(dir: string): Promise<boolean> {
+  try {
+    (await Deno.connect({ transport: "unix", path: `${dir}/supervisor.sock` }))
+      .close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function supervisordScale(
+  runs: number,
+  bigRuns: number,
+): Promise<Figure[]> {
+  const start100: number[] = [];
+  const add90: number[] = [];
+  const stop100: number[] = [];
+  const coldExec: number[] = [];
+  const startOneWarm: number[] = [];
+  for (let i = 0; i < bigRuns; i++) {
+    const marker = newMarker();
+    await inTemp("supervisord", marker, async (dir) => {
+      const args = markedArgs(marker, 100);
+      await Deno.writeTextFile(
+        `${dir}/supervisord.conf`,
+        supervisordConf(dir, args, { autostart: false }),
+      );
+      await withSupervisord(dir, async (ctl) => {
+        const t0 = performance.now();
+        await ctl("start", "all");
+        start100.push((await untilCount(marker, 100)) - t0);
+        const t1 = performance.now();
+        await ctl("stop", "all");
+        stop100.push((await untilCount(marker, 0, { intervalMs: 1 })) - t1);
+      });
+    });
+    const marker2 = newMarker();
+    await inTemp("supervisord", marker2, async (dir) => {
+      const args = markedArgs(marker2, 100);
+      const conf = `${dir}/supervisord.conf`;
+      await Deno.writeTextFile(
+        conf,
+        supervisordConf(dir, args.slice(0, 10), { autostart: true }),
+      );
+      await withSupervisord(dir, async (ctl) => {
+        await untilCount(marker2, 10);
+        const t0 = performance.now();
+        await Deno.writeTextFile(
+          conf,
+          supervisordConf(dir, args, { autostart: true }),
+        );
+        await ctl("update");
+        add90.push((await untilCount(marker2, 100)) - t0);
+      });
+    });
+  }
+  for (let i = 0; i < runs; i++) {
+    const marker = newMarker();
+    await inTemp("supervisord", marker, async (dir) => {
+      const conf = `${dir}/supervisord.conf`;
+      const args = markedArgs(marker, 1);
+      await Deno.writeTextFile(
+        conf,
+        supervisordConf(dir, args, { autostart: true }),
+      );
+      const cold = await execAndWall(
+        "supervisord",
+        ["-n", "-c", conf],
+        marker,
+        { waitExit: false },
+      );
+      coldExec.push(cold.execMs);
+      await run("supervisorctl", ["-c", conf, "shutdown"], { anyCode: true });
+      await deadline(cold.child.status, 15_000, "supervisord to exit")
+        .catch(() => {
+          cold.child.kill("SIGKILL");
+          return cold.child.status;
+        });
+      await Deno.writeTextFile(
+        conf,
+        supervisordConf(dir, args, { autostart: false }),
+      );
+      await withSupervisord(dir, async (ctl) => {
+        startOneWarm.push((await ctl("start", "s0")).ms);
+      });
+    });
+  }
+  return [
+    { name: SCALE.start100, unit: "ms", samples: start100, note: "warm" },
+    { name: SCALE.add90, unit: "ms", samples: add90 },
+    { name: SCALE.stop100, unit: "ms", samples: stop100 },
+    { name: SCALE.coldExec, unit: "ms", samples: coldExec },
+    { name: SCALE.startOneWarm, unit: "ms", samples: startOneWarm },
+  ];
+}
+
+/** The scale figures of every peer on PATH, by tool; a failure is a note. */
+export async function measurePeerScale(
+  options: { runs: number; bigRuns: number },
+): Promise<{
+  results: { tool: "pm2" | "supervisord"; figures: Figure[] }[];
+  notes: string[];
+}> {
+  const results: { tool: "pm2" | "supervisord"; figures: Figure[] }[] = [];
+  const notes: string[] = [];
+  const peers = [
+    { tool: "pm2" as const, ok: which("pm2"), measure: pm2Scale },
+    {
+      tool: "supervisord" as const,
+      ok: which("supervisord") && which("supervisorctl"),
+      measure: supervisordScale,
+    },
+  ];
+  for (const peer of peers) {
+    if (!peer.ok) continue;
+    try {
+      results.push({
+        tool: peer.tool,
+        figures: await peer.measure(options.runs, options.bigRuns),
+      });
+    } catch (error) {
+      notes.push(`${peer.tool} scale figures failed: ${String(error)}`);
+    }
+  }
+  return { results, notes };
+}

@@ -1,0 +1,161 @@
+import { lazyImport } from "../_lazy.ts";
+import { dirname, join, resolve } from "../_path.ts";
+import {
+  ensurePrivateDir,
+  readOwnFile,
+  writeAtomic,
+} from "../fence/safe_file.ts";
+import { VERSION } from "../version.ts";
+import type { Config } from "./schema.ts";
+
+/**
+ * The last config a tend validated, with the exact text it came from:
+ * `.tend/run/config.json`. The supervisor takes its config from here when
+ * the text is still the file's text, so it never loads the validator (zod
+ * and the TOML parser: 16 MiB of a supervisor's RSS). Any other case (no
+ * cache, another text, another tend version, a damaged file) loads and
+ * validates the file as before.
+ */
+interface CheckedConfig {
+  tend: string;
+  file: string;
+  workspace: string;
+  text: string;
+  config: Config;
+}
+
+/** Largest cache read (a config of 1000 services is about 1 MB here). */
+const MAX_CACHE_BYTES = 64 * 1024 * 1024;
+
+/** Options of {@linkcode loadCheckedConfig} and {@linkcode validateConfig}. */
+export interface CheckedConfigOptions {
+  /** The workspace root (relative paths start here). */
+  workspace: string;
+  /** The workspace's run directory, which holds `config.json`. */
+  runDir: string;
+}
+
+/** Where the checked config of a run directory lives. */
+export function checkedConfigFile(runDir: string): string {
+  return join(runDir, "config.json");
+}
+
+/**
+ * The config of `file`: from the cache when it was validated from the same
+ * text by this version of tend, else validated now (and cached).
+ */
+export async function loadCheckedConfig(
+  file: string,
+  options: CheckedConfigOptions,
+): Promise<Config> {
+  const path = resolve(file);
+  const workspace = resolve(options.workspace);
+  const text = await readText(path);
+  if (text !== null) {
+    const cached = await readCache(checkedConfigFile(options.runDir));
+    if (
+      cached !== null && cached.text === text && cached.file === path &&
+      cached.workspace === workspace && cached.tend === VERSION
+    ) {
+      return cached.config;
+    }
+  }
+  return await validateConfig(path, options);
+}
+
+/**
+ * A loader of one config file, as {@linkcode loadCheckedConfig}, that keeps
+ * the last config in memory and reads nothing more than the file while its
+ * text is unchanged: the supervisor reads its file at every `status`,
+ * `start`, `restart`, `up` and reload, and never loads the validator for a
+ * text the CLI has checked.
+ */
+export function checkedConfigLoader(
+  file: string,
+  options: CheckedConfigOptions,
+): () => Promise<Config> {
+  const path = resolve(file);
+  let last: { text: string; config: Config } | null = null;
+  return async () => {
+    const text = await readText(path);
+    if (text !== null && last !== null && last.text === text) {
+      return last.config;
+    }
+    const config = await loadCheckedConfig(path, options);
+    // Remembered only when the file still holds the text just loaded.
+    if (text !== null && text === await readText(path)) {
+      last = { text, config };
+    }
+    return config;
+  };
+}
+
+/**
+ * Loads and validates `file` with the full loader (imported on demand), and
+ * caches the result for the supervisor. Errors are the loader's.
+ */
+export async function validateConfig(
+  file: string,
+  options: CheckedConfigOptions,
+): Promise<Config> {
+  const path = resolve(file);
+  const workspace = resolve(options.workspace);
+  const { loadConfig, parseConfigText } = await lazyImport<
+    typeof import("./load.ts")
+  >(new URL("./load.ts", import.meta.url));
+  const text = await readText(path);
+  // Unreadable or not UTF-8: the loader says so.
+  if (text === null) return await loadConfig(path, { workspace });
+  const config = parseConfigText(text, { file: path, workspace });
+  await remember(checkedConfigFile(options.runDir), {
+    tend: VERSION,
+    file: path,
+    workspace,
+    text,
+    config,
+  });
+  return config;
+}
+
+/** The file's text when it can be read as UTF-8; `null` otherwise. */
+async function readText(path: string): Promise<string | null> {
+  try {
+    const bytes = await Deno.readFile(path);
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/** The cache, or `null` when absent, unreadable or not of the right shape. */
+async function readCache(path: string): Promise<CheckedConfig | null> {
+  try {
+    const text = await readOwnFile(path, { maxBytes: MAX_CACHE_BYTES });
+    if (text === null) return null;
+    const value = JSON.parse(text) as Partial<CheckedConfig> | null;
+    const ok = typeof value === "object" && value !== null &&
+      typeof value.tend === "string" && typeof value.file === "string" &&
+      typeof value.workspace === "string" &&
+      typeof value.text === "string" &&
+      typeof value.config === "object" && value.config !== null &&
+      Array.isArray(value.config.services);
+    return ok ? value as CheckedConfig : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Writes the cache unless it holds the same already; never fails the caller. */
+async function remember(path: string, checked: CheckedConfig): Promise<void> {
+  const data = JSON.stringify(checked);
+  try {
+    const current = await readOwnFile(path, { maxBytes: MAX_CACHE_BYTES })
+      .catch(() => null);
+    if (current === data) return;
+    await ensurePrivateDir(dirname(path));
+    // Not synced: after a crash a lost cache only means one full load.
+    await writeAtomic(path, data, { sync: false });
+  } catch {
+    // A file in the way: the supervisor validates the config itself.
+  }
+}

@@ -1,0 +1,71 @@
+import { lazyImport } from "../_lazy.ts";
+
+/**
+ * A raw file descriptor of a log opened for appending, to hand to a child as
+ * its stdout and stderr (`Deno.Command` takes a raw fd number there; PLATFORM.md
+ * §3d), so the child keeps logging when its parent dies.
+ */
+export interface LogFd {
+  readonly fd: number;
+  /** Closes our copy; the child keeps its own. */
+  close(): void;
+}
+
+type Libc = {
+  open(path: Uint8Array<ArrayBuffer>, flags: number, mode: number): number;
+  close(fd: number): number;
+};
+
+/** open(2) flags on Linux: O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC. */
+const LINUX_APPEND_FLAGS = 0o1 | 0o100 | 0o2000 | 0o2000000;
+
+/** Whether FFI was found unusable (no permission, no glibc): not tried again. */
+let noFfi = Deno.build.os !== "linux";
+
+/**
+ * Runs `fn` with libc through FFI, on Linux; `null` when FFI is unusable.
+ * Deno has no public API for a raw fd, and `node:fs` (which has one) costs 30
+ * ms of CPU to load, measured: on the path of every cold `tend start`, twice
+ * (CLI and supervisor). The library is closed again at once (dlopen of the
+ * libc already mapped is cheap), so no handle outlives the call.
+ */
+function withLibc<T>(fn: (libc: Libc) => T): T | null {
+  if (noFfi) return null;
+  let library: Deno.DynamicLibrary<{
+    open: { parameters: ["buffer", "i32", "u32"]; result: "i32" };
+    close: { parameters: ["i32"]; result: "i32" };
+  }>;
+  try {
+    library = Deno.dlopen("libc.so.6", {
+      open: { parameters: ["buffer", "i32", "u32"], result: "i32" },
+      close: { parameters: ["i32"], result: "i32" },
+    });
+  } catch {
+    noFfi = true;
+    return null;
+  }
+  try {
+    return fn(library.symbols);
+  } finally {
+    library.close();
+  }
+}
+
+/**
+ * Opens `path` for appending (created with `mode`) and returns its raw fd.
+ * Uses open(2) through FFI where it can, else `node:fs`, which also gives
+ * the error of a path that cannot be opened.
+ */
+export async function openLogFd(path: string, mode: number): Promise<LogFd> {
+  const opened = path.includes("\0")
+    ? null
+    : withLibc((c) =>
+      c.open(new TextEncoder().encode(`${path}\0`), LINUX_APPEND_FLAGS, mode)
+    );
+  if (opened !== null && opened >= 0) {
+    return { fd: opened, close: () => void withLibc((c) => c.close(opened)) };
+  }
+  const fs = await lazyImport<typeof import("node:fs")>(new URL("node:fs"));
+  const fd = fs.openSync(path, "a", mode);
+  return { fd, close: () => fs.closeSync(fd) };
+}

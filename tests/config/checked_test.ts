@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import {
+  checkedConfigFile,
+  loadCheckedConfig,
+  validateConfig,
+} from "../../src/config/checked.ts";
+import { makeTempDir } from "../fence/_helpers.ts";
+
+const TOML = '[[processes]]\nname = "web"\ncommand = "sleep"\nargs = ["9"]\n';
+
+async function workspace() {
+  const dir = await makeTempDir();
+  const file = dir.join("tend.toml");
+  await Deno.writeTextFile(file, TOML);
+  const options = { workspace: dir.path, runDir: dir.join(".tend/run") };
+  return { dir, file, options, cache: checkedConfigFile(options.runDir) };
+}
+
+/** Rewrites the cache's config, keeping its text: only a cache hit sees it. */
+async function tamper(cache: string, command: string): Promise<void> {
+  const checked = JSON.parse(await Deno.readTextFile(cache));
+  checked.config.services[0].command = command;
+  await Deno.writeTextFile(cache, JSON.stringify(checked));
+}
+
+Deno.test("validateConfig() caches the config with its text; loadCheckedConfig() takes it while the text is unchanged", async () => {
+  const ws = await workspace();
+  await using _ = ws.dir;
+  const validated = await validateConfig(ws.file, ws.options);
+  assert.deepEqual(await loadCheckedConfig(ws.file, ws.options), validated);
+  await tamper(ws.cache, "from-the-cache");
+  const cached = await loadCheckedConfig(ws.file, ws.options);
+  assert.equal(cached.services[0]?.command, "from-the-cache");
+});
+
+Deno.test("loadCheckedConfig() validates again once the file's text changed, and caches that", async () => {
+  const ws = await workspace();
+  await using _ = ws.dir;
+  await validateConfig(ws.file, ws.options);
+  await tamper(ws.cache, "from-the-cache");
+  await Deno.writeTextFile(ws.file, TOML.replace('"9"', '"10"'));
+  const fresh = await loadCheckedConfig(ws.file, ws.options);
+  assert.equal(fresh.services[0]?.command, "sleep");
+  assert.deepEqual(fresh.services[0]?.args, ["10"]);
+  const cached = JSON.parse(await Deno.readTextFile(ws.cache));
+  assert.equal(cached.text, TOML.replace('"9"', '"10"'));
+});
+
+Deno.test("loadCheckedConfig() ignores a damaged cache and reports a bad config as the loader does", async (t) => {
+  const ws = await workspace();
+  await using _ = ws.dir;
+  await validateConfig(ws.file, ws.options);
+  for (const garbage of ["{", "null", '{"text": 1}', "[]"]) {
+    await t.step(garbage, async () => {
+      await Deno.writeTextFile(ws.cache, garbage);
+      const config = await loadCheckedConfig(ws.file, ws.options);
+      assert.equal(config.services[0]?.command, "sleep");
+    });
+  }
+  await Deno.writeTextFile(ws.file, "[[processes]]\nname = 3\n");
+  await assert.rejects(
+    loadCheckedConfig(ws.file, ws.options),
+    /Cannot load config .*tend\.toml/,
+  );
+});
