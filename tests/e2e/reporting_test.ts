@@ -24,7 +24,8 @@ function failing(name: string, say: string): string {
   return fixtureService(
     name,
     ["--say", say, "--exit", "3", "--after", "100"],
-    'ready = { log = "never-printed" }',
+    // No retries before readiness: this is about what start reports.
+    'ready = { log = "never-printed" }\nrestart = "never"',
   );
 }
 
