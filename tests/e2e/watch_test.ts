@@ -56,8 +56,11 @@ Deno.test("watch restarts a service when an editor saves by rename, again and ag
   const second = Number(after[1]!.split(" ")[0]);
   assert.notEqual(second, pid);
   assert.ok(!isAlive(pid), "the old process is gone");
-  const view = await waitForService(ws, "web", (s) => s.pid === second);
-  assert.equal(view.status, "running");
+  const view = await waitForService(
+    ws,
+    "web",
+    (s) => s.pid === second && s.status === "running",
+  );
   assert.equal(view.restarts, 1);
   assert.equal(view.reason, "restarted: src/app.ts changed");
   assert.deepEqual(
