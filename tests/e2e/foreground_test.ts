@@ -79,9 +79,11 @@ Deno.test("tend up in the foreground interleaves the services' output, prefixed,
       const output = child.output();
       try {
         await waitFor(async () => {
+          // Before the supervisor answers, status may print an error body.
           const status = await statusJson(ws).catch(() => null);
-          return status?.services.every((s) => s.status === "running") ??
-            false;
+          const services = status?.services;
+          return Array.isArray(services) && services.length > 0 &&
+            services.every((s) => s.status === "running");
         }, { message: "every service to run under tend up" });
         // The services still write their own log files.
         for (const name of ["web", "db"]) {
