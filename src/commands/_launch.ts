@@ -1,4 +1,4 @@
-import { isErrorCode, TendError } from "../errors.ts";
+import { isErrorCode, messageOf, TendError } from "../errors.ts";
 import { acquireLock, isLockHeld } from "../fence/lock.ts";
 import { ensurePrivateDir, LOG_DIR_MODE } from "../fence/safe_file.ts";
 import type { ControlClient } from "../ipc/client.ts";
@@ -141,9 +141,7 @@ async function spawnSupervisor(ws: Workspace): Promise<Handshake> {
   } catch (error) {
     throw new TendError(
       "START_FAILED",
-      `Cannot start the supervisor: ${
-        error instanceof Error ? error.message : String(error)
-      }`,
+      `Cannot start the supervisor: ${messageOf(error)}`,
       { cause: error },
     );
   } finally {

@@ -1,4 +1,5 @@
 import { TendError } from "../errors.ts";
+import { pollUntil } from "../_async.ts";
 import { isLockHeld } from "../fence/lock.ts";
 import type { ControlClient } from "../ipc/client.ts";
 import type { Workspace } from "../workspace/workspace.ts";
@@ -40,8 +41,8 @@ function shuttingDown(error: unknown): boolean {
 
 /** Waits until no supervisor holds the workspace lock, or a deadline. */
 async function exitOfSupervisor(ws: Workspace): Promise<void> {
-  const deadline = Date.now() + SHUTDOWN_WAIT_MS;
-  while (Date.now() < deadline && await isLockHeld(ws.paths.lockFile)) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await pollUntil(async () => !await isLockHeld(ws.paths.lockFile), {
+    timeoutMs: SHUTDOWN_WAIT_MS,
+    intervalMs: 20,
+  });
 }

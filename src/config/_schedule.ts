@@ -3,6 +3,7 @@
  * syntax is croner's (five fields, or six with seconds first); a pattern is
  * checked by compiling it, so what loads is what runs.
  */
+import { messageOf } from "../errors.ts";
 import { Cron } from "npm:croner@11.0.1";
 import { z } from "npm:zod@4.6.7";
 import { nonEmptyStringSchema } from "./_fields.ts";
@@ -32,7 +33,7 @@ function cronProblem(pattern: string): string | null {
     new Cron(pattern, { paused: true });
     return null;
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    return messageOf(error);
   }
 }
 

@@ -1,4 +1,4 @@
-import { TendError } from "../errors.ts";
+import { messageOf, TendError } from "../errors.ts";
 import {
   adhocBlock,
   type AdhocDefinition,
@@ -42,9 +42,7 @@ async function readText(file: string): Promise<string> {
   } catch (error) {
     throw new TendError(
       "CONFIG_INVALID",
-      `Cannot save to "${file}": ${
-        error instanceof Error ? error.message : String(error)
-      }`,
+      `Cannot save to "${file}": ${messageOf(error)}`,
       { cause: error },
     );
   }

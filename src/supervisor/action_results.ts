@@ -3,7 +3,7 @@
  * becomes a result of its own (with its code, sentence and log tail), so one
  * failing service never hides what happened to the others.
  */
-import { TendError } from "../errors.ts";
+import { messageOf, TendError } from "../errors.ts";
 import type {
   ActionError,
   ActionResult,
@@ -25,7 +25,7 @@ export function actionError(error: unknown): ActionError {
     ? { code: error.code, message: error.message }
     : {
       code: "START_FAILED",
-      message: error instanceof Error ? error.message : String(error),
+      message: messageOf(error),
     };
   if (error instanceof TendError && error.hint) detail.hint = error.hint;
   const tail = error instanceof Error ? LOG_TAILS.get(error) : undefined;

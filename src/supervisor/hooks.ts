@@ -1,3 +1,4 @@
+import { messageOf } from "../errors.ts";
 import type { HookEvent } from "../config/_service_extras.ts";
 import type { ServiceConfig } from "../config/schema.ts";
 import type { ExitStatus } from "../proc/spawn.ts";
@@ -195,8 +196,4 @@ async function collect(stream: ReadableStream<Uint8Array>): Promise<string> {
     at += chunk.length;
   }
   return new TextDecoder().decode(bytes);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

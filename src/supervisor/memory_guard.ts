@@ -1,3 +1,4 @@
+import { messageOf } from "../errors.ts";
 import type { ServiceConfig } from "../config/schema.ts";
 import { groupMembers, resourceUsage } from "../proc/scan.ts";
 import type { Log } from "./log.ts";
@@ -122,7 +123,7 @@ export class MemoryGuard implements Disposable {
         .catch((error) =>
           this.#log.error("cannot check the memory of {service}: {error}", {
             service: service.name,
-            error: error instanceof Error ? error.message : String(error),
+            error: messageOf(error),
           })
         )
         .finally(() => watch.busy = false);

@@ -1,3 +1,4 @@
+import { messageOf } from "../errors.ts";
 import type { ServiceConfig } from "../config/schema.ts";
 import { HookRunner, type ServiceEvent } from "./hooks.ts";
 import type { Log } from "./log.ts";
@@ -78,6 +79,6 @@ function logError(log: Log, failure: { name: string; error: unknown }): void {
   const { name, error } = failure;
   log.error("{service}: {error}", {
     service: name,
-    error: error instanceof Error ? error.message : String(error),
+    error: messageOf(error),
   });
 }

@@ -1,3 +1,4 @@
+import { messageOf } from "../errors.ts";
 import { lazyImport } from "../_lazy.ts";
 import type { ServiceConfig } from "../config/schema.ts";
 import type { Log } from "./log.ts";
@@ -52,7 +53,7 @@ export class ServiceWatches implements Disposable {
     const onError = (error: unknown) =>
       this.#log.error("cannot watch the files of {service}: {error}", {
         service: name,
-        error: error instanceof Error ? error.message : String(error),
+        error: messageOf(error),
       });
     lazyImport<typeof import("./file_watch.ts")>(
       new URL("./file_watch.ts", import.meta.url),

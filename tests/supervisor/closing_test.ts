@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ClosingGate } from "../../src/supervisor/closing.ts";
 import { TendError } from "../../src/errors.ts";
+import { pollUntil } from "../../src/_async.ts";
 
 const REFUSED = (error: unknown) =>
   error instanceof TendError && error.code === "SHUTTING_DOWN";
@@ -11,8 +12,10 @@ Deno.test("ClosingGate refuses starts once closed, and reopens when no shutdown 
   gate.close({ final: false });
   assert.throws(() => gate.check("/w"), REFUSED);
   gate.reopenAfter(10);
-  await new Promise((resolve) => setTimeout(resolve, 30));
-  assert.ok(!gate.closed);
+  assert.ok(
+    await pollUntil(() => !gate.closed, { timeoutMs: 5_000, intervalMs: 5 }),
+    "the gate never reopened",
+  );
   gate.check("/w");
 });
 
