@@ -16,7 +16,7 @@
  */
 import type { Figure } from "./scale.ts";
 import { SCALE } from "./scale.ts";
-import { deadline, reap, run, which } from "./peers.ts";
+import { deadline, reap, run, supervisordConf, which } from "./peers.ts";
 import { markedArgs, newMarker, untilCount } from "./procs.ts";
 
 const SLEEP = which("sleep") ?? "sleep";
@@ -164,25 +164,6 @@ async function pm2Scale(runs: number, bigRuns: number): Promise<Figure[]> {
 
 // -------------------------------------------------------- supervisord
 
-function supervisordConf(
-  dir: string,
-  args: readonly string[],
-  options: { autostart: boolean },
-): string {
-  let text = `[unix_http_server]\nfile=${dir}/supervisor.sock\n
-[supervisord]\nlogfile=${dir}/supervisord.log\npidfile=${dir}/supervisord.pid
-childlogdir=${dir}\n
-[rpcinterface:supervisor]
-supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
-\n[supervisorctl]\nserverurl=unix://${dir}/supervisor.sock\n`;
-  args.forEach((arg, i) => {
-    text += `\n[program:s${i}]\ncommand=${SLEEP} ${arg}\nstartsecs=0
-autostart=${options.autostart}\nautorestart=true\nredirect_stderr=true
-stdout_logfile=${dir}/s${i}.log\n`;
-  });
-  return text;
-}
-
 /** Runs `supervisord -n` on `conf` until `body` is done. */
 async function withSupervisord<T>(
   dir: string,
@@ -238,7 +219,7 @@ async function supervisordScale(
       const args = markedArgs(marker, 100);
       await Deno.writeTextFile(
         `${dir}/supervisord.conf`,
-        supervisordConf(dir, args, { autostart: false }),
+        supervisordConf(dir, args, { sleep: SLEEP, autostart: false }),
       );
       await withSupervisord(dir, async (ctl) => {
         const t0 = performance.now();
@@ -255,14 +236,17 @@ async function supervisordScale(
       const conf = `${dir}/supervisord.conf`;
       await Deno.writeTextFile(
         conf,
-        supervisordConf(dir, args.slice(0, 10), { autostart: true }),
+        supervisordConf(dir, args.slice(0, 10), {
+          sleep: SLEEP,
+          autostart: true,
+        }),
       );
       await withSupervisord(dir, async (ctl) => {
         await untilCount(marker2, 10);
         const t0 = performance.now();
         await Deno.writeTextFile(
           conf,
-          supervisordConf(dir, args, { autostart: true }),
+          supervisordConf(dir, args, { sleep: SLEEP, autostart: true }),
         );
         await ctl("update");
         add90.push((await untilCount(marker2, 100)) - t0);
@@ -276,7 +260,7 @@ async function supervisordScale(
       const args = markedArgs(marker, 1);
       await Deno.writeTextFile(
         conf,
-        supervisordConf(dir, args, { autostart: true }),
+        supervisordConf(dir, args, { sleep: SLEEP, autostart: true }),
       );
       const cold = await execAndWall(
         "supervisord",
@@ -293,7 +277,7 @@ async function supervisordScale(
         });
       await Deno.writeTextFile(
         conf,
-        supervisordConf(dir, args, { autostart: false }),
+        supervisordConf(dir, args, { sleep: SLEEP, autostart: false }),
       );
       await withSupervisord(dir, async (ctl) => {
         startOneWarm.push((await ctl("start", "s0")).ms);

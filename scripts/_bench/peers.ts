@@ -175,16 +175,7 @@ const supervisord: Peer = {
   async up(dir, sleep, args) {
     const conf = `${dir}/supervisord.conf`;
     const ctl = (...a: string[]) => run("supervisorctl", ["-c", conf, ...a]);
-    let text = `[unix_http_server]\nfile=${dir}/supervisor.sock\n
-[supervisord]\nlogfile=${dir}/supervisord.log\npidfile=${dir}/supervisord.pid
-childlogdir=${dir}\n
-[rpcinterface:supervisor]
-supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
-\n[supervisorctl]\nserverurl=unix://${dir}/supervisor.sock\n`;
-    args.forEach((arg, i) => {
-      text += `\n[program:s${i}]\ncommand=${sleep} ${arg}\nstartsecs=0
-autorestart=true\nredirect_stderr=true\nstdout_logfile=${dir}/s${i}.log\n`;
-    });
+    const text = supervisordConf(dir, args, { sleep, autostart: true });
     await Deno.writeTextFile(conf, text);
     // -n: stays in the foreground as our own child, so it cannot escape us.
     const child = new Deno.Command("supervisord", {
@@ -355,4 +346,24 @@ if (import.meta.main) {
     console.log(`| ${[...cells, s.runs, f.note ?? ""].join(" | ")} |`);
   }
   for (const note of notes) console.log(`\nnote: ${note}`);
+}
+
+/** A supervisord config: one program per `args` entry, `sleep ARG`. */
+export function supervisordConf(
+  dir: string,
+  args: readonly string[],
+  options: { sleep: string; autostart: boolean },
+): string {
+  let text = `[unix_http_server]\nfile=${dir}/supervisor.sock\n
+[supervisord]\nlogfile=${dir}/supervisord.log\npidfile=${dir}/supervisord.pid
+childlogdir=${dir}\n
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+\n[supervisorctl]\nserverurl=unix://${dir}/supervisor.sock\n`;
+  args.forEach((arg, i) => {
+    text += `\n[program:s${i}]\ncommand=${options.sleep} ${arg}\nstartsecs=0
+autostart=${options.autostart}\nautorestart=true\nredirect_stderr=true
+stdout_logfile=${dir}/s${i}.log\n`;
+  });
+  return text;
 }
