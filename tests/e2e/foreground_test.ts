@@ -85,6 +85,15 @@ Deno.test("tend up in the foreground interleaves the services' output, prefixed,
           return Array.isArray(services) && services.length > 0 &&
             services.every((s) => s.status === "running");
         }, { message: "every service to run under tend up" });
+        // An answer computed from state.json while the supervisor is still
+        // binding its socket can say "running" before readiness: the
+        // supervisor's own log is the one that knows.
+        await waitFor(async () => {
+          const log = await Deno.readTextFile(ws.path(".tend/log/tend.log"))
+            .catch(() => "");
+          return log.includes('"web" is ready') &&
+            log.includes('"db" is ready');
+        }, { message: "both services to be ready" });
         // The services still write their own log files.
         for (const name of ["web", "db"]) {
           await waitFor(async () => {
