@@ -2,8 +2,8 @@ import { lazyImport } from "../_lazy.ts";
 import { serviceLogFile } from "../config/paths.ts";
 import { TendError } from "../errors.ts";
 import type { Workspace } from "../workspace/workspace.ts";
-import { loadWorkspaceConfig, selectNames } from "../commands/_config.ts";
-import { connect } from "../commands/_workspace.ts";
+import { loadWorkspaceConfig, selectNames } from "../client/config.ts";
+import { connect } from "../client/workspace.ts";
 
 /** One log `tend logs` shows. */
 export interface LogTarget {

@@ -1,7 +1,7 @@
 import { serviceLogFile } from "../config/paths.ts";
 import type { Config } from "../config/schema.ts";
 import type { Workspace } from "../workspace/workspace.ts";
-import { connect } from "../commands/_workspace.ts";
+import { connect } from "../client/workspace.ts";
 
 /**
  * The logs of the one-off services (`tend run`) among `names` (all of them

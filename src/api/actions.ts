@@ -15,9 +15,9 @@ import {
   checkWorkspaceConfig,
   loadWorkspaceConfig,
   selectNames,
-} from "../commands/_config.ts";
-import { connect } from "../commands/_workspace.ts";
-import { onOpenSupervisor } from "../commands/_open_supervisor.ts";
+} from "../client/config.ts";
+import { connect } from "../client/workspace.ts";
+import { onOpenSupervisor } from "../client/open_supervisor.ts";
 import { DEFAULT_TIMING, type Timing } from "../timing.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 import { pollUntil } from "../_async.ts";
@@ -190,8 +190,8 @@ export async function downWorkspace(
   await waitUnlocked(ws.paths.lockFile);
   // Loaded here: it reads state.json (zod), which start and stop never need.
   const { stopLeftovers } = await lazyImport<
-    typeof import("../commands/_down_leftovers.ts")
-  >(new URL("../commands/_down_leftovers.ts", import.meta.url));
+    typeof import("../client/down_leftovers.ts")
+  >(new URL("../client/down_leftovers.ts", import.meta.url));
   const leftovers = await stopLeftovers(ws);
   await confirmNothingRuns(ws, leftovers);
   return { ...withLeftovers(stopped, leftovers), supervisorStopped: true };
@@ -217,8 +217,8 @@ async function confirmNothingRuns(
 ): Promise<void> {
   if (leftovers.length === 0) return;
   const { liveServices } = await lazyImport<
-    typeof import("../commands/_down_leftovers.ts")
-  >(new URL("../commands/_down_leftovers.ts", import.meta.url));
+    typeof import("../client/down_leftovers.ts")
+  >(new URL("../client/down_leftovers.ts", import.meta.url));
   const live = await liveServices(ws);
   if (live.length === 0) return;
   throw new TendError(

@@ -1,7 +1,7 @@
 import { lazyImport } from "../_lazy.ts";
 import type { AdhocDefinition } from "../config/adhoc.ts";
 import type { ActionResponse } from "../ipc/protocol.ts";
-import { supervisorClient } from "../commands/_client.ts";
+import { supervisorClient } from "../client/supervisor_client.ts";
 import { DEFAULT_TIMING, type Timing } from "../timing.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 import { startServices } from "./actions.ts";

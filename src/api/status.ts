@@ -2,7 +2,7 @@ import { lazyImport } from "../_lazy.ts";
 import { TendError } from "../errors.ts";
 import { ControlClient } from "../ipc/client.ts";
 import type { StatusResponse } from "../ipc/wire_types.ts";
-import { loadWorkspaceConfig } from "../commands/_config.ts";
+import { loadWorkspaceConfig } from "../client/config.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 
 /** How long a supervisor may take to answer `status` before the files are read instead. */

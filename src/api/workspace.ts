@@ -3,7 +3,7 @@ import type {
   ReloadResponse,
   StatusResponse,
 } from "../ipc/wire_types.ts";
-import { workspaceAt } from "../commands/_workspace.ts";
+import { workspaceAt } from "../client/workspace.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 import { type LogSource, streamLogs } from "../logs/stream.ts";
 import { asTendError, wrapped } from "./_wrap.ts";

@@ -18,8 +18,8 @@ export async function spinText(
   if (!ctx.out.spins) return short;
   try {
     const { loadWorkspaceConfig } = await lazyImport<
-      typeof import("./_config.ts")
-    >(new URL("./_config.ts", import.meta.url));
+      typeof import("../client/config.ts")
+    >(new URL("../client/config.ts", import.meta.url));
     const { expandNames } = await lazyImport<
       typeof import("../config/services.ts")
     >(new URL("../config/services.ts", import.meta.url));

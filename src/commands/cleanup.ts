@@ -2,7 +2,7 @@ import { lazyImport } from "../_lazy.ts";
 import type { CleanupRequest, CleanupResponse } from "../ipc/protocol.ts";
 import type { Timing } from "../timing.ts";
 import type { Workspace } from "../workspace/workspace.ts";
-import { connect, resolveWorkspace } from "./_workspace.ts";
+import { connect, resolveWorkspace } from "../client/workspace.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
 

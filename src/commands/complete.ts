@@ -1,5 +1,5 @@
-import { loadWorkspaceConfig } from "./_config.ts";
-import { resolveWorkspace } from "./_workspace.ts";
+import { loadWorkspaceConfig } from "../client/config.ts";
+import { resolveWorkspace } from "../client/workspace.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
 

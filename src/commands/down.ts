@@ -1,6 +1,6 @@
 import { downWorkspace } from "../api/actions.ts";
 import { reportActions } from "./_report.ts";
-import { resolveWorkspace } from "./_workspace.ts";
+import { resolveWorkspace } from "../client/workspace.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
 

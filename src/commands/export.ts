@@ -3,8 +3,8 @@ import { messageOf, TendError } from "../errors.ts";
 import { exportCompose } from "../export/compose_export.ts";
 import type { ExportResult } from "../export/export_types.ts";
 import { exportSystemd } from "../export/systemd_export.ts";
-import { loadWorkspaceConfig } from "./_config.ts";
-import { resolveWorkspace } from "./_workspace.ts";
+import { loadWorkspaceConfig } from "../client/config.ts";
+import { resolveWorkspace } from "../client/workspace.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
 

@@ -1,7 +1,7 @@
 import { lazyImport } from "../_lazy.ts";
 import type { Output } from "../output/output.ts";
 import { logSources } from "../api/logs.ts";
-import { resolveWorkspace } from "./_workspace.ts";
+import { resolveWorkspace } from "../client/workspace.ts";
 import { type Context, parseCount } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
 

@@ -1,7 +1,7 @@
 import { lazyImport } from "../_lazy.ts";
 import { TendWorkspace } from "../api/workspace.ts";
 import { protocolStdio } from "../output/stdio.ts";
-import { resolveWorkspace } from "./_workspace.ts";
+import { resolveWorkspace } from "../client/workspace.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
 

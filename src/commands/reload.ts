@@ -1,6 +1,6 @@
 import { reloadWorkspace } from "../api/actions.ts";
 import { actionsStatus, reportActions } from "./_report.ts";
-import { resolveWorkspace } from "./_workspace.ts";
+import { resolveWorkspace } from "../client/workspace.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
 

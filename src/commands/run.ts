@@ -2,7 +2,7 @@ import { lazyImport } from "../_lazy.ts";
 import type { AdhocDefinition } from "../config/adhoc.ts";
 import { TendError } from "../errors.ts";
 import { reportActions } from "./_report.ts";
-import { resolveWorkspace } from "./_workspace.ts";
+import { resolveWorkspace } from "../client/workspace.ts";
 import { type Context, parseCount } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
 

@@ -18,10 +18,10 @@ import {
 } from "../boot/service_manager.ts";
 import { resolve } from "../_path.ts";
 import { TendError } from "../errors.ts";
-import { loadWorkspaceConfig } from "./_config.ts";
+import { loadWorkspaceConfig } from "../client/config.ts";
 import { tendExecArgv } from "./_tend_exec.ts";
 import type { Workspace } from "../workspace/workspace.ts";
-import { resolveWorkspace } from "./_workspace.ts";
+import { resolveWorkspace } from "../client/workspace.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
 

@@ -1,6 +1,6 @@
 import { TendError } from "../errors.ts";
 import { waitUnlocked } from "../api/actions.ts";
-import { connect, resolveWorkspace } from "./_workspace.ts";
+import { connect, resolveWorkspace } from "../client/workspace.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
 

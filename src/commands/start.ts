@@ -1,7 +1,7 @@
 import { reportActions, reportNothingToStart } from "./_report.ts";
 import { spinText } from "./_spin_text.ts";
 import { untilInterrupted } from "./_interrupt.ts";
-import { resolveWorkspace } from "./_workspace.ts";
+import { resolveWorkspace } from "../client/workspace.ts";
 import { startServices } from "../api/actions.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";

@@ -2,7 +2,7 @@ import type { ServiceStatus, StatusResponse } from "../ipc/protocol.ts";
 import { renderStatusTable, type RowStatus } from "../output/status_table.ts";
 import { currentStatus, selectServices } from "../api/status.ts";
 import type { Workspace } from "../workspace/workspace.ts";
-import { resolveWorkspace } from "./_workspace.ts";
+import { resolveWorkspace } from "../client/workspace.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
 import { describeDrift } from "./_report.ts";

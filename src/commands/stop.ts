@@ -1,5 +1,5 @@
 import { reportActions } from "./_report.ts";
-import { resolveWorkspace } from "./_workspace.ts";
+import { resolveWorkspace } from "../client/workspace.ts";
 import { stopServices } from "../api/actions.ts";
 import { reportCleanup, runCleanup } from "./cleanup.ts";
 import { TendError } from "../errors.ts";

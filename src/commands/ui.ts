@@ -1,5 +1,5 @@
-import { supervisorClient } from "./_client.ts";
-import { resolveWorkspace } from "./_workspace.ts";
+import { supervisorClient } from "../client/supervisor_client.ts";
+import { resolveWorkspace } from "../client/workspace.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
 

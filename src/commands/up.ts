@@ -1,8 +1,8 @@
 import { lazyImport } from "../_lazy.ts";
 import { terminalSink } from "../output/output.ts";
-import { checkWorkspaceConfig } from "./_config.ts";
+import { checkWorkspaceConfig } from "../client/config.ts";
 import { reportActions, reportForeground } from "./_report.ts";
-import { resolveWorkspace } from "./_workspace.ts";
+import { resolveWorkspace } from "../client/workspace.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
 
@@ -13,8 +13,8 @@ export async function run(ctx: Context, args: ArgsOf<"up">): Promise<number> {
   const config = await checkWorkspaceConfig(ws);
   if (values.daemon === true) {
     const { onOpenSupervisor } = await lazyImport<
-      typeof import("./_open_supervisor.ts")
-    >(new URL("./_open_supervisor.ts", import.meta.url));
+      typeof import("../client/open_supervisor.ts")
+    >(new URL("../client/open_supervisor.ts", import.meta.url));
     return reportActions(
       ctx,
       await onOpenSupervisor(ws, {

@@ -95,7 +95,7 @@ Deno.test("the commands that only talk to a supervisor load zod/mini, not zod", 
       "ipc/client.ts",
       "commands/status.ts",
       "commands/stop.ts",
-      "commands/_workspace.ts",
+      "client/workspace.ts",
     ]
   ) {
     await t.step(module, async () => {

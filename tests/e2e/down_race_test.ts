@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { workspacePaths } from "../../src/config/paths.ts";
-import { stopLeftovers } from "../../src/commands/_down_leftovers.ts";
+import { stopLeftovers } from "../../src/client/down_leftovers.ts";
 import {
   fixtureService,
   isAlive,

@@ -5,7 +5,7 @@ import {
 import { workspacePaths } from "../config/paths.ts";
 import { ControlClient } from "../ipc/client.ts";
 import type { Workspace } from "../workspace/workspace.ts";
-import type { Context } from "./command.ts";
+import type { Context } from "../commands/command.ts";
 
 /** Finds the workspace from -C/-c or by walking up from the current directory. */
 export function resolveWorkspace(ctx: Context): Promise<Workspace> {

@@ -4,7 +4,7 @@ import type { ActionResult } from "../ipc/protocol.ts";
 import { identityMatches } from "../proc/identity.ts";
 import { emptyState, readState } from "../workspace/state_file.ts";
 import type { Workspace } from "../workspace/workspace.ts";
-import { loadWorkspaceConfig } from "./_config.ts";
+import { loadWorkspaceConfig } from "./config.ts";
 
 /**
  * After the supervisor of `tend down` has exited: stops the services that

@@ -1,8 +1,8 @@
 import { lazyImport } from "../_lazy.ts";
 import type { ControlClient } from "../ipc/client.ts";
 import type { Workspace } from "../workspace/workspace.ts";
-import type { Context } from "./command.ts";
-import { connect } from "./_workspace.ts";
+import type { Context } from "../commands/command.ts";
+import { connect } from "./workspace.ts";
 
 /**
  * A client of the workspace's supervisor, launching one in the background
@@ -16,11 +16,11 @@ export async function supervisorClient(
   const client = await connect(ws);
   if (client !== null) return client;
   const { checkWorkspaceConfig } = await lazyImport<
-    typeof import("./_config.ts")
-  >(new URL("./_config.ts", import.meta.url));
+    typeof import("./config.ts")
+  >(new URL("./config.ts", import.meta.url));
   await checkWorkspaceConfig(ws);
-  const { ensureSupervisor } = await lazyImport<typeof import("./_launch.ts")>(
-    new URL("./_launch.ts", import.meta.url),
+  const { ensureSupervisor } = await lazyImport<typeof import("./launch.ts")>(
+    new URL("./launch.ts", import.meta.url),
   );
   return await ensureSupervisor(ws, options);
 }

@@ -9,7 +9,7 @@ import { openLogFd } from "../proc/log_fd.ts";
 import type { Timing } from "../timing.ts";
 import { socketBlocker, type Workspace } from "../workspace/workspace.ts";
 import { refuseForeignLockHolder } from "../workspace/lock_owner.ts";
-import { connect } from "./_workspace.ts";
+import { connect } from "./workspace.ts";
 import { sleep } from "../_async.ts";
 
 /** How long a CLI waits for another CLI that is launching a supervisor. */

@@ -3,8 +3,8 @@ import { pollUntil } from "../_async.ts";
 import { isLockHeld } from "../fence/lock.ts";
 import type { ControlClient } from "../ipc/client.ts";
 import type { Workspace } from "../workspace/workspace.ts";
-import { supervisorClient } from "./_client.ts";
-import type { Context } from "./command.ts";
+import { supervisorClient } from "./supervisor_client.ts";
+import type { Context } from "../commands/command.ts";
 
 /** How long a start waits for a supervisor that is shutting down to exit. */
 const SHUTDOWN_WAIT_MS = 15_000;
