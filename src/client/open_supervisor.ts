@@ -2,9 +2,9 @@ import { TendError } from "../errors.ts";
 import { pollUntil } from "../_async.ts";
 import { isLockHeld } from "../fence/lock.ts";
 import type { ControlClient } from "../ipc/client.ts";
+import type { Timing } from "../timing.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 import { supervisorClient } from "./supervisor_client.ts";
-import type { Context } from "../commands/command.ts";
 
 /** How long a start waits for a supervisor that is shutting down to exit. */
 const SHUTDOWN_WAIT_MS = 15_000;
@@ -20,7 +20,8 @@ const ATTEMPTS = 3;
  */
 export async function onOpenSupervisor<T>(
   ws: Workspace,
-  options: Pick<Context, "timing"> & {
+  options: {
+    timing: Timing;
     op: (client: ControlClient) => Promise<T>;
   },
 ): Promise<T> {

@@ -1,7 +1,7 @@
 import { lazyImport } from "../_lazy.ts";
 import type { ControlClient } from "../ipc/client.ts";
+import type { Timing } from "../timing.ts";
 import type { Workspace } from "../workspace/workspace.ts";
-import type { Context } from "../commands/command.ts";
 import { connect } from "./workspace.ts";
 
 /**
@@ -11,7 +11,7 @@ import { connect } from "./workspace.ts";
  */
 export async function supervisorClient(
   ws: Workspace,
-  options: Pick<Context, "timing">,
+  options: { timing: Timing },
 ): Promise<ControlClient> {
   const client = await connect(ws);
   if (client !== null) return client;

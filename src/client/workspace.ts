@@ -5,10 +5,14 @@ import {
 import { workspacePaths } from "../config/paths.ts";
 import { ControlClient } from "../ipc/client.ts";
 import type { Workspace } from "../workspace/workspace.ts";
-import type { Context } from "../commands/command.ts";
 
 /** Finds the workspace from -C/-c or by walking up from the current directory. */
-export function resolveWorkspace(ctx: Context): Promise<Workspace> {
+export function resolveWorkspace(
+  ctx: {
+    readonly cwd: string;
+    readonly globals: Pick<FindWorkspaceOptions, "workspace" | "config">;
+  },
+): Promise<Workspace> {
   return workspaceAt({
     cwd: ctx.cwd,
     workspace: ctx.globals.workspace,
