@@ -304,6 +304,25 @@ export function renderWireTypes(
   return parts.join("\n");
 }
 
+/**
+ * The source of src/ipc/protocol.ts and of the schema modules it re-exports
+ * (src/ipc/protocol/*.ts), for the JSDoc of each schema; `root` is the
+ * repository's root.
+ */
+export async function protocolSource(root: URL): Promise<string> {
+  const dir = new URL("src/ipc/protocol/", root);
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.isFile && entry.name.endsWith(".ts")) names.push(entry.name);
+  }
+  const files = [
+    new URL("src/ipc/protocol.ts", root),
+    ...names.sort().map((name) => new URL(name, dir)),
+  ];
+  const texts = await Promise.all(files.map((f) => Deno.readTextFile(f)));
+  return texts.join("\n");
+}
+
 /** `text` formatted by `deno fmt` (as TypeScript), so the file is stable. */
 export async function formatted(text: string): Promise<string> {
   const child = new Deno.Command(Deno.execPath(), {

@@ -1,11 +1,15 @@
 import assert from "node:assert/strict";
 import * as protocol from "../../src/ipc/protocol.ts";
-import { formatted, renderWireTypes } from "../../scripts/_wire/render.ts";
+import {
+  formatted,
+  protocolSource,
+  renderWireTypes,
+} from "../../scripts/_wire/render.ts";
 
 const root = new URL("../../", import.meta.url);
 
 Deno.test("src/ipc/wire_types.ts is what `deno task types` generates", async () => {
-  const source = await Deno.readTextFile(new URL("src/ipc/protocol.ts", root));
+  const source = await protocolSource(root);
   const committed = await Deno.readTextFile(
     new URL("src/ipc/wire_types.ts", root),
   );
