@@ -1,20 +1,15 @@
-import { dirname } from "../_path.ts";
 import { checkedConfigLoader } from "../config/checked.ts";
 import { type WorkspacePaths, workspacePaths } from "../config/paths.ts";
 import { messageOf, TendError } from "../errors.ts";
 import { acquireLock } from "../fence/lock.ts";
 import { ensureParentDir } from "../fence/parent_dir.ts";
 import { readPidFile } from "../fence/pid_file.ts";
-import {
-  ensurePrivateDir,
-  LOG_DIR_MODE,
-  removeIfPresent,
-} from "../fence/safe_file.ts";
+import { ensurePrivateDir, LOG_DIR_MODE } from "../fence/safe_file.ts";
 import type { ActionResponse, Handshake } from "../ipc/protocol.ts";
-import { type ControlHandler, serveControl } from "../ipc/server.ts";
+import type { ControlHandler } from "../ipc/server.ts";
 import { startLogRotation } from "../logs/log_rotation.ts";
 import { Ticker } from "./ticker.ts";
-import { type Inode, inodeOf, retirePredecessor, watchFence } from "./guard.ts";
+import { retirePredecessor, watchFence } from "./guard.ts";
 import { HeldLock } from "./held_lock.ts";
 import { removeDescriptor, writeDescriptor } from "../workspace/descriptor.ts";
 import { readBootId } from "../proc/identity.ts";
@@ -22,9 +17,10 @@ import { type Timing, TIMING_ENV } from "../timing.ts";
 import { VERSION } from "../version.ts";
 import { type Log, openSupervisorLog } from "./log.ts";
 import { Supervisor } from "./supervisor.ts";
-import { type HttpService, httpService } from "./http.ts";
+import { httpService } from "./http.ts";
 import { writeGitignore } from "../workspace/gitignore.ts";
-import { OnceBy } from "../_once.ts";
+import { controlHandler, listenControl, type Stop } from "./control.ts";
+import { catchStrayErrors, listenForSignals } from "./process_events.ts";
 
 /** How long a new supervisor retries a lock that a status probe may hold. */
 const LOCK_WAIT_MS = 1_000;
@@ -205,41 +201,6 @@ async function serve(
   return 0;
 }
 
-/** Why the supervisor stops serving. */
-interface Stop {
-  /** Stop every service first (`down`, or a foreground supervisor). */
-  stopServices: boolean;
-  /** The lock was lost: step down, leave the files to the successor. */
-  lockLost?: boolean;
-}
-
-/** The control API's operations, on `supervisor`. */
-function controlHandler(
-  supervisor: Supervisor,
-  options: {
-    root: string;
-    stop: PromiseWithResolvers<Stop>;
-    http: HttpService;
-  },
-): ControlHandler {
-  return {
-    ping: () => ({ pid: Deno.pid, workspace: options.root, version: VERSION }),
-    status: () => supervisor.status(),
-    start: (names, request) => supervisor.startFresh(names, request),
-    stop: (names, request) => supervisor.stop(names, request),
-    restart: (names) => supervisor.restartFresh(names),
-    reload: () => supervisor.reload(),
-    run: (request) => supervisor.runOneOff(request),
-    cleanup: (request) => supervisor.cleanup(request),
-    http: () => options.http.ensure(),
-    shutdown: async ({ stopServices }) => {
-      supervisor.close();
-      if (stopServices) await supervisor.stopAll();
-      options.stop.resolve({ stopServices });
-    },
-  };
-}
-
 /**
  * Rotates every service's log by size while the supervisor runs (tend.log is
  * rotated by its own sink). The config is read at each check, so a reload
@@ -262,147 +223,6 @@ function rotateServiceLogs(
     log,
   });
   return { [Symbol.asyncDispose]: () => rotation.stop() };
-}
-
-function listenForSignals(options: {
-  supervisor: Supervisor;
-  log: Log;
-  foreground: boolean;
-  stop: PromiseWithResolvers<{ stopServices: boolean }>;
-}): () => void {
-  const { supervisor, log, foreground } = options;
-  const STOP_SERVICES = true;
-  // Closed at once: no start is accepted while the supervisor ends.
-  const end = (stopServices: boolean) => {
-    supervisor.close();
-    options.stop.resolve({ stopServices });
-  };
-  const handlers: [Deno.Signal, () => void][] = [
-    ["SIGTERM", () => {
-      log.info("got SIGTERM");
-      end(foreground);
-    }],
-    ["SIGINT", () => {
-      log.info("got SIGINT");
-      end(foreground);
-    }],
-    ["SIGHUP", () => {
-      if (foreground) {
-        log.info("got SIGHUP: the terminal closed");
-        end(STOP_SERVICES);
-        return;
-      }
-      log.info("got SIGHUP: reloading the config");
-      supervisor.reload().catch((error) =>
-        log.error("reload failed, keeping the running config: {error}", {
-          error: messageOf(error),
-        })
-      );
-    }],
-  ];
-  for (const [signal, handler] of handlers) {
-    Deno.addSignalListener(signal, handler);
-  }
-  return () => {
-    for (const [signal, handler] of handlers) {
-      Deno.removeSignalListener(signal, handler);
-    }
-  };
-}
-
-/** The control socket, which can be listened on again when its path is lost. */
-interface Control {
-  /** The inode of the socket now listened on. */
-  readonly socket: Inode | null;
-  /** Listens again at the socket path (someone removed or replaced it). */
-  relisten(): Promise<void>;
-  /** Stops every listener and waits for them. */
-  close(): Promise<void>;
-}
-
-async function listenControl(
-  paths: WorkspacePaths,
-  options: { handler: ControlHandler; log: Log },
-): Promise<Control> {
-  const abort = new AbortController();
-  const servers: Deno.HttpServer<Deno.UnixAddr>[] = [];
-  let socket: Inode | null = null;
-  const failures = new OnceBy();
-  const listen = async () => {
-    await prepareSocket(paths.socket);
-    servers.push(
-      serveControl(paths.socket, {
-        signal: abort.signal,
-        handler: options.handler,
-      }),
-    );
-    socket = inodeOf(paths.socket);
-  };
-  await listen();
-  return {
-    get socket() {
-      return socket;
-    },
-    async relisten() {
-      // Checked at every fence check: a failure that repeats is logged once.
-      try {
-        await listen();
-        options.log.warn("{socket} was removed or replaced; listening again", {
-          socket: paths.socket,
-        });
-        failures.reset(paths.socket);
-      } catch (error) {
-        const reason = messageOf(error);
-        if (!failures.first(paths.socket, reason)) return;
-        options.log.error(
-          "{socket} was removed or replaced and cannot be listened on again: {error}",
-          { socket: paths.socket, error: reason },
-        );
-      }
-    },
-    async close() {
-      abort.abort();
-      await Promise.all(servers.map((server) => server.finished));
-    },
-  };
-}
-
-/**
- * A rejected promise or an exception that nothing handled would end the
- * supervisor, and with it the supervision of every service: log it as the
- * bug it is and keep serving. Each service's operations run one at a time,
- * so one failed operation leaves the others consistent.
- */
-function catchStrayErrors(log: Log): Disposable {
-  const report = (what: string, reason: unknown) =>
-    log.error("bug: {what} was not handled, the supervisor goes on: {error}", {
-      what,
-      error: reason instanceof Error
-        ? (reason.stack ?? reason.message)
-        : String(reason),
-    });
-  const onRejection = (event: PromiseRejectionEvent) => {
-    event.preventDefault();
-    report("a rejected promise", event.reason);
-  };
-  const onError = (event: ErrorEvent) => {
-    event.preventDefault();
-    report("an exception", event.error ?? event.message);
-  };
-  globalThis.addEventListener("unhandledrejection", onRejection);
-  globalThis.addEventListener("error", onError);
-  return {
-    [Symbol.dispose]() {
-      globalThis.removeEventListener("unhandledrejection", onRejection);
-      globalThis.removeEventListener("error", onError);
-    },
-  };
-}
-
-/** A socket file left by a killed supervisor is removed; we hold the lock. */
-async function prepareSocket(socket: string): Promise<void> {
-  await ensurePrivateDir(dirname(socket));
-  await removeIfPresent(socket);
 }
 
 /** The environment services start from: ours, without tend's own tags. */
