@@ -26,7 +26,10 @@ for (const signal of ["SIGHUP", "SIGTERM", "SIGINT"] as const) {
     try {
       await waitFor(async () => {
         const status = await statusJson(ws).catch(() => null);
-        return status?.services.every((s) => s.status === "running") ?? false;
+        // Before the supervisor answers, status may print an error body.
+        const services = status?.services;
+        return Array.isArray(services) && services.length > 0 &&
+          services.every((s) => s.status === "running");
       }, { message: "every service to run under tend up" });
       const status = await statusJson(ws);
       assert.equal(status.supervisor.pid, child.pid);
