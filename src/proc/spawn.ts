@@ -1,6 +1,6 @@
 import { messageOf, TendError } from "../errors.ts";
 import { statOwnFileNow } from "../fence/safe_file.ts";
-import { type LogFd, openLogFd } from "./log_fd.ts";
+import { holdLibc, type LogFd, openLogFd } from "./log_fd.ts";
 
 /** Mode of log files that tend creates. */
 const LOG_FILE_MODE = 0o644;
@@ -49,6 +49,8 @@ export async function spawnDetached(
   // the way from a crash to the next spawn.
   checkWorkingDirectory(request.cwd);
   statOwnFileNow(request.logFile);
+  // One load of libc for the open and the close of the log's fd.
+  using _libc = holdLibc();
   let log: LogFd;
   try {
     log = await openLogFd(request.logFile, LOG_FILE_MODE);

@@ -11,6 +11,7 @@ import {
   spawnDetached,
   type SpawnedProcess,
 } from "../proc/spawn.ts";
+import { holdLibc } from "../proc/log_fd.ts";
 import { TendError } from "../errors.ts";
 import { ensureParentDir } from "../fence/parent_dir.ts";
 import { waitReady } from "./ready.ts";
@@ -49,6 +50,14 @@ export type LaunchOutcome =
   | { kind: "exited-log"; exit: ExitStatus; logTail: string }
   | { kind: "timeout"; logTail: string }
   | { kind: "cancelled" };
+
+/**
+ * Keeps what a spawn needs loaded (libc, for the log's fd) until disposed
+ * of: held across a `start` of many services, their spawns load it once.
+ */
+export function holdSpawning(): Disposable {
+  return holdLibc();
+}
 
 /**
  * Writes an empty PID file (see `markSpawning`), spawns the service, and
