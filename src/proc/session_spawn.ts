@@ -1,4 +1,4 @@
-import { parseStat } from "./_stat.ts";
+import { groupExists } from "./signal.ts";
 
 /**
  * A new session for a child without a fork of this process.
@@ -90,8 +90,32 @@ function resolveProgram(
   return null;
 }
 
-/** An ELF binary, or a `#!` script whose interpreter is an executable file. */
+/** What {@linkcode isPlainProgram} found, by path, with the file's stat then. */
+const plainCache = new Map<string, { stamp: string; plain: boolean }>();
+/** Paths remembered at most (a workspace runs a few programs). */
+const PLAIN_CACHE_MAX = 256;
+
+/**
+ * An ELF binary, or a `#!` script whose interpreter is an executable file;
+ * remembered while the file's inode, size and mtime stay the same.
+ */
 function isPlainProgram(path: string): boolean {
+  let stamp: string;
+  try {
+    const info = Deno.statSync(path);
+    stamp = `${info.ino}:${info.size}:${info.mtime?.getTime()}`;
+  } catch {
+    return false;
+  }
+  const known = plainCache.get(path);
+  if (known?.stamp === stamp) return known.plain;
+  const plain = readsAsPlainProgram(path);
+  if (plainCache.size >= PLAIN_CACHE_MAX) plainCache.clear();
+  plainCache.set(path, { stamp, plain });
+  return plain;
+}
+
+function readsAsPlainProgram(path: string): boolean {
   let head: Uint8Array;
   try {
     using file = Deno.openSync(path, { read: true });
@@ -127,9 +151,10 @@ function isExecutableFile(path: string): boolean {
 
 /**
  * Resolves once the child `pid`, spawned through setsid(1), leads its own
- * session (so its process group exists to be signalled), or is gone, or
- * `exited` settles; gives up after 5 s. Between the spawn and setsid() it
- * is in our process group, where a stop could not reach it as a group.
+ * process group (setsid() ran: the group that a stop signals exists), or
+ * `exited` settles; gives up after 5 s. Between the spawn and setsid() the
+ * child is in our process group, where a stop could not reach it as a
+ * group. The check is a signal 0 to the group: no file to read.
  */
 export async function untilSessionLeader(
   pid: number,
@@ -138,15 +163,7 @@ export async function untilSessionLeader(
   let ended = false;
   void exited.then(() => ended = true, () => ended = true);
   const deadline = Date.now() + SESSION_WAIT_MS;
-  while (!ended && Date.now() < deadline) {
-    let text: string;
-    try {
-      text = await Deno.readTextFile(`/proc/${pid}/stat`);
-    } catch {
-      return; // reaped: gone
-    }
-    const stat = parseStat(text);
-    if (stat === null || stat.sid === pid || stat.state === "Z") return;
+  while (!groupExists(pid) && !ended && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
 }
