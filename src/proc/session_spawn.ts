@@ -66,10 +66,16 @@ export function sessionCommand(
   return { command: wrapper, args: ["--", program, ...request.args] };
 }
 
+/** Lookups on the PATH of the last second, by PATH and command. */
+const lookups = new Map<string, { program: string | null; at: number }>();
+/** How long a lookup is reused: a start of many services looks up once. */
+const LOOKUP_REUSE_MS = 1_000;
+
 /**
  * The absolute path of `command` as the runtime resolves it: itself when
  * absolute, else the first executable file of that name on `path` (every
- * entry absolute). `null` in every other case.
+ * entry absolute), as found within the last second. `null` in every other
+ * case.
  */
 function resolveProgram(
   command: string,
@@ -81,6 +87,19 @@ function resolveProgram(
   if (command === "" || command.includes("/") || path === undefined) {
     return null;
   }
+  const key = `${path}\0${command}`;
+  const now = Date.now();
+  const known = lookups.get(key);
+  if (known !== undefined && now - known.at < LOOKUP_REUSE_MS) {
+    return known.program;
+  }
+  if (lookups.size >= PLAIN_CACHE_MAX) lookups.clear();
+  const program = lookUp(command, path);
+  lookups.set(key, { program, at: now });
+  return program;
+}
+
+function lookUp(command: string, path: string): string | null {
   const dirs = path.split(":");
   if (dirs.some((dir) => !dir.startsWith("/"))) return null;
   for (const dir of dirs) {
