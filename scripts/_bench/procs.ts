@@ -43,7 +43,7 @@ export function sleepersOf(marker: string): Map<string, number> {
     }
     const at = cmd.indexOf(needle);
     if (at === -1) continue;
-    if (!cmd.startsWith("sleep") && !cmd.includes("/sleep\0")) continue;
+    if (!runsSleep(cmd)) continue;
     let stat = "";
     try {
       stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
@@ -119,7 +119,7 @@ export function sleeperChild(
     if (pid === not) continue;
     try {
       const cmd = Deno.readTextFileSync(`/proc/${pid}/cmdline`);
-      if (!cmd.endsWith(`\0${arg}\0`)) continue;
+      if (!cmd.endsWith(`\0${arg}\0`) || !runsSleep(cmd)) continue;
       const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
       if (stat[stat.lastIndexOf(")") + 2] !== "Z") return pid;
     } catch {
@@ -127,4 +127,14 @@ export function sleeperChild(
     }
   }
   return undefined;
+}
+
+/**
+ * Whether a cmdline's program (argv[0]) is `sleep`: a process still in
+ * `setsid -- /usr/bin/sleep ARG` (before its exec, see
+ * src/proc/session_spawn.ts) has not exec'd the service yet.
+ */
+function runsSleep(cmdline: string): boolean {
+  const program = cmdline.slice(0, cmdline.indexOf("\0"));
+  return program === "sleep" || program.endsWith("/sleep");
 }

@@ -1,5 +1,11 @@
 import { TendError } from "../errors.ts";
-import { createExclusive, readOwnFile, removeIfPresent } from "./safe_file.ts";
+import {
+  createExclusive,
+  permissionError,
+  PRIVATE_FILE_MODE,
+  readOwnFile,
+  removeIfPresent,
+} from "./safe_file.ts";
 
 /** A PID file holds one number and a newline; anything longer is garbage. */
 const PID_FILE_MAX_BYTES = 32;
@@ -65,11 +71,31 @@ export async function replacePidFile(path: string, pid: number): Promise<void> {
  * process that holds the workspace lock may call this.
  */
 export async function markSpawning(path: string): Promise<void> {
+  // Mostly absent (the last exit removed it): one create, not a remove and
+  // a create through a temp file (an empty file has no content to show
+  // half-written).
+  if (await createEmpty(path)) return;
   await removeIfPresent(path);
-  if (!await createExclusive(path, "", { sync: false })) {
+  if (!await createEmpty(path)) {
     throw new TendError(
       "LOCK_FAILED",
       `Cannot write PID file "${path}": another process created it at the same time`,
     );
+  }
+}
+
+/** Creates `path` empty unless it exists (symlinks included): `false` then. */
+async function createEmpty(path: string): Promise<boolean> {
+  try {
+    const file = await Deno.open(path, {
+      write: true,
+      createNew: true,
+      mode: PRIVATE_FILE_MODE,
+    });
+    file.close();
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.AlreadyExists) return false;
+    throw permissionError(path, error);
   }
 }

@@ -22,21 +22,18 @@ const LINUX_APPEND_FLAGS = 0o1 | 0o100 | 0o2000 | 0o2000000;
 /** Whether FFI was found unusable (no permission, no glibc): not tried again. */
 let noFfi = Deno.build.os !== "linux";
 
-/**
- * Runs `fn` with libc through FFI, on Linux; `null` when FFI is unusable.
- * Deno has no public API for a raw fd, and `node:fs` (which has one) costs 30
- * ms of CPU to load, measured: on the path of every cold `tend start`, twice
- * (CLI and supervisor). The library is closed again at once (dlopen of the
- * libc already mapped is cheap), so no handle outlives the call.
- */
-function withLibc<T>(fn: (libc: Libc) => T): T | null {
+type LibcLibrary = Deno.DynamicLibrary<{
+  open: { parameters: ["buffer", "i32", "u32"]; result: "i32" };
+  close: { parameters: ["i32"]; result: "i32" };
+}>;
+
+/** libc while someone holds it (see {@linkcode holdLibc}), with its holders. */
+let held: { library: LibcLibrary; holders: number } | null = null;
+
+function loadLibc(): LibcLibrary | null {
   if (noFfi) return null;
-  let library: Deno.DynamicLibrary<{
-    open: { parameters: ["buffer", "i32", "u32"]; result: "i32" };
-    close: { parameters: ["i32"]; result: "i32" };
-  }>;
   try {
-    library = Deno.dlopen("libc.so.6", {
+    return Deno.dlopen("libc.so.6", {
       open: { parameters: ["buffer", "i32", "u32"], result: "i32" },
       close: { parameters: ["i32"], result: "i32" },
     });
@@ -44,11 +41,45 @@ function withLibc<T>(fn: (libc: Libc) => T): T | null {
     noFfi = true;
     return null;
   }
-  try {
-    return fn(library.symbols);
-  } finally {
-    library.close();
+}
+
+/**
+ * Keeps libc loaded until every holder has disposed of its hold, so that a
+ * burst of spawns (a `start` of 100 services) loads it once: a `dlopen`
+ * costs 0.5 to 1.3 ms of the main thread here (Deno builds the symbols'
+ * calls anew each time), twice per spawn without a hold. Nothing stays
+ * loaded once the last hold is disposed of.
+ */
+export function holdLibc(): Disposable {
+  if (held === null) {
+    const library = loadLibc();
+    if (library === null) return { [Symbol.dispose]() {} };
+    held = { library, holders: 0 };
   }
+  const hold = held;
+  hold.holders++;
+  let disposed = false;
+  return {
+    [Symbol.dispose]() {
+      if (disposed) return;
+      disposed = true;
+      if (--hold.holders > 0) return;
+      if (held === hold) held = null;
+      hold.library.close();
+    },
+  };
+}
+
+/**
+ * Runs `fn` with libc through FFI, on Linux; `null` when FFI is unusable.
+ * Deno has no public API for a raw fd, and `node:fs` (which has one) costs 30
+ * ms of CPU to load, measured: on the path of every cold `tend start`, twice
+ * (CLI and supervisor). Without a hold ({@linkcode holdLibc}) the library
+ * is loaded for the call and closed again at once, so no handle outlives it.
+ */
+function withLibc<T>(fn: (libc: Libc) => T): T | null {
+  using _hold = holdLibc();
+  return held === null ? null : fn(held.library.symbols);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { messageOf, TendError } from "../errors.ts";
 import { statOwnFileNow } from "../fence/safe_file.ts";
-import { type LogFd, openLogFd } from "./log_fd.ts";
+import { holdLibc, type LogFd, openLogFd } from "./log_fd.ts";
+import { sessionCommand, untilSessionLeader } from "./session_spawn.ts";
 
 /** Mode of log files that tend creates. */
 const LOG_FILE_MODE = 0o644;
@@ -49,6 +50,8 @@ export async function spawnDetached(
   // the way from a crash to the next spawn.
   checkWorkingDirectory(request.cwd);
   statOwnFileNow(request.logFile);
+  // One load of libc for the open and the close of the log's fd.
+  using _libc = holdLibc();
   let log: LogFd;
   try {
     log = await openLogFd(request.logFile, LOG_FILE_MODE);
@@ -59,11 +62,15 @@ export async function spawnDetached(
       { cause: error },
     );
   }
+  let spawned: { child: SpawnedProcess; viaSetsid: boolean };
   try {
-    return launch(request, log.fd);
+    spawned = launch(request, log.fd);
   } finally {
     log.close();
   }
+  const { child, viaSetsid } = spawned;
+  if (viaSetsid) await untilSessionLeader(child.pid, child.exited);
+  return child;
 }
 
 /**
@@ -72,16 +79,21 @@ export async function spawnDetached(
  * unlike `node:child_process`, it loads no Node compatibility layer (5 to 7
  * MiB of the supervisor's RSS) and its exit comes straight from the pidfd.
  */
-function launch(request: SpawnRequest, fd: number): SpawnedProcess {
+function launch(
+  request: SpawnRequest,
+  fd: number,
+): { child: SpawnedProcess; viaSetsid: boolean } {
   const logFd = fd as unknown as "null";
+  // setsid(1) rather than a fork of this process (see session_spawn.ts).
+  const session = sessionCommand(request);
   let child: Deno.ChildProcess;
   try {
-    child = new Deno.Command(request.command, {
-      args: [...request.args],
+    child = new Deno.Command(session?.command ?? request.command, {
+      args: session?.args ?? [...request.args],
       cwd: request.cwd,
       env: request.env,
       clearEnv: true,
-      detached: true,
+      detached: session === null,
       stdin: "null",
       stdout: logFd,
       stderr: logFd,
@@ -98,7 +110,10 @@ function launch(request: SpawnRequest, fd: number): SpawnedProcess {
       ? { code: status.code, signal: null }
       : { code: null, signal: status.signal }
   );
-  return { pid: child.pid, exited, unref: () => child.unref() };
+  return {
+    child: { pid: child.pid, exited, unref: () => child.unref() },
+    viaSetsid: session !== null,
+  };
 }
 
 function checkWorkingDirectory(cwd: string): void {

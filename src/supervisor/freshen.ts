@@ -206,15 +206,40 @@ function unknownInFile(
 
 /** Whether two definitions of a service agree in every field. */
 function sameDefinition(a: ServiceConfig, b: ServiceConfig): boolean {
-  return stableJson(a) === stableJson(b);
+  return sameValue(a, b);
 }
 
-/** JSON with object keys sorted, so that key order never counts as a change. */
-function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v === null || typeof v !== "object" || Array.isArray(v)) return v;
-    const entries = Object.entries(v as Record<string, unknown>)
-      .sort(([x], [y]) => x < y ? -1 : x > y ? 1 : 0);
-    return Object.fromEntries(entries);
-  });
+/**
+ * Deep equality of JSON-like values, where object key order never counts
+ * as a change. Allocates nothing: a start of many services compares each
+ * of their definitions.
+ */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (
+    a === null || b === null || typeof a !== "object" || typeof b !== "object"
+  ) {
+    return false;
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) {
+      return false;
+    }
+    for (let i = 0; i < a.length; i++) {
+      if (!sameValue(a[i], b[i])) return false;
+    }
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let keys = 0;
+  for (const key in x) {
+    if (!Object.hasOwn(x, key) || x[key] === undefined) continue;
+    keys++;
+    if (!Object.hasOwn(y, key) || !sameValue(x[key], y[key])) return false;
+  }
+  for (const key in y) {
+    if (Object.hasOwn(y, key) && y[key] !== undefined) keys--;
+  }
+  return keys === 0;
 }

@@ -11,6 +11,7 @@ import {
   spawnDetached,
   type SpawnedProcess,
 } from "../proc/spawn.ts";
+import { holdLibc } from "../proc/log_fd.ts";
 import { TendError } from "../errors.ts";
 import { ensureParentDir } from "../fence/parent_dir.ts";
 import { waitReady } from "./ready.ts";
@@ -51,6 +52,14 @@ export type LaunchOutcome =
   | { kind: "cancelled" };
 
 /**
+ * Keeps what a spawn needs loaded (libc, for the log's fd) until disposed
+ * of: held across a `start` of many services, their spawns load it once.
+ */
+export function holdSpawning(): Disposable {
+  return holdLibc();
+}
+
+/**
  * Writes an empty PID file (see `markSpawning`), spawns the service, and
  * waits until it is ready, it exits, `ready_timeout` passes, or
  * `context.signal` cancels the wait (the process is then left to the caller
@@ -60,6 +69,79 @@ export async function launchService(
   service: ServiceConfig,
   context: LaunchContext,
 ): Promise<LaunchOutcome> {
+  const spawned = await spawnService(service, context);
+  const { child, logFile, logOffset, expand } = spawned;
+  if (service.type === "oneshot") {
+    await context.onSpawn(child, context.port);
+    const cancelled = whenAborted(context.signal);
+    try {
+      return await Promise.race([
+        jobOutcome(service, { child, logFile, logOffset }),
+        cancelled.promise,
+      ]);
+    } finally {
+      cancelled.dispose();
+    }
+  }
+  // The wait begins at the spawn, while onSpawn records the process (its
+  // identity, its PID file): `min_ready` and `ready_timeout` count from the
+  // spawn, and a start of many services does not queue those writes first.
+  const abort = new AbortController();
+  const timer = setTimeout(
+    () => abort.abort(new Error("timeout")),
+    service.readyTimeoutMs,
+  );
+  const ready = waitReady(service, {
+    port: context.port,
+    logFile,
+    logOffset,
+    signal: abort.signal,
+    expand,
+  }).then(
+    () => ({ kind: "ready" as const }),
+    () => ({ kind: "timeout" as const }),
+  );
+  let cancelled: ReturnType<typeof whenAborted> | undefined;
+  try {
+    await context.onSpawn(child, context.port);
+    cancelled = whenAborted(context.signal);
+    const first = await Promise.race([
+      child.exited.then((exit) => ({ kind: "exit" as const, exit })),
+      ready,
+      cancelled.promise,
+    ]);
+    if (first.kind === "ready") return { kind: "ready", pid: child.pid };
+    if (first.kind === "cancelled") return first;
+    const logTail = await tailLines(logFile, {
+      lines: FAILURE_TAIL_LINES,
+      from: logOffset,
+    });
+    if (first.kind === "exit") {
+      return { kind: "exited-log", exit: first.exit, logTail };
+    }
+    return { kind: "timeout", logTail };
+  } finally {
+    clearTimeout(timer);
+    cancelled?.dispose();
+    abort.abort(new Error("done"));
+  }
+}
+
+/** A service just spawned, with what its launch needs next. */
+interface Spawned {
+  child: SpawnedProcess;
+  logFile: string;
+  /** The size of its log before the spawn. */
+  logOffset: number;
+  /** Fills in `{port}` and `{services.NAME.…}`. */
+  expand: (text: string) => string;
+}
+
+/** Writes an empty PID file (see `markSpawning`) and spawns the service. */
+async function spawnService(
+  service: ServiceConfig,
+  context: LaunchContext,
+): Promise<Spawned> {
   const port = context.port;
   const ports = new Map(context.peerPorts);
   if (port !== null) ports.set(service.name, port);
@@ -90,54 +172,7 @@ export async function launchService(
     await removeIfPresent(pidFile);
     throw error;
   });
-  await context.onSpawn(child, port);
-  const cancelled = whenAborted(context.signal);
-  if (service.type === "oneshot") {
-    try {
-      return await Promise.race([
-        jobOutcome(service, { child, logFile, logOffset }),
-        cancelled.promise,
-      ]);
-    } finally {
-      cancelled.dispose();
-    }
-  }
-  const abort = new AbortController();
-  const timer = setTimeout(
-    () => abort.abort(new Error("timeout")),
-    service.readyTimeoutMs,
-  );
-  try {
-    const first = await Promise.race([
-      child.exited.then((exit) => ({ kind: "exit" as const, exit })),
-      waitReady(service, {
-        port,
-        logFile,
-        logOffset,
-        signal: abort.signal,
-        expand,
-      })
-        .then(
-          () => ({ kind: "ready" as const }),
-          () => ({ kind: "timeout" as const }),
-        ),
-      cancelled.promise,
-    ]);
-    if (first.kind === "ready") return { kind: "ready", pid: child.pid };
-    if (first.kind === "cancelled") return first;
-    const logTail = await tailLines(logFile, {
-      lines: FAILURE_TAIL_LINES,
-      from: logOffset,
-    });
-    if (first.kind === "exit") {
-      return { kind: "exited-log", exit: first.exit, logTail };
-    }
-    return { kind: "timeout", logTail };
-  } finally {
-    clearTimeout(timer);
-    cancelled.dispose();
-    abort.abort(new Error("done"));
-  }
+  return { child, logFile, logOffset, expand };
 }
 
 /**

@@ -23,6 +23,7 @@ import type { Ticker } from "./ticker.ts";
 import { logInvalidTransition, realRunnerIo } from "./runner_io.ts";
 import { writeState } from "../workspace/state_file.ts";
 import { runOrdered } from "./ordered.ts";
+import { holdSpawning } from "./launch.ts";
 import { activeDependents } from "./cascade.ts";
 import { PortLedger } from "./port_ledger.ts";
 import { PortReferences } from "./port_references.ts";
@@ -291,6 +292,7 @@ export class Supervisor {
         }),
       };
     }
+    using _spawning = holdSpawning();
     // Reserved now, so that a stop while a start waits for its
     // dependencies cancels it.
     const tickets = new Map(

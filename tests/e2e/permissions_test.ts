@@ -10,6 +10,7 @@ import {
   statusJson,
   type TempWorkspace,
   tendArgv,
+  waitFor,
 } from "../_helpers.ts";
 import { fromFileUrl } from "../_path.ts";
 import { assertRun } from "./_assert.ts";
@@ -137,6 +138,10 @@ for (const umask of ["022", "000"]) {
       stderr: "",
     });
     const pid = Number(/\(pid (\d+)\)/.exec(start.stdout)![1]);
+    // Ready means up for min_ready: the fixture writes its marker when it runs.
+    await waitFor(async () => (await readPids(marker)).length > 0, {
+      message: "the service's marker",
+    });
     assert.deepEqual(await readPids(marker), [pid]);
     assert.ok(isAlive(pid));
 
@@ -190,6 +195,9 @@ Deno.test({
       code: 0,
       stdout: /^started "web" \(pid \d+\)\n$/,
       stderr: "",
+    });
+    await waitFor(async () => (await readPids(marker)).length > 0, {
+      message: "the service's marker",
     });
     assert.equal((await readPids(marker)).length, 1);
     // Let nobody reach the workspace, so only tend's own modes stand between.
