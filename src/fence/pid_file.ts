@@ -1,5 +1,12 @@
 import { TendError } from "../errors.ts";
-import { createExclusive, readOwnFile, removeIfPresent } from "./safe_file.ts";
+import {
+  createExclusive,
+  permissionError,
+  PRIVATE_FILE_MODE,
+  readOwnFile,
+  removeIfPresent,
+  removeIfPresentNow,
+} from "./safe_file.ts";
 
 /** A PID file holds one number and a newline; anything longer is garbage. */
 const PID_FILE_MAX_BYTES = 32;
@@ -64,9 +71,33 @@ export async function replacePidFile(path: string, pid: number): Promise<void> {
  * next one recognises the process. Readers see it as "no PID yet". Only a
  * process that holds the workspace lock may call this.
  */
-export async function markSpawning(path: string): Promise<void> {
-  await removeIfPresent(path);
-  if (!await createExclusive(path, "", { sync: false })) {
+export function markSpawning(path: string): Promise<void> {
+  try {
+    markSpawningNow(path);
+    return Promise.resolve();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * {@linkcode markSpawning}, synchronously (a few microseconds): it lies on
+ * the path from a crash to the next spawn, where each trip through Deno's
+ * thread pool cost up to milliseconds on a busy machine. An empty file needs
+ * no temporary file: its exclusive creation is the whole write.
+ */
+function markSpawningNow(path: string): void {
+  removeIfPresentNow(path);
+  try {
+    Deno.openSync(path, {
+      write: true,
+      createNew: true,
+      mode: PRIVATE_FILE_MODE,
+    }).close();
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AlreadyExists)) {
+      throw permissionError(path, error);
+    }
     throw new TendError(
       "LOCK_FAILED",
       `Cannot write PID file "${path}": another process created it at the same time`,

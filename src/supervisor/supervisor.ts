@@ -714,6 +714,10 @@ export class Supervisor {
 
   async #flush(): Promise<void> {
     try {
+      // One turn of the event loop first: the writes start after a relaunch
+      // due at once has spawned, and a burst of changes (100 services
+      // stopping) is written once, not once per change.
+      await nextTurn();
       while (this.#dirty) {
         this.#dirty = false;
         const services = Object.fromEntries(
@@ -736,6 +740,11 @@ export class Supervisor {
       error: messageOf(error),
     });
   }
+}
+
+/** Resolves after the event loop's next turn (its timers phase). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function isActive(runner: ServiceRunner): boolean {
