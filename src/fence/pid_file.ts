@@ -5,6 +5,7 @@ import {
   PRIVATE_FILE_MODE,
   readOwnFile,
   removeIfPresent,
+  removeIfPresentNow,
 } from "./safe_file.ts";
 
 /** A PID file holds one number and a newline; anything longer is garbage. */
@@ -70,13 +71,26 @@ export async function replacePidFile(path: string, pid: number): Promise<void> {
  * next one recognises the process. Readers see it as "no PID yet". Only a
  * process that holds the workspace lock may call this.
  */
-export async function markSpawning(path: string): Promise<void> {
-  // Mostly absent (the last exit removed it): one create, not a remove and
-  // a create through a temp file (an empty file has no content to show
-  // half-written).
-  if (await createEmpty(path)) return;
-  await removeIfPresent(path);
-  if (!await createEmpty(path)) {
+export function markSpawning(path: string): Promise<void> {
+  try {
+    markSpawningNow(path);
+    return Promise.resolve();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * {@linkcode markSpawning}, synchronously (a few microseconds): it lies on
+ * the path from a crash to the next spawn, where each trip through Deno's
+ * thread pool cost up to milliseconds on a busy machine. An empty file needs
+ * no temporary file: its exclusive creation is the whole write. Mostly the
+ * file is absent (the last exit removed it): one create then.
+ */
+function markSpawningNow(path: string): void {
+  if (createEmptyNow(path)) return;
+  removeIfPresentNow(path);
+  if (!createEmptyNow(path)) {
     throw new TendError(
       "LOCK_FAILED",
       `Cannot write PID file "${path}": another process created it at the same time`,
@@ -85,14 +99,13 @@ export async function markSpawning(path: string): Promise<void> {
 }
 
 /** Creates `path` empty unless it exists (symlinks included): `false` then. */
-async function createEmpty(path: string): Promise<boolean> {
+function createEmptyNow(path: string): boolean {
   try {
-    const file = await Deno.open(path, {
+    Deno.openSync(path, {
       write: true,
       createNew: true,
       mode: PRIVATE_FILE_MODE,
-    });
-    file.close();
+    }).close();
     return true;
   } catch (error) {
     if (error instanceof Deno.errors.AlreadyExists) return false;

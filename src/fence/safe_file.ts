@@ -213,6 +213,34 @@ export async function removeIfPresent(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * {@linkcode removeIfPresent}, synchronously: a PID file removed when its
+ * process is gone must be gone before the next spawn writes the new one, so
+ * that the late removal of the old one can never take the new one away.
+ */
+export function removeIfPresentNow(path: string): boolean {
+  try {
+    Deno.removeSync(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    let info: Deno.FileInfo | null = null;
+    try {
+      info = Deno.lstatSync(path);
+    } catch {
+      // Gone, or unreadable: the removal's own error says why.
+    }
+    if (info?.isDirectory) {
+      throw new TendError(
+        "FILE_IN_THE_WAY",
+        `Cannot remove "${path}": it is a directory where tend keeps a file`,
+        { hint: `Remove the directory "${path}"`, cause: error },
+      );
+    }
+    throw permissionError(path, error);
+  }
+}
+
 /** Maps a filesystem error on `path` to a `TendError`. */
 export function permissionError(path: string, error: unknown): TendError {
   const reason = messageOf(error);

@@ -1,6 +1,6 @@
 import type { WorkspacePaths } from "../config/paths.ts";
 import type { ServiceConfig } from "../config/schema.ts";
-import { removeIfPresent } from "../fence/safe_file.ts";
+import { removeIfPresent, removeIfPresentNow } from "../fence/safe_file.ts";
 import { replacePidFile } from "../fence/pid_file.ts";
 import {
   type Identity,
@@ -51,14 +51,19 @@ export interface RunnerIo {
   ): boolean | Promise<boolean>;
   /** Writes a service's PID file. */
   writePidFile(path: string, pid: number): Promise<void>;
-  /** Removes a service's PID file, if present. */
-  removePidFile(path: string): Promise<unknown>;
+  /**
+   * Removes a service's PID file, if present; with `now`, before returning
+   * (a relaunch due at once follows: it must not wait for a trip through
+   * the thread pool, nor lose its new PID file to the old one's removal).
+   */
+  removePidFile(path: string, options?: { now?: boolean }): Promise<unknown>;
 }
 
 /** The real clock, timers, processes and files. */
 export const realRunnerIo: RunnerIo = {
   now: () => Date.now(),
   setTimer(ms, callback) {
+    if (ms <= 0) return soon(callback);
     const timer = setTimeout(callback, ms);
     return () => clearTimeout(timer);
   },
@@ -68,8 +73,29 @@ export const realRunnerIo: RunnerIo = {
   identityMatches,
   identityMatchesNow,
   writePidFile: replacePidFile,
-  removePidFile: removeIfPresent,
+  removePidFile(path, options = {}) {
+    if (options.now !== true) return removeIfPresent(path);
+    try {
+      return Promise.resolve(removeIfPresentNow(path));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  },
 };
+
+/**
+ * Calls `callback` once the current task's promise jobs have run, unless
+ * cancelled first: a restart due at once (`restart_delay = 0`) goes straight
+ * from the exit to the spawn, where `setTimeout(0)` waited for a turn of the
+ * event loop's timers (about 1 ms, more on a loaded machine).
+ */
+function soon(callback: () => void): () => void {
+  let cancelled = false;
+  queueMicrotask(() => {
+    if (!cancelled) callback();
+  });
+  return () => cancelled = true;
+}
 
 /** What a runner needs from its supervisor. */
 export interface RunnerContext {

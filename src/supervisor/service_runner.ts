@@ -345,6 +345,9 @@ export class ServiceRunner {
     this.#ctx.changed();
     const generation = this.#launches.begin("spawning");
     try {
+      // The old PID file still being removed in the background (after a
+      // stop): the new one must not be taken with it.
+      await this.#process.removal;
       const launched = await this.#io.launch(this.config, {
         paths: this.#ctx.paths,
         baseEnv: this.#ctx.baseEnv,
@@ -451,7 +454,8 @@ export class ServiceRunner {
       : describeExit(failure.exit);
     if (timedOut) await this.#process.endGroup(this.config);
     const exit = timedOut ? UNKNOWN_EXIT : failure.exit;
-    this.#settleExit(generation, exit);
+    // A crash may be relaunched at once: its PID file goes now.
+    this.#settleExit(generation, exit, { now: !timedOut });
     this.#ctx.log.warn("{service} failed to start: {why}", {
       service: this.name,
       why,
@@ -555,7 +559,9 @@ export class ServiceRunner {
    */
   #exited(generation: number, exit: ExitStatus): void {
     if (this.#launches.route(generation, exit) !== "handle") return;
-    if (!this.#settleExit(generation, exit)) return;
+    // Not stopping: the policy may relaunch at once.
+    const now = this.#state !== "stopping";
+    if (!this.#settleExit(generation, exit, { now })) return;
     this.#ctx.log.info("{service} pid {pid} {how}", {
       service: this.name,
       pid: this.#process.identity?.pid,
@@ -574,10 +580,17 @@ export class ServiceRunner {
     );
   }
 
-  /** Records the exit of `generation` once; `false` when already recorded. */
-  #settleExit(generation: number, exit: ExitStatus): boolean {
+  /**
+   * Records the exit of `generation` once; `false` when already recorded.
+   * `now`: the PID file is removed before returning (see TrackedProcess.gone).
+   */
+  #settleExit(
+    generation: number,
+    exit: ExitStatus,
+    options: { now?: boolean } = {},
+  ): boolean {
     if (!this.#launches.settle(generation)) return false;
-    this.#process.gone();
+    this.#process.gone(options);
     this.#lastExit = { ...exit, at: new Date(this.#io.now()).toISOString() };
     this.#emit({ event: "exit", exit });
     this.#ctx.changed();

@@ -90,6 +90,8 @@ export class Supervisor {
   #gate = new ClosingGate();
   #oneOffs = new OneOffs();
   #scheduler: Scheduler;
+  /** The config of each runner when the scheduler was last synced. */
+  #scheduledConfigs = new Map<string, ServiceConfig>();
   /** Watches, hooks and memory limits. */
   #extras: ServiceExtras;
 
@@ -705,17 +707,39 @@ export class Supervisor {
     this.#saving ??= this.#flush();
   }
 
-  /** Gives the scheduler every runner's schedule, as the config now says. */
+  /**
+   * Gives the scheduler every runner's schedule, as the config now says;
+   * nothing to do when no runner came, went or got a new config since the
+   * last time (most changes are of a state: 100 services stopping made 300
+   * calls of 100 runners each).
+   */
   #syncSchedules(): void {
+    if (this.#schedulesCurrent()) return;
     syncSchedules(this.#scheduler, {
       runners: this.#runners,
       start: (names) => this.start(names),
       restart: (names) => this.restart(names),
     });
+    this.#scheduledConfigs = new Map(
+      [...this.#runners].map(([name, runner]) => [name, runner.config]),
+    );
+  }
+
+  /** Whether the scheduler was given the runners and configs of now. */
+  #schedulesCurrent(): boolean {
+    if (this.#scheduledConfigs.size !== this.#runners.size) return false;
+    for (const [name, runner] of this.#runners) {
+      if (this.#scheduledConfigs.get(name) !== runner.config) return false;
+    }
+    return true;
   }
 
   async #flush(): Promise<void> {
     try {
+      // One turn of the event loop first: the writes start after a relaunch
+      // due at once has spawned, and a burst of changes (100 services
+      // stopping) is written once, not once per change.
+      await nextTurn();
       while (this.#dirty) {
         this.#dirty = false;
         const services = Object.fromEntries(
@@ -738,6 +762,11 @@ export class Supervisor {
       error: messageOf(error),
     });
   }
+}
+
+/** Resolves after the event loop's next turn (its timers phase). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function isActive(runner: ServiceRunner): boolean {

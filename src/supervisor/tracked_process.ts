@@ -23,6 +23,7 @@ export class TrackedProcess {
   #name: string;
   #ctx: RunnerContext;
   #unwatch: (() => void) | undefined;
+  #removal: Promise<void> | null = null;
 
   constructor(name: string, ctx: RunnerContext) {
     this.#name = name;
@@ -95,20 +96,39 @@ export class TrackedProcess {
       root: this.#ctx.paths.root,
       ...stopSignalOf(config, options),
       exited: this.child?.exited,
+      bootId: this.#ctx.bootId,
     });
   }
 
-  /** The process is gone: forgets the child, its port, its PID file and checks. */
-  gone(): void {
+  /**
+   * The process is gone: forgets the child, its port, its PID file and
+   * checks. The PID file is removed at once with `now` (an exit that the
+   * restart policy may follow with a spawn at once), else in the background:
+   * {@linkcode removal} then tells when it is done.
+   */
+  gone(options: { now?: boolean } = {}): void {
     this.#stopWatching();
     this.child = null;
     this.#ctx.ports.release(this.#name);
-    this.#ctx.io.removePidFile(this.#pidFile()).catch((error) =>
-      this.#ctx.log.error("cannot remove the pid file of {service}: {error}", {
-        service: this.#name,
-        error: messageOf(error),
-      })
-    );
+    const removal = this.#ctx.io.removePidFile(this.#pidFile(), options)
+      .then(() => {}, (error) =>
+        this.#ctx.log.error(
+          "cannot remove the pid file of {service}: {error}",
+          { service: this.#name, error: messageOf(error) },
+        ));
+    if (options.now === true) return;
+    this.#removal = removal;
+    void removal.then(() => {
+      if (this.#removal === removal) this.#removal = null;
+    });
+  }
+
+  /**
+   * The removal of the last PID file while it runs, else `null`: a launch
+   * waits for it, lest it take away the new PID file.
+   */
+  get removal(): Promise<void> | null {
+    return this.#removal;
   }
 
   /** No process came of a launch: gives its port back. */

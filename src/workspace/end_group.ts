@@ -1,4 +1,8 @@
-import { type Identity, identityMatches } from "../proc/identity.ts";
+import {
+  type Identity,
+  identityMatches,
+  identityMatchesNow,
+} from "../proc/identity.ts";
 import { groupMembers, readEnvTag } from "../proc/scan.ts";
 import { groupExists, stopGroup } from "../proc/signal.ts";
 
@@ -10,6 +14,13 @@ export interface EndGroupOptions {
   timeoutMs: number;
   /** Resolves when the leader, our child, exits (see stopGroup). */
   exited?: Promise<unknown> | undefined;
+  /**
+   * The id of the current boot, when the caller knows it (a supervisor):
+   * the leader's identity is then checked with one synchronous read, not
+   * two trips through the thread pool, which for 100 services stopped at
+   * once delayed the first signal by tens of ms.
+   */
+  bootId?: string | undefined;
 }
 
 /**
@@ -25,10 +36,10 @@ export async function endGroup(
   const pgid = identity.pid;
   // An empty group (a crashed service without children) needs no scan.
   if (!groupExists(pgid)) return { escalated: false };
-  if (
-    !await identityMatches(identity) &&
-    !await hasTaggedMember(pgid, options.root)
-  ) {
+  const leaderMatches = options.bootId === undefined
+    ? identityMatches(identity)
+    : identityMatchesNow(identity, options.bootId);
+  if (!await leaderMatches && !await hasTaggedMember(pgid, options.root)) {
     return { escalated: false };
   }
   return await stopGroup(pgid, {

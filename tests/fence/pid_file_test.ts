@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  markSpawning,
   parsePid,
   readPidFile,
   replacePidFile,
@@ -123,4 +124,32 @@ Deno.test("replacePidFile() replaces a symlink without writing through it", asyn
   const info = await Deno.lstat(path);
   assert.ok(info.isFile && !info.isSymlink);
   assert.equal(await Deno.readTextFile(path), "77\n");
+});
+
+Deno.test("markSpawning() replaces a PID file, or a symlink, with an empty private file read as no PID", async () => {
+  await using dir = await makeTempDir();
+  const path = dir.join("web.pid");
+  const target = dir.join("target");
+  await Deno.writeTextFile(target, "keep\n");
+  await Deno.writeTextFile(path, "999\n");
+  await markSpawning(path);
+  assert.equal(await Deno.readTextFile(path), "");
+  assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+  assert.equal(await readPidFile(path), null);
+  await Deno.remove(path);
+  await Deno.symlink(target, path);
+  await markSpawning(path);
+  assert.equal((await Deno.lstat(path)).isFile, true);
+  assert.equal(await Deno.readTextFile(target), "keep\n", "link not followed");
+  const entries = [];
+  for await (const entry of Deno.readDir(dir.path)) entries.push(entry.name);
+  assert.deepEqual(entries.sort(), ["target", "web.pid"]);
+});
+
+Deno.test("markSpawning() refuses a directory with files in the way with FILE_IN_THE_WAY", async () => {
+  await using dir = await makeTempDir();
+  const path = dir.join("web.pid");
+  await Deno.mkdir(path);
+  await Deno.writeTextFile(`${path}/x`, ""); // not empty: no rmdir
+  await assert.rejects(markSpawning(path), tendError("FILE_IN_THE_WAY"));
 });

@@ -108,6 +108,11 @@ export class FakeWorld {
   endGroupKills = true;
   /** Set to make the next launch throw before spawning. */
   launchError: Error | null = null;
+  /**
+   * Set to hold background removals of PID files until it resolves (the
+   * file goes then); a removal `now` is never held.
+   */
+  removalsHeld: Promise<void> | null = null;
   #nextPid = 100;
   #timers: { at: number; callback: () => void; live: boolean }[] = [];
   #ticks = new Set<() => void>();
@@ -228,7 +233,11 @@ export class FakeWorld {
         this.pidFiles.set(path, pid);
         return Promise.resolve();
       },
-      removePidFile: (path) => Promise.resolve(this.pidFiles.delete(path)),
+      removePidFile: (path, options) => {
+        const held = options?.now === true ? null : this.removalsHeld;
+        if (held === null) return Promise.resolve(this.pidFiles.delete(path));
+        return held.then(() => this.pidFiles.delete(path));
+      },
     };
   }
 }
