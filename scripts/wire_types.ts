@@ -1,11 +1,15 @@
 /**
  * `deno task types`: regenerates src/ipc/wire_types.ts from the zod schemas
- * of src/ipc/protocol.ts (see scripts/_wire/render.ts).
- * tests/ipc/wire_types_test.ts fails when the committed file differs from
- * what this writes. Run it after changing a schema in protocol.ts.
+ * of src/ipc/protocol.ts (see scripts/_wire/render.ts), and
+ * src/ipc/wire_requests.ts, the request bodies' JSON Schemas that the
+ * supervisor checks without zod (scripts/_wire/requests.ts).
+ * tests/ipc/wire_types_test.ts and wire_requests_test.ts fail when a
+ * committed file differs from what this writes. Run it after changing a
+ * schema in protocol.ts.
  */
 import * as protocol from "../src/ipc/protocol.ts";
 import { formatted, renderWireTypes } from "./_wire/render.ts";
+import { renderWireRequests } from "./_wire/requests.ts";
 
 const source = await Deno.readTextFile(
   new URL("../src/ipc/protocol.ts", import.meta.url),
@@ -13,4 +17,8 @@ const source = await Deno.readTextFile(
 await Deno.writeTextFile(
   new URL("../src/ipc/wire_types.ts", import.meta.url),
   await formatted(renderWireTypes(protocol, source)),
+);
+await Deno.writeTextFile(
+  new URL("../src/ipc/wire_requests.ts", import.meta.url),
+  await formatted(renderWireRequests(protocol.ENDPOINTS)),
 );
