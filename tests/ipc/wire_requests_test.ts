@@ -92,7 +92,7 @@ Deno.test("the quick check agrees with zod on every body it settles", () => {
       assert.deepEqual(quick, zod.data, `${op} ${JSON.stringify(body)}`);
     }
   }
-  assert.ok(settled > 100, `only ${settled} bodies settled`);
+  assert.ok(settled > 50, `only ${settled} bodies settled`);
 });
 
 Deno.test("the quick check settles what the CLI sends", () => {
