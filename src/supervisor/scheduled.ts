@@ -45,7 +45,7 @@ export function withSchedule(
 
 /** Gives `scheduler` every runner's schedule, as its config now says. */
 export function syncSchedules(
-  scheduler: Scheduler,
+  scheduler: Pick<Scheduler, "set" | "retain">,
   supervisor: {
     runners: ReadonlyMap<string, ServiceRunner>;
     start(names: string[]): Promise<unknown>;
