@@ -10,6 +10,13 @@ import type { Endpoint } from "../../src/ipc/protocol.ts";
 
 /** Marks a node whose zod schema transforms its value (see quick_check.ts). */
 const TRANSFORM_MARK = "x-transform";
+/**
+ * Marks a node that only zod can check: a refinement or an overwrite, which
+ * JSON Schema drops (quick_check.ts leaves any value there to zod).
+ */
+const ZOD_ONLY_MARK = "x-zod-only";
+/** Checks that a JSON Schema cannot carry. */
+const ZOD_ONLY_CHECKS = new Set(["custom", "overwrite"]);
 
 /** The JSON Schema of a request body, without descriptions. */
 function requestSchema(schema: z.ZodMiniType): Record<string, unknown> {
@@ -19,10 +26,18 @@ function requestSchema(schema: z.ZodMiniType): Record<string, unknown> {
       delete ctx.jsonSchema.description;
       const def = ctx.zodSchema._zod.def as {
         type: string;
+        in?: { _zod: { def: { type: string } } };
         out?: { _zod: { def: { type: string } } };
+        checks?: { _zod: { def: { check: string } } }[];
       };
       if (def.type === "pipe" && def.out?._zod.def.type === "transform") {
         ctx.jsonSchema[TRANSFORM_MARK] = true;
+      }
+      if (
+        (def.type === "pipe" && def.in?._zod.def.type === "transform") ||
+        def.checks?.some((check) => ZOD_ONLY_CHECKS.has(check._zod.def.check))
+      ) {
+        ctx.jsonSchema[ZOD_ONLY_MARK] = true;
       }
     },
   }) as Record<string, unknown>;

@@ -122,3 +122,17 @@ Deno.test("the quick check leaves a schema keyword it does not know to zod", () 
   assert.equal(quickParse(schema, "abc"), undefined);
   assert.equal(quickParse({ type: "string" }, "abc"), "abc");
 });
+
+Deno.test("a refinement, which JSON Schema cannot carry, leaves the body to zod", async () => {
+  const z = await import("npm:zod@4.6.7/mini");
+  const Even = z.strictObject({
+    n: z.int().check(z.refine((n) => n % 2 === 0)),
+  });
+  const text = renderWireRequests({
+    odd: { method: "POST", path: "/v1/odd", request: Even, response: Even },
+  });
+  const schema = JSON.parse(/request: (\{.*\}) \},/.exec(text)![1]!);
+  assert.equal(schema.properties.n["x-zod-only"], true);
+  assert.equal(quickParse(schema, { n: 3 }), undefined);
+  assert.equal(Even.safeParse({ n: 3 }).success, false);
+});
