@@ -1,7 +1,7 @@
 /**
  * A check of request bodies against the JSON Schemas that `deno task types`
  * generates from protocol.ts (wire_requests.ts), so that the supervisor
- * answers well-formed requests without loading zod (10 MiB of its RSS,
+ * answers well-formed requests without loading zod (8 to 10 MiB of RSS,
  * measured). It settles only what it is sure of: a body it accepts gets the
  * value zod would give (defaults filled in); anything else, a schema keyword
  * it does not know included, is left to zod, which gives the error.
