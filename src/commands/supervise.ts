@@ -1,7 +1,7 @@
 import { lazyImport } from "../_lazy.ts";
 import { TendError } from "../errors.ts";
 import type { Handshake } from "../ipc/protocol.ts";
-import { resolveWorkspace } from "../client/workspace.ts";
+import { resolveWorkspace } from "../client/where.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
 

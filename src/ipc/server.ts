@@ -1,21 +1,26 @@
+import { lazyImport } from "../_lazy.ts";
 import { messageOf, TendError } from "../errors.ts";
 import { parseJsonBody, parseRequest } from "./validate.ts";
-import {
-  type ActionResponse,
-  type CleanupRequest,
-  type CleanupResponse,
-  ENDPOINTS,
-  type ErrorBody,
-  type HttpResponse,
-  type PingResponse,
-  type ReloadResponse,
-  type RestartRequest,
-  type RunRequest,
-  type ShutdownRequest,
-  type ShutdownResponse,
-  type StartRequest,
-  type StatusResponse,
-  type StopRequest,
+import { type JsonSchema, quickParse } from "./quick_check.ts";
+import { WIRE_ENDPOINTS as ENDPOINTS } from "./wire_requests.ts";
+import type * as z from "npm:zod@4.6.7/mini";
+import type {
+  ActionResponse,
+  CleanupRequest,
+  CleanupResponse,
+  ENDPOINTS as SCHEMAS,
+  ErrorBody,
+  HttpResponse,
+  Operation,
+  PingResponse,
+  ReloadResponse,
+  RestartRequest,
+  RunRequest,
+  ShutdownRequest,
+  ShutdownResponse,
+  StartRequest,
+  StatusResponse,
+  StopRequest,
 } from "./protocol.ts";
 
 /** What the control API can ask of a supervisor. */
@@ -105,33 +110,29 @@ async function routePost(
   const body = await readBody(request);
   switch (pathname) {
     case ENDPOINTS.start.path: {
-      const { names, ...options } = parse(ENDPOINTS.start.request, body);
+      const { names, ...options } = await parse("start", body);
       return Response.json(await handler.start(names, options));
     }
     case ENDPOINTS.stop.path: {
-      const { names, ...options } = parse(ENDPOINTS.stop.request, body);
+      const { names, ...options } = await parse("stop", body);
       return Response.json(await handler.stop(names, options));
     }
     case ENDPOINTS.restart.path:
       return Response.json(
-        await handler.restart(parse(ENDPOINTS.restart.request, body).names),
+        await handler.restart((await parse("restart", body)).names),
       );
     case ENDPOINTS.run.path:
-      return Response.json(
-        await handler.run(parse(ENDPOINTS.run.request, body)),
-      );
+      return Response.json(await handler.run(await parse("run", body)));
     case ENDPOINTS.reload.path:
-      parse(ENDPOINTS.reload.request, body);
+      await parse("reload", body);
       return Response.json(await handler.reload());
     case ENDPOINTS.http.path:
-      parse(ENDPOINTS.http.request, body);
+      await parse("http", body);
       return Response.json(await handler.http());
     case ENDPOINTS.cleanup.path:
-      return Response.json(
-        await handler.cleanup(parse(ENDPOINTS.cleanup.request, body)),
-      );
+      return Response.json(await handler.cleanup(await parse("cleanup", body)));
     case ENDPOINTS.shutdown.path:
-      await handler.shutdown(parse(ENDPOINTS.shutdown.request, body));
+      await handler.shutdown(await parse("shutdown", body));
       return Response.json({ ok: true } satisfies ShutdownResponse);
   }
   return errorResponse(
@@ -146,7 +147,33 @@ async function readBody(request: Request): Promise<unknown> {
   return parseJsonBody(await request.text());
 }
 
-const parse = parseRequest;
+/** The operations that take a body. */
+type PostOperation = {
+  [K in Operation]: (typeof ENDPOINTS)[K]["method"] extends "POST" ? K
+    : never;
+}[Operation];
+
+/** The parsed body of a request to `K`. */
+type Body<K extends PostOperation> = z.output<
+  NonNullable<(typeof SCHEMAS)[K]["request"]>
+>;
+
+/**
+ * The body of a request to `op`, checked against the endpoint's schema: by
+ * the generated JSON Schema when it settles the body, otherwise by zod,
+ * loaded then (a bad body, or one zod must complete), which gives the error.
+ */
+async function parse<K extends PostOperation>(
+  op: K,
+  body: unknown,
+): Promise<Body<K>> {
+  const quick = quickParse(ENDPOINTS[op].request as JsonSchema, body);
+  if (quick !== undefined) return quick as Body<K>;
+  const { ENDPOINTS: schemas } = await lazyImport<
+    typeof import("./protocol.ts")
+  >(new URL("./protocol.ts", import.meta.url));
+  return parseRequest(schemas[op].request, body) as Body<K>;
+}
 
 function statusOf(error: TendError): number {
   switch (error.code) {

@@ -45,7 +45,7 @@ export function withSchedule(
 
 /** Gives `scheduler` every runner's schedule, as its config now says. */
 export function syncSchedules(
-  scheduler: Scheduler,
+  scheduler: Pick<Scheduler, "set" | "retain">,
   supervisor: {
     runners: ReadonlyMap<string, ServiceRunner>;
     start(names: string[]): Promise<unknown>;
@@ -53,7 +53,6 @@ export function syncSchedules(
   },
 ): void {
   const { runners } = supervisor;
-  if (!configsChanged(scheduler, runners)) return;
   for (const runner of runners.values()) {
     scheduler.set(runner.name, {
       schedule: runner.config.schedule,
@@ -65,35 +64,4 @@ export function syncSchedules(
     });
   }
   scheduler.retain(new Set(runners.keys()));
-}
-
-/** The config of each runner at a scheduler's last sync. */
-const synced = new WeakMap<Scheduler, Map<string, ServiceRunner["config"]>>();
-
-/**
- * Whether a runner came, went or got another config since `scheduler`'s
- * last sync (remembered now). The supervisor syncs on every change of every
- * service, so that a start of 100 services would otherwise set 100
- * schedules 500 times.
- */
-function configsChanged(
-  scheduler: Scheduler,
-  runners: ReadonlyMap<string, ServiceRunner>,
-): boolean {
-  const last = synced.get(scheduler);
-  if (last !== undefined && last.size === runners.size) {
-    let same = true;
-    for (const [name, runner] of runners) {
-      if (last.get(name) !== runner.config) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return false;
-  }
-  synced.set(
-    scheduler,
-    new Map([...runners].map(([name, runner]) => [name, runner.config])),
-  );
-  return true;
 }

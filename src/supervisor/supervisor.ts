@@ -45,7 +45,8 @@ import { ClosingGate } from "./closing.ts";
 /** How long starts stay refused after a closing stop if no shutdown follows. */
 const CLOSING_REOPEN_MS = 10_000;
 import { OneOffs } from "./one_offs.ts";
-import { Scheduler, type SchedulerClock } from "./scheduler.ts";
+import type { SchedulerClock } from "./scheduler.ts";
+import { LazyScheduler } from "./lazy_scheduler.ts";
 import { syncSchedules, withSchedule } from "./scheduled.ts";
 import { ServiceExtras } from "./service_extras.ts";
 import {
@@ -89,7 +90,7 @@ export class Supervisor {
   #references: PortReferences;
   #gate = new ClosingGate();
   #oneOffs = new OneOffs();
-  #scheduler: Scheduler;
+  #scheduler: LazyScheduler;
   /** The config of each runner when the scheduler was last synced. */
   #scheduledConfigs = new Map<string, ServiceConfig>();
   /** Watches, hooks and memory limits. */
@@ -121,7 +122,7 @@ export class Supervisor {
       onInvalidTransition: logInvalidTransition(options.log),
       onServiceEvent: this.#extras.onServiceEvent,
     };
-    this.#scheduler = new Scheduler({
+    this.#scheduler = new LazyScheduler({
       clock: options.clock,
       onEvent: (service, event) =>
         options.log.info("{service}: {event}", { service, event }),

@@ -1,4 +1,4 @@
-import * as z from "npm:zod@4.6.7/mini";
+import { lazyImport } from "../_lazy.ts";
 import type { Config } from "../config/schema.ts";
 import { TendError } from "../errors.ts";
 import type { WorkspacePaths } from "../config/paths.ts";
@@ -9,61 +9,15 @@ import {
   removeIfPresent,
   writeAtomic,
 } from "../fence/safe_file.ts";
-import {
-  type Identity,
-  isValidIdentity,
-  readIdentity,
-} from "../proc/identity.ts";
+import { readIdentity } from "../proc/identity.ts";
 import { VERSION } from "../version.ts";
 import { claimExtraPidFile, releaseExtraPidFile } from "./extra_pid_file.ts";
+import type { Descriptor } from "./descriptor_schema.ts";
+
+export type { Descriptor } from "./descriptor_schema.ts";
 
 /** supervisor.json is a few hundred bytes; anything huge is not ours. */
 const DESCRIPTOR_MAX_BYTES = 64 * 1024;
-
-/** Longest version or date string kept from the file. */
-const SHORT_STRING_CHARS = 64;
-
-/** `schema` with its description (zod/mini: no `.describe()` method). */
-function described<T extends z.ZodMiniType>(schema: T, text: string): T {
-  return schema.check(z.describe(text)) as T;
-}
-
-/** A nullable field that reads as `null` when damaged. */
-function orNull<T extends z.ZodMiniType>(schema: T, text: string) {
-  return described(z.catch(z.nullable(schema), null), text);
-}
-
-/** A string field kept when short, `null` otherwise. */
-function shortString(text: string) {
-  return orNull(z.string().check(z.maxLength(SHORT_STRING_CHARS)), text);
-}
-
-/**
- * The content of supervisor.json. Only `identity` must be valid for the file
- * to count; a damaged field of another kind reads as unknown. zod/mini: the
- * supervisor reads this file and loads no classic zod.
- */
-export const Descriptor = z.object({
-  pid: orNull(z.number().check(z.int()), "The supervisor's PID"),
-  identity: described(
-    z.custom<Identity>(isValidIdentity, {
-      error: "expected a process identity",
-    }),
-    "The supervisor's process identity",
-  ),
-  mode: described(
-    z.catch(z.enum(["background", "foreground"]), "background"),
-    "Detached (tend start) or in a terminal (tend up)",
-  ),
-  startedAt: shortString("When it started (ISO 8601)"),
-  version: shortString("The tend version it runs"),
-  workspace: orNull(z.string(), "The workspace root"),
-  config: orNull(z.string(), "Its tend.toml"),
-  socket: orNull(z.string(), "Its control socket"),
-  http: orNull(z.string(), "Its HTTP address, when it serves one"),
-});
-/** What supervisor.json says of the supervisor that wrote it. */
-export type Descriptor = z.infer<typeof Descriptor>;
 
 /** How a supervisor runs: detached, or in a terminal (`tend up`). */
 export type SupervisorMode = Descriptor["mode"];
@@ -135,6 +89,10 @@ export async function readDescriptor(
       maxBytes: DESCRIPTOR_MAX_BYTES,
     });
     if (text === null) return null;
+    // zod is loaded for this: a supervisor that finds no file never loads it.
+    const { Descriptor } = await lazyImport<
+      typeof import("./descriptor_schema.ts")
+    >(new URL("./descriptor_schema.ts", import.meta.url));
     return Descriptor.safeParse(JSON.parse(text)).data ?? null;
   } catch {
     return null;

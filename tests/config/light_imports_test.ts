@@ -123,3 +123,19 @@ Deno.test("the supervisor loads zod/mini at most: neither zod, smol-toml nor log
   assert.ok(!loaded.some((file) => file.endsWith("/config/load.ts")));
   assert.ok(!loaded.some((file) => file.endsWith("/config/adhoc.ts")));
 });
+
+Deno.test("the supervisor's static graph loads no npm package: zod, croner, hono and the MCP SDK load only when used", async () => {
+  for (const module of ["commands/supervise.ts", "supervisor/run.ts"]) {
+    const loaded = [...await reachable(join(SRC, module))];
+    assert.deepEqual(loaded.filter((s) => s.startsWith("npm:")), [], module);
+    const lazyOnes = [
+      "/ipc/protocol.ts",
+      "/ipc/client.ts",
+      "/web/server",
+      "/mcp/",
+    ];
+    for (const lazy of lazyOnes) {
+      assert.ok(!loaded.some((file) => file.includes(lazy)), lazy);
+    }
+  }
+});

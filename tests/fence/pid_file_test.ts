@@ -139,7 +139,7 @@ Deno.test("markSpawning() replaces a PID file, or a symlink, with an empty priva
   await Deno.remove(path);
   await Deno.symlink(target, path);
   await markSpawning(path);
-  assert.equal((await Deno.lstat(path)).isFile, true);
+  assert.ok((await Deno.lstat(path)).isFile);
   assert.equal(await Deno.readTextFile(target), "keep\n", "link not followed");
   const entries = [];
   for await (const entry of Deno.readDir(dir.path)) entries.push(entry.name);

@@ -23,7 +23,7 @@ Deno.test("runner: a start after a stop waits for the old PID file's removal, wh
   const restarted = runner.start();
   // Turns of the event loop (settle would wait for the start itself).
   for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
-  assert.equal(launched, false, "launched while the old PID file was going");
+  assert.ok(!launched, "launched while the old PID file was going");
   removal.resolve();
   const launch = await next;
   assert.equal(world.pidFiles.get(pidFile), launch.child.pid);
@@ -45,7 +45,7 @@ Deno.test("runner: the PID file of a crash goes at once, not held in the backgro
   first.child.exit(CODE_1);
   await world.settle(runner);
   assert.equal(runner.state, "backoff");
-  assert.equal(world.pidFiles.has(pidFile), false);
+  assert.ok(!world.pidFiles.has(pidFile));
   world.advance(0);
   const second = await world.nextLaunch();
   assert.equal(world.pidFiles.get(pidFile), second.child.pid);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
+import { parseState } from "../../src/workspace/state_schema.ts";
 import {
   emptyState,
-  parseState,
   readState,
   type ServiceRecord,
   type StateFile,
