@@ -11,6 +11,7 @@ import { socketBlocker, type Workspace } from "../workspace/workspace.ts";
 import { refuseForeignLockHolder } from "../workspace/lock_owner.ts";
 import { connect } from "./_workspace.ts";
 import { sleep } from "../_async.ts";
+import { selfCommand, SUPERVISOR_V8_FLAGS } from "./_self_command.ts";
 
 /** How long a CLI waits for another CLI that is launching a supervisor. */
 const LAUNCH_LOCK_WAIT_MS = 30_000;
@@ -18,14 +19,6 @@ const LAUNCH_LOCK_WAIT_MS = 30_000;
 const HANDSHAKE_TIMEOUT_MS = 30_000;
 /** How often the socket is retried after a lost lock race. */
 const PING_RETRY_INTERVAL_MS = 25;
-
-/**
- * Permissions of tend when it re-runs itself through `deno run`: Deno 2.9
- * grants reads of /proc (identity, scans) only with --allow-all.
- */
-export const PERMISSION_FLAGS = [
-  "--allow-all",
-];
 
 /**
  * Returns a client of the workspace's supervisor, launching a background
@@ -72,49 +65,6 @@ export async function ensureSupervisor(
   } finally {
     launchLock.close();
   }
-}
-
-/**
- * V8 flags of the supervisor, a long-lived and mostly idle process: a 1 MiB
- * young generation (84 → 72 MiB RSS with 100 services, measured), and lite
- * mode (no optimizing compiler, feedback allocated lazily: 61 → 57.5 MiB with
- * 100 services; the supervisor runs little code, and none of it hot). A
- * compiled tend has them built in (`deno task compile`).
- */
-export const SUPERVISOR_V8_FLAGS = "--max-semi-space-size=1,--lite-mode";
-
-/** The path of a `file:` URL (POSIX). */
-function fromFileUrl(url: URL): string {
-  return decodeURIComponent(url.pathname);
-}
-
-/** The command line that runs this same tend with `args`. */
-export function selfCommand(
-  args: readonly string[],
-  options: { v8Flags?: string } = {},
-): { command: string; args: string[] } {
-  if (Deno.build.standalone) {
-    return { command: Deno.execPath(), args: [...args] };
-  }
-  const main = new URL("../../main.ts", import.meta.url);
-  // Run from a URL (`deno install -g … https://…/main.ts`), tend needs no
-  // config: src/ names its packages by full npm: specifiers. No config then,
-  // rather than whatever deno.json the workspace holds.
-  const config = main.protocol === "file:"
-    ? ["--config", fromFileUrl(new URL("../../deno.json", import.meta.url))]
-    : ["--no-config"];
-  return {
-    command: Deno.execPath(),
-    args: [
-      "run",
-      "--quiet",
-      ...PERMISSION_FLAGS,
-      ...(options.v8Flags ? [`--v8-flags=${options.v8Flags}`] : []),
-      ...config,
-      main.protocol === "file:" ? fromFileUrl(main) : main.href,
-      ...args,
-    ],
-  };
 }
 
 /**
