@@ -12,6 +12,7 @@ import { refuseForeignLockHolder } from "../workspace/lock_owner.ts";
 import { connect } from "./_workspace.ts";
 import { sleep } from "../_async.ts";
 import { selfCommand, SUPERVISOR_V8_FLAGS } from "./_self_command.ts";
+import { GO, takeStandby } from "./_standby.ts";
 
 /** How long a CLI waits for another CLI that is launching a supervisor. */
 const LAUNCH_LOCK_WAIT_MS = 30_000;
@@ -51,7 +52,7 @@ export async function ensureSupervisor(
     await refuseForeignLockHolder(ws.paths, {
       action: "start a supervisor for",
     });
-    const handshake = await spawnSupervisor(ws);
+    const handshake = await launchSupervisor(ws);
     if (!handshake.ok) {
       const { code, message, hint } = handshake.error;
       throw new TendError(isErrorCode(code) ? code : "START_FAILED", message, {
@@ -65,6 +66,33 @@ export async function ensureSupervisor(
   } finally {
     launchLock.close();
   }
+}
+
+/**
+ * Tells the standby launched for `ws` (see `_standby.ts`) to go and reads
+ * its handshake; spawns a supervisor when there is no standby, or when it
+ * ended without a handshake (it died before it could go: the usual launch
+ * then fails, or not, with the usual report).
+ */
+async function launchSupervisor(ws: Workspace): Promise<Handshake> {
+  const standby = takeStandby(ws);
+  if (standby !== null) {
+    const { child } = standby;
+    try {
+      const writer = child.stdin.getWriter();
+      await writer.write(new TextEncoder().encode(GO));
+      await writer.close();
+      const answer = await answerOf(child, ws);
+      if (!("exited" in answer)) return answer;
+    } catch (error) {
+      if (error instanceof TendError) throw error;
+      // A closed pipe: it is gone.
+    } finally {
+      child.unref();
+    }
+    await child.status;
+  }
+  return await spawnSupervisor(ws);
 }
 
 /**
@@ -98,7 +126,13 @@ async function spawnSupervisor(ws: Workspace): Promise<Handshake> {
     log.close();
   }
   try {
-    return await answerOf(child, ws);
+    const answer = await answerOf(child, ws);
+    if (!("exited" in answer)) return answer;
+    throw new TendError(
+      "START_FAILED",
+      `Cannot start the supervisor: it exited (${answer.exited}) before answering`,
+      { hint: await logTailHint(ws) },
+    );
   } finally {
     child.unref();
   }
@@ -106,13 +140,12 @@ async function spawnSupervisor(ws: Workspace): Promise<Handshake> {
 
 /**
  * The handshake of the launched `child`: its first stdout line, read as a
- * stream. A child that closes its stdout without one has exited (or is
- * about to): its exit and the tail of its log say why.
+ * stream; or how it exited when it closed its stdout without one.
  */
 async function answerOf(
   child: Deno.ChildProcess,
   ws: Workspace,
-): Promise<Handshake> {
+): Promise<Handshake | { exited: string }> {
   const exited = child.status.then((status) =>
     status.signal ?? `code ${status.code}`
   );
@@ -135,12 +168,7 @@ async function answerOf(
     reading.catch(() => {});
     const answer = await Promise.race([reading, timedOut]);
     if (answer !== null) return answer;
-    const how = await Promise.race([exited, timedOut]);
-    throw new TendError(
-      "START_FAILED",
-      `Cannot start the supervisor: it exited (${how}) before answering`,
-      { hint: await logTailHint(ws) },
-    );
+    return { exited: await Promise.race([exited, timedOut]) };
   } finally {
     clearTimeout(timer);
     child.stdout.cancel().catch(() => {});
