@@ -2,14 +2,13 @@ import { isErrorCode, messageOf, TendError } from "../errors.ts";
 import { acquireLock, isLockHeld } from "../fence/lock.ts";
 import { ensurePrivateDir, LOG_DIR_MODE } from "../fence/safe_file.ts";
 import type { ControlClient } from "../ipc/client.ts";
-import { readHandshake } from "../ipc/handshake.ts";
 import type { Handshake } from "../ipc/protocol.ts";
 import { tailLines } from "../logs/tail.ts";
 import { openLogFd } from "../proc/log_fd.ts";
 import type { Timing } from "../timing.ts";
 import { socketBlocker, type Workspace } from "../workspace/workspace.ts";
-import { refuseForeignLockHolder } from "../workspace/lock_owner.ts";
-import { connect } from "./_workspace.ts";
+import { connect, loadClient } from "./_workspace.ts";
+import { lazyImport } from "../_lazy.ts";
 import { sleep } from "../_async.ts";
 import { selfCommand, SUPERVISOR_V8_FLAGS } from "./_self_command.ts";
 import { GO, takeStandby } from "./_standby.ts";
@@ -49,9 +48,7 @@ export async function ensureSupervisor(
   try {
     const raced = await connect(ws);
     if (raced) return raced;
-    await refuseForeignLockHolder(ws.paths, {
-      action: "start a supervisor for",
-    });
+    await refuseForeignLockHolder(ws);
     const handshake = await launchSupervisor(ws);
     if (!handshake.ok) {
       const { code, message, hint } = handshake.error;
@@ -69,6 +66,21 @@ export async function ensureSupervisor(
 }
 
 /**
+ * Throws `LOCK_FAILED` when the workspace lock is held by a process that is
+ * no supervisor; the code that tells (scans, the descriptor's schema) loads
+ * only when the lock is held at all, which it is not on a cold start.
+ */
+async function refuseForeignLockHolder(ws: Workspace): Promise<void> {
+  if (!await isLockHeld(ws.paths.lockFile)) return;
+  const { refuseForeignLockHolder } = await lazyImport<
+    typeof import("../workspace/lock_owner.ts")
+  >(new URL("../workspace/lock_owner.ts", import.meta.url));
+  await refuseForeignLockHolder(ws.paths, {
+    action: "start a supervisor for",
+  });
+}
+
+/**
  * Tells the standby launched for `ws` (see `_standby.ts`) to go and reads
  * its handshake; spawns a supervisor when there is no standby, or when it
  * ended without a handshake (it died before it could go: the usual launch
@@ -82,6 +94,8 @@ async function launchSupervisor(ws: Workspace): Promise<Handshake> {
       const writer = child.stdin.getWriter();
       await writer.write(new TextEncoder().encode(GO));
       await writer.close();
+      // Loaded while the supervisor starts, not before the go.
+      loadClient().catch(() => {});
       const answer = await answerOf(child, ws);
       if (!("exited" in answer)) return answer;
     } catch (error) {
@@ -163,6 +177,9 @@ async function answerOf(
       ), HANDSHAKE_TIMEOUT_MS);
   });
   try {
+    const { readHandshake } = await lazyImport<
+      typeof import("../ipc/handshake.ts")
+    >(new URL("../ipc/handshake.ts", import.meta.url));
     const reading = readHandshake(child.stdout);
     // Lost once the race is decided otherwise: the stream is cancelled below.
     reading.catch(() => {});
