@@ -17,6 +17,7 @@ import {
   TendError,
 } from "./src/errors.ts";
 import { colorWanted, Output } from "./src/output/output.ts";
+import { lazyImport } from "./src/_lazy.ts";
 import { timingFromEnv } from "./src/timing.ts";
 import { VERSION } from "./src/version.ts";
 
@@ -84,8 +85,17 @@ export async function execute(
     }),
     timing: timingFromEnv((name) => Deno.env.get(name)),
   };
+  await using _standby = command.prelaunch ? await standbyFor(ctx) : null;
   const run = await command.load();
   return await run(ctx, parsed);
+}
+
+/** A supervisor launched on standby for `ctx`'s workspace (`src/client/standby.ts`). */
+async function standbyFor(ctx: Context): Promise<AsyncDisposable> {
+  const { launchStandby } = await lazyImport<
+    typeof import("./src/client/standby.ts")
+  >(new URL("./src/client/standby.ts", import.meta.url));
+  return await launchStandby(ctx);
 }
 
 /** Runs tend with `args` and returns the exit status. */

@@ -2,15 +2,16 @@ import { isErrorCode, messageOf, TendError } from "../errors.ts";
 import { acquireLock, isLockHeld } from "../fence/lock.ts";
 import { ensurePrivateDir, LOG_DIR_MODE } from "../fence/safe_file.ts";
 import type { ControlClient } from "../ipc/client.ts";
-import { readHandshake } from "../ipc/handshake.ts";
 import type { Handshake } from "../ipc/protocol.ts";
 import { tailLines } from "../logs/tail.ts";
 import { openLogFd } from "../proc/log_fd.ts";
 import type { Timing } from "../timing.ts";
 import { socketBlocker, type Workspace } from "../workspace/workspace.ts";
-import { refuseForeignLockHolder } from "../workspace/lock_owner.ts";
-import { connect } from "./workspace.ts";
+import { connect, loadClient } from "./workspace.ts";
+import { lazyImport } from "../_lazy.ts";
 import { sleep } from "../_async.ts";
+import { selfCommand, SUPERVISOR_V8_FLAGS } from "./self_command.ts";
+import { GO, takeStandby } from "./standby.ts";
 
 /** How long a CLI waits for another CLI that is launching a supervisor. */
 const LAUNCH_LOCK_WAIT_MS = 30_000;
@@ -18,14 +19,6 @@ const LAUNCH_LOCK_WAIT_MS = 30_000;
 const HANDSHAKE_TIMEOUT_MS = 30_000;
 /** How often the socket is retried after a lost lock race. */
 const PING_RETRY_INTERVAL_MS = 25;
-
-/**
- * Permissions of tend when it re-runs itself through `deno run`: Deno 2.9
- * grants reads of /proc (identity, scans) only with --allow-all.
- */
-export const PERMISSION_FLAGS = [
-  "--allow-all",
-];
 
 /**
  * Returns a client of the workspace's supervisor, launching a background
@@ -55,10 +48,8 @@ export async function ensureSupervisor(
   try {
     const raced = await connect(ws);
     if (raced) return raced;
-    await refuseForeignLockHolder(ws.paths, {
-      action: "start a supervisor for",
-    });
-    const handshake = await spawnSupervisor(ws);
+    await refuseForeignLockHolder(ws);
+    const handshake = await launchSupervisor(ws);
     if (!handshake.ok) {
       const { code, message, hint } = handshake.error;
       throw new TendError(isErrorCode(code) ? code : "START_FAILED", message, {
@@ -75,46 +66,47 @@ export async function ensureSupervisor(
 }
 
 /**
- * V8 flags of the supervisor, a long-lived and mostly idle process: a 1 MiB
- * young generation (84 → 72 MiB RSS with 100 services, measured), and lite
- * mode (no optimizing compiler, feedback allocated lazily: 61 → 57.5 MiB with
- * 100 services; the supervisor runs little code, and none of it hot). A
- * compiled tend has them built in (`deno task compile`).
+ * Throws `LOCK_FAILED` when the workspace lock is held by a process that is
+ * no supervisor; the code that tells (scans, the descriptor's schema) loads
+ * only when the lock is held at all, which it is not on a cold start.
  */
-export const SUPERVISOR_V8_FLAGS = "--max-semi-space-size=1,--lite-mode";
-
-/** The path of a `file:` URL (POSIX). */
-function fromFileUrl(url: URL): string {
-  return decodeURIComponent(url.pathname);
+async function refuseForeignLockHolder(ws: Workspace): Promise<void> {
+  if (!await isLockHeld(ws.paths.lockFile)) return;
+  const { refuseForeignLockHolder } = await lazyImport<
+    typeof import("../workspace/lock_owner.ts")
+  >(new URL("../workspace/lock_owner.ts", import.meta.url));
+  await refuseForeignLockHolder(ws.paths, {
+    action: "start a supervisor for",
+  });
 }
 
-/** The command line that runs this same tend with `args`. */
-export function selfCommand(
-  args: readonly string[],
-  options: { v8Flags?: string } = {},
-): { command: string; args: string[] } {
-  if (Deno.build.standalone) {
-    return { command: Deno.execPath(), args: [...args] };
+/**
+ * Tells the standby launched for `ws` (see `standby.ts`) to go and reads
+ * its handshake; spawns a supervisor when there is no standby, or when it
+ * ended without a handshake (it died before it could go: the usual launch
+ * then fails, or not, with the usual report).
+ */
+async function launchSupervisor(ws: Workspace): Promise<Handshake> {
+  const standby = takeStandby(ws);
+  if (standby !== null) {
+    const { child } = standby;
+    try {
+      const writer = child.stdin.getWriter();
+      await writer.write(new TextEncoder().encode(GO));
+      await writer.close();
+      // Loaded while the supervisor starts, not before the go.
+      loadClient().catch(() => {});
+      const answer = await answerOf(child, ws);
+      if (!("exited" in answer)) return answer;
+    } catch (error) {
+      if (error instanceof TendError) throw error;
+      // A closed pipe: it is gone.
+    } finally {
+      child.unref();
+    }
+    await child.status;
   }
-  const main = new URL("../../main.ts", import.meta.url);
-  // Run from a URL (`deno install -g … https://…/main.ts`), tend needs no
-  // config: src/ names its packages by full npm: specifiers. No config then,
-  // rather than whatever deno.json the workspace holds.
-  const config = main.protocol === "file:"
-    ? ["--config", fromFileUrl(new URL("../../deno.json", import.meta.url))]
-    : ["--no-config"];
-  return {
-    command: Deno.execPath(),
-    args: [
-      "run",
-      "--quiet",
-      ...PERMISSION_FLAGS,
-      ...(options.v8Flags ? [`--v8-flags=${options.v8Flags}`] : []),
-      ...config,
-      main.protocol === "file:" ? fromFileUrl(main) : main.href,
-      ...args,
-    ],
-  };
+  return await spawnSupervisor(ws);
 }
 
 /**
@@ -148,7 +140,13 @@ async function spawnSupervisor(ws: Workspace): Promise<Handshake> {
     log.close();
   }
   try {
-    return await answerOf(child, ws);
+    const answer = await answerOf(child, ws);
+    if (!("exited" in answer)) return answer;
+    throw new TendError(
+      "START_FAILED",
+      `Cannot start the supervisor: it exited (${answer.exited}) before answering`,
+      { hint: await logTailHint(ws) },
+    );
   } finally {
     child.unref();
   }
@@ -156,13 +154,12 @@ async function spawnSupervisor(ws: Workspace): Promise<Handshake> {
 
 /**
  * The handshake of the launched `child`: its first stdout line, read as a
- * stream. A child that closes its stdout without one has exited (or is
- * about to): its exit and the tail of its log say why.
+ * stream; or how it exited when it closed its stdout without one.
  */
 async function answerOf(
   child: Deno.ChildProcess,
   ws: Workspace,
-): Promise<Handshake> {
+): Promise<Handshake | { exited: string }> {
   const exited = child.status.then((status) =>
     status.signal ?? `code ${status.code}`
   );
@@ -180,17 +177,15 @@ async function answerOf(
       ), HANDSHAKE_TIMEOUT_MS);
   });
   try {
+    const { readHandshake } = await lazyImport<
+      typeof import("../ipc/handshake.ts")
+    >(new URL("../ipc/handshake.ts", import.meta.url));
     const reading = readHandshake(child.stdout);
     // Lost once the race is decided otherwise: the stream is cancelled below.
     reading.catch(() => {});
     const answer = await Promise.race([reading, timedOut]);
     if (answer !== null) return answer;
-    const how = await Promise.race([exited, timedOut]);
-    throw new TendError(
-      "START_FAILED",
-      `Cannot start the supervisor: it exited (${how}) before answering`,
-      { hint: await logTailHint(ws) },
-    );
+    return { exited: await Promise.race([exited, timedOut]) };
   } finally {
     clearTimeout(timer);
     child.stdout.cancel().catch(() => {});

@@ -45,6 +45,7 @@ supervisor when none runs, and waits until each is ready (--no-wait: returns
 once the supervisor has taken the request). A service that is already running
 is reported, never started twice (exit 0).`,
     takesNames: true,
+    prelaunch: true,
     options: {
       "no-wait": { type: "boolean" },
       // mi7soft-daemon's README writes "tend --daemonize start"; tend start
@@ -257,8 +258,9 @@ only protocol messages; notices go to stderr. Ends when stdin closes.`,
   },
   __supervise: {
     summary: "Run as the background supervisor (internal)",
-    usage: "tend __supervise -C DIR -c FILE",
-    options: {},
+    usage: "tend __supervise -C DIR -c FILE [--standby]",
+    // --standby: wait for "go" on stdin first (see src/client/standby.ts).
+    options: { standby: { type: "boolean" } },
     hidden: true,
     forceExit: true,
   },

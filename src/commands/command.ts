@@ -80,6 +80,11 @@ export interface CommandInfo<O extends OptionsTable = OptionsTable> {
    * leave timers and watchers behind that must not keep tend alive.
    */
   readonly forceExit?: boolean;
+  /**
+   * May launch a supervisor: one is launched on standby before the
+   * command's code loads, when none runs (`src/client/standby.ts`).
+   */
+  readonly prelaunch?: boolean;
 }
 
 /** What the registry knows of one subcommand; its code loads only when it runs. */

@@ -36,7 +36,7 @@ export function parseHandshake(line: string): Handshake {
   } catch {
     throw garbage("it is not JSON");
   }
-  const result = Handshake.safeParse(data);
+  const result = Handshake.safeParse(data, { jitless: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = issue?.path.length ? `"${issue.path.join(".")}": ` : "";

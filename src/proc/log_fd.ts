@@ -14,6 +14,7 @@ export interface LogFd {
 type Libc = {
   open(path: Uint8Array<ArrayBuffer>, flags: number, mode: number): number;
   close(fd: number): number;
+  dup2(from: number, to: number): number;
 };
 
 /** open(2) flags on Linux: O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC. */
@@ -25,6 +26,7 @@ let noFfi = Deno.build.os !== "linux";
 type LibcLibrary = Deno.DynamicLibrary<{
   open: { parameters: ["buffer", "i32", "u32"]; result: "i32" };
   close: { parameters: ["i32"]; result: "i32" };
+  dup2: { parameters: ["i32", "i32"]; result: "i32" };
 }>;
 
 /** libc while someone holds it (see {@linkcode holdLibc}), with its holders. */
@@ -36,6 +38,7 @@ function loadLibc(): LibcLibrary | null {
     return Deno.dlopen("libc.so.6", {
       open: { parameters: ["buffer", "i32", "u32"], result: "i32" },
       close: { parameters: ["i32"], result: "i32" },
+      dup2: { parameters: ["i32", "i32"], result: "i32" },
     });
   } catch {
     noFfi = true;
@@ -99,4 +102,31 @@ export async function openLogFd(path: string, mode: number): Promise<LogFd> {
   const fs = await lazyImport<typeof import("node:fs")>(new URL("node:fs"));
   const fd = fs.openSync(path, "a", mode);
   return { fd, close: () => fs.closeSync(fd) };
+}
+
+/** Whether {@linkcode redirectStderr} can work here (Linux, FFI usable). */
+export function canRedirectStderr(): boolean {
+  return withLibc(() => true) ?? false;
+}
+
+/**
+ * Points this process's stderr (fd 2) at `path`, appended and created with
+ * `mode`, as a launcher does with the stderr of a child it spawns: for a
+ * process spawned before its log could be opened. Returns whether it did.
+ */
+export function redirectStderr(path: string, mode: number): boolean {
+  if (path.includes("\0")) return false;
+  return withLibc((c) => {
+    const fd = c.open(
+      new TextEncoder().encode(`${path}\0`),
+      LINUX_APPEND_FLAGS,
+      mode,
+    );
+    if (fd < 0) return false;
+    try {
+      return c.dup2(fd, 2) === 2;
+    } finally {
+      c.close(fd);
+    }
+  }) ?? false;
 }

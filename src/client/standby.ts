@@ -1,0 +1,112 @@
+import { findWorkspace } from "../config/workspace.ts";
+import { workspacePaths } from "../config/paths.ts";
+import { canRedirectStderr } from "../proc/log_fd.ts";
+import type { Workspace } from "../workspace/workspace.ts";
+import { selfCommand, SUPERVISOR_V8_FLAGS } from "./self_command.ts";
+import type { FindWorkspaceOptions } from "../config/workspace.ts";
+
+/**
+ * A supervisor launched ahead of need: `tend start` spawns it as soon as it
+ * knows the workspace and sees no socket, so that the supervisor loads its
+ * code (most of a cold start) while the CLI loads its own and checks the
+ * config. It does nothing until the CLI, holding the launch lock, tells it
+ * to go: then it is the supervisor the CLI launches
+ * ({@linkcode takeStandby}). A CLI that needs no supervisor after all (bad
+ * config, nothing to start, one already answers) kills it; a CLI that dies
+ * closes its stdin, and a standby that reads the end exits untouched.
+ *
+ * Its stderr is nowhere until it goes: its log may not exist yet, and a bad
+ * config must leave no `.tend/` behind. It then points its stderr at its log
+ * itself (`redirectStderr`), so a standby is used only where that works.
+ */
+export interface Standby {
+  readonly root: string;
+  readonly configFile: string;
+  readonly child: Deno.ChildProcess;
+}
+
+/** The line that tells a standby to go. */
+export const GO = "go\n";
+
+/** The one standby of this process, until taken or ended. */
+let waiting: Standby | null = null;
+
+/**
+ * Launches a standby supervisor for the workspace of `ctx` when none
+ * answers there; the returned disposer kills it unless it was taken.
+ * Never throws: anything amiss (no workspace, a socket in place, no FFI)
+ * leaves the launch to the usual path.
+ */
+export async function launchStandby(
+  ctx: {
+    readonly cwd: string;
+    readonly globals: Pick<FindWorkspaceOptions, "workspace" | "config">;
+  },
+): Promise<AsyncDisposable> {
+  const none = { [Symbol.asyncDispose]: () => Promise.resolve() };
+  if (waiting !== null) return none;
+  try {
+    const { root, configFile } = await findWorkspace({
+      cwd: ctx.cwd,
+      workspace: ctx.globals.workspace,
+      config: ctx.globals.config,
+    });
+    if (await exists(workspacePaths(root).socket)) return none;
+    if (!canRedirectStderr()) return none;
+    const self = selfCommand(
+      ["__supervise", "--standby", "-C", root, "-c", configFile],
+      { v8Flags: SUPERVISOR_V8_FLAGS },
+    );
+    const child = new Deno.Command(self.command, {
+      args: self.args,
+      cwd: root,
+      env: { TEND_SUPERVISOR: root },
+      detached: true,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    const standby = { root, configFile, child };
+    waiting = standby;
+    return { [Symbol.asyncDispose]: () => endStandby(standby) };
+  } catch {
+    return none;
+  }
+}
+
+/**
+ * The standby launched for `ws`, now the caller's to tell to go (or to
+ * end); `null` when there is none for this workspace.
+ */
+export function takeStandby(ws: Workspace): Standby | null {
+  const standby = waiting;
+  if (
+    standby === null || standby.root !== ws.root ||
+    standby.configFile !== ws.configFile
+  ) return null;
+  waiting = null;
+  return standby;
+}
+
+/** Kills a standby nobody took and waits for its exit. */
+async function endStandby(standby: Standby): Promise<void> {
+  if (waiting !== standby) return;
+  waiting = null;
+  try {
+    standby.child.kill("SIGKILL");
+  } catch {
+    // Already exited.
+  }
+  await standby.child.stdin.abort().catch(() => {});
+  await standby.child.stdout.cancel().catch(() => {});
+  await standby.child.status;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
