@@ -11,6 +11,7 @@ import {
 import type { StatusResponse } from "../src/ipc/protocol.ts";
 import { TIMING_ENV } from "../src/timing.ts";
 import { isDeadState, isProcessAlive } from "../src/proc/alive.ts";
+import { OFFLINE_REASONS } from "../src/workspace/offline.ts";
 
 const ROOT = fromFileUrl(new URL("../", import.meta.url));
 /** The CLI entry. */
@@ -459,8 +460,51 @@ export async function readLines(file: string): Promise<string[]> {
 }
 
 /**
- * Polls `tend status --json` until service `name` satisfies `predicate`, and
- * returns that view; fails after `timeoutMs` (15 s) showing the last view.
+ * Whether `view` was read from the state files rather than answered by the
+ * supervisor (which had not bound its socket yet, or did not answer in
+ * time): such a "running" only says the process lives, not that it is ready.
+ */
+export function isOfflineView(
+  view: StatusResponse["services"][number],
+): boolean {
+  return view.reason !== null && OFFLINE_REASONS.includes(view.reason);
+}
+
+/**
+ * Polls `tend status --json` until the supervisor answers with every service
+ * satisfying `predicate` (a view read from the state files never counts:
+ * see {@linkcode isOfflineView}), and returns that answer; fails after
+ * `timeoutMs` (15 s) showing the last one.
+ */
+export async function waitForServices(
+  ws: TempWorkspace,
+  predicate: (service: StatusResponse["services"][number]) => boolean,
+  options: { timeoutMs?: number; message?: string } = {},
+): Promise<StatusResponse> {
+  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+  while (true) {
+    const status = await statusJson(ws).catch(() => null);
+    const services = status?.services ?? [];
+    if (
+      services.length > 0 &&
+      services.every((s) => !isOfflineView(s) && predicate(s))
+    ) return status!;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `Timed out waiting for ${
+          options.message ?? "every service to reach a state"
+        }; last seen: ${JSON.stringify(status)}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * Polls `tend status --json` until the supervisor answers with service
+ * `name` satisfying `predicate` (a view read from the state files never
+ * counts: see {@linkcode isOfflineView}), and returns that view; fails after
+ * `timeoutMs` (15 s) showing the last view.
  */
 export async function waitForService(
   ws: TempWorkspace,
@@ -471,7 +515,9 @@ export async function waitForService(
   const deadline = Date.now() + (options.timeoutMs ?? 15_000);
   while (true) {
     const view = (await statusJson(ws)).services.find((s) => s.name === name);
-    if (view !== undefined && predicate(view)) return view;
+    if (view !== undefined && !isOfflineView(view) && predicate(view)) {
+      return view;
+    }
     if (Date.now() > deadline) {
       throw new Error(
         `Timed out waiting for ${
