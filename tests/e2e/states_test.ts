@@ -36,9 +36,12 @@ async function finished(
 Deno.test("tend status shows starting until the ready check passes, then running", async () => {
   await using ws = await makeTempWorkspace();
   const marker = ws.path("marker");
+  // It becomes ready once the test has seen it starting (a fixed delay
+  // could pass before a loaded machine gets a status out).
+  const gate = ws.path("ready.gate");
   await ws.writeConfig(
     denoFixtureService("slow", SLOW_READY_FIXTURE, {
-      args: [marker, "2000"],
+      args: [marker, `gate:${gate}`],
       extra: 'ready = { log = "ready-now" }',
     }),
   );
@@ -57,6 +60,7 @@ Deno.test("tend status shows starting until the ready check passes, then running
     assert.deepEqual(await readPids(marker), [starting.pid]);
     assert.equal(starting.restarts, 0);
   } finally {
+    await Deno.writeTextFile(gate, "");
     const result = await done;
     assertRun(result, { code: 0, stdout: /^\{/, stderr: "" });
     const response = JSON.parse(result.stdout) as ActionResponse;
