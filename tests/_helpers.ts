@@ -12,6 +12,8 @@ import type { StatusResponse } from "../src/ipc/protocol.ts";
 import { TIMING_ENV } from "../src/timing.ts";
 import { isDeadState, isProcessAlive } from "../src/proc/alive.ts";
 import { OFFLINE_REASONS } from "../src/workspace/offline.ts";
+import { ControlClient } from "../src/ipc/client.ts";
+import { workspacePaths } from "../src/config/paths.ts";
 
 const ROOT = fromFileUrl(new URL("../", import.meta.url));
 /** The CLI entry. */
@@ -471,10 +473,27 @@ export function isOfflineView(
 }
 
 /**
- * Polls `tend status --json` until the supervisor answers with every service
- * satisfying `predicate` (a view read from the state files never counts:
- * see {@linkcode isOfflineView}), and returns that answer; fails after
- * `timeoutMs` (15 s) showing the last one.
+ * The status as the workspace's supervisor answers it on its control socket,
+ * or `null` while none answers. What `tend status --json` prints when a
+ * supervisor answers, without a CLI run per poll (cheap on a loaded
+ * machine) and never read from the state files (see
+ * {@linkcode isOfflineView}).
+ */
+export async function supervisorStatus(
+  ws: TempWorkspace,
+): Promise<StatusResponse | null> {
+  using client = new ControlClient(workspacePaths(ws.dir).socket);
+  try {
+    return await client.tryStatus({ timeoutMs: 5_000 });
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Polls the supervisor (see {@linkcode supervisorStatus}) until it answers
+ * with every service satisfying `predicate`, and returns that answer; fails
+ * after `timeoutMs` (15 s) showing the last one.
  */
 export async function waitForServices(
   ws: TempWorkspace,
@@ -483,12 +502,9 @@ export async function waitForServices(
 ): Promise<StatusResponse> {
   const deadline = Date.now() + (options.timeoutMs ?? 15_000);
   while (true) {
-    const status = await statusJson(ws).catch(() => null);
+    const status = await supervisorStatus(ws);
     const services = status?.services ?? [];
-    if (
-      services.length > 0 &&
-      services.every((s) => !isOfflineView(s) && predicate(s))
-    ) return status!;
+    if (services.length > 0 && services.every(predicate)) return status!;
     if (Date.now() > deadline) {
       throw new Error(
         `Timed out waiting for ${
@@ -496,15 +512,14 @@ export async function waitForServices(
         }; last seen: ${JSON.stringify(status)}`,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
 /**
- * Polls `tend status --json` until the supervisor answers with service
- * `name` satisfying `predicate` (a view read from the state files never
- * counts: see {@linkcode isOfflineView}), and returns that view; fails after
- * `timeoutMs` (15 s) showing the last view.
+ * Polls the supervisor (see {@linkcode supervisorStatus}) until it answers
+ * with service `name` satisfying `predicate`, and returns that view; fails
+ * after `timeoutMs` (15 s) showing the last view.
  */
 export async function waitForService(
   ws: TempWorkspace,
@@ -514,10 +529,9 @@ export async function waitForService(
 ): Promise<StatusResponse["services"][number]> {
   const deadline = Date.now() + (options.timeoutMs ?? 15_000);
   while (true) {
-    const view = (await statusJson(ws)).services.find((s) => s.name === name);
-    if (view !== undefined && !isOfflineView(view) && predicate(view)) {
-      return view;
-    }
+    const status = await supervisorStatus(ws);
+    const view = status?.services.find((s) => s.name === name);
+    if (view !== undefined && predicate(view)) return view;
     if (Date.now() > deadline) {
       throw new Error(
         `Timed out waiting for ${
@@ -525,7 +539,7 @@ export async function waitForService(
         }; last seen: ${JSON.stringify(view)}`,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
