@@ -11,6 +11,7 @@ import {
   supervisorPid,
   tend,
   waitFor,
+  waitForLines,
   waitForService,
 } from "../_helpers.ts";
 
@@ -28,6 +29,10 @@ Deno.test("tend start issued while tend down is in flight waits for a new superv
   );
   const up = await tend(ws, ["start"]);
   assert.equal(up.code, 0, JSON.stringify(up));
+  // slow writes its marker once it ignores SIGTERM: a SIGTERM that came
+  // sooner (min_ready is 100 ms, a loaded machine boots deno slower) would
+  // end it at once, and down would never be seen stopping it.
+  await waitForLines(ws.path("slow.marker"), 1);
   const first = await supervisorPid(ws);
 
   const down = spawnTend(ws, ["down"]);
