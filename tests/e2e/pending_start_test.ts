@@ -14,8 +14,12 @@ import {
   waitForService,
 } from "../_helpers.ts";
 
-/** How long a cancelled start may take; the readiness timeout is far longer. */
-const PROMPT_MS = 8_000;
+/**
+ * How long a cancelled start may take: far less than the readiness timeout
+ * (what a start that was not cancelled waits for), far more than a CLI run
+ * on a loaded machine.
+ */
+const PROMPT_MS = 30_000;
 
 /** A service that writes its pid to `marker` and is never ready. */
 function neverReady(name: string, marker: string): string {
@@ -23,7 +27,7 @@ function neverReady(name: string, marker: string): string {
     name,
     ["--marker", marker],
     `ready = { log = "never-printed" }
-ready_timeout = "25s"`,
+ready_timeout = "120s"`,
   );
 }
 
