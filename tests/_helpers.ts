@@ -200,12 +200,19 @@ ${extra}
 `;
 }
 
-/** Polls `predicate` until it is true, failing after `timeoutMs`. */
+/**
+ * The default deadline of the waits here: a condition met returns at once,
+ * so only a test that fails waits this long, and a loaded CI machine
+ * (processes booting ten times slower) stays well inside it.
+ */
+export const WAIT_MS = 30_000;
+
+/** Polls `predicate` until it is true, failing after `timeoutMs` (30 s). */
 export async function waitFor(
   predicate: () => boolean | Promise<boolean>,
   options: { timeoutMs?: number; intervalMs?: number; message?: string } = {},
 ): Promise<void> {
-  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+  const deadline = Date.now() + (options.timeoutMs ?? WAIT_MS);
   while (!await predicate()) {
     if (Date.now() > deadline) {
       throw new Error(
@@ -493,14 +500,14 @@ export async function supervisorStatus(
 /**
  * Polls the supervisor (see {@linkcode supervisorStatus}) until it answers
  * with every service satisfying `predicate`, and returns that answer; fails
- * after `timeoutMs` (15 s) showing the last one.
+ * after `timeoutMs` (30 s) showing the last one.
  */
 export async function waitForServices(
   ws: TempWorkspace,
   predicate: (service: StatusResponse["services"][number]) => boolean,
   options: { timeoutMs?: number; message?: string } = {},
 ): Promise<StatusResponse> {
-  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+  const deadline = Date.now() + (options.timeoutMs ?? WAIT_MS);
   while (true) {
     const status = await supervisorStatus(ws);
     const services = status?.services ?? [];
@@ -519,7 +526,7 @@ export async function waitForServices(
 /**
  * Polls the supervisor (see {@linkcode supervisorStatus}) until it answers
  * with service `name` satisfying `predicate`, and returns that view; fails
- * after `timeoutMs` (15 s) showing the last view.
+ * after `timeoutMs` (30 s) showing the last view.
  */
 export async function waitForService(
   ws: TempWorkspace,
@@ -527,7 +534,7 @@ export async function waitForService(
   predicate: (service: StatusResponse["services"][number]) => boolean,
   options: { timeoutMs?: number; message?: string } = {},
 ): Promise<StatusResponse["services"][number]> {
-  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+  const deadline = Date.now() + (options.timeoutMs ?? WAIT_MS);
   while (true) {
     const status = await supervisorStatus(ws);
     const view = status?.services.find((s) => s.name === name);
@@ -600,7 +607,7 @@ export async function waitForLines(
   options: { timeoutMs?: number } = {},
 ): Promise<string[]> {
   await waitFor(async () => (await readLines(file)).length >= count, {
-    timeoutMs: options.timeoutMs ?? 15_000,
+    timeoutMs: options.timeoutMs ?? WAIT_MS,
     message: `${count} lines in ${file}`,
   });
   return await readLines(file);
