@@ -11,7 +11,6 @@ import {
 import type { StatusResponse } from "../src/ipc/protocol.ts";
 import { TIMING_ENV } from "../src/timing.ts";
 import { isDeadState, isProcessAlive } from "../src/proc/alive.ts";
-import { OFFLINE_REASONS } from "../src/workspace/offline.ts";
 import { ControlClient } from "../src/ipc/client.ts";
 import { workspacePaths } from "../src/config/paths.ts";
 
@@ -469,22 +468,12 @@ export async function readLines(file: string): Promise<string[]> {
 }
 
 /**
- * Whether `view` was read from the state files rather than answered by the
- * supervisor (which had not bound its socket yet, or did not answer in
- * time): such a "running" only says the process lives, not that it is ready.
- */
-export function isOfflineView(
-  view: StatusResponse["services"][number],
-): boolean {
-  return view.reason !== null && OFFLINE_REASONS.includes(view.reason);
-}
-
-/**
  * The status as the workspace's supervisor answers it on its control socket,
  * or `null` while none answers. What `tend status --json` prints when a
  * supervisor answers, without a CLI run per poll (cheap on a loaded
- * machine) and never read from the state files (see
- * {@linkcode isOfflineView}).
+ * machine) and never read from the state files: a status read from them
+ * while the supervisor binds its socket (or does not answer in time) says
+ * "running" as soon as a process lives, before it is ready.
  */
 export async function supervisorStatus(
   ws: TempWorkspace,

@@ -30,14 +30,6 @@ import { socketBlocker, type Workspace } from "./workspace.ts";
 
 /** Why a running service has no supervisor's eye on it. */
 const UNWATCHED = "no supervisor is watching it";
-/** Why a running service's supervisor did not report it. */
-const UNANSWERED = "the supervisor holds the lock but does not answer";
-/**
- * The reasons only a status read from the files gives a running service: a
- * view with one is not the supervisor's (its "running" says the process
- * lives, not that it was ever ready).
- */
-export const OFFLINE_REASONS: readonly string[] = [UNWATCHED, UNANSWERED];
 
 /**
  * The status of a workspace whose supervisor does not answer, from
@@ -50,7 +42,9 @@ export async function offlineStatus(
 ): Promise<StatusResponse> {
   const state = await readState(ws.paths.stateFile);
   const supervisor = await supervisorView(ws);
-  const watcher = supervisor.status === "running" ? UNANSWERED : UNWATCHED;
+  const watcher = supervisor.status === "running"
+    ? "the supervisor holds the lock but does not answer"
+    : UNWATCHED;
   const services: ServiceStatus[] = [];
   for (const service of config.services) {
     const record = state.services[service.name];
