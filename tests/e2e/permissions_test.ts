@@ -10,6 +10,7 @@ import {
   statusJson,
   type TempWorkspace,
   tendArgv,
+  waitForLines,
 } from "../_helpers.ts";
 import { fromFileUrl } from "../_path.ts";
 import { assertRun } from "./_assert.ts";
@@ -137,6 +138,8 @@ for (const umask of ["022", "000"]) {
       stderr: "",
     });
     const pid = Number(/\(pid (\d+)\)/.exec(start.stdout)![1]);
+    // Started is up for min_ready (100 ms): the marker may come later.
+    await waitForLines(marker, 1);
     assert.deepEqual(await readPids(marker), [pid]);
     assert.ok(isAlive(pid));
 
@@ -191,7 +194,7 @@ Deno.test({
       stdout: /^started "web" \(pid \d+\)\n$/,
       stderr: "",
     });
-    assert.equal((await readPids(marker)).length, 1);
+    assert.equal((await waitForLines(marker, 1)).length, 1);
     // Let nobody reach the workspace, so only tend's own modes stand between.
     await Deno.chmod(ws.dir, 0o755);
     const socket = ws.path(".tend/run/tend.sock");
