@@ -99,6 +99,7 @@ Deno.test("tend start of a service the supervisor just revived says so", async (
     stdout: /^started "a" \(pid \d+\)\n$/,
     stderr: "",
   });
+  await waitForLines(marker, 1);
   const [first] = await readPids(marker);
   Deno.kill(first!, "SIGKILL");
   const revived = await waitForService(
