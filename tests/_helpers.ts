@@ -11,6 +11,8 @@ import {
 import type { StatusResponse } from "../src/ipc/protocol.ts";
 import { TIMING_ENV } from "../src/timing.ts";
 import { isDeadState, isProcessAlive } from "../src/proc/alive.ts";
+import { ControlClient } from "../src/ipc/client.ts";
+import { workspacePaths } from "../src/config/paths.ts";
 
 const ROOT = fromFileUrl(new URL("../", import.meta.url));
 /** The CLI entry. */
@@ -197,12 +199,19 @@ ${extra}
 `;
 }
 
-/** Polls `predicate` until it is true, failing after `timeoutMs`. */
+/**
+ * The default deadline of the waits here: a condition met returns at once,
+ * so only a test that fails waits this long, and a loaded CI machine
+ * (processes booting ten times slower) stays well inside it.
+ */
+export const WAIT_MS = 30_000;
+
+/** Polls `predicate` until it is true, failing after `timeoutMs` (30 s). */
 export async function waitFor(
   predicate: () => boolean | Promise<boolean>,
   options: { timeoutMs?: number; intervalMs?: number; message?: string } = {},
 ): Promise<void> {
-  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+  const deadline = Date.now() + (options.timeoutMs ?? WAIT_MS);
   while (!await predicate()) {
     if (Date.now() > deadline) {
       throw new Error(
@@ -459,8 +468,54 @@ export async function readLines(file: string): Promise<string[]> {
 }
 
 /**
- * Polls `tend status --json` until service `name` satisfies `predicate`, and
- * returns that view; fails after `timeoutMs` (15 s) showing the last view.
+ * The status as the workspace's supervisor answers it on its control socket,
+ * or `null` while none answers. What `tend status --json` prints when a
+ * supervisor answers, without a CLI run per poll (cheap on a loaded
+ * machine) and never read from the state files: a status read from them
+ * while the supervisor binds its socket (or does not answer in time) says
+ * "running" as soon as a process lives, before it is ready.
+ */
+export async function supervisorStatus(
+  ws: TempWorkspace,
+): Promise<StatusResponse | null> {
+  using client = new ControlClient(workspacePaths(ws.dir).socket);
+  try {
+    return await client.tryStatus({ timeoutMs: 5_000 });
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Polls the supervisor (see {@linkcode supervisorStatus}) until it answers
+ * with every service satisfying `predicate`, and returns that answer; fails
+ * after `timeoutMs` (30 s) showing the last one.
+ */
+export async function waitForServices(
+  ws: TempWorkspace,
+  predicate: (service: StatusResponse["services"][number]) => boolean,
+  options: { timeoutMs?: number; message?: string } = {},
+): Promise<StatusResponse> {
+  const deadline = Date.now() + (options.timeoutMs ?? WAIT_MS);
+  while (true) {
+    const status = await supervisorStatus(ws);
+    const services = status?.services ?? [];
+    if (services.length > 0 && services.every(predicate)) return status!;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `Timed out waiting for ${
+          options.message ?? "every service to reach a state"
+        }; last seen: ${JSON.stringify(status)}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/**
+ * Polls the supervisor (see {@linkcode supervisorStatus}) until it answers
+ * with service `name` satisfying `predicate`, and returns that view; fails
+ * after `timeoutMs` (30 s) showing the last view.
  */
 export async function waitForService(
   ws: TempWorkspace,
@@ -468,9 +523,10 @@ export async function waitForService(
   predicate: (service: StatusResponse["services"][number]) => boolean,
   options: { timeoutMs?: number; message?: string } = {},
 ): Promise<StatusResponse["services"][number]> {
-  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+  const deadline = Date.now() + (options.timeoutMs ?? WAIT_MS);
   while (true) {
-    const view = (await statusJson(ws)).services.find((s) => s.name === name);
+    const status = await supervisorStatus(ws);
+    const view = status?.services.find((s) => s.name === name);
     if (view !== undefined && predicate(view)) return view;
     if (Date.now() > deadline) {
       throw new Error(
@@ -479,7 +535,7 @@ export async function waitForService(
         }; last seen: ${JSON.stringify(view)}`,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
@@ -540,7 +596,7 @@ export async function waitForLines(
   options: { timeoutMs?: number } = {},
 ): Promise<string[]> {
   await waitFor(async () => (await readLines(file)).length >= count, {
-    timeoutMs: options.timeoutMs ?? 15_000,
+    timeoutMs: options.timeoutMs ?? WAIT_MS,
     message: `${count} lines in ${file}`,
   });
   return await readLines(file);

@@ -4,8 +4,8 @@
  * ready; after that each run fails immediately), with restart = "always",
  * restart_delay "10ms", restart_delay_max "200ms", max_restarts 1000.
  * Over the window the supervisor's CPU (utime + stime from /proc) must stay
- * under the budget, and `tend status` must answer within 1 s every time it
- * is asked (every 500 ms).
+ * under the budget, and `tend status` must answer within 1 s (or the
+ * statusBudgetMs given) every time it is asked (every 500 ms).
  */
 import {
   cpuTicks,
@@ -47,12 +47,19 @@ export async function crashLoop(
     seconds: number;
     services: number;
     cpuBudgetPercent: number;
+    /**
+     * The longest a `tend status` run may take (1 s by default). The tests
+     * give more: a CLI run on a loaded machine is slow for reasons of its
+     * own, and they assert that status answers, not how fast.
+     */
+    statusBudgetMs?: number;
   },
 ): Promise<ScenarioResult> {
   const rec = new Recorder(
     "crash-loop",
     `${options.services} crash-looping services, status every 500 ms`,
   );
+  const statusBudgetMs = options.statusBudgetMs ?? 1_000;
   await using ws = await makeTempWorkspace();
   const names = Array.from({ length: options.services }, (_, i) => `crash${i}`);
   await ws.writeConfig(
@@ -105,7 +112,7 @@ export async function crashLoop(
       latencies.push(run.ms);
       const problem = unclearOutcome(run, { okCodes: [3] });
       if (problem !== null) fail(problem);
-      if (run.ms > 1_000) fail(`status took ${round(run.ms)} ms`);
+      if (run.ms > statusBudgetMs) fail(`status took ${round(run.ms)} ms`);
       try {
         const body = JSON.parse(run.stdout) as {
           services: { status: string }[];

@@ -150,6 +150,7 @@ Deno.test("an invalid tend.toml makes start and restart fail with CONFIG_INVALID
   assert.equal(after.services[0]?.pid, a?.pid, "a kept its process");
   assert.ok(isAlive(a!.pid!));
   assert.equal(after.services[1]?.status, "stopped", "b did not start");
+  await waitForLines(marker, 1); // a's, which may come after its start
   assert.equal((await readLines(marker)).length, 1, "nothing else ran");
 });
 

@@ -11,6 +11,7 @@ import {
   supervisorPid,
   tend,
   waitFor,
+  waitForLines,
   waitForService,
 } from "../_helpers.ts";
 
@@ -28,6 +29,10 @@ Deno.test("tend start issued while tend down is in flight waits for a new superv
   );
   const up = await tend(ws, ["start"]);
   assert.equal(up.code, 0, JSON.stringify(up));
+  // slow writes its marker once it ignores SIGTERM: a SIGTERM that came
+  // sooner (min_ready is 100 ms, a loaded machine boots deno slower) would
+  // end it at once, and down would never be seen stopping it.
+  await waitForLines(ws.path("slow.marker"), 1);
   const first = await supervisorPid(ws);
 
   const down = spawnTend(ws, ["down"]);
@@ -47,6 +52,10 @@ Deno.test("tend start issued while tend down is in flight waits for a new superv
   assert.notEqual(status.supervisor.pid, first);
   const web = status.services.find((s) => s.name === "web")!;
   assert.equal(web.status, "running", JSON.stringify(web));
+  // Started is up for min_ready: its marker may come a moment later.
+  await waitFor(async () => (await readPids(marker)).includes(web.pid!), {
+    message: "the new web to write its marker",
+  });
   const pids = await readPids(marker);
   assert.equal(web.pid, pids.at(-1));
 });
@@ -56,6 +65,7 @@ Deno.test("after its supervisor exited, down stops what state.json still records
   const marker = ws.path("web.marker");
   await ws.writeConfig(fixtureService("web", ["--marker", marker]));
   assert.equal((await tend(ws, ["start"])).code, 0);
+  await waitForLines(marker, 1);
   // The state a start racing the shutdown left: the supervisor is gone,
   // web runs on, recorded in state.json.
   assert.equal((await tend(ws, ["shutdown"])).code, 0);

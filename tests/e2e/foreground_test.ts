@@ -6,8 +6,8 @@ import {
   makeTempWorkspace,
   readPids,
   spawnTend,
-  statusJson,
   waitFor,
+  waitForServices,
 } from "../_helpers.ts";
 
 for (const signal of ["SIGHUP", "SIGTERM", "SIGINT"] as const) {
@@ -24,14 +24,11 @@ for (const signal of ["SIGHUP", "SIGTERM", "SIGINT"] as const) {
     // Collects both streams (so neither pipe fills up) and the exit status.
     const output = child.output();
     try {
-      await waitFor(async () => {
-        const status = await statusJson(ws).catch(() => null);
-        // Before the supervisor answers, status may print an error body.
-        const services = status?.services;
-        return Array.isArray(services) && services.length > 0 &&
-          services.every((s) => s.status === "running");
-      }, { message: "every service to run under tend up" });
-      const status = await statusJson(ws);
+      // The supervisor's answer: one read from the files while it binds its
+      // socket says "running" as soon as a process lives.
+      const status = await waitForServices(ws, (s) => s.status === "running", {
+        message: "every service to run under tend up",
+      });
       assert.equal(status.supervisor.pid, child.pid);
       const pids = status.services.map((s) => s.pid!);
       for (const [i, marker] of markers.entries()) {
@@ -81,16 +78,10 @@ Deno.test("tend up in the foreground interleaves the services' output, prefixed,
       const child = spawnTend(ws, noLogs ? ["up", "--no-logs"] : ["up"]);
       const output = child.output();
       try {
-        await waitFor(async () => {
-          // Before the supervisor answers, status may print an error body.
-          const status = await statusJson(ws).catch(() => null);
-          const services = status?.services;
-          return Array.isArray(services) && services.length > 0 &&
-            services.every((s) => s.status === "running");
-        }, { message: "every service to run under tend up" });
-        // An answer computed from state.json while the supervisor is still
-        // binding its socket can say "running" before readiness: the
-        // supervisor's own log is the one that knows.
+        await waitForServices(ws, (s) => s.status === "running", {
+          message: "every service to run under tend up",
+        });
+        // The ready lines this test expects on stderr, once in tend.log.
         await waitFor(async () => {
           const log = await Deno.readTextFile(ws.path(".tend/log/tend.log"))
             .catch(() => "");

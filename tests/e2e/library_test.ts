@@ -120,7 +120,7 @@ Deno.test("a script outside the repo imports mod.ts by path and drives real proc
     assert.equal(report.noConfig, "CONFIG_INVALID");
     assert.ok((report.logs as string[]).includes("hello from web"));
     assert.deepEqual(report.killed, [["web", "stopped"]]);
-    assert.ok(report.killMs < 10_000, `kill took ${report.killMs} ms`);
+    assert.ok(report.killMs < 30_000, `kill took ${report.killMs} ms`);
     assert.ok(report.runningAfterKill === false);
     assert.ok(report.down === true, "the supervisor stopped");
     assert.ok(!isAlive(pid), `pid ${pid} is gone`);
@@ -184,7 +184,7 @@ Deno.test("kill() without a supervisor SIGKILLs the group at once and records it
   assert.deepEqual(results.map((r) => [r.name, r.action]), [
     ["web", "stopped"],
   ]);
-  assert.ok(tookMs < 10_000, `kill took ${tookMs} ms`);
+  assert.ok(tookMs < 30_000, `kill took ${tookMs} ms`);
   assert.ok(!isAlive(pid), `pid ${pid} is gone`);
   const status = await statusJson(ws);
   assert.equal(status.services[0]!.status, "stopped");

@@ -22,10 +22,14 @@ Deno.test("a service whose process group stays above max_memory is restarted, an
   const limits = 'max_memory = "150MB"\ncheck_interval = "300ms"\n' +
     'min_ready = "100ms"';
   // Two processes of ~100 MB each: either alone is under the limit, the
-  // group is over it.
+  // group is over it. Restarted, it holds nothing (else it is restarted
+  // again and again, and a status may come while it starts once more).
   await ws.writeConfig(
     denoFixtureService("hog", HOG_FIXTURE, {
-      args: ["--mb", "60", "--children", "1", "--marker", hogMarker],
+      args: [
+        ...["--mb", "60", "--children", "1", "--marker", hogMarker],
+        ...["--calm-after", "2"],
+      ],
       extra: limits,
     }) +
       denoFixtureService("small", HOG_FIXTURE, {

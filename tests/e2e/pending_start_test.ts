@@ -11,10 +11,15 @@ import {
   statusJson,
   tend,
   waitFor,
+  waitForService,
 } from "../_helpers.ts";
 
-/** How long a cancelled start may take; the readiness timeout is far longer. */
-const PROMPT_MS = 8_000;
+/**
+ * How long a cancelled start may take: far less than the readiness timeout
+ * (what a start that was not cancelled waits for), far more than a CLI run
+ * on a loaded machine.
+ */
+const PROMPT_MS = 30_000;
 
 /** A service that writes its pid to `marker` and is never ready. */
 function neverReady(name: string, marker: string): string {
@@ -22,7 +27,7 @@ function neverReady(name: string, marker: string): string {
     name,
     ["--marker", marker],
     `ready = { log = "never-printed" }
-ready_timeout = "25s"`,
+ready_timeout = "120s"`,
   );
 }
 
@@ -66,6 +71,9 @@ Deno.test("tend stop cancels a start that waits for its readiness, at once", asy
 Deno.test("tend stop of a service whose start waits for a dependency cancels it: it never starts", async () => {
   await using ws = await makeTempWorkspace(undefined, { timing: "fast" });
   const events = ws.path("events");
+  // db becomes ready once the stop is done (a fixed delay could pass before
+  // a loaded machine has run "tend stop", and web would start).
+  const gate = ws.path("db.gate");
   await ws.writeConfig(
     denoFixtureService("web", NOTE_STOP_FIXTURE, {
       args: [events],
@@ -73,7 +81,7 @@ Deno.test("tend stop of a service whose start waits for a dependency cancels it:
 ready = { log = "ready web" }`,
     }) +
       denoFixtureService("db", NOTE_STOP_FIXTURE, {
-        args: [events, "2500"],
+        args: [events, `gate:${gate}`],
         extra: 'ready = { log = "ready db" }',
       }),
   );
@@ -83,9 +91,14 @@ ready = { log = "ready web" }`,
   });
   const stopped = await tend(ws, ["stop", "web"]);
   assert.equal(stopped.code, 0, JSON.stringify(stopped));
+  await Deno.writeTextFile(gate, "");
   const started = await starting;
   assert.equal(started.code, 1, JSON.stringify(started));
   assert.match(started.stderr, /Cannot start "web": a stop cancelled/);
+  // db's start goes on: once it is ready, web still has not started.
+  await waitForService(ws, "db", (s) => s.status === "running", {
+    message: "db to be ready",
+  });
   const lines = await readLines(events);
   assert.ok(lines.includes("ready db"), lines.join(", "));
   assert.ok(!lines.includes("start web"), `web started: ${lines.join(", ")}`);

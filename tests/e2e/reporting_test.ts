@@ -14,6 +14,7 @@ import {
   taggedProcesses,
   tend,
   waitFor,
+  waitForLines,
   waitForService,
 } from "../_helpers.ts";
 import { assertRun } from "./_assert.ts";
@@ -54,6 +55,8 @@ Deno.test("tend restart with nothing running reports each service it starts", as
     ["a", "started"],
     ["b", "started"],
   ]);
+  // Started is up for min_ready (100 ms): the markers may come later.
+  await waitForLines(marker, 4);
   assert.equal((await readPids(marker)).length, 4, "both ran twice");
 });
 
@@ -96,6 +99,7 @@ Deno.test("tend start of a service the supervisor just revived says so", async (
     stdout: /^started "a" \(pid \d+\)\n$/,
     stderr: "",
   });
+  await waitForLines(marker, 1);
   const [first] = await readPids(marker);
   Deno.kill(first!, "SIGKILL");
   const revived = await waitForService(

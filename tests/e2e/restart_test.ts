@@ -71,8 +71,12 @@ async function stamps(file: string): Promise<number[]> {
   return (await readLines(file)).map((line) => Number(line.split(" ")[1]));
 }
 
-/** The configured delays before restarts 1 to 4: 50 ms, doubled, capped at 400 ms. */
-const DELAYS_MS = [50, 100, 200, 400];
+/**
+ * The configured delays before restarts 1 to 4: 100 ms, doubled, capped at
+ * 800 ms. Each doubling is hundreds of ms: a loaded machine adds that much
+ * to a delay as the supervisor's log dates it, and "they grow" must hold.
+ */
+const DELAYS_MS = [100, 200, 400, 800];
 
 /**
  * Milliseconds from each exit of "crash" (code 1) to its next restart, from
@@ -97,8 +101,8 @@ Deno.test("tend gives up on a crashing service after max_restarts restarts with 
     denoFixtureService("crash", STAMP_FIXTURE, {
       args: [file, "1", "250"],
       extra: `min_ready = "100ms"
-restart_delay = "50ms"
-restart_delay_max = "400ms"
+restart_delay = "100ms"
+restart_delay_max = "800ms"
 max_restarts = 4
 restart_window = "60s"`,
     }),
@@ -122,7 +126,7 @@ restart_window = "60s"`,
   assert.equal(failed.lastExit?.code, 1, JSON.stringify(failed));
   const times = await stamps(file);
   assert.equal(times.length, 5, `max_restarts + 1 starts: ${times}`);
-  // Start to start: 250 ms up, then the delay (50, 100, 200, 400 ms).
+  // Start to start: 250 ms up, then the delay (100, 200, 400, 800 ms).
   const gaps = times.slice(1).map((t, i) => t - times[i]!);
   DELAYS_MS.forEach((delay, i) =>
     assert.ok(gaps[i]! >= 250 + delay, `gap ${i} too short: ${gaps}`)

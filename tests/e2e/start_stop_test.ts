@@ -256,7 +256,7 @@ Deno.test("tend stop of a SIGSTOPped service sends SIGCONT after stop_signal, so
   await ws.writeConfig(
     denoFixtureService("svc", NOTE_STOP_FIXTURE, {
       args: [notes],
-      extra: 'stop_timeout = "5s"',
+      extra: 'stop_timeout = "60s"',
     }),
   );
   const start = await tend(ws, ["start"]);
@@ -278,7 +278,8 @@ Deno.test("tend stop of a SIGSTOPped service sends SIGCONT after stop_signal, so
     stdout: 'stopped "svc"\n',
   });
   const tookMs = Date.now() - began;
-  assert.ok(tookMs < 4_000, `stop took ${tookMs} ms: it waited for SIGKILL`);
+  // Far under stop_timeout (a loaded machine's CLI run is slow, not 60 s).
+  assert.ok(tookMs < 30_000, `stop took ${tookMs} ms: it waited for SIGKILL`);
   assert.ok(!isAlive(pid));
   assert.ok(
     (await readLines(notes)).includes("stop svc"),

@@ -36,9 +36,12 @@ async function finished(
 Deno.test("tend status shows starting until the ready check passes, then running", async () => {
   await using ws = await makeTempWorkspace();
   const marker = ws.path("marker");
+  // It becomes ready once the test has seen it starting (a fixed delay
+  // could pass before a loaded machine gets a status out).
+  const gate = ws.path("ready.gate");
   await ws.writeConfig(
     denoFixtureService("slow", SLOW_READY_FIXTURE, {
-      args: [marker, "2000"],
+      args: [marker, `gate:${gate}`],
       extra: 'ready = { log = "ready-now" }',
     }),
   );
@@ -57,6 +60,7 @@ Deno.test("tend status shows starting until the ready check passes, then running
     assert.deepEqual(await readPids(marker), [starting.pid]);
     assert.equal(starting.restarts, 0);
   } finally {
+    await Deno.writeTextFile(gate, "");
     const result = await done;
     assertRun(result, { code: 0, stdout: /^\{/, stderr: "" });
     const response = JSON.parse(result.stdout) as ActionResponse;
@@ -135,14 +139,19 @@ restart_delay = "2s"`,
     (s) => s.status === "backoff",
     { message: '"flaky" to be in backoff' },
   );
+  const seenAt = Date.now();
   assert.equal(backoff.pid, null);
   assert.equal(backoff.lastExit?.code, 1, JSON.stringify(backoff));
   assert.match(backoff.nextRestartAt ?? "", ISO_DATE);
   const due = Date.parse(backoff.nextRestartAt!);
   const exitedAt = Date.parse(backoff.lastExit!.at);
+  // restart_delay after the exit, counted from a moment between the exit
+  // and this status (how long the supervisor took to decide is the load's).
   assert.ok(
-    due - exitedAt >= 1_900 && due - exitedAt <= 2_500,
-    `next try ${due - exitedAt} ms after the exit`,
+    due - exitedAt >= 2_000 && due <= seenAt + 2_000,
+    `next try ${due - exitedAt} ms after the exit, ${
+      due - seenAt
+    } ms after the status that showed it`,
   );
   assert.equal((await readPids(marker)).length, 1, "not restarted yet");
 

