@@ -141,9 +141,18 @@ async function damage(
   const plausible = old !== null && old.length > 0
     ? old
     : new TextEncoder().encode('{"pid": 4242, "identity": {"pid": 4242}}\n');
-  const replace = async (write: () => Promise<unknown>) => {
-    await Deno.remove(path, { recursive: true }).catch(() => {});
-    await write();
+  // A live supervisor may put its socket back between the removal and the
+  // write (its fence check listens again): then remove and write again.
+  const replace = async (write: () => Promise<unknown>): Promise<void> => {
+    for (let attempt = 1;; attempt++) {
+      await Deno.remove(path, { recursive: true }).catch(() => {});
+      try {
+        await write();
+        return;
+      } catch (error) {
+        if (attempt >= 5 || !(await isSocket(path))) throw error;
+      }
+    }
   };
   const inPlace = async (change: () => Promise<void>) => {
     try {
@@ -357,4 +366,12 @@ export async function hostileFiles(
   rec.figures["exits"] = [...outcomes].sort().map(([k, n]) => `${k}×${n}`)
     .join(" ");
   return rec.result();
+}
+
+async function isSocket(path: string): Promise<boolean> {
+  try {
+    return (await Deno.lstat(path)).isSocket === true;
+  } catch {
+    return false;
+  }
 }
