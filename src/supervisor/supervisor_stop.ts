@@ -1,0 +1,127 @@
+import type { Config } from "../config/schema.ts";
+import { dependencyOrder, expandNames } from "../config/services.ts";
+import type { ActionResponse, ActionResult } from "../ipc/protocol.ts";
+import { restartResults } from "./action_results.ts";
+import { activeDependents } from "./cascade.ts";
+import { runOrdered } from "./ordered.ts";
+import type { SupervisorContext } from "./supervisor_context.ts";
+
+/** How long starts stay refused after a closing stop if no shutdown follows. */
+const CLOSING_REOPEN_MS = 10_000;
+
+/**
+ * Stops the named services (all when none), dependents first; `force`
+ * SIGKILLs each process group at once. `closing`: a shutdown follows, so
+ * starts are refused from now on.
+ */
+export async function stop(
+  ctx: SupervisorContext,
+  names: readonly string[],
+  options: { force?: boolean | undefined; closing?: boolean } = {},
+): Promise<ActionResponse> {
+  const known = ctx.oneOffs.merged(ctx.config);
+  await ctx.source.checkKnown(names, known);
+  const force = options.force === true;
+  if (options.closing !== true) {
+    return await stopSelected(ctx, names, { force, known });
+  }
+  ctx.gate.close({ final: false });
+  try {
+    return await stopSelected(ctx, names, { force, known });
+  } finally {
+    ctx.gate.reopenAfter(CLOSING_REOPEN_MS);
+  }
+}
+
+/**
+ * The stop itself. Services that depend on a named one and are active
+ * stop first too, each result saying which one it depends on.
+ */
+async function stopSelected(
+  ctx: SupervisorContext,
+  names: readonly string[],
+  options: { force: boolean; known: Config },
+): Promise<ActionResponse> {
+  const { known } = options;
+  const selected = new Set(
+    names.length === 0 ? ctx.runners.keys() : expandNames(known, [...names]),
+  );
+  const dependents = dependentsOf(ctx);
+  const cascade = activeDependents(selected, {
+    dependents,
+    isActive: (name) => {
+      const state = ctx.runners.get(name)?.state;
+      return state === "running" || state === "starting" ||
+        state === "backoff";
+    },
+  });
+  for (const name of cascade.keys()) selected.add(name);
+  const order = dependencyOrder(known, [...selected])
+    .filter((name) => selected.has(name))
+    .reverse();
+  const results = await runOrdered(order, {
+    before: (name) => dependents.get(name) ?? [],
+    proceedOnFailure: true,
+    run: async (name): Promise<ActionResult> => {
+      const runner = ctx.runner(name);
+      const action = await runner.stop({ force: options.force });
+      const dependsOn = cascade.get(name);
+      const result: ActionResult = {
+        name,
+        action,
+        service: ctx.view(runner),
+        ...(dependsOn === undefined ? {} : { dependsOn }),
+      };
+      if (action === "stopped" && runner.killed) result.killed = true;
+      return result;
+    },
+  });
+  return { results };
+}
+
+/** For each service, the services that depend on it. */
+function dependentsOf(ctx: SupervisorContext): Map<string, string[]> {
+  const dependents = new Map<string, string[]>();
+  for (const runner of ctx.runners.values()) {
+    for (const dependency of runner.config.dependsOn) {
+      const list = dependents.get(dependency);
+      if (list) list.push(runner.name);
+      else dependents.set(dependency, [runner.name]);
+    }
+  }
+  return dependents;
+}
+
+/**
+ * Stops then starts the named services (all when none). Active services
+ * that depend on them are stopped first and started again once they are
+ * ready.
+ */
+export async function restart(
+  ctx: SupervisorContext,
+  names: readonly string[],
+): Promise<ActionResponse> {
+  ctx.gate.check(ctx.options.paths.root);
+  const selected = names.length === 0
+    ? [...ctx.runners.values()].filter((r) => r.state !== "stopped").map((
+      r,
+    ) => r.name)
+    : expandNames(ctx.oneOffs.merged(ctx.config), [...names]);
+  // Nothing runs: a restart of everything starts every autostart service.
+  if (selected.length === 0) return await ctx.start([]);
+  const stopped = await ctx.stop(selected);
+  const cascade = new Map<string, string>();
+  for (const result of stopped.results) {
+    if (result.dependsOn !== undefined && result.action === "stopped") {
+      cascade.set(result.name, result.dependsOn);
+    }
+  }
+  const again = [...selected, ...cascade.keys()];
+  const started = await ctx.start(again);
+  const results = restartResults(started.results, new Set(again))
+    .map((result): ActionResult => {
+      const dependsOn = cascade.get(result.name);
+      return dependsOn === undefined ? result : { ...result, dependsOn };
+    });
+  return { results };
+}
