@@ -1,3 +1,4 @@
+import { pathExists } from "../_path_exists.ts";
 import { findWorkspace } from "../config/workspace.ts";
 import { workspacePaths } from "../config/paths.ts";
 import { canRedirectStderr } from "../proc/log_fd.ts";
@@ -51,7 +52,7 @@ export async function launchStandby(
       workspace: ctx.globals.workspace,
       config: ctx.globals.config,
     });
-    if (await exists(workspacePaths(root).socket)) return none;
+    if (await pathExists(workspacePaths(root).socket)) return none;
     if (!canRedirectStderr()) return none;
     const self = selfCommand(
       ["__supervise", "--standby", "-C", root, "-c", configFile],
@@ -100,13 +101,4 @@ async function endStandby(standby: Standby): Promise<void> {
   await standby.child.stdin.abort().catch(() => {});
   await standby.child.stdout.cancel().catch(() => {});
   await standby.child.status;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -202,14 +202,7 @@ export async function removeIfPresent(path: string): Promise<boolean> {
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return false;
     const info = await Deno.lstat(path).catch(() => null);
-    if (info?.isDirectory) {
-      throw new TendError(
-        "FILE_IN_THE_WAY",
-        `Cannot remove "${path}": it is a directory where tend keeps a file`,
-        { hint: `Remove the directory "${path}"`, cause: error },
-      );
-    }
-    throw permissionError(path, error);
+    throw removalError(path, { error, isDirectory: info?.isDirectory });
   }
 }
 
@@ -230,15 +223,23 @@ export function removeIfPresentNow(path: string): boolean {
     } catch {
       // Gone, or unreadable: the removal's own error says why.
     }
-    if (info?.isDirectory) {
-      throw new TendError(
-        "FILE_IN_THE_WAY",
-        `Cannot remove "${path}": it is a directory where tend keeps a file`,
-        { hint: `Remove the directory "${path}"`, cause: error },
-      );
-    }
-    throw permissionError(path, error);
+    throw removalError(path, { error, isDirectory: info?.isDirectory });
   }
+}
+
+/** Why `path` could not be removed: a directory in the way, or permissions. */
+function removalError(
+  path: string,
+  found: { error: unknown; isDirectory: boolean | undefined },
+): TendError {
+  if (found.isDirectory) {
+    return new TendError(
+      "FILE_IN_THE_WAY",
+      `Cannot remove "${path}": it is a directory where tend keeps a file`,
+      { hint: `Remove the directory "${path}"`, cause: found.error },
+    );
+  }
+  return permissionError(path, found.error);
 }
 
 /** Maps a filesystem error on `path` to a `TendError`. */

@@ -1,3 +1,4 @@
+import { pathExists } from "../_path_exists.ts";
 import type { WorkspacePaths } from "../config/paths.ts";
 import { readPidFile } from "../fence/pid_file.ts";
 import { removeIfPresent } from "../fence/safe_file.ts";
@@ -87,17 +88,8 @@ async function findStaleFiles(options: CleanupOptions): Promise<string[]> {
         paths.socket,
       ]
     ) {
-      if (await exists(file)) stale.push(file);
+      if (await pathExists(file)) stale.push(file);
     }
   }
   return stale;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
