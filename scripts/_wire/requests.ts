@@ -7,19 +7,35 @@
  */
 import * as z from "npm:zod@4.6.7/mini";
 import type { Endpoint } from "../../src/ipc/protocol.ts";
+import { NAMED_CHECKS } from "../../src/ipc/named_checks.ts";
 
 /** Marks a node whose zod schema transforms its value (see quick_check.ts). */
 const TRANSFORM_MARK = "x-transform";
 /**
  * Marks a node that only zod can check: a refinement or an overwrite, which
- * JSON Schema drops (quick_check.ts leaves any value there to zod).
+ * JSON Schema drops (quick_check.ts leaves any value there to zod), unless
+ * the refinement is one of src/ipc/named_checks.ts.
  */
 const ZOD_ONLY_MARK = "x-zod-only";
+/** Names the refinement of src/ipc/named_checks.ts that a node carries. */
+const NAMED_CHECK_MARK = "x-check";
 /** Checks that a JSON Schema cannot carry. */
 const ZOD_ONLY_CHECKS = new Set(["custom", "overwrite"]);
 
-/** The JSON Schema of a request body, without descriptions. */
-function requestSchema(schema: z.ZodMiniType): Record<string, unknown> {
+/** A check of a zod node, as the override below reads it. */
+type CheckDef = { check: string; fn?: unknown };
+
+/** The name of a check of src/ipc/named_checks.ts, or `undefined`. */
+function checkName(def: CheckDef): string | undefined {
+  if (def.check !== "custom") return undefined;
+  return Object.entries(NAMED_CHECKS).find(([, fn]) => fn === def.fn)?.[0];
+}
+
+/**
+ * The JSON Schema (input side) of a request or response body, without
+ * descriptions, with the marks quick_check.ts reads.
+ */
+export function wireSchema(schema: z.ZodMiniType): Record<string, unknown> {
   const json = z.toJSONSchema(schema, {
     io: "input",
     override: (ctx) => {
@@ -28,16 +44,22 @@ function requestSchema(schema: z.ZodMiniType): Record<string, unknown> {
         type: string;
         in?: { _zod: { def: { type: string } } };
         out?: { _zod: { def: { type: string } } };
-        checks?: { _zod: { def: { check: string } } }[];
+        checks?: { _zod: { def: CheckDef } }[];
       };
+      const checks = (def.checks ?? []).map((check) => check._zod.def);
+      const named = checks.map(checkName).filter((name) => name);
       if (def.type === "pipe" && def.out?._zod.def.type === "transform") {
         ctx.jsonSchema[TRANSFORM_MARK] = true;
       }
       if (
         (def.type === "pipe" && def.in?._zod.def.type === "transform") ||
-        def.checks?.some((check) => ZOD_ONLY_CHECKS.has(check._zod.def.check))
+        checks.some((check) =>
+          ZOD_ONLY_CHECKS.has(check.check) && checkName(check) === undefined
+        ) || named.length > 1
       ) {
         ctx.jsonSchema[ZOD_ONLY_MARK] = true;
+      } else if (named.length === 1) {
+        ctx.jsonSchema[NAMED_CHECK_MARK] = named[0];
       }
     },
   }) as Record<string, unknown>;
@@ -52,7 +74,7 @@ export function renderWireRequests(
   const entries = Object.entries(endpoints).map(([op, endpoint]) => {
     const request = endpoint.request === null
       ? "null"
-      : JSON.stringify(requestSchema(endpoint.request));
+      : JSON.stringify(wireSchema(endpoint.request));
     return `  ${op}: { method: ${JSON.stringify(endpoint.method)}, path: ${
       JSON.stringify(endpoint.path)
     }, request: ${request} },`;

@@ -1,7 +1,11 @@
 import type * as z from "npm:zod@4.6.7/mini";
+import { lazyImport } from "../_lazy.ts";
 import { isErrorCode, messageOf, TendError } from "../errors.ts";
 import { type RawResponse, ResponseLostError, unixRequest } from "./_http.ts";
-import { ENDPOINTS, ErrorBody, type Operation } from "./protocol.ts";
+import type { ENDPOINTS, ErrorBody, Operation } from "./protocol.ts";
+import { type JsonSchema, quickParse } from "./quick_check.ts";
+import { WIRE_ENDPOINTS } from "./wire_requests.ts";
+import { WIRE_ERROR_BODY, WIRE_RESPONSES } from "./wire_responses.ts";
 import type {
   ActionResponse,
   CleanupRequestInput,
@@ -218,7 +222,7 @@ export class ControlClient implements Disposable {
     op: K,
     options: { body?: Body<K>; signal?: AbortSignal },
   ): Promise<Reply<Answer<K>>> {
-    const { method, path } = ENDPOINTS[op];
+    const { method, path } = WIRE_ENDPOINTS[op];
     let response: RawResponse;
     try {
       response = await unixRequest(this.socket, {
@@ -251,14 +255,14 @@ export class ControlClient implements Disposable {
         ),
       };
     }
-    return this.#decode(op, response);
+    return await this.#decode(op, response);
   }
 
   /** `response` to a request to `op`, read. */
-  #decode<K extends Operation>(
+  async #decode<K extends Operation>(
     op: K,
     response: RawResponse,
-  ): Reply<Answer<K>> {
+  ): Promise<Reply<Answer<K>>> {
     let data: unknown = null;
     try {
       data = JSON.parse(response.body);
@@ -266,9 +270,10 @@ export class ControlClient implements Disposable {
       // Reported below as a failed request.
     }
     if (response.status >= 200 && response.status < 300 && data !== null) {
-      return this.#check(op, data);
+      return await this.#check(op, data);
     }
-    const body = ErrorBody.safeParse(data).data;
+    const body = quickParse(WIRE_ERROR_BODY, data) as ErrorBody | undefined ??
+      (await protocol()).ErrorBody.safeParse(data).data;
     const code = body?.error.code;
     const message = body?.error.message ??
       `Cannot complete the request: HTTP ${response.status}`;
@@ -284,8 +289,19 @@ export class ControlClient implements Disposable {
     };
   }
 
-  /** The answer to `op`, checked against its schema. */
-  #check<K extends Operation>(op: K, data: unknown): Reply<Answer<K>> {
+  /**
+   * The answer to `op`, checked against its schema: by its JSON Schema when
+   * that settles it, else by zod, loaded then (zod gives the error).
+   */
+  async #check<K extends Operation>(
+    op: K,
+    data: unknown,
+  ): Promise<Reply<Answer<K>>> {
+    const quick = quickParse(WIRE_RESPONSES[op] as JsonSchema, data);
+    if (quick !== undefined) {
+      return { kind: "answer", value: quick as Answer<K> };
+    }
+    const { ENDPOINTS } = await protocol();
     const result = ENDPOINTS[op].response.safeParse(data);
     if (result.success) {
       return { kind: "answer", value: result.data as Answer<K> };
@@ -295,9 +311,9 @@ export class ControlClient implements Disposable {
     return {
       kind: "invalid",
       error: new TendError(
-        ENDPOINTS[op].method === "GET" ? "NOT_RUNNING" : failureCode(op),
+        WIRE_ENDPOINTS[op].method === "GET" ? "NOT_RUNNING" : failureCode(op),
         `The supervisor at "${this.socket}" answered ${
-          ENDPOINTS[op].path
+          WIRE_ENDPOINTS[op].path
         } with an unexpected body: ${field}${issue?.message ?? "invalid"}`,
         {
           hint: "Is it the same tend version? `tend down` and start again",
@@ -306,6 +322,13 @@ export class ControlClient implements Disposable {
       ),
     };
   }
+}
+
+/** The zod schemas, loaded when an answer needs them (rarely: a bad one). */
+function protocol(): Promise<typeof import("./protocol.ts")> {
+  return lazyImport<typeof import("./protocol.ts")>(
+    new URL("./protocol.ts", import.meta.url),
+  );
 }
 
 /** The value of `reply`, or its error thrown. */

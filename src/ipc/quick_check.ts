@@ -1,12 +1,16 @@
 /**
- * A check of request bodies against the JSON Schemas that `deno task types`
- * generates from protocol.ts (wire_requests.ts), so that the supervisor
- * answers well-formed requests without loading zod (8 to 10 MiB of RSS,
- * measured). It settles only what it is sure of: a body it accepts gets the
- * value zod would give (defaults filled in); anything else, a schema keyword
- * it does not know included, is left to zod, which gives the error.
- * tests/ipc/wire_requests_test.ts compares both on many bodies.
+ * A check of request bodies and answers against the JSON Schemas that
+ * `deno task types` generates from protocol.ts (wire_requests.ts,
+ * wire_responses.ts), so that the supervisor answers well-formed requests
+ * without loading zod (8 to 10 MiB of RSS, measured) and the CLI reads
+ * answers without it (zod's loading and schema building were most of a warm
+ * `tend status`). It settles only what it is sure of: a body it accepts gets
+ * the value zod would give (defaults filled in, keys in the schema's order);
+ * anything else, a schema keyword it does not know included, is left to
+ * zod, which gives the error. tests/ipc/wire_requests_test.ts and
+ * wire_responses_test.ts compare both on many bodies.
  */
+import { NAMED_CHECKS } from "./named_checks.ts";
 
 /** A JSON Schema node as wire_requests.ts spells it. */
 export type JsonSchema = { readonly [keyword: string]: unknown };
@@ -30,7 +34,10 @@ const KNOWN = new Set([
   "minimum",
   "maximum",
   "default",
+  "enum",
+  "const",
   "x-transform",
+  "x-check",
 ]);
 
 /**
@@ -50,13 +57,20 @@ function check(schema: JsonSchema, value: unknown): unknown {
   // A transform is taken to keep a value that its input schema accepts and
   // that is neither null nor absent (the tests hold zod to it).
   if (schema["x-transform"] === true && value === null) return UNSETTLED;
+  if (Array.isArray(schema.type)) return checkTypes(schema, value);
   if (Array.isArray(schema.anyOf)) {
     for (const option of schema.anyOf as JsonSchema[]) {
       const out = check(option, value);
-      if (out !== UNSETTLED) return out;
+      if (out !== UNSETTLED) return isAllowed(schema, out) ? out : UNSETTLED;
     }
     return UNSETTLED;
   }
+  const out = checkType(schema, value);
+  return out === UNSETTLED || isAllowed(schema, out) ? out : UNSETTLED;
+}
+
+/** `value` checked against the one `type` of `schema`. */
+function checkType(schema: JsonSchema, value: unknown): unknown {
   switch (schema.type) {
     case "object":
       return checkObject(schema, value);
@@ -70,12 +84,36 @@ function check(schema: JsonSchema, value: unknown): unknown {
       return Number.isSafeInteger(value) && withinRange(schema, value as number)
         ? value
         : UNSETTLED;
+    case "number":
+      return Number.isFinite(value) && withinRange(schema, value as number)
+        ? value
+        : UNSETTLED;
     case "boolean":
       return typeof value === "boolean" ? value : UNSETTLED;
     case "null":
       return value === null ? value : UNSETTLED;
   }
   return UNSETTLED;
+}
+
+/** `type: [a, b]` with no other keyword: any of those types. */
+function checkTypes(schema: JsonSchema, value: unknown): unknown {
+  if (Object.keys(schema).length !== 1) return UNSETTLED;
+  for (const type of schema.type as unknown[]) {
+    const out = checkType({ type }, value);
+    if (out !== UNSETTLED) return out;
+  }
+  return UNSETTLED;
+}
+
+/** Whether a value of the right type passes `enum`, `const` and `x-check`. */
+function isAllowed(schema: JsonSchema, value: unknown): boolean {
+  if (Array.isArray(schema.enum) && !schema.enum.includes(value)) return false;
+  if ("const" in schema && schema.const !== value) return false;
+  const name = schema["x-check"];
+  if (name === undefined) return true;
+  return typeof name === "string" && Object.hasOwn(NAMED_CHECKS, name) &&
+    typeof value === "string" && NAMED_CHECKS[name]!(value);
 }
 
 function withinLength(schema: JsonSchema, length: number): boolean {
@@ -112,7 +150,7 @@ function checkObject(schema: JsonSchema, value: unknown): unknown {
   const record = value as Record<string, unknown>;
   const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
   const rest = schema.additionalProperties;
-  const out: Record<string, unknown> = {};
+  const given = new Map<string, unknown>();
   for (const key of Object.keys(record)) {
     if (key === "__proto__") return UNSETTLED;
     const known = Object.hasOwn(properties, key);
@@ -128,15 +166,21 @@ function checkObject(schema: JsonSchema, value: unknown): unknown {
     }
     const checked = check(itsSchema as JsonSchema, record[key]);
     if (checked === UNSETTLED) return UNSETTLED;
-    out[key] = checked;
+    given.set(key, checked);
   }
+  // zod writes the schema's keys first, in its order, then any others.
+  const out: Record<string, unknown> = {};
   const required = (schema.required ?? []) as string[];
   for (const [key, itsSchema] of Object.entries(properties)) {
-    if (Object.hasOwn(record, key)) continue;
-    if (required.includes(key) || itsSchema["x-transform"] === true) {
+    if (given.has(key)) out[key] = given.get(key);
+    else if (required.includes(key) || itsSchema["x-transform"] === true) {
       return UNSETTLED;
+    } else if ("default" in itsSchema) {
+      out[key] = structuredClone(itsSchema.default);
     }
-    if ("default" in itsSchema) out[key] = structuredClone(itsSchema.default);
+  }
+  for (const [key, checked] of given) {
+    if (!Object.hasOwn(properties, key)) out[key] = checked;
   }
   return out;
 }

@@ -4,6 +4,7 @@
  */
 import * as z from "npm:zod@4.6.7/mini";
 import { about } from "./_schema.ts";
+import { isInstantText } from "../named_checks.ts";
 
 /** Longest instant accepted; an ISO 8601 date has 24 characters. */
 const MAX_INSTANT_CHARS = 40;
@@ -12,9 +13,7 @@ const MAX_INSTANT_CHARS = 40;
 export const Instant = about(
   z.string().check(
     z.maxLength(MAX_INSTANT_CHARS),
-    z.refine((text) => !Number.isNaN(Date.parse(text)), {
-      error: "expected a date",
-    }),
+    z.refine(isInstantText, { error: "expected a date" }),
   ),
   "An instant (ISO 8601)",
 );
