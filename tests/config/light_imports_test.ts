@@ -89,24 +89,28 @@ Deno.test("status, start, stop and the library load neither zod, smol-toml nor t
   }
 });
 
-Deno.test("the commands that only talk to a supervisor load zod/mini, not zod", async (t) => {
+Deno.test("the commands that talk to a supervisor load no npm package: no zod, not even zod/mini, nor smol-toml", async (t) => {
   for (
     const module of [
       "ipc/client.ts",
       "commands/status.ts",
+      "commands/start.ts",
       "commands/stop.ts",
       "client/workspace.ts",
     ]
   ) {
     await t.step(module, async () => {
-      const loaded = await reachable(join(SRC, module));
-      for (const heavy of HEAVY) {
-        assert.ok(!loaded.has(heavy), `${module} loads ${heavy}`);
-      }
+      const loaded = [...await reachable(join(SRC, module))];
+      assert.deepEqual(loaded.filter((s) => s.startsWith("npm:")), []);
+      // Answers are checked by their generated JSON Schemas, zod only when unsure.
+      assert.ok(!loaded.some((file) => file.endsWith("/ipc/protocol.ts")));
+      assert.ok(!loaded.some((file) => file.endsWith("/config/load.ts")));
     });
   }
   assert.ok(
-    (await reachable(join(SRC, "ipc/client.ts"))).has(`${IMPORTS["zod"]}/mini`),
+    (await reachable(join(SRC, "ipc/client.ts"))).has(
+      join(SRC, "ipc/quick_check.ts"),
+    ),
   );
 });
 

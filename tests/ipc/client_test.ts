@@ -290,6 +290,24 @@ Deno.test("ControlClient rejects an answer that does not match its schema", asyn
   });
 });
 
+Deno.test("ControlClient leaves an answer its quick check does not settle to zod", async (t) => {
+  const handler: FakeHandler = {
+    ...fakeHandler(),
+    // A field this version does not know: zod drops it.
+    status: () => ({ ...STATUS, newer: { field: 1 } }) as never,
+    ping: () => ({ ...PING, supervisor: "x" }) as never,
+  };
+  await withServer(handler, async (socket) => {
+    using client = new ControlClient(socket);
+    await t.step("status", async () => {
+      assert.deepEqual(await client.status(), STATUS);
+    });
+    await t.step("ping", async () => {
+      assert.deepEqual(await client.ping(), PING);
+    });
+  });
+});
+
 Deno.test("ControlClient.tryStatus() tells an answer from no supervisor", async (t) => {
   await t.step("the status of a live server", async () => {
     await withServer(fakeHandler(), async (socket) => {
