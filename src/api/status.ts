@@ -2,7 +2,6 @@ import { lazyImport } from "../_lazy.ts";
 import { TendError } from "../errors.ts";
 import { ControlClient } from "../ipc/client.ts";
 import type { StatusResponse } from "../ipc/wire_types.ts";
-import { loadWorkspaceConfig } from "../client/config.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 
 /** How long a supervisor may take to answer `status` before the files are read instead. */
@@ -15,6 +14,10 @@ const STATUS_TIMEOUT_MS = 5_000;
 export async function currentStatus(ws: Workspace): Promise<StatusResponse> {
   const live = await askSupervisor(ws);
   if (live !== null) return live;
+  // Only this offline path reads the config: loaded here, not with the module.
+  const { loadWorkspaceConfig } = await lazyImport<
+    typeof import("../client/config.ts")
+  >(new URL("../client/config.ts", import.meta.url));
   const config = await loadWorkspaceConfig(ws);
   const { offlineStatus } = await lazyImport<
     typeof import("../workspace/offline.ts")

@@ -4,7 +4,6 @@ import { isErrorCode, messageOf, TendError } from "../errors.ts";
 import { type RawResponse, ResponseLostError, unixRequest } from "./_http.ts";
 import type { ENDPOINTS, ErrorBody, Operation } from "./protocol.ts";
 import { type JsonSchema, quickParse } from "./quick_check.ts";
-import { WIRE_ENDPOINTS } from "./wire_requests.ts";
 import { WIRE_ERROR_BODY, WIRE_RESPONSES } from "./wire_responses.ts";
 import type {
   ActionResponse,
@@ -222,7 +221,7 @@ export class ControlClient implements Disposable {
     op: K,
     options: { body?: Body<K>; signal?: AbortSignal },
   ): Promise<Reply<Answer<K>>> {
-    const { method, path } = WIRE_ENDPOINTS[op];
+    const { method, path } = WIRE_RESPONSES[op];
     let response: RawResponse;
     try {
       response = await unixRequest(this.socket, {
@@ -297,7 +296,7 @@ export class ControlClient implements Disposable {
     op: K,
     data: unknown,
   ): Promise<Reply<Answer<K>>> {
-    const quick = quickParse(WIRE_RESPONSES[op] as JsonSchema, data);
+    const quick = quickParse(WIRE_RESPONSES[op].response as JsonSchema, data);
     if (quick !== undefined) {
       return { kind: "answer", value: quick as Answer<K> };
     }
@@ -311,9 +310,9 @@ export class ControlClient implements Disposable {
     return {
       kind: "invalid",
       error: new TendError(
-        WIRE_ENDPOINTS[op].method === "GET" ? "NOT_RUNNING" : failureCode(op),
+        WIRE_RESPONSES[op].method === "GET" ? "NOT_RUNNING" : failureCode(op),
         `The supervisor at "${this.socket}" answered ${
-          WIRE_ENDPOINTS[op].path
+          WIRE_RESPONSES[op].path
         } with an unexpected body: ${field}${issue?.message ?? "invalid"}`,
         {
           hint: "Is it the same tend version? `tend down` and start again",

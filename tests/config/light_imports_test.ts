@@ -112,6 +112,12 @@ Deno.test("the commands that talk to a supervisor load no npm package: no zod, n
       join(SRC, "ipc/quick_check.ts"),
     ),
   );
+  // The status command reads the config only when no supervisor answers.
+  assert.ok(
+    !(await reachable(join(SRC, "commands/status.ts"))).has(
+      join(SRC, "client/config.ts"),
+    ),
+  );
 });
 
 Deno.test("the supervisor loads zod/mini at most: neither zod, smol-toml nor logtape", async () => {
