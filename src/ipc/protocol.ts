@@ -10,9 +10,9 @@
  * Each schema is exported under the same name as its type:
  * `StartRequest.parse(body)` and `const body: StartRequest = ...`.
  *
- * Written with `zod/mini`: the CLI loads this module on every command that
- * talks to a supervisor, and mini costs less to load than classic zod
- * (measured in the README's figures).
+ * Written with `zod/mini`, which costs less to load than classic zod. The
+ * CLI checks answers against JSON Schemas generated from these
+ * (wire_responses.ts) and loads this module only when one does not settle.
  */
 import type * as z from "npm:zod@4.6.7/mini";
 import { PingResponse, StatusResponse } from "./protocol/status.ts";
