@@ -22,6 +22,8 @@ import { writeGitignore } from "../workspace/gitignore.ts";
 import { controlHandler, listenControl, type Stop } from "./control.ts";
 import { catchStrayErrors, listenForSignals } from "./process_events.ts";
 
+export { warmRuntime } from "./warm_runtime.ts";
+
 /** How long a new supervisor retries a lock that a status probe may hold. */
 const LOCK_WAIT_MS = 1_000;
 
