@@ -21,7 +21,12 @@ export async function run(
     new URL("../supervisor/run.ts", import.meta.url),
   );
   loading.catch(() => {}); // awaited below, unless there is no go
-  if (args.values.standby === true && !await toldToGo(ws)) return 0;
+  if (args.values.standby === true) {
+    // While the CLI checks the config: what the supervisor's first steps
+    // would otherwise load after the go.
+    loading.then(({ warmRuntime }) => warmRuntime(), () => {});
+    if (!await toldToGo(ws)) return 0;
+  }
   let answered = false;
   const answer = (message: Handshake) => {
     answered = true;

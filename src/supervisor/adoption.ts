@@ -39,11 +39,15 @@ export async function recoverServices(
 ): Promise<void> {
   const state = await readStateOrRecover(options);
   const { paths, bootId } = options;
+  // One listing rather than one lstat per service, each a trip through the
+  // thread pool in turn, to find that most have no PID file (a cold start).
+  const files = await runDirEntries(paths);
   const revive: ServiceRunner[] = [];
   for (const runner of runners.values()) {
     const record = state.services[runner.name];
     const adopted = record !== undefined && await runner.adopt(record);
-    const leader = adopted
+    const listed = files === null || files.has(`${runner.name}.pid`);
+    const leader = adopted || !listed
       ? null
       : await pidFileLeader(paths, { name: runner.name, bootId });
     if (leader !== null) {
@@ -95,7 +99,7 @@ async function endUnlisted(
   options: RecoverOptions,
 ): Promise<void> {
   const leftovers = new Map<string, Identity>();
-  for (const name of await pidFileNames(options.paths)) {
+  for (const name of pidFileNames(await readRunDir(options.paths))) {
     if (found.runners.has(name)) continue;
     const leader = await pidFileLeader(options.paths, {
       name,
@@ -124,16 +128,34 @@ async function endUnlisted(
   }
 }
 
-/** Names of the services with a PID file under `.tend/run`. */
-async function pidFileNames(paths: WorkspacePaths): Promise<string[]> {
+/** Names of the services with a PID file among the entries of `.tend/run`. */
+function pidFileNames(files: ReadonlyMap<string, boolean>): string[] {
   const names: string[] = [];
-  for await (const entry of Deno.readDir(paths.runDir)) {
-    const name = /^(.+)\.pid$/.exec(entry.name)?.[1];
-    if (entry.isFile && name !== undefined && name !== "supervisor") {
+  for (const [file, isFile] of files) {
+    const name = /^(.+)\.pid$/.exec(file)?.[1];
+    if (isFile && name !== undefined && name !== "supervisor") {
       names.push(name);
     }
   }
   return names;
+}
+
+/** The entries of `.tend/run`: name → whether it is a plain file. */
+async function readRunDir(
+  paths: WorkspacePaths,
+): Promise<Map<string, boolean>> {
+  const files = new Map<string, boolean>();
+  for await (const entry of Deno.readDir(paths.runDir)) {
+    files.set(entry.name, entry.isFile);
+  }
+  return files;
+}
+
+/** {@linkcode readRunDir}, or `null` when it fails (each file is looked up). */
+function runDirEntries(
+  paths: WorkspacePaths,
+): Promise<Map<string, boolean> | null> {
+  return readRunDir(paths).catch(() => null);
 }
 
 function logError(log: Log, subject: string, error: unknown): void {
