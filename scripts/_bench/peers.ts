@@ -7,7 +7,7 @@
  * the SIGKILL to a new child of the daemon running the same `sleep ARG`,
  * polling /proc every 1 ms.
  */
-import { procUsage, round, stats, timed, until } from "./measure.ts";
+import { procUsage, round, stats, timed, until, untilSoon } from "./measure.ts";
 import { sleeperChild } from "./procs.ts";
 
 /** Samples of one figure of one peer tool. */
@@ -269,8 +269,7 @@ async function measureTool(
       const killedAt = performance.now();
       Deno.kill(old, "SIGKILL");
       const what = `${tool} to restart the service`;
-      await until(found(old), { what, intervalMs: 1 });
-      crash.push(performance.now() - killedAt);
+      crash.push(await untilSoon(found(old), { since: killedAt, what }));
     }
     const crashName = "crash -> restart (SIGKILL to new pid alive), no delay";
     add(crashName, "ms", crash, peer.crashNote ?? "");
