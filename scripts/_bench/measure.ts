@@ -128,33 +128,6 @@ export async function until(
   }
 }
 
-/** How long {@linkcode untilSoon} checks without yielding to a timer. */
-const SPIN_MS = 50;
-
-/**
- * Waits for a quick event (a crashed service's successor): checks
- * `predicate` back to back for the first 50 ms, then every 1 ms. A 1 ms
- * timer fires every 2 ms or so here, which would round every figure up to
- * the next tick; the spin takes one core of two meanwhile, for tend and its
- * peers alike. Returns the ms from `since` to the check that saw it.
- */
-export async function untilSoon(
-  predicate: () => boolean,
-  options: { since: number; what: string; timeoutMs?: number },
-): Promise<number> {
-  const deadline = options.since + (options.timeoutMs ?? 30_000);
-  for (;;) {
-    const now = performance.now();
-    if (predicate()) return performance.now() - options.since;
-    if (now > deadline) {
-      throw new Error(`Timed out waiting for ${options.what}`);
-    }
-    if (now - options.since > SPIN_MS) {
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
-  }
-}
-
 /** utime+stime ticks and VmRSS bytes of a process. */
 export async function procUsage(
   pid: number,
