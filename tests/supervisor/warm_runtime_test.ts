@@ -6,8 +6,8 @@ import { warmRuntime } from "../../src/supervisor/warm_runtime.ts";
 Deno.test("warmRuntime starts nothing, and timers work after it", async () => {
   warmRuntime();
   warmRuntime();
-  const fired = await new Promise<boolean>((resolve) =>
-    setTimeout(() => resolve(true), 1)
+  const fired = await new Promise<string>((resolve) =>
+    setTimeout(() => resolve("fired"), 1)
   );
-  assert.equal(fired, true);
+  assert.equal(fired, "fired");
 });
