@@ -38,7 +38,7 @@ export function ensureParentDir(
  * exists is microseconds, where a trip through Deno's thread pool, on the
  * path from a crash to the next spawn, cost up to milliseconds.
  */
-function ensureParentDirNow(
+export function ensureParentDirNow(
   file: string,
   options: EnsureParentDirOptions,
 ): void {

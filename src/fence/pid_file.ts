@@ -87,7 +87,7 @@ export function markSpawning(path: string): Promise<void> {
  * no temporary file: its exclusive creation is the whole write. Mostly the
  * file is absent (the last exit removed it): one create then.
  */
-function markSpawningNow(path: string): void {
+export function markSpawningNow(path: string): void {
   if (createEmptyNow(path)) return;
   removeIfPresentNow(path);
   if (!createEmptyNow(path)) {

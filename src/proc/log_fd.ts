@@ -91,17 +91,26 @@ function withLibc<T>(fn: (libc: Libc) => T): T | null {
  * the error of a path that cannot be opened.
  */
 export async function openLogFd(path: string, mode: number): Promise<LogFd> {
-  const opened = path.includes("\0")
-    ? null
-    : withLibc((c) =>
-      c.open(new TextEncoder().encode(`${path}\0`), LINUX_APPEND_FLAGS, mode)
-    );
-  if (opened !== null && opened >= 0) {
-    return { fd: opened, close: () => void withLibc((c) => c.close(opened)) };
-  }
+  const opened = openLogFdNow(path, mode);
+  if (opened !== null) return opened;
   const fs = await lazyImport<typeof import("node:fs")>(new URL("node:fs"));
   const fd = fs.openSync(path, "a", mode);
   return { fd, close: () => fs.closeSync(fd) };
+}
+
+/**
+ * {@linkcode openLogFd} through FFI only, synchronously: `null` when FFI is
+ * unusable or the open failed (`openLogFd` then tells why). A spawn opens,
+ * hands over and closes its log's fd in one stretch, with no turn of the
+ * event loop between: a start of many services holds one such fd at a time.
+ */
+export function openLogFdNow(path: string, mode: number): LogFd | null {
+  if (path.includes("\0")) return null;
+  const opened = withLibc((c) =>
+    c.open(new TextEncoder().encode(`${path}\0`), LINUX_APPEND_FLAGS, mode)
+  );
+  if (opened === null || opened < 0) return null;
+  return { fd: opened, close: () => void withLibc((c) => c.close(opened)) };
 }
 
 /** Whether {@linkcode redirectStderr} can work here (Linux, FFI usable). */

@@ -1,6 +1,6 @@
 import { messageOf, TendError } from "../errors.ts";
 import { statOwnFileNow } from "../fence/safe_file.ts";
-import { holdLibc, type LogFd, openLogFd } from "./log_fd.ts";
+import { holdLibc, type LogFd, openLogFd, openLogFdNow } from "./log_fd.ts";
 import { sessionCommand, untilSessionLeader } from "./session_spawn.ts";
 
 /** Mode of log files that tend creates. */
@@ -54,7 +54,8 @@ export async function spawnDetached(
   using _libc = holdLibc();
   let log: LogFd;
   try {
-    log = await openLogFd(request.logFile, LOG_FILE_MODE);
+    log = openLogFdNow(request.logFile, LOG_FILE_MODE) ??
+      await openLogFd(request.logFile, LOG_FILE_MODE);
   } catch (error) {
     throw new TendError(
       "START_FAILED",

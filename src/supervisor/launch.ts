@@ -3,7 +3,7 @@ import {
   servicePidFile,
   type WorkspacePaths,
 } from "../config/paths.ts";
-import { markSpawning } from "../fence/pid_file.ts";
+import { markSpawningNow } from "../fence/pid_file.ts";
 import { removeIfPresent } from "../fence/safe_file.ts";
 import type { ServiceConfig } from "../config/schema.ts";
 import {
@@ -13,7 +13,7 @@ import {
 } from "../proc/spawn.ts";
 import { holdLibc } from "../proc/log_fd.ts";
 import { TendError } from "../errors.ts";
-import { ensureParentDir } from "../fence/parent_dir.ts";
+import { ensureParentDirNow } from "../fence/parent_dir.ts";
 import { waitReady } from "./ready.ts";
 import { tailLines } from "../logs/tail.ts";
 import { fillReferences, portEnvironment } from "../config/references.ts";
@@ -150,10 +150,13 @@ async function spawnService(
     service: service.name,
   });
   const logFile = service.logFile;
-  await ensureParentDir(logFile, { root: context.paths.root });
+  // From here to the spawn, one synchronous stretch: the services of a
+  // start go through it one after the other, with no turn of the event
+  // loop (and no work after another service's spawn) in between.
+  ensureParentDirNow(logFile, { root: context.paths.root });
   const logOffset = sizeOf(logFile);
   const pidFile = servicePidFile(context.paths, service.name);
-  await markSpawning(pidFile);
+  markSpawningNow(pidFile);
   const child = await spawnDetached({
     command: service.command,
     args: service.args.map(expand),

@@ -33,6 +33,13 @@ export class PortLedger {
    * naming its holder: a process, or another service of the workspace.
    */
   grant(service: ServiceConfig): Promise<number | null> {
+    if (service.port === null) {
+      // Nothing to choose, so nothing to wait for: the launches of a start
+      // of many services reach their spawns together, not one queue turn
+      // apart with the work after each spawn in between.
+      this.release(service.name);
+      return Promise.resolve(null);
+    }
     return this.#queue.run(() => this.#grant(service));
   }
 
