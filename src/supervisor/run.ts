@@ -114,12 +114,6 @@ async function serve(
     log,
     timeoutMs: 2 * timing.fenceCheckMs,
   });
-  await writeDescriptor(paths, {
-    config,
-    bootId,
-    log,
-    mode: options.foreground ? "foreground" : "background",
-  });
   const ticker = new Ticker({ tickMs: timing.tickMs });
   const supervisor = new Supervisor({
     paths,
@@ -131,16 +125,25 @@ async function serve(
     ticker,
     timing,
   });
-  // Its fsync overlaps the recovery's reads; done, as before, before the
-  // control socket listens (a failed write fails the start as it did).
+  // The descriptor's and the token's writes (each with an fsync) overlap
+  // the recovery's reads; both are done, as before, before the control
+  // socket listens, and a failed write fails the start as it did.
   const token = newToken();
-  const writingToken = writeToken(paths.httpTokenFile, token);
+  const writing = [
+    writeDescriptor(paths, {
+      config,
+      bootId,
+      log,
+      mode: options.foreground ? "foreground" : "background",
+    }),
+    writeToken(paths.httpTokenFile, token),
+  ];
   try {
     await supervisor.recover();
   } finally {
-    await writingToken.catch(() => {});
+    await Promise.allSettled(writing);
   }
-  await writingToken;
+  for (const written of writing) await written;
   await using _rotation = rotateServiceLogs(supervisor, {
     log,
     ticker,
