@@ -114,6 +114,12 @@ async function serve(
     log,
     timeoutMs: 2 * timing.fenceCheckMs,
   });
+  await writeDescriptor(paths, {
+    config,
+    bootId,
+    log,
+    mode: options.foreground ? "foreground" : "background",
+  });
   const ticker = new Ticker({ tickMs: timing.tickMs });
   const supervisor = new Supervisor({
     paths,
@@ -125,25 +131,16 @@ async function serve(
     ticker,
     timing,
   });
-  // The descriptor's and the token's writes (each with an fsync) overlap
-  // the recovery's reads; both are done, as before, before the control
-  // socket listens, and a failed write fails the start as it did.
+  // Its fsync overlaps the recovery's reads; done, as before, before the
+  // control socket listens (a failed write fails the start as it did).
   const token = newToken();
-  const writing = [
-    writeDescriptor(paths, {
-      config,
-      bootId,
-      log,
-      mode: options.foreground ? "foreground" : "background",
-    }),
-    writeToken(paths.httpTokenFile, token),
-  ];
+  const writingToken = writeToken(paths.httpTokenFile, token);
   try {
     await supervisor.recover();
   } finally {
-    await Promise.allSettled(writing);
+    await writingToken.catch(() => {});
   }
-  for (const written of writing) await written;
+  await writingToken;
   await using _rotation = rotateServiceLogs(supervisor, {
     log,
     ticker,
