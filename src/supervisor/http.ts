@@ -5,7 +5,6 @@ import { TendError } from "../errors.ts";
 import type { HttpResponse } from "../ipc/protocol.ts";
 import type { ControlHandler } from "../ipc/server.ts";
 import type { HttpListener } from "../web/server.ts";
-import { newToken, writeToken } from "../web/token.ts";
 import { recordHttpUrl } from "../workspace/descriptor.ts";
 import type { Log } from "./log.ts";
 import type { Supervisor } from "./supervisor.ts";
@@ -17,18 +16,22 @@ export interface HttpService extends AsyncDisposable {
 }
 
 /**
- * Writes a new token to `.tend/run/http.token` (rotated at each supervisor
- * start) and returns the service that starts the HTTP listener: at the
+ * The service that starts the HTTP listener with `token` (the caller wrote
+ * it to `.tend/run/http.token`, rotated at each supervisor start): at the
  * configured `[daemon] http` address, or, on demand without one, at
  * 127.0.0.1:8644 or any free port when that one is taken. The web code is
  * loaded only then.
  */
-export async function httpService(
+export function httpService(
   paths: WorkspacePaths,
-  options: { supervisor: Supervisor; control: () => ControlHandler; log: Log },
-): Promise<HttpService> {
-  const token = newToken();
-  await writeToken(paths.httpTokenFile, token);
+  options: {
+    token: string;
+    supervisor: Supervisor;
+    control: () => ControlHandler;
+    log: Log;
+  },
+): HttpService {
+  const { token } = options;
   let listener: Promise<HttpListener> | null = null;
   const listen = async (): Promise<HttpListener> => {
     const { listenHttp } = await lazyImport<typeof import("../web/server.ts")>(

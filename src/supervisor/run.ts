@@ -13,6 +13,7 @@ import { retirePredecessor, watchFence } from "./guard.ts";
 import { HeldLock } from "./held_lock.ts";
 import { removeDescriptor, writeDescriptor } from "../workspace/descriptor.ts";
 import { readBootId } from "../proc/identity.ts";
+import { newToken, writeToken } from "../web/token.ts";
 import { type Timing, TIMING_ENV } from "../timing.ts";
 import { VERSION } from "../version.ts";
 import { type Log, openSupervisorLog } from "./log.ts";
@@ -130,7 +131,16 @@ async function serve(
     ticker,
     timing,
   });
-  await supervisor.recover();
+  // Its fsync overlaps the recovery's reads; done, as before, before the
+  // control socket listens (a failed write fails the start as it did).
+  const token = newToken();
+  const writingToken = writeToken(paths.httpTokenFile, token);
+  try {
+    await supervisor.recover();
+  } finally {
+    await writingToken.catch(() => {});
+  }
+  await writingToken;
   await using _rotation = rotateServiceLogs(supervisor, {
     log,
     ticker,
@@ -138,7 +148,8 @@ async function serve(
   });
   const stop = Promise.withResolvers<Stop>();
   let handler: ControlHandler | null = null;
-  await using http = await httpService(paths, {
+  await using http = httpService(paths, {
+    token,
     supervisor,
     control: () => handler!,
     log,
