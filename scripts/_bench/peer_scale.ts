@@ -14,8 +14,7 @@
  * - start CLI return, one service: PM2 cold (the same run), and with its
  *   daemon running; supervisord `supervisorctl start s0` (daemon running).
  */
-import type { Figure } from "./scale.ts";
-import { SCALE } from "./scale.ts";
+import { type Figure, scaleFigures } from "./scale.ts";
 import { deadline, reap, run, supervisordConf, which } from "./peers.ts";
 import { markedArgs, newMarker, untilCount } from "./procs.ts";
 
@@ -152,14 +151,10 @@ async function pm2Scale(runs: number, bigRuns: number): Promise<Figure[]> {
       }
     });
   }
-  return [
-    { name: SCALE.start100, unit: "ms", samples: start100, note: "cold" },
-    { name: SCALE.add90, unit: "ms", samples: add90 },
-    { name: SCALE.stop100, unit: "ms", samples: stop100 },
-    { name: SCALE.coldExec, unit: "ms", samples: coldExec },
-    { name: SCALE.startOne, unit: "ms", samples: startOne, note: "cold" },
-    { name: SCALE.startOneWarm, unit: "ms", samples: startOneWarm },
-  ];
+  return scaleFigures(
+    { start100, add90, stop100, coldExec, startOne, startOneWarm },
+    { start100: "cold", startOne: "cold" },
+  );
 }
 
 // -------------------------------------------------------- supervisord
@@ -284,13 +279,10 @@ async function supervisordScale(
       });
     });
   }
-  return [
-    { name: SCALE.start100, unit: "ms", samples: start100, note: "warm" },
-    { name: SCALE.add90, unit: "ms", samples: add90 },
-    { name: SCALE.stop100, unit: "ms", samples: stop100 },
-    { name: SCALE.coldExec, unit: "ms", samples: coldExec },
-    { name: SCALE.startOneWarm, unit: "ms", samples: startOneWarm },
-  ];
+  return scaleFigures(
+    { start100, add90, stop100, coldExec, startOneWarm },
+    { start100: "warm" },
+  );
 }
 
 /** The scale figures of every peer on PATH, by tool; a failure is a note. */

@@ -33,7 +33,31 @@ export const SCALE = {
   crashExec: "crash (SIGKILL) -> new process exec'd",
 } as const;
 
-/** tend.toml of `sleep ARG` services with the defaults (min_ready 500 ms). */
+/** Samples by figure, as one tool's run collects them. */
+export type ScaleSamples = Partial<Record<keyof typeof SCALE, number[]>>;
+
+/**
+ * The figures of `samples` (in ms), in the order of {@linkcode SCALE}, each
+ * with its note from `notes`: one list for tend and its peers alike.
+ */
+export function scaleFigures(
+  samples: ScaleSamples,
+  notes: Partial<Record<keyof typeof SCALE, string>> = {},
+): Figure[] {
+  return (Object.keys(SCALE) as (keyof typeof SCALE)[]).flatMap((key) => {
+    const taken = samples[key];
+    if (taken === undefined) return [];
+    const note = notes[key];
+    return [{
+      name: SCALE[key],
+      unit: "ms",
+      samples: taken,
+      ...(note ? { note } : {}),
+    }];
+  });
+}
+
+/** tend.toml of `sleep ARG` services with the defaults (min_ready 100 ms). */
 export function plainServices(args: readonly string[], first = 0): string {
   return args.map((arg, i) =>
     `[[processes]]\nname = "s${i + first}"\ncommand = "sleep"\nargs = [${
@@ -105,14 +129,10 @@ export async function measureScale(
     await untilCount(marker, 0);
     startOneWarm.push((await tend(ws.dir, ["start", "--quiet"])).ms);
   }
-  return [
-    { name: SCALE.start100, unit: "ms", samples: start100, note: "cold" },
-    { name: SCALE.add90, unit: "ms", samples: add90 },
-    { name: SCALE.stop100, unit: "ms", samples: stop100 },
-    { name: SCALE.coldExec, unit: "ms", samples: coldExec },
-    { name: SCALE.startOne, unit: "ms", samples: startOne, note: "cold" },
-    { name: SCALE.startOneWarm, unit: "ms", samples: startOneWarm },
-  ];
+  return scaleFigures(
+    { start100, add90, stop100, coldExec, startOne, startOneWarm },
+    { start100: "cold", startOne: "cold" },
+  );
 }
 
 /**

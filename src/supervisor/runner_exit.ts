@@ -1,6 +1,6 @@
 import type { ExitStatus } from "../proc/spawn.ts";
 import { decisionEvent, describeExit } from "./policy.ts";
-import type { RunnerCore } from "./runner_core.ts";
+import { type RunnerCore, UNKNOWN_EXIT } from "./runner_core.ts";
 
 /** The exit of the process of one generation. */
 export interface ExitReport {
@@ -57,6 +57,25 @@ export function settleExit(
   core.emit({ event: "exit", exit });
   core.ctx.changed();
   return true;
+}
+
+/**
+ * After a stop or a cancel ended the group of launch `generation`: settles
+ * it with its child's exit (unknown without a child) and enters the state
+ * of `event`, with no reason left.
+ */
+export async function settleEnded(
+  core: RunnerCore,
+  ended: { generation: number; event: "cancel" | "stopped" },
+): Promise<void> {
+  const child = core.process.child;
+  settleExit(core, {
+    generation: ended.generation,
+    exit: child ? await child.exited : UNKNOWN_EXIT,
+  });
+  core.apply(ended.event);
+  core.reason = null;
+  core.ctx.changed();
 }
 
 /** What the restart policy does after the service exited by itself. */

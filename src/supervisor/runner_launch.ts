@@ -9,7 +9,7 @@ import {
   type RunnerCore,
   UNKNOWN_EXIT,
 } from "./runner_core.ts";
-import { decide, exited, settleExit } from "./runner_exit.ts";
+import { decide, exited, settleEnded, settleExit } from "./runner_exit.ts";
 import { backoffBeforeReady, retryBeforeReady } from "./runner_retry.ts";
 
 /**
@@ -113,14 +113,7 @@ async function cancelled(
     service: core.name,
   });
   await core.process.endGroup(core.config);
-  const child = core.process.child;
-  settleExit(core, {
-    generation,
-    exit: child ? await child.exited : UNKNOWN_EXIT,
-  });
-  core.apply("cancel");
-  core.reason = null;
-  core.ctx.changed();
+  await settleEnded(core, { generation, event: "cancel" });
   if (options.userInitiated) throw startCancelledError(core.name);
 }
 

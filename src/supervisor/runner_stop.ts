@@ -1,5 +1,5 @@
-import { type RunnerCore, UNKNOWN_EXIT } from "./runner_core.ts";
-import { settleExit } from "./runner_exit.ts";
+import type { RunnerCore } from "./runner_core.ts";
+import { settleEnded } from "./runner_exit.ts";
 
 /**
  * Stops the service and everything in its process group: its stop signal,
@@ -48,13 +48,8 @@ export async function stopProcess(
       signal: core.config.stopSignal,
     });
   }
-  const generation = core.launches.current.generation;
-  const child = core.process.child;
-  settleExit(core, {
-    generation,
-    exit: child ? await child.exited : UNKNOWN_EXIT,
+  await settleEnded(core, {
+    generation: core.launches.current.generation,
+    event: "stopped",
   });
-  core.apply("stopped");
-  core.reason = null;
-  core.ctx.changed();
 }

@@ -4,6 +4,7 @@ import { sessionCommand } from "../../src/proc/session_spawn.ts";
 import { spawnDetached } from "../../src/proc/spawn.ts";
 import { parseStat } from "../../src/proc/_stat.ts";
 import { groupExists } from "../../src/proc/signal.ts";
+import { pollUntil } from "../../src/_async.ts";
 
 const LINUX = Deno.build.os === "linux";
 const PATH = Deno.env.get("PATH") ?? "/usr/bin:/bin";
@@ -107,13 +108,11 @@ Deno.test({
       assert.equal(stat?.sid, child.pid);
       // After its exec, the program with its resolved path as argv[0].
       let argv: string[] = [];
-      const deadline = Date.now() + 5_000;
-      while (Date.now() < deadline) {
+      await pollUntil(async () => {
         const text = await Deno.readTextFile(`/proc/${child.pid}/cmdline`);
         argv = text.split("\0").slice(0, -1);
-        if (argv[1] === "300") break;
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
+        return argv[1] === "300";
+      }, { timeoutMs: 5_000, intervalMs: 5 });
       assert.equal(argv.length, 2);
       assert.match(argv[0]!, /^\/.*\/sleep$/);
       assert.equal(argv[1], "300");
