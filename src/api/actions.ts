@@ -58,42 +58,57 @@ export async function startServices(
   ws: Workspace,
   options: AbortableNamesOptions & { wait?: boolean },
 ): Promise<ActionResponse> {
-  if (await nothingToStart(ws, options.names)) return { results: [] };
+  const toStart = await whatToStart(ws, options.names);
+  if (toStart === "nothing") return { results: [] };
   const { signal } = options;
+  // Sent with the go of a supervisor launched for it, which begins it at once.
+  const start = {
+    id: crypto.randomUUID(),
+    names: [...options.names],
+    wait: options.wait ?? true,
+  };
   // A supervisor that is shutting down refuses the start: it then runs on
   // the next one (see onOpenSupervisor).
   return await onOpenSupervisor(ws, {
     timing: options.timing ?? DEFAULT_TIMING,
+    configChecked: toStart === "checked",
+    launchStart: start,
     op: (client) =>
-      client.start(options.names, {
-        wait: options.wait ?? true,
+      client.start(start.names, {
+        wait: start.wait,
+        launch: start.id,
         ...(signal ? { signal } : {}),
       }),
   });
 }
 
 /**
- * Whether `names` (all autostart services when none) select nothing to
- * start, nor any schedule to run, while no supervisor runs: then none is
- * launched for nothing. An
- * unknown name throws `UNKNOWN_SERVICE` before any supervisor is launched.
+ * What a start of `names` (all autostart services when none) has to do:
+ * `"running"` when a supervisor answers (it checks the names itself);
+ * otherwise the config is checked here, and left checked for the
+ * supervisor about to be launched (`"checked"`), unless the names select
+ * nothing to start nor any schedule to run (`"nothing"`): then none is
+ * launched for nothing. An unknown name throws `UNKNOWN_SERVICE` before any
+ * supervisor is launched.
  */
-async function nothingToStart(
+async function whatToStart(
   ws: Workspace,
   names: readonly string[],
-): Promise<boolean> {
+): Promise<"running" | "checked" | "nothing"> {
   const client = await connect(ws);
   if (client !== null) {
     client[Symbol.dispose]();
-    return false;
+    return "running";
   }
   const config = await checkWorkspaceConfig(ws);
   if (names.length > 0) {
     await selectNames(config, names);
-    return false;
+    return "checked";
   }
   // A scheduled service needs the supervisor too: it runs on its ticks.
-  return !config.services.some((s) => s.autostart || s.schedule != null);
+  return config.services.some((s) => s.autostart || s.schedule != null)
+    ? "checked"
+    : "nothing";
 }
 
 /**
@@ -130,10 +145,12 @@ export async function restartServices(
   ws: Workspace,
   options: AbortableNamesOptions,
 ): Promise<ActionResponse> {
-  if (await nothingToStart(ws, options.names)) return { results: [] };
+  const toStart = await whatToStart(ws, options.names);
+  if (toStart === "nothing") return { results: [] };
   const { signal } = options;
   return await onOpenSupervisor(ws, {
     timing: options.timing ?? DEFAULT_TIMING,
+    configChecked: toStart === "checked",
     op: (client) => client.restart(options.names, signal ? { signal } : {}),
   });
 }

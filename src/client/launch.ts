@@ -11,7 +11,8 @@ import { connect, loadClient } from "./workspace.ts";
 import { lazyImport } from "../_lazy.ts";
 import { sleep } from "../_async.ts";
 import { selfCommand, SUPERVISOR_V8_FLAGS } from "./self_command.ts";
-import { GO, takeStandby } from "./standby.ts";
+import { takeStandby } from "./standby.ts";
+import { goLine, type LaunchStart } from "../ipc/go.ts";
 
 /** How long a CLI waits for another CLI that is launching a supervisor. */
 const LAUNCH_LOCK_WAIT_MS = 30_000;
@@ -28,7 +29,11 @@ const PING_RETRY_INTERVAL_MS = 25;
  */
 export async function ensureSupervisor(
   ws: Workspace,
-  options: { timing: Timing },
+  options: {
+    timing: Timing;
+    /** The start the caller asks for next, begun at once by a standby. */
+    launchStart?: LaunchStart | undefined;
+  },
 ): Promise<ControlClient> {
   const existing = await connect(ws);
   if (existing) return existing;
@@ -49,7 +54,7 @@ export async function ensureSupervisor(
     const raced = await connect(ws);
     if (raced) return raced;
     await refuseForeignLockHolder(ws);
-    const handshake = await launchSupervisor(ws);
+    const handshake = await launchSupervisor(ws, options.launchStart);
     if (!handshake.ok) {
       const { code, message, hint } = handshake.error;
       throw new TendError(isErrorCode(code) ? code : "START_FAILED", message, {
@@ -81,18 +86,21 @@ async function refuseForeignLockHolder(ws: Workspace): Promise<void> {
 }
 
 /**
- * Tells the standby launched for `ws` (see `standby.ts`) to go and reads
- * its handshake; spawns a supervisor when there is no standby, or when it
- * ended without a handshake (it died before it could go: the usual launch
- * then fails, or not, with the usual report).
+ * Tells the standby launched for `ws` (see `standby.ts`) to go, and to
+ * begin `start`, and reads its handshake; spawns a supervisor when there is
+ * no standby, or when it ended without a handshake (it died before it could
+ * go: the usual launch then fails, or not, with the usual report).
  */
-async function launchSupervisor(ws: Workspace): Promise<Handshake> {
+async function launchSupervisor(
+  ws: Workspace,
+  start: LaunchStart | undefined,
+): Promise<Handshake> {
   const standby = takeStandby(ws);
   if (standby !== null) {
     const { child } = standby;
     try {
       const writer = child.stdin.getWriter();
-      await writer.write(new TextEncoder().encode(GO));
+      await writer.write(new TextEncoder().encode(goLine(start)));
       await writer.close();
       // Loaded while the supervisor starts, not before the go.
       loadClient().catch(() => {});

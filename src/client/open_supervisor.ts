@@ -4,6 +4,7 @@ import { isLockHeld } from "../fence/lock.ts";
 import type { ControlClient } from "../ipc/client.ts";
 import type { Timing } from "../timing.ts";
 import type { Workspace } from "../workspace/workspace.ts";
+import type { LaunchStart } from "../ipc/go.ts";
 import { supervisorClient } from "./supervisor_client.ts";
 
 /** How long a start waits for a supervisor that is shutting down to exit. */
@@ -22,6 +23,10 @@ export async function onOpenSupervisor<T>(
   ws: Workspace,
   options: {
     timing: Timing;
+    /** The config was validated just before (see `supervisorClient`). */
+    configChecked?: boolean;
+    /** The start `op` asks for, begun at once by a standby (`supervisorClient`). */
+    launchStart?: LaunchStart;
     op: (client: ControlClient) => Promise<T>;
   },
 ): Promise<T> {

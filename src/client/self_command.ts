@@ -10,12 +10,18 @@ export const PERMISSION_FLAGS = [
 
 /**
  * V8 flags of the supervisor, a long-lived and mostly idle process: a 1 MiB
- * young generation (84 → 72 MiB RSS with 100 services, measured), and lite
- * mode (no optimizing compiler, feedback allocated lazily: 61 → 57.5 MiB with
- * 100 services; the supervisor runs little code, and none of it hot). A
- * compiled tend has them built in (`deno task compile`).
+ * young generation (84 → 72 MiB RSS with 100 services, measured).
+ *
+ * Not `--lite-mode` here, though it saves about 4 MiB with 100 services:
+ * V8 rejects code cached under other flags that shape code, and Deno's code
+ * cache is shared by every `deno run`. A supervisor with flags of its own
+ * recompiled and re-cached every module it shares with the CLI that launched
+ * it, and the next CLI did the same: 40 ms of a cold `tend start` (170 → 130
+ * ms to the service's exec, measured). Heap sizes are not part of that
+ * check. A compiled tend runs the CLI and the supervisor with the same flags
+ * (`deno task compile` builds `--lite-mode` in), so it keeps both.
  */
-export const SUPERVISOR_V8_FLAGS = "--max-semi-space-size=1,--lite-mode";
+export const SUPERVISOR_V8_FLAGS = "--max-semi-space-size=1";
 
 /** The path of a `file:` URL (POSIX). */
 function fromFileUrl(url: URL): string {

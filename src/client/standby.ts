@@ -2,6 +2,7 @@ import { pathExists } from "../_path_exists.ts";
 import { findWorkspace } from "../config/workspace.ts";
 import { workspacePaths } from "../config/paths.ts";
 import { canRedirectStderr } from "../proc/log_fd.ts";
+import { sessionCommand } from "../proc/session_spawn.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 import { selfCommand, SUPERVISOR_V8_FLAGS } from "./self_command.ts";
 import type { FindWorkspaceOptions } from "../config/workspace.ts";
@@ -11,8 +12,8 @@ import type { FindWorkspaceOptions } from "../config/workspace.ts";
  * knows the workspace and sees no socket, so that the supervisor loads its
  * code (most of a cold start) while the CLI loads its own and checks the
  * config. It does nothing until the CLI, holding the launch lock, tells it
- * to go: then it is the supervisor the CLI launches
- * ({@linkcode takeStandby}). A CLI that needs no supervisor after all (bad
+ * to go (src/ipc/go.ts), with the start the CLI asks for: then it is the
+ * supervisor the CLI launches ({@linkcode takeStandby}). A CLI that needs no supervisor after all (bad
  * config, nothing to start, one already answers) kills it; a CLI that dies
  * closes its stdin, and a standby that reads the end exits untouched.
  *
@@ -25,9 +26,6 @@ export interface Standby {
   readonly configFile: string;
   readonly child: Deno.ChildProcess;
 }
-
-/** The line that tells a standby to go. */
-export const GO = "go\n";
 
 /** The one standby of this process, until taken or ended. */
 let waiting: Standby | null = null;
@@ -58,11 +56,14 @@ export async function launchStandby(
       ["__supervise", "--standby", "-C", root, "-c", configFile],
       { v8Flags: SUPERVISOR_V8_FLAGS },
     );
-    const child = new Deno.Command(self.command, {
-      args: self.args,
+    // Its own session through setsid(1) where it can: a `detached` spawn
+    // forks this whole process (see session_spawn.ts).
+    const session = sessionCommand({ ...self, env: {} });
+    const child = new Deno.Command(session?.command ?? self.command, {
+      args: session?.args ?? self.args,
       cwd: root,
       env: { TEND_SUPERVISOR: root },
-      detached: true,
+      detached: session === null,
       stdin: "piped",
       stdout: "piped",
       stderr: "null",

@@ -2,7 +2,7 @@ import { lazyImport } from "../_lazy.ts";
 import { TendError } from "../errors.ts";
 import type { Handshake } from "../ipc/protocol.ts";
 import { resolveWorkspace } from "../client/where.ts";
-import { GO } from "../client/standby.ts";
+import { type Go, MAX_GO_BYTES, readGoLine } from "../ipc/go.ts";
 import { redirectStderr } from "../proc/log_fd.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 import type { Context } from "./command.ts";
@@ -21,11 +21,14 @@ export async function run(
     new URL("../supervisor/run.ts", import.meta.url),
   );
   loading.catch(() => {}); // awaited below, unless there is no go
+  let go: Go = { start: null };
   if (args.values.standby === true) {
     // While the CLI checks the config: what the supervisor's first steps
     // would otherwise load after the go.
     loading.then(({ warmRuntime }) => warmRuntime(), () => {});
-    if (!await toldToGo(ws)) return 0;
+    const told = await toldToGo(ws);
+    if (told === null) return 0;
+    go = told;
   }
   let answered = false;
   const answer = (message: Handshake) => {
@@ -39,6 +42,7 @@ export async function run(
       configFile: ws.configFile,
       foreground: false,
       startAll: false,
+      launchStart: go.start,
       handshake: answer,
       timing: ctx.timing,
     });
@@ -53,25 +57,31 @@ export async function run(
 }
 
 /**
- * Waits for the launching CLI's go on stdin (see `src/client/standby.ts`), then points
- * stderr at the supervisor log, as a launch without standby does. Anything
- * but a go (the CLI ended, or needs no supervisor): `false`, nothing done.
+ * Waits for the launching CLI's go on stdin (see `src/client/standby.ts`
+ * and `src/ipc/go.ts`), then points stderr at the supervisor log, as a
+ * launch without standby does. Anything but a go line (the CLI ended, or
+ * needs no supervisor): `null`, nothing done.
  */
-async function toldToGo(ws: Workspace): Promise<boolean> {
+async function toldToGo(ws: Workspace): Promise<Go | null> {
   const reader = Deno.stdin.readable.getReader();
+  const decoder = new TextDecoder();
   let text = "";
   try {
     while (!text.includes("\n")) {
+      if (text.length > MAX_GO_BYTES) return null;
       const chunk = await reader.read();
-      if (chunk.done) return false;
-      text += new TextDecoder().decode(chunk.value);
+      if (chunk.done) return null;
+      text += decoder.decode(chunk.value, { stream: true });
     }
   } catch {
-    return false;
+    return null;
   } finally {
     reader.releaseLock();
   }
-  if (text !== GO) return false;
+  const newline = text.indexOf("\n");
+  if (newline !== text.length - 1) return null;
+  const go = readGoLine(text.slice(0, newline));
+  if (go === null) return null;
   redirectStderr(ws.paths.supervisorLog, LOG_FILE_MODE);
-  return true;
+  return go;
 }

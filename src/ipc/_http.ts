@@ -24,6 +24,12 @@ export class ResponseLostError extends Error {
   }
 }
 
+/**
+ * The header of a start that a launching CLI also sent with its go
+ * (src/client/standby.ts): the id of that start, whose answer it asks for.
+ */
+export const LAUNCH_HEADER = "x-tend-launch";
+
 /** Sends one request and reads the whole response. */
 export async function unixRequest(
   socket: string,
@@ -32,6 +38,7 @@ export async function unixRequest(
     path: string;
     body?: string;
     signal?: AbortSignal;
+    headers?: Readonly<Record<string, string>>;
   },
 ): Promise<RawResponse> {
   const conn = await Deno.connect({ transport: "unix", path: socket });
@@ -42,6 +49,9 @@ export async function unixRequest(
     const head =
       `${options.method} ${options.path} HTTP/1.1\r\nHost: tend\r\n` +
       `Connection: close\r\nContent-Type: application/json\r\n` +
+      Object.entries(options.headers ?? {}).map(([name, value]) =>
+        `${name}: ${value}\r\n`
+      ).join("") +
       `Content-Length: ${body.length}\r\n\r\n`;
     await writeAll(conn, concat([new TextEncoder().encode(head), body]));
     options.signal?.throwIfAborted();

@@ -1,7 +1,12 @@
 import type * as z from "npm:zod@4.6.7/mini";
 import { lazyImport } from "../_lazy.ts";
 import { isErrorCode, messageOf, TendError } from "../errors.ts";
-import { type RawResponse, ResponseLostError, unixRequest } from "./_http.ts";
+import {
+  LAUNCH_HEADER,
+  type RawResponse,
+  ResponseLostError,
+  unixRequest,
+} from "./_http.ts";
 import type { ENDPOINTS, ErrorBody, Operation } from "./protocol.ts";
 import { type JsonSchema, quickParse } from "./quick_check.ts";
 import { WIRE_ERROR_BODY, WIRE_RESPONSES } from "./wire_responses.ts";
@@ -24,6 +29,12 @@ type Body<K extends Operation> = (typeof ENDPOINTS)[K]["request"] extends
   z.ZodMiniType ? z.input<(typeof ENDPOINTS)[K]["request"]> : never;
 /** What `op` answers. */
 type Answer<K extends Operation> = z.infer<(typeof ENDPOINTS)[K]["response"]>;
+/** What one request sends besides its operation. */
+type RequestOptions<K extends Operation> = {
+  body?: Body<K>;
+  signal?: AbortSignal;
+  headers?: Readonly<Record<string, string>>;
+};
 
 /**
  * How one request went. `unreachable`: nobody answered (no socket, no
@@ -68,6 +79,12 @@ export interface ClientStatusOptions {
 export type ClientStartOptions = Omit<StartRequestInput, "names"> & {
   /** Gives up waiting for the answer (the supervisor goes on). */
   signal?: AbortSignal;
+  /**
+   * The id of this same start, sent with the go of the supervisor that this
+   * process launched (src/client/standby.ts): that supervisor began it as
+   * soon as it served, and answers with it. Any other supervisor ignores it.
+   */
+  launch?: string;
 };
 
 /**
@@ -149,10 +166,13 @@ export class ControlClient implements Disposable {
     options: ClientStartOptions = {},
   ): Promise<ActionResponse> {
     const body: Body<"start"> = { names: [...names], wait: options.wait };
-    return this.#call(
-      "start",
-      options.signal ? { body, signal: options.signal } : { body },
-    );
+    return this.#call("start", {
+      body,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.launch
+        ? { headers: { [LAUNCH_HEADER]: options.launch } }
+        : {}),
+    });
   }
 
   /**
@@ -212,14 +232,14 @@ export class ControlClient implements Disposable {
 
   async #call<K extends Operation>(
     op: K,
-    options: { body?: Body<K>; signal?: AbortSignal } = {},
+    options: RequestOptions<K> = {},
   ): Promise<Answer<K>> {
     return answerOf(await this.#request(op, options));
   }
 
   async #request<K extends Operation>(
     op: K,
-    options: { body?: Body<K>; signal?: AbortSignal },
+    options: RequestOptions<K>,
   ): Promise<Reply<Answer<K>>> {
     const { method, path } = WIRE_RESPONSES[op];
     let response: RawResponse;
@@ -231,6 +251,7 @@ export class ControlClient implements Disposable {
           ? {}
           : { body: JSON.stringify(options.body) }),
         ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.headers ? { headers: options.headers } : {}),
       });
     } catch (error) {
       if (error instanceof ResponseLostError && method === "POST") {

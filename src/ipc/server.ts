@@ -1,6 +1,7 @@
 import { lazyImport } from "../_lazy.ts";
 import { messageOf, TendError } from "../errors.ts";
 import { parseJsonBody, parseRequest } from "./validate.ts";
+import { LAUNCH_HEADER } from "./_http.ts";
 import { type JsonSchema, quickParse } from "./quick_check.ts";
 import { WIRE_ENDPOINTS as ENDPOINTS } from "./wire_requests.ts";
 import type * as z from "npm:zod@4.6.7/mini";
@@ -27,9 +28,11 @@ import type {
 export interface ControlHandler {
   ping(): PingResponse;
   status(): StatusResponse | Promise<StatusResponse>;
+  /** `launch`: the id its `x-tend-launch` header carries, when sent. */
   start(
     names: StartRequest["names"],
     options: Omit<StartRequest, "names">,
+    launch?: string,
   ): Promise<ActionResponse>;
   stop(
     names: StopRequest["names"],
@@ -110,29 +113,32 @@ async function routePost(
   const body = await readBody(request);
   switch (pathname) {
     case ENDPOINTS.start.path: {
-      const { names, ...options } = await parse("start", body);
-      return Response.json(await handler.start(names, options));
+      const { names, ...options } = await parseBody("start", body);
+      const launch = request.headers.get(LAUNCH_HEADER) ?? undefined;
+      return Response.json(await handler.start(names, options, launch));
     }
     case ENDPOINTS.stop.path: {
-      const { names, ...options } = await parse("stop", body);
+      const { names, ...options } = await parseBody("stop", body);
       return Response.json(await handler.stop(names, options));
     }
     case ENDPOINTS.restart.path:
       return Response.json(
-        await handler.restart((await parse("restart", body)).names),
+        await handler.restart((await parseBody("restart", body)).names),
       );
     case ENDPOINTS.run.path:
-      return Response.json(await handler.run(await parse("run", body)));
+      return Response.json(await handler.run(await parseBody("run", body)));
     case ENDPOINTS.reload.path:
-      await parse("reload", body);
+      await parseBody("reload", body);
       return Response.json(await handler.reload());
     case ENDPOINTS.http.path:
-      await parse("http", body);
+      await parseBody("http", body);
       return Response.json(await handler.http());
     case ENDPOINTS.cleanup.path:
-      return Response.json(await handler.cleanup(await parse("cleanup", body)));
+      return Response.json(
+        await handler.cleanup(await parseBody("cleanup", body)),
+      );
     case ENDPOINTS.shutdown.path:
-      await handler.shutdown(await parse("shutdown", body));
+      await handler.shutdown(await parseBody("shutdown", body));
       return Response.json({ ok: true } satisfies ShutdownResponse);
   }
   return errorResponse(
@@ -163,7 +169,8 @@ type Body<K extends PostOperation> = z.output<
  * the generated JSON Schema when it settles the body, otherwise by zod,
  * loaded then (a bad body, or one zod must complete), which gives the error.
  */
-async function parse<K extends PostOperation>(
+/** `body` checked as a request to `op`: a USAGE error when it is not one. */
+export async function parseBody<K extends PostOperation>(
   op: K,
   body: unknown,
 ): Promise<Body<K>> {

@@ -23,6 +23,8 @@ import { httpService } from "./http.ts";
 import { writeGitignore } from "../workspace/gitignore.ts";
 import { controlHandler, listenControl, type Stop } from "./control.ts";
 import { catchStrayErrors, listenForSignals } from "./process_events.ts";
+import type { LaunchStart } from "../ipc/go.ts";
+import { withLaunchStart } from "./launch_start.ts";
 
 export { warmRuntime } from "./warm_runtime.ts";
 
@@ -37,6 +39,11 @@ export interface RunSupervisorOptions {
   foreground: boolean;
   /** Start every autostart service once serving (`tend up`). */
   startAll: boolean;
+  /**
+   * The start the launching CLI sent with its go, begun once serving
+   * (`launch_start.ts`).
+   */
+  launchStart?: LaunchStart | null;
   /** Told once: serving, lost the lock race, or failed to start. */
   handshake?: (message: Handshake) => void;
   /** Told what starting every autostart service did (with `startAll`). */
@@ -155,7 +162,12 @@ async function serve(
     log,
   });
   handler = controlHandler(supervisor, { root: paths.root, stop, http });
+  const launch = options.launchStart
+    ? withLaunchStart(handler, options.launchStart)
+    : null;
+  if (launch) handler = launch.handler;
   const control = await listenControl(paths, { handler, log });
+  launch?.begin();
   if (config.daemon.http !== null) {
     await http.ensure().catch((error) =>
       log.error("cannot serve the dashboard: {error}", {
