@@ -22,27 +22,39 @@ export interface Go {
   readonly start: LaunchStart | null;
 }
 
-/** Longest go line read (a start of many names fits). */
+/**
+ * Longest go line read, in UTF-8 bytes with its newline (a start of many
+ * names fits; a start too long for it is not sent with the go).
+ */
 export const MAX_GO_BYTES = 64 * 1024;
 
 const WORD = "go";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** The line that tells a standby to go (and to begin `start`). */
+/**
+ * The line that tells a standby to go (and to begin `start`). A start whose
+ * line would be longer than {@linkcode MAX_GO_BYTES} is left out: the
+ * standby would refuse the whole line, and the CLI's request then runs it.
+ */
 export function goLine(start?: LaunchStart): string {
-  if (start === undefined) return `${WORD}\n`;
+  const plain = `${WORD}\n`;
+  if (start === undefined) return plain;
   const { id, names, wait } = start;
-  return `${WORD} ${JSON.stringify({ id, names, wait })}\n`;
+  const line = `${WORD} ${JSON.stringify({ id, names, wait })}\n`;
+  return byteLength(line) > MAX_GO_BYTES ? plain : line;
 }
 
 /**
- * What `line` (without its newline) says; `null` when it is no go. A start
- * that is not plainly a well-formed one (a bad id, a body the start
- * request's schema does not accept as it is) is dropped: the CLI's own
- * request then starts as any other, and gets any error.
+ * What `line` (without its newline) says; `null` when it is no go: neither
+ * `go` nor `go`, a space and a JSON object, or longer than
+ * {@linkcode MAX_GO_BYTES}. A start that is not plainly a well-formed one (a
+ * missing or bad id, a body the start request's schema does not accept as it
+ * is, an unknown key included) is dropped: the CLI's own request then starts
+ * as any other, and gets any error.
  */
 export function readGoLine(line: string): Go | null {
   if (line === WORD) return { start: null };
+  if (byteLength(line) + 1 > MAX_GO_BYTES) return null;
   if (!line.startsWith(`${WORD} `)) return null;
   let data: unknown;
   try {
@@ -61,4 +73,8 @@ export function readGoLine(line: string): Go | null {
   ) as { names: string[]; wait: boolean } | undefined;
   if (request === undefined) return { start: null };
   return { start: { id, names: request.names, wait: request.wait } };
+}
+
+function byteLength(text: string): number {
+  return new TextEncoder().encode(text).length;
 }
