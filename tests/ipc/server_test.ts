@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { TendError } from "../../src/errors.ts";
 import { ErrorBody } from "../../src/ipc/protocol.ts";
-import { route } from "../../src/ipc/server.ts";
+import { LAUNCH_HEADER } from "../../src/ipc/_http.ts";
+import { type ControlHandler, route } from "../../src/ipc/server.ts";
 import {
   cleanupAnswer,
   fakeHandler,
@@ -10,6 +11,8 @@ import {
   STATUS,
   view,
 } from "./_fake_handler.ts";
+
+const LAUNCH_ID = "0b5f4c1e-6a2d-4f7e-9c3b-8d1a2e3f4a5b";
 
 function get(path: string): Request {
   return new Request(`http://tend${path}`);
@@ -297,4 +300,34 @@ Deno.test("route() answers a plain Error from the handler with 500 INTERNAL", as
     assert.equal(status, 500);
     assert.equal((body as { error: { code: string } }).error.code, "INTERNAL");
   });
+});
+
+Deno.test("route() passes the x-tend-launch header of a start to handler.start", async (t) => {
+  const cases: [string, Record<string, string>, string | undefined][] = [
+    ["with the header", { [LAUNCH_HEADER]: LAUNCH_ID }, LAUNCH_ID],
+    ["without it", {}, undefined],
+  ];
+  for (const [label, headers, expected] of cases) {
+    await t.step(label, async () => {
+      const launches: (string | undefined)[] = [];
+      const handler: ControlHandler = {
+        ...fakeHandler(),
+        start(names, options, launch) {
+          launches.push(launch);
+          assert.deepEqual([names, options], [["web"], { wait: false }]);
+          return Promise.resolve({ results: [] });
+        },
+      };
+      const request = new Request("http://tend/v1/start", {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify({ names: ["web"], wait: false }),
+      });
+      assert.deepEqual(await answer(await route(request, handler)), {
+        status: 200,
+        body: { results: [] },
+      });
+      assert.deepEqual(launches, [expected]);
+    });
+  }
 });
