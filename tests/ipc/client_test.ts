@@ -342,3 +342,31 @@ Deno.test("ControlClient.tryStatus() tells an answer from no supervisor", async 
     });
   });
 });
+
+Deno.test("ControlClient.start() sends its launch id in the x-tend-launch header", async (t) => {
+  const id = crypto.randomUUID();
+  const cases: [string, { launch?: string }, string | undefined][] = [
+    ["with a launch id", { launch: id }, id],
+    ["without one", {}, undefined],
+  ];
+  for (const [label, options, expected] of cases) {
+    await t.step(label, async () => {
+      const launches: (string | undefined)[] = [];
+      const inner = fakeHandler();
+      const handler: FakeHandler = {
+        ...inner,
+        start(names, startOptions, launch) {
+          launches.push(launch);
+          return inner.start(names, startOptions);
+        },
+      };
+      await withServer(handler, async (socket) => {
+        using client = new ControlClient(socket);
+        assert.deepEqual(await client.start(["web"], options), {
+          results: [{ name: "web", action: "started", service: view("web") }],
+        });
+      });
+      assert.deepEqual(launches, [expected]);
+    });
+  }
+});
