@@ -7,15 +7,18 @@ import assert from "node:assert/strict";
 import { ControlClient } from "../../src/ipc/client.ts";
 import { readCommand } from "../../src/proc/scan.ts";
 import {
+  decodeOutput,
   fixtureService,
   isAlive,
   makeTempWorkspace,
   readLines,
   readPids,
+  spawnTend,
   supervisorPid,
   taggedWith,
   type TempWorkspace,
   tend,
+  waitFor,
 } from "../_helpers.ts";
 import { assertRun } from "./_assert.ts";
 
@@ -85,6 +88,47 @@ Deno.test("a cold tend start of one service starts it once, with the start sent 
   });
   await assertStandbySupervisor(ws);
   await assertRunsOnce(ws, "web", startedPid(run.stdout, "web"));
+});
+
+Deno.test("the launched supervisor begins the start of the go before the CLI asks for it", async () => {
+  await using ws = await makeTempWorkspace();
+  await ws.writeConfig(markedService(ws, "web"));
+  const cli = spawnTend(ws, ["start", "web"]);
+  const output = cli.output();
+  let stopped = false;
+  try {
+    // Frozen as soon as its supervisor exists, the CLI has not read the
+    // handshake yet, nor sent its start: the service starts all the same.
+    await waitFor(async () => await supervisorPid(ws) !== null, {
+      intervalMs: 2,
+      message: "the launched supervisor's pid file",
+    });
+    Deno.kill(cli.pid, "SIGSTOP");
+    stopped = true;
+    await waitFor(
+      async () => (await readPids(ws.path("web.marker"))).length > 0,
+      {
+        message: "web to start while its CLI is frozen",
+      },
+    );
+    Deno.kill(cli.pid, "SIGCONT");
+    stopped = false;
+    const run = decodeOutput(await output);
+    assertRun(run, {
+      code: 0,
+      stdout: /^started "web" \(pid \d+\)\n$/,
+      stderr: "",
+    });
+    await assertRunsOnce(ws, "web", startedPid(run.stdout, "web"));
+  } finally {
+    if (stopped) Deno.kill(cli.pid, "SIGCONT");
+    try {
+      cli.kill("SIGKILL");
+    } catch {
+      // It has ended.
+    }
+    await output;
+  }
 });
 
 Deno.test("a cold tend start of every service starts each once", async () => {
