@@ -70,7 +70,7 @@ Deno.test("a standby told to go with a start begins it, and answers its request 
     goLine({ id, names: ["web"], wait: true }),
   );
   const handshake = JSON.parse(await firstLine(standby.child.stdout, 30_000));
-  assert.equal(handshake.ok, true, JSON.stringify(handshake));
+  assert.ok(handshake.ok === true, JSON.stringify(handshake));
   // Nobody asked yet: the go alone starts web.
   await waitFor(
     async () => (await readPids(ws.path("web.marker"))).length > 0,
@@ -105,7 +105,7 @@ Deno.test("a standby told to go with a malformed start serves and starts nothing
     'go {"id":"launch-1","names":["web"],"wait":true}\n',
   );
   const handshake = JSON.parse(await firstLine(standby.child.stdout, 30_000));
-  assert.equal(handshake.ok, true, JSON.stringify(handshake));
+  assert.ok(handshake.ok === true, JSON.stringify(handshake));
   const status = await supervisorStatus(ws);
   assert.deepEqual(
     status?.services.map((s) => [s.name, s.status]),
