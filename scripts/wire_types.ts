@@ -25,5 +25,10 @@ await Deno.writeTextFile(
 );
 await Deno.writeTextFile(
   new URL("../src/ipc/wire_responses.ts", import.meta.url),
-  await formatted(renderWireResponses(protocol.ENDPOINTS, protocol.ErrorBody)),
+  await formatted(
+    renderWireResponses(protocol.ENDPOINTS, {
+      errorBody: protocol.ErrorBody,
+      handshake: protocol.Handshake,
+    }),
+  ),
 );

@@ -1,6 +1,9 @@
 import { TendError } from "../errors.ts";
 import { TextLineStream } from "../logs/line_splitter.ts";
-import { Handshake } from "./protocol.ts";
+import { lazyImport } from "../_lazy.ts";
+import type { Handshake } from "./protocol.ts";
+import { type JsonSchema, quickParse } from "./quick_check.ts";
+import { WIRE_HANDSHAKE } from "./wire_responses.ts";
 
 /**
  * Reads the handshake, the first line of a launched supervisor's stdout,
@@ -25,17 +28,26 @@ export async function readHandshake(
   } finally {
     await lines.cancel().catch(() => {});
   }
-  return parseHandshake(line);
+  return await parseHandshake(line);
 }
 
-/** The handshake in `line`; `START_FAILED` naming what is wrong otherwise. */
-export function parseHandshake(line: string): Handshake {
+/**
+ * The handshake in `line`; `START_FAILED` naming what is wrong otherwise.
+ * Checked against its JSON Schema (quick_check.ts) without zod, which
+ * loads (and names the fault) only for a line that check does not settle.
+ */
+export async function parseHandshake(line: string): Promise<Handshake> {
   let data: unknown;
   try {
     data = JSON.parse(line);
   } catch {
     throw garbage("it is not JSON");
   }
+  const quick = quickParse(WIRE_HANDSHAKE as JsonSchema, data);
+  if (quick !== undefined) return quick as Handshake;
+  const { Handshake } = await lazyImport<typeof import("./protocol.ts")>(
+    new URL("./protocol.ts", import.meta.url),
+  );
   const result = Handshake.safeParse(data, { jitless: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0];

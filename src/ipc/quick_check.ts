@@ -27,6 +27,7 @@ const KNOWN = new Set([
   "propertyNames",
   "items",
   "anyOf",
+  "oneOf",
   "minLength",
   "maxLength",
   "minItems",
@@ -65,8 +66,24 @@ function check(schema: JsonSchema, value: unknown): unknown {
     }
     return UNSETTLED;
   }
+  if (Array.isArray(schema.oneOf)) return checkOneOf(schema, value);
   const out = checkType(schema, value);
   return out === UNSETTLED || isAllowed(schema, out) ? out : UNSETTLED;
+}
+
+/**
+ * `value` checked against the options of a `oneOf` (a discriminated union):
+ * settled when exactly one option settles it; when two do, zod decides.
+ */
+function checkOneOf(schema: JsonSchema, value: unknown): unknown {
+  let found: unknown = UNSETTLED;
+  for (const option of schema.oneOf as JsonSchema[]) {
+    const out = check(option, value);
+    if (out === UNSETTLED) continue;
+    if (found !== UNSETTLED) return UNSETTLED;
+    found = out;
+  }
+  return found === UNSETTLED || isAllowed(schema, found) ? found : UNSETTLED;
 }
 
 /** `value` checked against the one `type` of `schema`. */

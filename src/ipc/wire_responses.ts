@@ -175,6 +175,15 @@ const W16 = {
   "properties": W15,
   "required": ["results"],
 } as const;
+const W17 = {
+  "type": "object",
+  "properties": {
+    "code": { "type": "string" },
+    "message": { "type": "string" },
+    "hint": { "type": "string" },
+  },
+  "required": ["code", "message"],
+} as const;
 
 /**
  * The control API's endpoints and the JSON Schema of each 2xx answer, and
@@ -335,16 +344,30 @@ export const WIRE_RESPONSES = {
 /** The JSON Schema of the body of every non-2xx answer. */
 export const WIRE_ERROR_BODY = {
   "type": "object",
-  "properties": {
-    "error": {
-      "type": "object",
-      "properties": {
-        "code": { "type": "string" },
-        "message": { "type": "string" },
-        "hint": { "type": "string" },
-      },
-      "required": ["code", "message"],
-    },
-  },
+  "properties": { "error": W17 },
   "required": ["error"],
+} as const;
+
+/**
+ * The JSON Schema of the handshake, the line a launched supervisor writes
+ * to the CLI that launched it (handshake.ts).
+ */
+export const WIRE_HANDSHAKE = {
+  "oneOf": [{
+    "type": "object",
+    "properties": {
+      "ok": { "type": "boolean", "const": true },
+      "pid": {
+        "type": "integer",
+        "minimum": -9007199254740991,
+        "maximum": 9007199254740991,
+      },
+      "lost": { "type": "boolean" },
+    },
+    "required": ["ok", "pid", "lost"],
+  }, {
+    "type": "object",
+    "properties": { "ok": { "type": "boolean", "const": false }, "error": W17 },
+    "required": ["ok", "error"],
+  }],
 } as const;

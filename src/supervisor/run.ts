@@ -97,7 +97,7 @@ async function serve(
   // load it for its one spawn (0.6 ms of the 2 ms from the exit to the
   // spawn, measured), as would every start.
   using _spawning = holdSpawning();
-  await lock.remember();
+  lock.remember();
   // One loader for the supervisor's life: the text the CLI checked comes
   // from .tend/run/config.json (no zod, no TOML parser); it loads again only
   // a changed file.

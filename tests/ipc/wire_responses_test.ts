@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import type * as z from "npm:zod@4.6.7/mini";
-import { ENDPOINTS, ErrorBody } from "../../src/ipc/protocol.ts";
+import { ENDPOINTS, ErrorBody, Handshake } from "../../src/ipc/protocol.ts";
 import { type JsonSchema, quickParse } from "../../src/ipc/quick_check.ts";
 import {
   WIRE_ERROR_BODY,
+  WIRE_HANDSHAKE,
   WIRE_RESPONSES,
 } from "../../src/ipc/wire_responses.ts";
 import { formatted } from "../../scripts/_wire/render.ts";
@@ -16,12 +17,25 @@ Deno.test("src/ipc/wire_responses.ts is what `deno task types` generates", async
   const committed = await Deno.readTextFile(
     new URL("src/ipc/wire_responses.ts", root),
   );
-  const generated = await formatted(renderWireResponses(ENDPOINTS, ErrorBody));
+  const generated = await formatted(
+    renderWireResponses(ENDPOINTS, {
+      errorBody: ErrorBody,
+      handshake: Handshake,
+    }),
+  );
   assert.ok(
     committed === generated,
     "src/ipc/wire_responses.ts is stale: run `deno task types`",
   );
 });
+
+/** Handshakes a launched supervisor writes: serving, lost, failed. */
+const HANDSHAKES: readonly unknown[] = [
+  { ok: true, pid: 4242, lost: false },
+  { ok: true, pid: 4242, lost: true },
+  { ok: false, error: { code: "CONFIG_INVALID", message: "Cannot load" } },
+  { ok: false, error: { code: "START_FAILED", message: "no", hint: "see" } },
+];
 
 /** A service with every field filled in, as a running supervisor shows it. */
 function service(name: string): Record<string, unknown> {
@@ -196,6 +210,11 @@ Deno.test("the quick check agrees with zod on every answer it settles", () => {
   for (const body of variants(ERROR)) {
     cases.push([ErrorBody, WIRE_ERROR_BODY as JsonSchema, body]);
   }
+  for (const handshake of HANDSHAKES) {
+    for (const body of variants(handshake)) {
+      cases.push([Handshake, WIRE_HANDSHAKE as JsonSchema, body]);
+    }
+  }
   for (const [schema, wire, body] of cases) {
     const quick = quickParse(wire, body);
     if (quick === undefined) {
@@ -220,6 +239,22 @@ Deno.test("the quick check settles the answers a supervisor gives", () => {
     );
   }
   assert.deepEqual(quickParse(WIRE_ERROR_BODY as JsonSchema, ERROR), ERROR);
+  for (const handshake of HANDSHAKES) {
+    const quick = quickParse(WIRE_HANDSHAKE as JsonSchema, handshake);
+    assert.ok(
+      quick !== undefined,
+      `${JSON.stringify(handshake)} is left to zod`,
+    );
+    assertAsZod(Handshake, handshake, quick);
+  }
+});
+
+Deno.test("a oneOf is settled only when exactly one option settles", () => {
+  const either = { oneOf: [{ type: "string" }, { type: "string" }] };
+  assert.equal(quickParse(either, "a"), undefined);
+  const one = { oneOf: [{ type: "integer" }, { type: "boolean" }] };
+  assert.equal(quickParse(one, 3), 3);
+  assert.equal(quickParse(one, "b"), undefined);
 });
 
 Deno.test("an instant is checked by the function the zod schema refines with", () => {
@@ -261,7 +296,7 @@ Deno.test("a refinement that named_checks.ts does not name stays zod's", async (
   const Odd = z.object({ at: z.string().check(z.refine((s) => s !== "x")) });
   const text = renderWireResponses(
     { odd: { method: "GET", path: "/v1/odd", request: null, response: Odd } },
-    Odd,
+    { errorBody: Odd, handshake: Odd },
   );
   assert.match(text, /"x-zod-only":true/);
   assert.doesNotMatch(text, /"x-check"/);
