@@ -10,7 +10,7 @@ import { socketBlocker, type Workspace } from "../workspace/workspace.ts";
 import { connect, loadClient } from "./workspace.ts";
 import { lazyImport } from "../_lazy.ts";
 import { sleep } from "../_async.ts";
-import { selfCommand, SUPERVISOR_V8_FLAGS } from "./self_command.ts";
+import { selfCommand, SUPERVISOR_RUN_FLAGS } from "./self_command.ts";
 import { takeStandby } from "./standby.ts";
 import { goLine, type LaunchStart } from "../ipc/go.ts";
 
@@ -124,7 +124,7 @@ async function launchSupervisor(
 async function spawnSupervisor(ws: Workspace): Promise<Handshake> {
   const self = selfCommand(
     ["__supervise", "-C", ws.root, "-c", ws.configFile],
-    { v8Flags: SUPERVISOR_V8_FLAGS },
+    { runFlags: SUPERVISOR_RUN_FLAGS },
   );
   const log = await openLogFd(ws.paths.supervisorLog, 0o644);
   let child: Deno.ChildProcess;

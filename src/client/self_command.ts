@@ -9,29 +9,41 @@ export const PERMISSION_FLAGS = [
 ];
 
 /**
- * V8 flags of the supervisor, a long-lived and mostly idle process: a 1 MiB
- * young generation (84 → 72 MiB RSS with 100 services, measured).
+ * `deno run` flags of the supervisor, a long-lived and mostly idle process:
  *
- * Not `--lite-mode` here, though it saves about 4 MiB with 100 services:
- * V8 rejects code cached under other flags that shape code, and Deno's code
- * cache is shared by every `deno run`. A supervisor with flags of its own
- * recompiled and re-cached every module it shares with the CLI that launched
- * it, and the next CLI did the same: 40 ms of a cold `tend start` (170 → 130
- * ms to the service's exec, measured). Heap sizes are not part of that
- * check. A compiled tend runs the CLI and the supervisor with the same flags
- * (`deno task compile` builds `--lite-mode` in), so it keeps both.
+ * - a 1 MiB young generation (84 → 72 MiB RSS with 100 services, measured)
+ *   and V8's lite mode (no optimizing compiler, feedback allocated lazily:
+ *   63 → 57 MiB with 100 services; the supervisor runs little code, and none
+ *   of it hot);
+ * - no code cache. Deno's cache is shared by every `deno run`, and V8
+ *   rejects code cached under flags that shape code (lite mode does; heap
+ *   sizes do not): the supervisor and the CLI that launched it recompiled
+ *   and re-cached every module they share, each undoing the other, 30 to 40
+ *   ms of every cold `tend start` (192 → 162 ms to the service's exec,
+ *   measured). Compiled from source, the supervisor's modules cost about
+ *   10 ms more CPU, spent while the CLI checks the config: the cold start
+ *   measures the same as with the cache and no lite mode.
+ *
+ * A compiled tend runs the CLI and the supervisor with the same flags
+ * (`deno task compile` builds them in) and its own code cache.
  */
-export const SUPERVISOR_V8_FLAGS = "--max-semi-space-size=1";
+export const SUPERVISOR_RUN_FLAGS: readonly string[] = [
+  "--no-code-cache",
+  "--v8-flags=--max-semi-space-size=1,--lite-mode",
+];
 
 /** The path of a `file:` URL (POSIX). */
 function fromFileUrl(url: URL): string {
   return decodeURIComponent(url.pathname);
 }
 
-/** The command line that runs this same tend with `args`. */
+/**
+ * The command line that runs this same tend with `args`; `runFlags` are
+ * flags of `deno run` (none in a compiled tend, which has its own built in).
+ */
 export function selfCommand(
   args: readonly string[],
-  options: { v8Flags?: string } = {},
+  options: { runFlags?: readonly string[] } = {},
 ): { command: string; args: string[] } {
   if (Deno.build.standalone) {
     return { command: Deno.execPath(), args: [...args] };
@@ -49,7 +61,7 @@ export function selfCommand(
       "run",
       "--quiet",
       ...PERMISSION_FLAGS,
-      ...(options.v8Flags ? [`--v8-flags=${options.v8Flags}`] : []),
+      ...(options.runFlags ?? []),
       ...config,
       main.protocol === "file:" ? fromFileUrl(main) : main.href,
       ...args,
