@@ -6,6 +6,7 @@ import { lazyImport } from "../_lazy.ts";
  */
 import { TendError } from "../errors.ts";
 import { isLockHeld } from "../fence/lock.ts";
+import type { ControlClient } from "../ipc/client.ts";
 import type {
   ActionResponse,
   ActionResult,
@@ -71,6 +72,7 @@ export async function startServices(
   // the next one (see onOpenSupervisor).
   return await onOpenSupervisor(ws, {
     timing: options.timing ?? DEFAULT_TIMING,
+    ...(typeof toStart === "object" ? { connected: toStart } : {}),
     configChecked: toStart === "checked",
     launchStart: start,
     op: (client) =>
@@ -84,7 +86,8 @@ export async function startServices(
 
 /**
  * What a start of `names` (all autostart services when none) has to do:
- * `"running"` when a supervisor answers (it checks the names itself);
+ * the client of the supervisor that answers, when one does (it checks the
+ * names itself);
  * otherwise the config is checked here, and left checked for the
  * supervisor about to be launched (`"checked"`), unless the names select
  * nothing to start nor any schedule to run (`"nothing"`): then none is
@@ -94,12 +97,9 @@ export async function startServices(
 async function whatToStart(
   ws: Workspace,
   names: readonly string[],
-): Promise<"running" | "checked" | "nothing"> {
+): Promise<ControlClient | "checked" | "nothing"> {
   const client = await connect(ws);
-  if (client !== null) {
-    client[Symbol.dispose]();
-    return "running";
-  }
+  if (client !== null) return client;
   const config = await checkWorkspaceConfig(ws);
   if (names.length > 0) {
     await selectNames(config, names);
@@ -150,6 +150,7 @@ export async function restartServices(
   const { signal } = options;
   return await onOpenSupervisor(ws, {
     timing: options.timing ?? DEFAULT_TIMING,
+    ...(typeof toStart === "object" ? { connected: toStart } : {}),
     configChecked: toStart === "checked",
     op: (client) => client.restart(options.names, signal ? { signal } : {}),
   });

@@ -27,12 +27,19 @@ export async function onOpenSupervisor<T>(
     configChecked?: boolean;
     /** The start `op` asks for, begun at once by a standby (`supervisorClient`). */
     launchStart?: LaunchStart;
+    /**
+     * A client of the supervisor that answered just now, for the first
+     * attempt (one ping less); this call disposes of it.
+     */
+    connected?: ControlClient;
     op: (client: ControlClient) => Promise<T>;
   },
 ): Promise<T> {
   for (let attempt = 1;; attempt++) {
     try {
-      using client = await supervisorClient(ws, options);
+      using client = attempt === 1 && options.connected
+        ? options.connected
+        : await supervisorClient(ws, options);
       return await options.op(client);
     } catch (error) {
       if (!shuttingDown(error) || attempt >= ATTEMPTS) throw error;
