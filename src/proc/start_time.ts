@@ -17,14 +17,33 @@ const IS_DARWIN = Deno.build.os === "darwin";
  * const bootMs = await startedAtMs(0); // when this machine booted (Linux)
  * ```
  */
-export async function startedAtMs(startTicks: number): Promise<number> {
-  if (IS_DARWIN) return startTicks * MS_PER_SECOND;
+export function startedAtMs(startTicks: number): Promise<number> {
+  if (IS_DARWIN) return Promise.resolve(startTicks * MS_PER_SECOND);
+  try {
+    return Promise.resolve(
+      bootedAtMs() + startTicks * (MS_PER_SECOND / TICKS_PER_SECOND),
+    );
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * When this machine booted: the clock less `/proc/uptime`, read together.
+ * Read synchronously: with an async read the clock was read after the
+ * event loop's next turn, which on a loaded machine came 100 ms and more
+ * after the kernel wrote the uptime, and every start computed from it
+ * moved that much later. A service whose supervisor died right after
+ * writing its PID file then looked started after the file (a reused PID)
+ * to the next supervisor, which spawned a second copy (chaos scenario 2).
+ */
+function bootedAtMs(): number {
   const uptime = Number(
-    (await Deno.readTextFile("/proc/uptime")).split(" ")[0],
+    Deno.readTextFileSync("/proc/uptime").split(" ")[0],
   );
+  const now = Date.now();
   if (!Number.isFinite(uptime)) {
     throw new Error("Cannot read the boot time: /proc/uptime is not a number");
   }
-  const bootMs = Date.now() - uptime * MS_PER_SECOND;
-  return bootMs + startTicks * (MS_PER_SECOND / TICKS_PER_SECOND);
+  return now - uptime * MS_PER_SECOND;
 }
