@@ -1,11 +1,11 @@
 import { TendError } from "../errors.ts";
 import {
-  createExclusive,
   permissionError,
   PRIVATE_FILE_MODE,
   readOwnFile,
   removeIfPresent,
   removeIfPresentNow,
+  writeAtomic,
 } from "./safe_file.ts";
 
 /** A PID file holds one number and a newline; anything longer is garbage. */
@@ -46,8 +46,12 @@ export function parsePid(text: string): number | null {
 }
 
 /**
- * Writes `pid` to `path` with create-only semantics, first removing a stale
- * file. Only a process that holds the workspace lock may call this.
+ * Writes `pid` to `path`, replacing what is there in one step (a temporary
+ * file renamed over it): the path never goes missing, not even for the
+ * moment between a removal and a create, where a supervisor killed after a
+ * spawn left no PID file for a live service, and the next one, finding none
+ * (nor the spawn's empty one), started a second copy. Only a process that
+ * holds the workspace lock may call this.
  *
  * @example
  * ```ts ignore
@@ -55,13 +59,7 @@ export function parsePid(text: string): number | null {
  * ```
  */
 export async function replacePidFile(path: string, pid: number): Promise<void> {
-  await removeIfPresent(path);
-  if (!await createExclusive(path, `${pid}\n`, { sync: false })) {
-    throw new TendError(
-      "LOCK_FAILED",
-      `Cannot write PID file "${path}": another process created it at the same time`,
-    );
-  }
+  await writeAtomic(path, `${pid}\n`, { sync: false });
 }
 
 /**

@@ -113,6 +113,31 @@ Deno.test("replacePidFile() replaces a stale file", async () => {
   assert.deepEqual(entries, ["tend.pid"], "no temp file is left behind");
 });
 
+Deno.test("replacePidFile() never leaves the path without a file, not even for a moment", async () => {
+  // A supervisor killed while the path was missing left a live service
+  // without a PID file, and the next one started a second copy.
+  await using dir = await makeTempDir();
+  const path = dir.join("web.pid");
+  await markSpawning(path);
+  let missing = 0;
+  let done = false;
+  const watcher = (async () => {
+    while (!done) {
+      try {
+        Deno.lstatSync(path);
+      } catch {
+        missing++;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  })();
+  for (let pid = 1000; pid < 1050; pid++) await replacePidFile(path, pid);
+  done = true;
+  await watcher;
+  assert.equal(missing, 0, `the path was missing ${missing} times`);
+  assert.equal(await readPidFile(path), 1049);
+});
+
 Deno.test("replacePidFile() replaces a symlink without writing through it", async () => {
   await using dir = await makeTempDir();
   const target = dir.join("victim.txt");
