@@ -3,7 +3,6 @@ import {
   permissionError,
   PRIVATE_FILE_MODE,
   readOwnFile,
-  removeIfPresent,
   removeIfPresentNow,
   writeAtomic,
 } from "./safe_file.ts";
