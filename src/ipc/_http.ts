@@ -93,9 +93,14 @@ export function parseResponse(raw: Uint8Array): RawResponse {
   const rest = raw.subarray(
     new TextEncoder().encode(text.slice(0, split + 4)).length,
   );
-  const bytes = headers.get("transfer-encoding")?.includes("chunked")
-    ? dechunk(rest)
-    : rest;
+  // A peer that dies mid-answer (a SIGKILLed supervisor) leaves a body cut
+  // short: that is no answer, not a body to parse.
+  const chunked = headers.get("transfer-encoding")?.includes("chunked");
+  const length = headers.get("content-length");
+  if (!chunked && length !== undefined && rest.length < Number(length)) {
+    throw new TypeError("Incomplete HTTP response");
+  }
+  const bytes = chunked ? dechunk(rest) : rest;
   return { status, body: new TextDecoder().decode(bytes) };
 }
 
@@ -112,11 +117,13 @@ function dechunk(data: Uint8Array): Uint8Array {
       new TextDecoder().decode(data.subarray(at, lineEnd)),
       16,
     );
-    if (!Number.isFinite(size) || size === 0) break;
+    if (size === 0) return concat(parts);
+    if (!Number.isFinite(size) || lineEnd + 2 + size > data.length) break;
     parts.push(data.subarray(lineEnd + 2, lineEnd + 2 + size));
     at = lineEnd + 2 + size + 2;
   }
-  return concat(parts);
+  // No last (empty) chunk: the answer was cut short.
+  throw new TypeError("Incomplete HTTP response");
 }
 
 async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {

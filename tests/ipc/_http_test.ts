@@ -43,6 +43,18 @@ Deno.test("parseResponse() throws a TypeError on a broken response", async (t) =
     ["no blank line", "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n"],
     ["empty", ""],
     ["bad status line", "garbage\r\n\r\nbody"],
+    [
+      "a body shorter than its Content-Length (the peer died)",
+      'HTTP/1.1 200 OK\r\ncontent-length: 40\r\n\r\n{"results":[',
+    ],
+    [
+      "a chunked body without its last chunk",
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nWiki\r\n",
+    ],
+    [
+      "a chunk cut short",
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\na\r\nabc",
+    ],
   ];
   for (const [label, raw] of cases) {
     await t.step(label, () => {
