@@ -1,6 +1,6 @@
 import type { z } from "npm:zod@4.6.7";
 import { addProblem } from "./_problem.ts";
-import type { ServiceEntry } from "./_service.ts";
+import { MAX_INSTANCES, type ServiceEntry } from "./_service.ts";
 import { findReferences } from "./references.ts";
 
 type Ctx = z.core.$RefinementCtx<unknown>;
@@ -67,9 +67,10 @@ function referenceTargets(entries: readonly ServiceEntry[]) {
   const targets = new Map<string, Target>();
   for (const entry of entries) {
     const hasPort = entry.port !== undefined;
-    targets.set(entry.name, { hasPort, instances: entry.instances });
-    if (entry.instances === 1) continue;
-    for (let i = 0; i < entry.instances; i++) {
+    const instances = checkedInstances(entry);
+    targets.set(entry.name, { hasPort, instances });
+    if (instances === 1) continue;
+    for (let i = 0; i < instances; i++) {
       targets.set(`${entry.name}.${i}`, { hasPort, instances: 1 });
     }
   }
@@ -116,7 +117,7 @@ export function checkFixedPorts(
   entries.forEach((entry, index) => {
     if (entry.port === undefined || entry.port_strategy !== "fail") return;
     const first = entry.port;
-    const last = first + entry.instances - 1;
+    const last = first + checkedInstances(entry) - 1;
     const clash = taken.find((t) => first <= t.last && t.first <= last);
     if (clash) {
       const port = Math.max(first, clash.first);
@@ -131,4 +132,14 @@ export function checkFixedPorts(
     }
     taken.push({ first, last, name: entry.name });
   });
+}
+
+/**
+ * An entry's `instances`, or 1 when that field failed its own check (the
+ * checks across services run on the rest of the config all the same: a
+ * loop over `instances = 1e20` never ended).
+ */
+function checkedInstances(entry: ServiceEntry): number {
+  const n = entry.instances;
+  return Number.isSafeInteger(n) && n >= 1 && n <= MAX_INSTANCES ? n : 1;
 }

@@ -281,6 +281,20 @@ const INVALID: [string, string, string, string?][] = [
     'processes[0] ("web").instances must be an integer from 1 to 64, got 65',
   ],
   [
+    // The checks across services once looped this many times (chaos 4b).
+    "instances far too many, as a float",
+    web("instances = 1e20"),
+    'processes[0] ("web").instances must be an integer from 1 to 64, got 100000000000000000000',
+  ],
+  [
+    "instances far too many, with a reference and a fixed port",
+    [
+      web("instances = 3.5e300", "port = 9000", 'port_strategy = "fail"'),
+      '[[processes]]\nname = "b"\ncommand = "x"\nargs = ["{services.web.3.port}"]',
+    ].join("\n"),
+    'processes[0] ("web").instances must be an integer from 1 to 64, got 3.5e+300',
+  ],
+  [
     "instances above max_instances",
     web("instances = 3", "max_instances = 2"),
     'processes[0] ("web").instances must be at most max_instances (2), got 3',
