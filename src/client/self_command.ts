@@ -18,11 +18,11 @@ export const PERMISSION_FLAGS = [
  * - no code cache. Deno's cache is shared by every `deno run`, and V8
  *   rejects code cached under flags that shape code (lite mode does; heap
  *   sizes do not): the supervisor and the CLI that launched it recompiled
- *   and re-cached every module they share, each undoing the other, 30 to 40
- *   ms of every cold `tend start` (192 → 162 ms to the service's exec,
- *   measured). Compiled from source, the supervisor's modules cost about
- *   10 ms more CPU, spent while the CLI checks the config: the cold start
- *   measures the same as with the cache and no lite mode.
+ *   and re-cached every module they share, each undoing the other. Measured
+ *   to the service's exec on a cold `tend start`, alternated, 10 runs each:
+ *   207 ms with the cache, 190 ms without it. Without lite mode (and with the
+ *   cache) it was 166 ms, but 4 to 6 MiB heavier with 100 services, above
+ *   PM2's daemon: a daemon's memory lasts, a cold start happens once.
  *
  * A compiled tend runs the CLI and the supervisor with the same flags
  * (`deno task compile` builds them in) and its own code cache.
