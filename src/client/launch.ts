@@ -1,6 +1,10 @@
 import { isErrorCode, messageOf, TendError } from "../errors.ts";
 import { acquireLock, isLockHeld } from "../fence/lock.ts";
-import { ensurePrivateDir, LOG_DIR_MODE } from "../fence/safe_file.ts";
+import {
+  ensurePrivateDir,
+  LOG_DIR_MODE,
+  LOG_FILE_MODE,
+} from "../fence/safe_file.ts";
 import type { ControlClient } from "../ipc/client.ts";
 import type { Handshake } from "../ipc/protocol.ts";
 import { tailLines } from "../logs/tail.ts";
@@ -126,7 +130,7 @@ async function spawnSupervisor(ws: Workspace): Promise<Handshake> {
     ["__supervise", "-C", ws.root, "-c", ws.configFile],
     { runFlags: SUPERVISOR_RUN_FLAGS },
   );
-  const log = await openLogFd(ws.paths.supervisorLog, 0o644);
+  const log = await openLogFd(ws.paths.supervisorLog, LOG_FILE_MODE);
   let child: Deno.ChildProcess;
   try {
     child = new Deno.Command(self.command, {

@@ -4,12 +4,10 @@ import type { Handshake } from "../ipc/protocol.ts";
 import { resolveWorkspace } from "../client/where.ts";
 import { type Go, MAX_GO_BYTES, readGoLine } from "../ipc/go.ts";
 import { holdLibc, redirectStderr } from "../proc/log_fd.ts";
+import { LOG_FILE_MODE } from "../fence/safe_file.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 import type { Context } from "./command.ts";
 import type { ArgsOf } from "./_info.ts";
-
-/** The mode of the supervisor log when it is created (as `_launch.ts`). */
-const LOG_FILE_MODE = 0o644;
 
 /** `tend __supervise`: the background supervisor that `start` launches. */
 export async function run(

@@ -5,6 +5,8 @@ import { readAt } from "../_read_at.ts";
 export const PRIVATE_DIR_MODE = 0o700;
 /** Mode of `.tend/log` and of other log directories tend creates. */
 export const LOG_DIR_MODE = 0o755;
+/** Mode of the log files tend creates (services' and its own). */
+export const LOG_FILE_MODE = 0o644;
 
 /** Mode of the files tend writes under `.tend/run`. */
 export const PRIVATE_FILE_MODE = 0o600;

@@ -1,10 +1,7 @@
 import { messageOf, TendError } from "../errors.ts";
-import { statOwnFileNow } from "../fence/safe_file.ts";
+import { LOG_FILE_MODE, statOwnFileNow } from "../fence/safe_file.ts";
 import { holdLibc, type LogFd, openLogFd, openLogFdNow } from "./log_fd.ts";
 import { sessionCommand, untilSessionLeader } from "./session_spawn.ts";
-
-/** Mode of log files that tend creates. */
-const LOG_FILE_MODE = 0o644;
 
 /** How a process ended: an exit code or the signal that killed it. */
 export interface ExitStatus {

@@ -1,3 +1,4 @@
+import { LOG_FILE_MODE } from "../fence/safe_file.ts";
 import { backupPath } from "../logs/rotate_log.ts";
 
 /** The supervisor's log: one line per event, with structured properties. */
@@ -22,7 +23,11 @@ export interface SupervisorLogOptions {
 type Level = "info" | "warn" | "error";
 
 const encoder = new TextEncoder();
-const LOG_OPEN: Deno.OpenOptions = { append: true, create: true, mode: 0o644 };
+const LOG_OPEN: Deno.OpenOptions = {
+  append: true,
+  create: true,
+  mode: LOG_FILE_MODE,
+};
 
 /**
  * Opens the supervisor's `tend.log`, rotated by size (`tend.log.1` is the
