@@ -3,6 +3,12 @@ import { messageOf, TendError } from "../errors.ts";
 import { parseJsonBody, parseRequest } from "./validate.ts";
 import { LAUNCH_HEADER } from "./_http.ts";
 import { type JsonSchema, quickParse } from "./quick_check.ts";
+import {
+  type PlainAnswer,
+  type PlainRequest,
+  serveUnix,
+  type UnixServer,
+} from "./unix_server.ts";
 import { WIRE_ENDPOINTS as ENDPOINTS } from "./wire_requests.ts";
 import type * as z from "npm:zod@4.6.7/mini";
 import type {
@@ -56,28 +62,26 @@ export interface ControlHandler {
 export function serveControl(
   path: string,
   options: { handler: ControlHandler; signal: AbortSignal },
-): Deno.HttpServer<Deno.UnixAddr> {
-  const server = Deno.serve(
-    { path, signal: options.signal, onListen() {} },
-    (request) => route(request, options.handler),
-  );
-  Deno.chmodSync(path, 0o600);
-  return server;
+): UnixServer {
+  return serveUnix(path, {
+    signal: options.signal,
+    answer: (request) => route(request, options.handler),
+  });
 }
 
 /** Answers one request; exported for tests. */
 export async function route(
-  request: Request,
+  request: PlainRequest,
   handler: ControlHandler,
-): Promise<Response> {
+): Promise<PlainAnswer> {
   try {
-    const { pathname } = new URL(request.url);
-    if (request.method === "GET") {
+    const { path: pathname } = request;
+    if (request.method === "GET" || request.method === "HEAD") {
       if (pathname === ENDPOINTS.ping.path) {
-        return Response.json(handler.ping());
+        return json(handler.ping());
       }
       if (pathname === ENDPOINTS.status.path) {
-        return Response.json(await handler.status());
+        return json(await handler.status());
       }
     } else if (request.method === "POST") {
       return await routePost(pathname, request, handler);
@@ -107,50 +111,45 @@ export async function route(
 
 async function routePost(
   pathname: string,
-  request: Request,
+  request: PlainRequest,
   handler: ControlHandler,
-): Promise<Response> {
-  const body = await readBody(request);
+): Promise<PlainAnswer> {
+  const body = parseJsonBody(request.body);
   switch (pathname) {
     case ENDPOINTS.start.path: {
       const { names, ...options } = await parseBody("start", body);
-      const launch = request.headers.get(LAUNCH_HEADER) ?? undefined;
-      return Response.json(await handler.start(names, options, launch));
+      const launch = request.headers.get(LAUNCH_HEADER);
+      return json(await handler.start(names, options, launch));
     }
     case ENDPOINTS.stop.path: {
       const { names, ...options } = await parseBody("stop", body);
-      return Response.json(await handler.stop(names, options));
+      return json(await handler.stop(names, options));
     }
     case ENDPOINTS.restart.path:
-      return Response.json(
+      return json(
         await handler.restart((await parseBody("restart", body)).names),
       );
     case ENDPOINTS.run.path:
-      return Response.json(await handler.run(await parseBody("run", body)));
+      return json(await handler.run(await parseBody("run", body)));
     case ENDPOINTS.reload.path:
       await parseBody("reload", body);
-      return Response.json(await handler.reload());
+      return json(await handler.reload());
     case ENDPOINTS.http.path:
       await parseBody("http", body);
-      return Response.json(await handler.http());
+      return json(await handler.http());
     case ENDPOINTS.cleanup.path:
-      return Response.json(
+      return json(
         await handler.cleanup(await parseBody("cleanup", body)),
       );
     case ENDPOINTS.shutdown.path:
       await handler.shutdown(await parseBody("shutdown", body));
-      return Response.json({ ok: true } satisfies ShutdownResponse);
+      return json({ ok: true } satisfies ShutdownResponse);
   }
   return errorResponse(
     404,
     "USAGE",
     `Cannot POST ${pathname}: no such endpoint`,
   );
-}
-
-/** The request body as JSON; a blank body is `{}`. */
-async function readBody(request: Request): Promise<unknown> {
-  return parseJsonBody(await request.text());
 }
 
 /** The operations that take a body. */
@@ -165,11 +164,10 @@ type Body<K extends PostOperation> = z.output<
 >;
 
 /**
- * The body of a request to `op`, checked against the endpoint's schema: by
- * the generated JSON Schema when it settles the body, otherwise by zod,
- * loaded then (a bad body, or one zod must complete), which gives the error.
+ * `body` checked as a request to `op`: a USAGE error when it is not one.
+ * The generated JSON Schema checks it when that settles it; otherwise zod,
+ * loaded then (a bad body, or one zod must complete), gives the error.
  */
-/** `body` checked as a request to `op`: a USAGE error when it is not one. */
 export async function parseBody<K extends PostOperation>(
   op: K,
   body: unknown,
@@ -202,7 +200,12 @@ function errorResponse(
   code: string,
   message: string,
   hint?: string,
-): Response {
+): PlainAnswer {
   const body: ErrorBody = { error: { code, message, hint } };
-  return Response.json(body, { status });
+  return { status, body: JSON.stringify(body) };
+}
+
+/** A 200 answer with `value` as its JSON body. */
+function json(value: unknown): PlainAnswer {
+  return { status: 200, body: JSON.stringify(value) };
 }

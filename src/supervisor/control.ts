@@ -8,6 +8,7 @@ import type { WorkspacePaths } from "../config/paths.ts";
 import { messageOf } from "../errors.ts";
 import { ensurePrivateDir, removeIfPresent } from "../fence/safe_file.ts";
 import { type ControlHandler, serveControl } from "../ipc/server.ts";
+import type { UnixServer } from "../ipc/unix_server.ts";
 import { OnceBy } from "../_once.ts";
 import { VERSION } from "../version.ts";
 import { type Inode, inodeOf } from "./guard.ts";
@@ -69,7 +70,7 @@ export async function listenControl(
   options: { handler: ControlHandler; log: Log },
 ): Promise<Control> {
   const abort = new AbortController();
-  const servers: Deno.HttpServer<Deno.UnixAddr>[] = [];
+  const servers: UnixServer[] = [];
   let socket: Inode | null = null;
   const failures = new OnceBy();
   const listen = async () => {

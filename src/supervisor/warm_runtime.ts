@@ -6,7 +6,6 @@
  * - the first `setTimeout` loads Deno's Node timers (node:timers, its
  *   async hooks and errors): 11 to 19 ms of the main thread, then paid
  *   between the go and "serving";
- * - `Deno.serve` (the control socket's server): about 3 ms;
  * - `Deno.Command` (the first spawn): about 1 ms.
  *
  * A standby supervisor waits for the CLI's go with its code loaded: done
@@ -15,6 +14,6 @@
  */
 export function warmRuntime(): void {
   clearTimeout(setTimeout(() => {}, 0));
-  // The getters load their modules; the values are not used.
-  void [Deno.serve, Deno.Command];
+  // The getter loads its module; the value is not used.
+  void Deno.Command;
 }
