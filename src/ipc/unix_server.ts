@@ -3,7 +3,7 @@
  * whole (bounded), answered with a JSON body and `Connection: close`, as
  * the CLI's client (`_http.ts`) asks. It listens with `Deno.listen`, not
  * `Deno.serve`, whose HTTP stack loads at its first use: 10 to 12 ms of a
- * cold start and 2 to 3 MiB of the supervisor's RSS (lite mode, measured).
+ * supervisor's start in lite mode (measured; the RSS is the same).
  * The socket is the owner's only (0600).
  */
 import type { ErrorBody } from "./protocol.ts";
