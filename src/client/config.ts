@@ -3,11 +3,16 @@ import type { Config } from "../config/schema.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 
 /**
- * Loads and validates the workspace's config. The loader (zod, TOML) is
- * imported on demand, keeping it off the path of commands that only talk to
- * a running supervisor.
+ * Loads and validates the workspace's config: the checked config that
+ * `.tend/run/config.json` holds for the file's present text, else the file
+ * through the loader (zod, TOML), imported on demand. Writes nothing.
  */
 export async function loadWorkspaceConfig(ws: Workspace): Promise<Config> {
+  const { cachedConfig } = await lazyImport<
+    typeof import("../config/checked.ts")
+  >(new URL("../config/checked.ts", import.meta.url));
+  const cached = await cachedConfig(ws.configFile, checkedOptions(ws));
+  if (cached !== null) return cached;
   const { loadConfig } = await lazyImport<typeof import("../config/load.ts")>(
     new URL("../config/load.ts", import.meta.url),
   );
@@ -18,15 +23,18 @@ export async function loadWorkspaceConfig(ws: Workspace): Promise<Config> {
  * Loads and validates the workspace's config, as {@linkcode loadWorkspaceConfig}
  * does, and leaves it checked in `.tend/run/config.json` for the supervisor
  * about to be launched or reloaded, which then needs no validator of its own.
+ * A text checked before (a workspace that ran) loads no validator here
+ * either.
  */
 export async function checkWorkspaceConfig(ws: Workspace): Promise<Config> {
-  const { validateConfig } = await lazyImport<
+  const { loadCheckedConfig } = await lazyImport<
     typeof import("../config/checked.ts")
   >(new URL("../config/checked.ts", import.meta.url));
-  return await validateConfig(ws.configFile, {
-    workspace: ws.root,
-    runDir: ws.paths.runDir,
-  });
+  return await loadCheckedConfig(ws.configFile, checkedOptions(ws));
+}
+
+function checkedOptions(ws: Workspace): { workspace: string; runDir: string } {
+  return { workspace: ws.root, runDir: ws.paths.runDir };
 }
 
 /** Checks names against the config (groups expand to their instances). */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  cachedConfig,
   checkedConfigFile,
   loadCheckedConfig,
   validateConfig,
@@ -63,3 +64,47 @@ Deno.test("loadCheckedConfig() ignores a damaged cache and reports a bad config 
     /Cannot load config .*tend\.toml/,
   );
 });
+
+Deno.test("cachedConfig() takes the cache only while it fits the file, tend and Deno, and writes nothing", async (t) => {
+  const ws = await workspace();
+  await using _ = ws.dir;
+  await t.step("no cache", async () => {
+    assert.equal(await cachedConfig(ws.file, ws.options), null);
+    assert.ok(!await exists(ws.options.runDir), "a .tend/run was made");
+  });
+  await validateConfig(ws.file, ws.options);
+  await tamper(ws.cache, "from-the-cache");
+  const written = await Deno.readTextFile(ws.cache);
+  await t.step("the same text", async () => {
+    const cached = await cachedConfig(ws.file, ws.options);
+    assert.equal(cached?.services[0]?.command, "from-the-cache");
+  });
+  const changes: [string, (checked: Record<string, unknown>) => void][] = [
+    ["another tend", (checked) => checked.tend = "0.0.0-other"],
+    ["another Deno", (checked) => checked.deno = "1.0.0"],
+    [
+      "no Deno version (an older tend's cache)",
+      (checked) => delete checked.deno,
+    ],
+    ["another workspace", (checked) => checked.workspace = "/elsewhere"],
+    ["another file", (checked) => checked.file = "/elsewhere/tend.toml"],
+    ["another text", (checked) => checked.text = `${checked.text}\n`],
+  ];
+  for (const [label, change] of changes) {
+    await t.step(label, async () => {
+      const checked = JSON.parse(written);
+      change(checked);
+      await Deno.writeTextFile(ws.cache, JSON.stringify(checked));
+      assert.equal(await cachedConfig(ws.file, ws.options), null);
+      assert.equal(
+        await Deno.readTextFile(ws.cache),
+        JSON.stringify(checked),
+        "the cache was rewritten",
+      );
+    });
+  }
+});
+
+async function exists(path: string): Promise<boolean> {
+  return await Deno.lstat(path).then(() => true, () => false);
+}
