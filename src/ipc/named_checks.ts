@@ -6,6 +6,12 @@
  * any other refinement is marked `x-zod-only` and left to zod.
  */
 
+/**
+ * The longest instant (ISO 8601 text) the control API and state.json take;
+ * `Date.prototype.toISOString` writes 24 characters.
+ */
+export const MAX_INSTANT_CHARS = 40;
+
 /** Whether `text` is a date that `Date.parse` reads (an instant's check). */
 export function isInstantText(text: string): boolean {
   return !Number.isNaN(Date.parse(text));

@@ -3,6 +3,7 @@ import { TendError } from "../errors.ts";
 import { readOwnFile, writeAtomic } from "../fence/safe_file.ts";
 import type { ServiceRecord, StateFile } from "./state_schema.ts";
 import { STATE_VERSION } from "./state_version.ts";
+import { quickState } from "./state_check.ts";
 
 export type { ServiceRecord, StateFile } from "./state_schema.ts";
 
@@ -35,7 +36,9 @@ export function emptyState(): StateFile {
 export async function readState(path: string): Promise<StateFile> {
   const text = await readOwnFile(path, { maxBytes: STATE_FILE_MAX_BYTES });
   if (text === null) return emptyState();
-  // zod is loaded for this: a supervisor that finds no state.json never loads it.
+  const quick = quickStateText(text);
+  if (quick !== undefined) return quick;
+  // zod decides what the quick check leaves, and is loaded only then.
   const { parseState } = await lazyImport<typeof import("./state_schema.ts")>(
     new URL("./state_schema.ts", import.meta.url),
   );
@@ -48,6 +51,15 @@ export async function readState(path: string): Promise<StateFile> {
     );
   }
   return state;
+}
+
+/** `text` checked by {@linkcode quickState}; `undefined` when not JSON either. */
+function quickStateText(text: string): StateFile | undefined {
+  try {
+    return quickState(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Writes state.json atomically. */

@@ -5,7 +5,7 @@
 import * as z from "npm:zod@4.6.7/mini";
 import { Instant, LastExit } from "../ipc/protocol.ts";
 import { type Identity, isValidIdentity } from "../proc/identity.ts";
-import { STATE_VERSION } from "./state_version.ts";
+import { SAFE_NAME, STATE_VERSION } from "./state_version.ts";
 
 const HIGHEST_PORT = 65_535;
 
@@ -46,8 +46,6 @@ export const ServiceRecord = z.object({
 /** What the supervisor remembers of one service across its own restarts. */
 export type ServiceRecord = z.infer<typeof ServiceRecord>;
 
-/** A service name that is safe as a file name. */
-const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,70}$/;
 
 /**
  * The services map, every key checked on the raw object: zod's record drops

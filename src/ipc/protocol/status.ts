@@ -4,10 +4,7 @@
  */
 import * as z from "npm:zod@4.6.7/mini";
 import { about } from "./_schema.ts";
-import { isInstantText } from "../named_checks.ts";
-
-/** Longest instant accepted; an ISO 8601 date has 24 characters. */
-const MAX_INSTANT_CHARS = 40;
+import { isInstantText, MAX_INSTANT_CHARS } from "../named_checks.ts";
 
 /** An instant in ISO 8601 form, as `Date.prototype.toISOString` writes it. */
 export const Instant = about(
