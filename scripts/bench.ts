@@ -242,6 +242,7 @@ const COMPARED: [string, Match, Match][] = [
   [SCALE.stop100, exact(SCALE.stop100), exact(SCALE.stop100)],
   [SCALE.crashExec, exact(SCALE.crashExec), has("crash -> restart")],
   [SCALE.coldExec, exact(SCALE.coldExec), exact(SCALE.coldExec)],
+  [SCALE.coldExecRan, exact(SCALE.coldExecRan), () => false],
   [SCALE.startOne, exact(SCALE.startOne), exact(SCALE.startOne)],
   [SCALE.startOneWarm, exact(SCALE.startOneWarm), exact(SCALE.startOneWarm)],
   [

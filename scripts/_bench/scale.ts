@@ -2,7 +2,7 @@
  * The figures of tend that issue 13 compares with PM2 and supervisord: a
  * start and a stop of 100 plain services, 90 services added by a reload, a
  * cold `tend start` to the service's exec, and the `start` of one plain
- * service. Services are `sleep MARKER…` with the default `min_ready`, found
+ * service; the cold start again in a workspace that ran. Services are `sleep MARKER…` with the default `min_ready`, found
  * in /proc (procs.ts), as the peers' are.
  */
 import { tend, tendArgv, workspace } from "./measure.ts";
@@ -28,6 +28,7 @@ export const SCALE = {
   add90: "add 90 services to a running daemon (edit + reload)",
   stop100: "stop of 100 services, until all are gone",
   coldExec: "cold start (no daemon) -> service exec'd",
+  coldExecRan: "cold start in a workspace that ran -> service exec'd",
   startOne: "start CLI return, one plain service",
   startOneWarm: "start CLI return, one plain service, daemon running",
   crashExec: "crash (SIGKILL) -> new process exec'd",
@@ -96,6 +97,7 @@ export async function measureScale(
   const stop100: number[] = [];
   const add90: number[] = [];
   const coldExec: number[] = [];
+  const coldExecRan: number[] = [];
   const startOne: number[] = [];
   const startOneWarm: number[] = [];
   for (let i = 0; i < options.bigRuns; i++) {
@@ -128,9 +130,14 @@ export async function measureScale(
     await tend(ws.dir, ["stop", "--quiet"]);
     await untilCount(marker, 0);
     startOneWarm.push((await tend(ws.dir, ["start", "--quiet"])).ms);
+    // The same workspace after `down`: its checked config and state.json
+    // are there, as after any day's work.
+    await tend(ws.dir, ["down", "--quiet"]);
+    await untilCount(marker, 0);
+    coldExecRan.push((await timedStart(ws.dir, marker)).execMs);
   }
   return scaleFigures(
-    { start100, add90, stop100, coldExec, startOne, startOneWarm },
+    { start100, add90, stop100, coldExec, coldExecRan, startOne, startOneWarm },
     { start100: "cold", startOne: "cold" },
   );
 }

@@ -46,7 +46,6 @@ export const ServiceRecord = z.object({
 /** What the supervisor remembers of one service across its own restarts. */
 export type ServiceRecord = z.infer<typeof ServiceRecord>;
 
-
 /**
  * The services map, every key checked on the raw object: zod's record drops
  * a `__proto__` key silently, and a file carrying one is not ours.
