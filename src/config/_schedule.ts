@@ -1,10 +1,9 @@
 /**
  * `schedule`, `timezone` and `overlap`: a service run by the clock. The cron
  * syntax is croner's (five fields, or six with seconds first); a pattern is
- * checked by compiling it, so what loads is what runs.
+ * checked by compiling it (_cron.ts), so what loads is what runs.
  */
-import { messageOf } from "../errors.ts";
-import { Cron } from "npm:croner@11.0.1";
+import { lazyImport } from "../_lazy.ts";
 import { z } from "npm:zod@4.6.7";
 import { nonEmptyStringSchema } from "./_fields.ts";
 import { addProblem } from "./_problem.ts";
@@ -28,13 +27,27 @@ const cronSchema = z.string({ error: CRON_EXPECTED }).superRefine(
   },
 );
 
+/** The check of _cron.ts, once {@linkcode loadCronCheck} has loaded it. */
+let compiled: ((pattern: string) => string | null) | null = null;
+
+/**
+ * Loads the cron check (croner). A config with a `schedule` needs it
+ * before it is parsed: `parseConfig` (load.ts) loads it when the TOML has
+ * a `schedule` key anywhere.
+ */
+export async function loadCronCheck(): Promise<void> {
+  compiled ??= (await lazyImport<typeof import("./_cron.ts")>(
+    new URL("./_cron.ts", import.meta.url),
+  )).cronProblem;
+}
+
 function cronProblem(pattern: string): string | null {
-  try {
-    new Cron(pattern, { paused: true });
-    return null;
-  } catch (error) {
-    return messageOf(error);
+  if (compiled === null) {
+    throw new Error(
+      `Cannot check the cron pattern "${pattern}": the cron check was not loaded first`,
+    );
   }
+  return compiled(pattern);
 }
 
 /** An IANA time zone name such as "Europe/Paris". */

@@ -111,13 +111,13 @@ export async function validateConfig(
 ): Promise<Config> {
   const path = resolve(file);
   const workspace = resolve(options.workspace);
-  const { loadConfig, parseConfigText } = await lazyImport<
+  const { loadConfig, parseConfig } = await lazyImport<
     typeof import("./load.ts")
   >(new URL("./load.ts", import.meta.url));
   const text = await readText(path);
   // Unreadable or not UTF-8: the loader says so.
   if (text === null) return await loadConfig(path, { workspace });
-  const config = parseConfigText(text, { file: path, workspace });
+  const config = await parseConfig(text, { file: path, workspace });
   await remember(checkedConfigFile(options.runDir), {
     tend: VERSION,
     deno: Deno.version.deno,

@@ -5,7 +5,7 @@ import {
   adhocService,
   alreadyInFile,
 } from "./adhoc.ts";
-import { parseConfigText } from "./load.ts";
+import { parseConfig } from "./load.ts";
 
 /** How a `[[services]]` (alias) table header looks. */
 const SERVICES_HEADER = /^\s*\[\[\s*services\s*\]\]/m;
@@ -23,7 +23,7 @@ export async function saveService(
 ): Promise<string> {
   const { file, workspace } = options;
   const text = await readText(file);
-  const config = parseConfigText(text, { file, workspace });
+  const config = await parseConfig(text, { file, workspace });
   if (config.services.some((s) => s.group === definition.name)) {
     throw alreadyInFile(definition.name, file);
   }
@@ -31,7 +31,7 @@ export async function saveService(
   const key = SERVICES_HEADER.test(text) ? "services" : "processes";
   const block = adhocBlock(definition, { key });
   const separator = text === "" ? "" : text.endsWith("\n") ? "\n" : "\n\n";
-  parseConfigText(text + separator + block, { file, workspace });
+  await parseConfig(text + separator + block, { file, workspace });
   await Deno.writeTextFile(file, separator + block, { append: true });
   return block;
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { parseConfigText } from "../../src/config/load.ts";
+import { loadCronCheck } from "../../src/config/_schedule.ts";
 import type { Config } from "../../src/config/schema.ts";
 import { TendError } from "../../src/errors.ts";
 
@@ -8,6 +9,9 @@ export const FILE = "/w/tend.toml";
 
 /** The workspace the parse helpers resolve paths against. */
 export const ROOT = "/w";
+
+// The helpers parse synchronously: the cron check is loaded for them.
+await loadCronCheck();
 
 /** Parses config text as if it were `/w/tend.toml`. */
 export function parse(text: string): Config {

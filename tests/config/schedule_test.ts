@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
 import { parseConfigText } from "../../src/config/load.ts";
+import { loadCronCheck } from "../../src/config/_schedule.ts";
+
+// parseConfigText() is synchronous: the cron check is loaded for it.
+await loadCronCheck();
 
 const WHERE = { file: "/w/tend.toml", workspace: "/w" };
 

@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+
+const CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));
+const LOAD = new URL("../../src/config/load.ts", import.meta.url).href;
+
+/** Runs `code` (a module that imports load.ts as `LOAD`) in a fresh Deno. */
+async function fresh(code: string): Promise<string> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "eval",
+      "--config",
+      CONFIG,
+      `const LOAD = ${JSON.stringify(LOAD)};\n${code}`,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(output.stdout).trim();
+  assert.ok(output.success, new TextDecoder().decode(output.stderr));
+  return text;
+}
+
+Deno.test("croner loads only for a config that has a schedule, which is then checked", async () => {
+  const out = await fresh(`
+    const { parseConfig, parseConfigText } = await import(LOAD);
+    const where = { file: "/w/tend.toml", workspace: "/w" };
+    const plain = '[[processes]]\\nname = "web"\\ncommand = "x"\\n';
+    const job = (key) => plain + key + ' = "61 * * * *"\\n';
+    const lines = [];
+    lines.push("plain: " + (await parseConfig(plain, where)).services.length);
+    try { parseConfigText(job("schedule"), where); lines.push("sync: parsed"); }
+    catch (error) { lines.push("sync: " + error.message); }
+    for (const key of ['"sch\\\\u0065dule"', "schedule"]) {
+      try { await parseConfig(job(key), where); lines.push(key + ": parsed"); }
+      catch (error) { lines.push(key + ": " + error.code); }
+    }
+    console.log(lines.join("\\n"));
+  `);
+  assert.deepEqual(out.split("\n"), [
+    "plain: 1",
+    'sync: Cannot check the cron pattern "61 * * * *": the cron check was not loaded first',
+    '"sch\\u0065dule": CONFIG_INVALID',
+    "schedule: CONFIG_INVALID",
+  ]);
+});
