@@ -34,11 +34,19 @@ export const MAX_HEAD_BYTES = 64 * 1024;
 /** The largest body taken (a control request is a few hundred bytes). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/**
+ * How long an answer may take to be sent once the server stops: a client
+ * that does not read its answer must not hold the supervisor's exit.
+ */
+export const WRITE_GRACE_MS = 5_000;
+
 /** A server listening on a unix socket until its signal aborts. */
 export interface UnixServer {
   /**
    * Settles once the server stopped: after the signal, every connection
-   * still sending its request closed, and every answer begun was sent.
+   * still sending its request closed, and every answer begun was sent (or
+   * given up {@linkcode WRITE_GRACE_MS} after the stop, or after it was
+   * ready, whichever is later).
    */
   readonly finished: Promise<void>;
 }
@@ -54,6 +62,8 @@ export function serveUnix(
   options: {
     signal: AbortSignal;
     answer: (request: PlainRequest) => Promise<PlainAnswer>;
+    /** For tests. @default {WRITE_GRACE_MS} */
+    writeGraceMs?: number;
   },
 ): UnixServer {
   const listener = Deno.listen({ transport: "unix", path });
@@ -64,10 +74,12 @@ export function serveUnix(
     throw error;
   }
   const reading = new Set<Deno.Conn>();
+  const writing = new Writers(options.writeGraceMs ?? WRITE_GRACE_MS);
   const answering = new Set<Promise<void>>();
   const stop = () => {
     closeQuietly(listener);
     for (const conn of reading) closeQuietly(conn);
+    writing.stop();
   };
   options.signal.addEventListener("abort", stop, { once: true });
   if (options.signal.aborted) stop();
@@ -84,6 +96,7 @@ export function serveUnix(
       }
       const done: Promise<void> = serveConnection(conn, {
         reading,
+        writing,
         answer: options.answer,
       }).finally(() => answering.delete(done));
       answering.add(done);
@@ -100,6 +113,7 @@ async function serveConnection(
   conn: Deno.Conn,
   options: {
     reading: Set<Deno.Conn>;
+    writing: Writers;
     answer: (request: PlainRequest) => Promise<PlainAnswer>;
   },
 ): Promise<void> {
@@ -113,13 +127,13 @@ async function serveConnection(
     }
     if (request === null) return; // the client left before its request was whole
     if (isProblem(request)) {
-      await writeAll(conn, encodeAnswer(problemAnswer(request)));
+      await options.writing.write(conn, encodeAnswer(problemAnswer(request)));
       await drain(conn, options.reading);
       return;
     }
     const answer = await options.answer(request);
     const headOnly = request.method === "HEAD";
-    await writeAll(conn, encodeAnswer(answer, { headOnly }));
+    await options.writing.write(conn, encodeAnswer(answer, { headOnly }));
   } catch {
     // The client left, or the server stops: nobody to answer.
   } finally {
@@ -248,6 +262,45 @@ async function drain(conn: Deno.Conn, reading: Set<Deno.Conn>): Promise<void> {
     }
   } finally {
     reading.delete(conn);
+  }
+}
+
+/**
+ * The connections whose answer is being sent: once the server stops, each
+ * gets {@linkcode WRITE_GRACE_MS} to finish, then is closed.
+ */
+class Writers {
+  #graceMs: number;
+  #stopped = false;
+  #deadlines = new Map<Deno.Conn, ReturnType<typeof setTimeout> | null>();
+
+  constructor(graceMs: number) {
+    this.#graceMs = graceMs;
+  }
+
+  /** Sends `bytes` on `conn`, within the grace once the server stopped. */
+  async write(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+    this.#deadlines.set(conn, this.#stopped ? this.#deadline(conn) : null);
+    try {
+      await writeAll(conn, bytes);
+    } finally {
+      clearTimeout(this.#deadlines.get(conn) ?? undefined);
+      this.#deadlines.delete(conn);
+    }
+  }
+
+  /** The server stops: every answer in progress gets its grace from now. */
+  stop(): void {
+    this.#stopped = true;
+    for (const [conn, timer] of this.#deadlines) {
+      if (timer === null) this.#deadlines.set(conn, this.#deadline(conn));
+    }
+  }
+
+  #deadline(conn: Deno.Conn): ReturnType<typeof setTimeout> {
+    const timer = setTimeout(() => closeQuietly(conn), this.#graceMs);
+    Deno.unrefTimer(timer);
+    return timer;
   }
 }
 

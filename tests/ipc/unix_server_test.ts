@@ -281,3 +281,24 @@ Deno.test("serveUnix() sends the answers in progress before it finishes", async 
     await stopping;
   }, { gate: gate.promise });
 });
+
+Deno.test("serveUnix() gives up an answer its client does not read, once stopped", async () => {
+  await using dir = await makeTempDir();
+  const socket = dir.join("s.sock");
+  const controller = new AbortController();
+  const asked = Promise.withResolvers<void>();
+  const server = serveUnix(socket, {
+    signal: controller.signal,
+    writeGraceMs: 100,
+    answer: () => {
+      asked.resolve();
+      // Far more than the socket's buffers hold.
+      return Promise.resolve({ status: 200, body: "x".repeat(16 << 20) });
+    },
+  });
+  using conn = await Deno.connect({ transport: "unix", path: socket });
+  await conn.write(new TextEncoder().encode("GET /v1/status HTTP/1.1\r\n\r\n"));
+  await deadline(asked.promise, "the request");
+  controller.abort();
+  await deadline(server.finished, "the server to give up the answer");
+});
