@@ -5,6 +5,8 @@
  */
 
 import { messageOf } from "../errors.ts";
+import { join, writeAll } from "./_bytes.ts";
+import { dechunkBody } from "./_request_head.ts";
 
 /** A parsed response. */
 export interface RawResponse {
@@ -53,7 +55,7 @@ export async function unixRequest(
         `${name}: ${value}\r\n`
       ).join("") +
       `Content-Length: ${body.length}\r\n\r\n`;
-    await writeAll(conn, concat([new TextEncoder().encode(head), body]));
+    await writeAll(conn, join([new TextEncoder().encode(head), body]));
     options.signal?.throwIfAborted();
     try {
       const raw = await readAll(conn);
@@ -104,33 +106,11 @@ export function parseResponse(raw: Uint8Array): RawResponse {
   return { status, body: new TextDecoder().decode(bytes) };
 }
 
+/** A chunked body whole; a cut one (no last chunk) is no answer. */
 function dechunk(data: Uint8Array): Uint8Array {
-  const parts: Uint8Array[] = [];
-  let at = 0;
-  while (at < data.length) {
-    let lineEnd = at;
-    while (
-      lineEnd + 1 < data.length &&
-      !(data[lineEnd] === 13 && data[lineEnd + 1] === 10)
-    ) lineEnd++;
-    const size = parseInt(
-      new TextDecoder().decode(data.subarray(at, lineEnd)),
-      16,
-    );
-    if (size === 0) return concat(parts);
-    if (!Number.isFinite(size) || lineEnd + 2 + size > data.length) break;
-    parts.push(data.subarray(lineEnd + 2, lineEnd + 2 + size));
-    at = lineEnd + 2 + size + 2;
-  }
-  // No last (empty) chunk: the answer was cut short.
-  throw new TypeError("Incomplete HTTP response");
-}
-
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < bytes.length) {
-    written += await conn.write(bytes.subarray(written));
-  }
+  const body = dechunkBody(data);
+  if (body === null) throw new TypeError("Incomplete HTTP response");
+  return body;
 }
 
 async function readAll(conn: Deno.Conn): Promise<Uint8Array> {
@@ -141,15 +121,5 @@ async function readAll(conn: Deno.Conn): Promise<Uint8Array> {
     if (n === null) break;
     chunks.push(buffer.slice(0, n));
   }
-  return concat(chunks);
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return join(chunks);
 }

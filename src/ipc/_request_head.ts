@@ -1,8 +1,10 @@
 /**
  * The pure half of the control socket's HTTP/1.1 server
  * (`unix_server.ts`): the head of a request, read from bytes, and the bytes
- * of an answer.
+ * of an answer; and the chunked bodies that its client (`_http.ts`) reads
+ * too.
  */
+import { indexOf, join } from "./_bytes.ts";
 
 /** The head of a request: its request line and header fields. */
 export interface RequestHead {
@@ -124,32 +126,6 @@ export function dechunkBody(data: Uint8Array): Uint8Array | null {
 }
 
 const CRLF = new Uint8Array([13, 10]);
-
-/** The index of `needle` in `data` from `from`, or -1. */
-export function indexOf(
-  data: Uint8Array,
-  needle: Uint8Array,
-  from = 0,
-): number {
-  outer: for (let i = from; i + needle.length <= data.length; i++) {
-    for (let j = 0; j < needle.length; j++) {
-      if (data[i + j] !== needle[j]) continue outer;
-    }
-    return i;
-  }
-  return -1;
-}
-
-/** `parts` joined into one array. */
-export function join(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
 
 const REASONS: Readonly<Record<number, string>> = {
   100: "Continue",

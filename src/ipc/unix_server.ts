@@ -7,6 +7,7 @@
  * The socket is the owner's only (0600).
  */
 import type { ErrorBody } from "./protocol.ts";
+import { indexOf, writeAll } from "./_bytes.ts";
 import {
   bodyFraming,
   CONTINUE,
@@ -14,7 +15,6 @@ import {
   encodeAnswer,
   HEAD_END,
   type HeadProblem,
-  indexOf,
   isProblem,
   parseRequestHead,
   type PlainAnswer,
@@ -306,13 +306,6 @@ class Writers {
 
 /** The most input read and dropped after an early answer. */
 const MAX_DRAIN_BYTES = 4 * 1024 * 1024;
-
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < bytes.length) {
-    written += await conn.write(bytes.subarray(written));
-  }
-}
 
 function closeQuietly(closer: { close(): void }): void {
   try {
