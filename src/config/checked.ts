@@ -6,6 +6,7 @@ import {
   writeAtomic,
 } from "../fence/safe_file.ts";
 import { VERSION } from "../version.ts";
+import { fnv1a } from "../_fnv.ts";
 import type { Config } from "./schema.ts";
 
 /**
@@ -19,6 +20,12 @@ import type { Config } from "./schema.ts";
  */
 interface CheckedConfig {
   tend: string;
+  /**
+   * FNV-1a of `config` as JSON: a file edited or damaged into other JSON
+   * that still holds the text is not taken (it is not a defence against
+   * someone who means it: `tend.toml` is theirs to edit anyway).
+   */
+  digest: string;
   /** Deno's version: time zones are checked against its ICU data. */
   deno: string;
   file: string;
@@ -120,6 +127,7 @@ export async function validateConfig(
   const config = await parseConfig(text, { file: path, workspace });
   await remember(checkedConfigFile(options.runDir), {
     tend: VERSION,
+    digest: fnv1a(JSON.stringify(config)),
     deno: Deno.version.deno,
     file: path,
     workspace,
@@ -151,7 +159,8 @@ async function readCache(path: string): Promise<CheckedConfig | null> {
       typeof value.workspace === "string" &&
       typeof value.text === "string" &&
       typeof value.config === "object" && value.config !== null &&
-      Array.isArray(value.config.services);
+      Array.isArray(value.config.services) &&
+      value.digest === fnv1a(JSON.stringify(value.config));
     return ok ? value as CheckedConfig : null;
   } catch {
     return null;

@@ -95,6 +95,7 @@ export function serveUnix(
         continue;
       }
       const done: Promise<void> = serveConnection(conn, {
+        signal: options.signal,
         reading,
         writing,
         answer: options.answer,
@@ -112,12 +113,15 @@ export function serveUnix(
 async function serveConnection(
   conn: Deno.Conn,
   options: {
+    signal: AbortSignal;
     reading: Set<Deno.Conn>;
     writing: Writers;
     answer: (request: PlainRequest) => Promise<PlainAnswer>;
   },
 ): Promise<void> {
   try {
+    // Accepted as the server stopped: the stop did not see it to close it.
+    if (options.signal.aborted) return;
     options.reading.add(conn);
     let request: PlainRequest | HeadProblem | null;
     try {
@@ -128,7 +132,7 @@ async function serveConnection(
     if (request === null) return; // the client left before its request was whole
     if (isProblem(request)) {
       await options.writing.write(conn, encodeAnswer(problemAnswer(request)));
-      await drain(conn, options.reading);
+      if (!options.signal.aborted) await drain(conn, options.reading);
       return;
     }
     const answer = await options.answer(request);

@@ -6,6 +6,7 @@ import {
 import { workspacePaths } from "../../src/config/paths.ts";
 import type { Workspace } from "../../src/workspace/workspace.ts";
 import { makeTempDir } from "../fence/_helpers.ts";
+import { fnv1a } from "../../src/_fnv.ts";
 
 const TOML = '[[processes]]\nname = "web"\ncommand = "sleep"\nargs = ["9"]\n';
 
@@ -26,6 +27,7 @@ async function tamper(ws: Workspace, command: string): Promise<void> {
   const file = `${ws.paths.runDir}/config.json`;
   const checked = JSON.parse(await Deno.readTextFile(file));
   checked.config.services[0].command = command;
+  checked.digest = fnv1a(JSON.stringify(checked.config));
   await Deno.writeTextFile(file, JSON.stringify(checked));
 }
 

@@ -6,6 +6,7 @@ import {
   validateConfig,
 } from "../../src/config/checked.ts";
 import { makeTempDir } from "../fence/_helpers.ts";
+import { fnv1a } from "../../src/_fnv.ts";
 
 const TOML = '[[processes]]\nname = "web"\ncommand = "sleep"\nargs = ["9"]\n';
 
@@ -17,10 +18,20 @@ async function workspace() {
   return { dir, file, options, cache: checkedConfigFile(options.runDir) };
 }
 
-/** Rewrites the cache's config, keeping its text: only a cache hit sees it. */
-async function tamper(cache: string, command: string): Promise<void> {
+/**
+ * Rewrites the cache's config, keeping its text, with its digest made
+ * again (`digest: false`: left as it was): only a cache hit sees it.
+ */
+async function tamper(
+  cache: string,
+  command: string,
+  options: { digest?: boolean } = {},
+): Promise<void> {
   const checked = JSON.parse(await Deno.readTextFile(cache));
   checked.config.services[0].command = command;
+  if (options.digest !== false) {
+    checked.digest = fnv1a(JSON.stringify(checked.config));
+  }
   await Deno.writeTextFile(cache, JSON.stringify(checked));
 }
 
@@ -108,3 +119,24 @@ Deno.test("cachedConfig() takes the cache only while it fits the file, tend and 
 async function exists(path: string): Promise<boolean> {
   return await Deno.lstat(path).then(() => true, () => false);
 }
+
+Deno.test("cachedConfig() does not take a config changed without its digest, nor one without a digest", async () => {
+  const ws = await workspace();
+  await using _ = ws.dir;
+  await validateConfig(ws.file, ws.options);
+  const written = JSON.parse(await Deno.readTextFile(ws.cache));
+  assert.match(written.digest, /^[0-9a-f]{8}$/);
+  await tamper(ws.cache, "from-the-cache", { digest: false });
+  assert.equal(await cachedConfig(ws.file, ws.options), null);
+  const broken = JSON.parse(await Deno.readTextFile(ws.cache));
+  broken.config.services = [{}];
+  await Deno.writeTextFile(ws.cache, JSON.stringify(broken));
+  assert.equal(await cachedConfig(ws.file, ws.options), null);
+  delete written.digest;
+  await Deno.writeTextFile(ws.cache, JSON.stringify(written));
+  assert.equal(await cachedConfig(ws.file, ws.options), null);
+  assert.equal(
+    (await loadCheckedConfig(ws.file, ws.options)).services[0]?.command,
+    "sleep",
+  );
+});

@@ -144,3 +144,35 @@ Deno.test("tend start over stale files runs a new copy and leaves the unrelated 
   );
   assert.deepEqual(await readPids(ws.path(".tend/run/web.pid")), [pid]);
 });
+
+Deno.test("a config.json edited into other JSON that keeps the text is not taken: status, start and down read tend.toml", async () => {
+  await using ws = await makeTempWorkspace();
+  const marker = ws.path("web.marker");
+  await ws.writeConfig(fixtureService("web", ["--marker", marker]));
+  const quiet = { code: 0, stdout: "", stderr: "" };
+  assertRun(await tend(ws, ["start", "--quiet"]), quiet);
+  assertRun(await tend(ws, ["down", "--quiet"]), quiet);
+  const cache = ws.path(".tend/run/config.json");
+  const checked = JSON.parse(await Deno.readTextFile(cache));
+  checked.config.services = [{}];
+  await Deno.writeTextFile(cache, JSON.stringify(checked), { mode: 0o600 });
+
+  const offline = await statusJson(ws);
+  assert.deepEqual(offline.services.map((s) => s.name), ["web"]);
+  const start = await tend(ws, ["start"]);
+  assertRun(start, {
+    code: 0,
+    stdout: /^started "web" \(pid \d+\)\n$/,
+    stderr: "",
+  });
+  const pid = Number(/\(pid (\d+)\)/.exec(start.stdout)![1]);
+  await waitFor(async () => (await readPids(marker)).includes(pid), {
+    message: "web to write its marker",
+  });
+  assertRun(await tend(ws, ["down"]), {
+    code: 0,
+    stdout: /stopped "web"/,
+    stderr: /.*/,
+  });
+  assert.ok(!isAlive(pid), "down left web running");
+});
