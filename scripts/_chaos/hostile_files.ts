@@ -34,7 +34,11 @@ import {
 } from "./common.ts";
 import { FAST_TIMING_ENV } from "../../tests/_helpers.ts";
 
-/** The files tend keeps under `.tend/run` (`a.pid`: a service's). */
+/**
+ * The files tend keeps under `.tend/run` (`a.pid`: a service's;
+ * `config.json`: the checked config that the CLI and the supervisor take
+ * while tend.toml's text is unchanged).
+ */
 export const TARGETS = [
   "supervisor.pid",
   "a.pid",
@@ -42,6 +46,7 @@ export const TARGETS = [
   "supervisor.json",
   "supervisor.lock",
   "tend.sock",
+  "config.json",
 ] as const;
 
 /** The ways a file is damaged. */
@@ -230,7 +235,7 @@ export async function hostileFiles(
   const env = options.timing === "fast" ? { ...FAST_TIMING_ENV } : {};
   const rec = new Recorder(
     "hostile-run-files",
-    "damaged files under .tend/run (6 files x 12 damages, cold and warm)",
+    "damaged files under .tend/run (7 files x 12 damages, cold and warm)",
   );
   const outcomes = new Map<string, number>();
   const decoyRoot = await Deno.makeTempDir({ prefix: "tend-decoy-" });
