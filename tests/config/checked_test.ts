@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   cachedConfig,
   checkedConfigFile,
+  checkedConfigLoader,
   configDigest,
   loadCheckedConfig,
   validateConfig,
@@ -139,4 +140,14 @@ Deno.test("cachedConfig() does not take a config changed without its digest, nor
     (await loadCheckedConfig(ws.file, ws.options)).services[0]?.command,
     "sleep",
   );
+});
+
+Deno.test("checkedConfigLoader() (the supervisor's) takes the cache its CLI checked without checking the digest again", async () => {
+  const ws = await workspace();
+  await using _ = ws.dir;
+  await validateConfig(ws.file, ws.options);
+  await tamper(ws.cache, "from-the-cache", { digest: false });
+  const load = checkedConfigLoader(ws.file, ws.options);
+  assert.equal((await load()).services[0]?.command, "from-the-cache");
+  assert.equal(await cachedConfig(ws.file, ws.options), null);
 });
