@@ -110,7 +110,8 @@ function hasKey(doc: unknown, key: string): boolean {
     const value = pending.pop();
     if (typeof value !== "object" || value === null) continue;
     if (!Array.isArray(value) && Object.hasOwn(value, key)) return true;
-    pending.push(...Object.values(value));
+    // One at a time: a spread of a million-item array overflows the stack.
+    for (const item of Object.values(value)) pending.push(item);
   }
   return false;
 }

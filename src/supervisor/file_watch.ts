@@ -61,7 +61,10 @@ export class FileWatch implements Disposable {
         if (event.kind === "create" && changed.length === 0) {
           // A new directory may have got its files before the watcher
           // watched it: they count as changed.
-          changed.push(...await filesIn(event.paths, matches));
+          // One at a time: a spread of a huge listing overflows the stack.
+          for (const file of await filesIn(event.paths, matches)) {
+            changed.push(file);
+          }
         }
         if (changed.length > 0) this.#noted(changed);
       }

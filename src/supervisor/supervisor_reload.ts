@@ -43,7 +43,9 @@ async function reloadNow(ctx: SupervisorContext): Promise<ReloadResponse> {
     else ctx.addRunner(service);
   }
   ctx.extras.sync(next.services);
-  results.push(...await restartChanged(ctx, diff.changed));
+  for (const result of await restartChanged(ctx, diff.changed)) {
+    results.push(result);
+  }
   const toStart = diff.added.filter((name) =>
     ctx.runner(name).config.autostart
   );

@@ -44,3 +44,13 @@ Deno.test("croner loads only for a config that has a schedule, which is then che
     "schedule: CONFIG_INVALID",
   ]);
 });
+
+Deno.test("parseConfig() looks for a schedule through a huge array without overflowing the stack", async () => {
+  const { parseConfig } = await import("../../src/config/load.ts");
+  const items = Array.from({ length: 500_000 }, (_, i) => `"a${i}"`).join(",");
+  const config = await parseConfig(
+    `[[processes]]\nname = "web"\ncommand = "x"\nargs = [${items}]\n`,
+    { file: "/w/tend.toml", workspace: "/w" },
+  );
+  assert.equal(config.services[0]?.args.length, 500_000);
+});
