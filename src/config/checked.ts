@@ -64,8 +64,10 @@ export async function loadCheckedConfig(
   file: string,
   options: CheckedConfigOptions,
 ): Promise<Config> {
-  return await cachedConfig(file, options) ??
-    await validateConfig(file, options);
+  const path = resolve(file);
+  const text = await readText(path);
+  return (text === null ? null : await fittingCache(path, text, options)) ??
+    await validateText(path, text, options);
 }
 
 /**
@@ -79,14 +81,7 @@ export async function cachedConfig(
 ): Promise<Config | null> {
   const path = resolve(file);
   const text = await readText(path);
-  if (text === null) return null;
-  const cached = await readCache(checkedConfigFile(options.runDir), {
-    checkDigest: options.checkDigest ?? true,
-  });
-  const fits = cached !== null && cached.text === text &&
-    cached.file === path && cached.workspace === resolve(options.workspace) &&
-    cached.tend === VERSION && cached.deno === Deno.version.deno;
-  return fits ? cached.config : null;
+  return text === null ? null : await fittingCache(path, text, options);
 }
 
 /**
@@ -102,20 +97,16 @@ export function checkedConfigLoader(
   options: CheckedConfigOptions,
 ): () => Promise<Config> {
   const path = resolve(file);
+  const trusting = { ...options, checkDigest: false };
   let last: { text: string; config: Config } | null = null;
   return async () => {
     const text = await readText(path);
-    if (text !== null && last !== null && last.text === text) {
-      return last.config;
-    }
-    const config = await loadCheckedConfig(path, {
-      ...options,
-      checkDigest: false,
-    });
-    // Remembered only when the file still holds the text just loaded.
-    if (text !== null && text === await readText(path)) {
-      last = { text, config };
-    }
+    if (text === null) return await validateText(path, text, trusting);
+    if (last !== null && last.text === text) return last.config;
+    // The config of this very text: remembered as such.
+    const config = await fittingCache(path, text, trusting) ??
+      await validateText(path, text, trusting);
+    last = { text, config };
     return config;
   };
 }
@@ -129,12 +120,37 @@ export async function validateConfig(
   options: CheckedConfigOptions,
 ): Promise<Config> {
   const path = resolve(file);
+  return await validateText(path, await readText(path), options);
+}
+
+/** The cache's config when it holds `text`, read from `path`, as it is now. */
+async function fittingCache(
+  path: string,
+  text: string,
+  options: CheckedConfigOptions,
+): Promise<Config | null> {
+  const cached = await readCache(checkedConfigFile(options.runDir), {
+    checkDigest: options.checkDigest ?? true,
+  });
+  const fits = cached !== null && cached.text === text &&
+    cached.file === path && cached.workspace === resolve(options.workspace) &&
+    cached.tend === VERSION && cached.deno === Deno.version.deno;
+  return fits ? cached.config : null;
+}
+
+/**
+ * `text`, read from `path`, validated and cached; `null` (unreadable, or
+ * not UTF-8) goes to the loader, which says why.
+ */
+async function validateText(
+  path: string,
+  text: string | null,
+  options: CheckedConfigOptions,
+): Promise<Config> {
   const workspace = resolve(options.workspace);
   const { loadConfig, parseConfig } = await lazyImport<
     typeof import("./load.ts")
   >(new URL("./load.ts", import.meta.url));
-  const text = await readText(path);
-  // Unreadable or not UTF-8: the loader says so.
   if (text === null) return await loadConfig(path, { workspace });
   const config = await parseConfig(text, { file: path, workspace });
   await remember(checkedConfigFile(options.runDir), {

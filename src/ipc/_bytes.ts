@@ -1,4 +1,7 @@
-/** Byte helpers of the control socket's HTTP client (`_http.ts`) and server. */
+/**
+ * Byte helpers of the control socket's HTTP client (`_http.ts`) and server
+ * (`unix_server.ts`), chunked bodies included.
+ */
 
 /** `parts` joined into one array. */
 export function join(parts: readonly Uint8Array[]): Uint8Array {
@@ -36,3 +39,34 @@ export async function writeAll(
     written += await conn.write(bytes.subarray(written));
   }
 }
+
+/**
+ * The bytes of a chunked body, once all of it is in `data`; `null` while
+ * it is incomplete. Chunk extensions and trailer fields are ignored.
+ */
+export function dechunkBody(data: Uint8Array): Uint8Array | null {
+  const parts: Uint8Array[] = [];
+  let at = 0;
+  while (true) {
+    const lineEnd = indexOf(data, CRLF, at);
+    if (lineEnd === -1) return null;
+    const sizeText = new TextDecoder().decode(data.subarray(at, lineEnd))
+      .split(";")[0]!.trim();
+    if (!/^[0-9A-Fa-f]{1,8}$/.test(sizeText)) {
+      throw new TypeError(`Malformed chunk size ${sizeText}`);
+    }
+    const size = parseInt(sizeText, 16);
+    if (size === 0) {
+      // The trailer section, if any, ends with an empty line.
+      return indexOf(data, BLANK_LINE, lineEnd) === -1 ? null : join(parts);
+    }
+    const end = lineEnd + 2 + size;
+    if (end + 2 > data.length) return null;
+    parts.push(data.subarray(lineEnd + 2, end));
+    at = end + 2;
+  }
+}
+
+const CRLF = new Uint8Array([13, 10]);
+/** CR LF CR LF: the end of an HTTP head, and of a chunked body's trailers. */
+export const BLANK_LINE = new Uint8Array([13, 10, 13, 10]);

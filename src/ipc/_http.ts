@@ -5,8 +5,7 @@
  */
 
 import { messageOf } from "../errors.ts";
-import { join, writeAll } from "./_bytes.ts";
-import { dechunkBody } from "./_request_head.ts";
+import { dechunkBody, join, writeAll } from "./_bytes.ts";
 
 /** A parsed response. */
 export interface RawResponse {

@@ -1,10 +1,9 @@
 /**
  * The pure half of the control socket's HTTP/1.1 server
  * (`unix_server.ts`): the head of a request, read from bytes, and the bytes
- * of an answer; and the chunked bodies that its client (`_http.ts`) reads
- * too.
+ * of an answer.
  */
-import { indexOf, join } from "./_bytes.ts";
+import { BLANK_LINE, join } from "./_bytes.ts";
 
 /** The head of a request: its request line and header fields. */
 export interface RequestHead {
@@ -31,7 +30,7 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const VERSION = /^HTTP\/1\.[01]$/;
 
 /** The bytes that end a head: CR LF CR LF. */
-export const HEAD_END = new Uint8Array([13, 10, 13, 10]);
+export const HEAD_END: Uint8Array = BLANK_LINE;
 
 /**
  * Reads the head of a request (the text before the blank line, without
@@ -97,35 +96,6 @@ export function bodyFraming(
   }
   return Number(only);
 }
-
-/**
- * The bytes of a chunked body, once all of it is in `data`; `null` while
- * it is incomplete. Chunk extensions and trailer fields are ignored.
- */
-export function dechunkBody(data: Uint8Array): Uint8Array | null {
-  const parts: Uint8Array[] = [];
-  let at = 0;
-  while (true) {
-    const lineEnd = indexOf(data, CRLF, at);
-    if (lineEnd === -1) return null;
-    const sizeText = new TextDecoder().decode(data.subarray(at, lineEnd))
-      .split(";")[0]!.trim();
-    if (!/^[0-9A-Fa-f]{1,8}$/.test(sizeText)) {
-      throw new TypeError(`Malformed chunk size ${sizeText}`);
-    }
-    const size = parseInt(sizeText, 16);
-    if (size === 0) {
-      // The trailer section ends with an empty line.
-      return indexOf(data, CRLF, lineEnd + 2) === -1 ? null : join(parts);
-    }
-    const end = lineEnd + 2 + size;
-    if (end + 2 > data.length) return null;
-    parts.push(data.subarray(lineEnd + 2, end));
-    at = end + 2;
-  }
-}
-
-const CRLF = new Uint8Array([13, 10]);
 
 const REASONS: Readonly<Record<number, string>> = {
   100: "Continue",

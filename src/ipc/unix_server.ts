@@ -7,11 +7,10 @@
  * The socket is the owner's only (0600).
  */
 import type { ErrorBody } from "./protocol.ts";
-import { indexOf, writeAll } from "./_bytes.ts";
+import { dechunkBody, indexOf, writeAll } from "./_bytes.ts";
 import {
   bodyFraming,
   CONTINUE,
-  dechunkBody,
   encodeAnswer,
   HEAD_END,
   type HeadProblem,

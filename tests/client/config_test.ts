@@ -7,6 +7,7 @@ import { workspacePaths } from "../../src/config/paths.ts";
 import { configDigest } from "../../src/config/checked.ts";
 import type { Workspace } from "../../src/workspace/workspace.ts";
 import { makeTempDir } from "../fence/_helpers.ts";
+import { pathExists } from "../../src/_path_exists.ts";
 
 const TOML = '[[processes]]\nname = "web"\ncommand = "sleep"\nargs = ["9"]\n';
 
@@ -31,15 +32,11 @@ async function tamper(ws: Workspace, command: string): Promise<void> {
   await Deno.writeTextFile(file, JSON.stringify(checked));
 }
 
-async function exists(path: string): Promise<boolean> {
-  return await Deno.lstat(path).then(() => true, () => false);
-}
-
 Deno.test("loadWorkspaceConfig() reads the file without leaving a cache, and takes one that fits", async () => {
   await using ws = await workspace();
   const loaded = await loadWorkspaceConfig(ws);
   assert.equal(loaded.services[0]?.command, "sleep");
-  assert.ok(!await exists(ws.paths.runDir), "a .tend/run was made");
+  assert.ok(!await pathExists(ws.paths.runDir), "a .tend/run was made");
   await checkWorkspaceConfig(ws);
   await tamper(ws, "from-the-cache");
   assert.equal(

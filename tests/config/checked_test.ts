@@ -8,6 +8,7 @@ import {
   validateConfig,
 } from "../../src/config/checked.ts";
 import { makeTempDir } from "../fence/_helpers.ts";
+import { pathExists } from "../../src/_path_exists.ts";
 
 const TOML = '[[processes]]\nname = "web"\ncommand = "sleep"\nargs = ["9"]\n';
 
@@ -82,7 +83,7 @@ Deno.test("cachedConfig() takes the cache only while it fits the file, tend and 
   await using _ = ws.dir;
   await t.step("no cache", async () => {
     assert.equal(await cachedConfig(ws.file, ws.options), null);
-    assert.ok(!await exists(ws.options.runDir), "a .tend/run was made");
+    assert.ok(!await pathExists(ws.options.runDir), "a .tend/run was made");
   });
   await validateConfig(ws.file, ws.options);
   await tamper(ws.cache, "from-the-cache");
@@ -116,10 +117,6 @@ Deno.test("cachedConfig() takes the cache only while it fits the file, tend and 
     });
   }
 });
-
-async function exists(path: string): Promise<boolean> {
-  return await Deno.lstat(path).then(() => true, () => false);
-}
 
 Deno.test("cachedConfig() does not take a config changed without its digest, nor one without a digest", async () => {
   const ws = await workspace();

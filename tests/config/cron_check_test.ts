@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { parseConfig } from "../../src/config/load.ts";
 
 const CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));
 const LOAD = new URL("../../src/config/load.ts", import.meta.url).href;
@@ -46,7 +47,6 @@ Deno.test("croner loads only for a config that has a schedule, which is then che
 });
 
 Deno.test("parseConfig() looks for a schedule through a huge array without overflowing the stack", async () => {
-  const { parseConfig } = await import("../../src/config/load.ts");
   const items = Array.from({ length: 500_000 }, (_, i) => `"a${i}"`).join(",");
   const config = await parseConfig(
     `[[processes]]\nname = "web"\ncommand = "x"\nargs = [${items}]\n`,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
+import { dechunkBody } from "../../src/ipc/_bytes.ts";
 import {
   bodyFraming,
-  dechunkBody,
   encodeAnswer,
   isProblem,
   parseRequestHead,
@@ -85,7 +85,13 @@ Deno.test("dechunkBody() waits for the last chunk and the end of the trailers", 
     "abcde",
   );
   for (
-    const partial of ["", "5\r\nhel", "5\r\nhello\r\n", "5\r\nhello\r\n0\r\n"]
+    const partial of [
+      "",
+      "5\r\nhel",
+      "5\r\nhello\r\n",
+      "5\r\nhello\r\n0\r\n",
+      "5\r\nhello\r\n0\r\nT: 1\r\n",
+    ]
   ) {
     assert.equal(dechunkBody(bytes(partial)), null, JSON.stringify(partial));
   }

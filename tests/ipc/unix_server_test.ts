@@ -5,7 +5,9 @@ import {
   type PlainRequest,
   serveUnix,
 } from "../../src/ipc/unix_server.ts";
+import { join } from "../../src/ipc/_bytes.ts";
 import { makeTempDir } from "../fence/_helpers.ts";
+import { waitFor } from "../_helpers.ts";
 
 /** A server that echoes each request as JSON, held open by `gate` if given. */
 async function withServer(
@@ -92,9 +94,7 @@ async function readToEnd(conn: Deno.Conn): Promise<string> {
     if (n === null) break;
     chunks.push(buffer.slice(0, n));
   }
-  return new TextDecoder().decode(
-    new Uint8Array(chunks.flatMap((chunk) => [...chunk])),
-  );
+  return new TextDecoder().decode(join(chunks));
 }
 
 function statusOf(raw: string): number {
@@ -260,14 +260,10 @@ Deno.test("serveUnix() sends the answers in progress before it finishes", async 
   const gate = Promise.withResolvers<void>();
   await withServer(async (socket, seen, server) => {
     const pending = exchange(socket, ["GET /v1/status HTTP/1.1\r\n\r\n"]);
-    const since = Date.now();
-    while (seen.length === 0) {
-      assert.ok(
-        Date.now() - since < 5_000,
-        "the request never reached the server",
-      );
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    await waitFor(() => seen.length > 0, {
+      intervalMs: 5,
+      message: "the request to reach the server",
+    });
     let finished = false;
     const stopping = server.stop().then(() => finished = true);
     await new Promise((r) => setTimeout(r, 50));
