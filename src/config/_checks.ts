@@ -1,7 +1,6 @@
-import type { z } from "npm:zod@4.6.7";
 import { walkDependencies } from "./_graph.ts";
-import { addProblem } from "./_problem.ts";
-import type { ServiceEntry } from "./_service.ts";
+import { addProblem, type ProblemSink } from "./_problem.ts";
+import type { ServiceEntry } from "./_entry.ts";
 import { checkFixedPorts, checkReferences } from "./_reference_checks.ts";
 
 /** The top level of a config after its tables were validated one by one. */
@@ -9,8 +8,6 @@ export interface ServiceTables {
   processes?: ServiceEntry[] | undefined;
   services?: ServiceEntry[] | undefined;
 }
-
-type Ctx = z.core.$RefinementCtx<unknown>;
 
 /** Where the services are: `processes`, or its alias `services`. */
 export function servicesKey(config: ServiceTables): "processes" | "services" {
@@ -22,7 +19,7 @@ export function servicesKey(config: ServiceTables): "processes" | "services" {
  * unique names, dependencies that exist, no dependency cycle, references
  * to services that exist and have a port, and no fixed port asked twice.
  */
-export function checkServices(config: ServiceTables, ctx: Ctx): void {
+export function checkServices(config: ServiceTables, ctx: ProblemSink): void {
   if (config.processes !== undefined && config.services !== undefined) {
     addProblem(
       ctx,
@@ -42,7 +39,7 @@ export function checkServices(config: ServiceTables, ctx: Ctx): void {
 function checkNames(
   entries: readonly ServiceEntry[],
   key: string,
-  ctx: Ctx,
+  ctx: ProblemSink,
 ): boolean {
   const first = new Map<string, number>();
   let clean = true;
@@ -65,7 +62,7 @@ function checkNames(
 function checkDependencies(
   entries: readonly ServiceEntry[],
   key: string,
-  ctx: Ctx,
+  ctx: ProblemSink,
 ): boolean {
   const names = new Set(entries.map((entry) => entry.name));
   const known = `Known services: ${[...names].join(", ") || "none"}`;
@@ -87,7 +84,7 @@ function checkDependencies(
   return clean;
 }
 
-function checkCycles(entries: readonly ServiceEntry[], ctx: Ctx): void {
+function checkCycles(entries: readonly ServiceEntry[], ctx: ProblemSink): void {
   const deps = new Map(entries.map((entry) => [entry.name, entry.depends_on]));
   const { cycle } = walkDependencies(
     [...deps.keys()],

@@ -1,5 +1,6 @@
 import { z } from "npm:zod@4.6.7";
 import { booleanSchema, nonEmptyStringSchema } from "./_fields.ts";
+import type { EnvFileEntry } from "./_entry.ts";
 
 const EXPECTED =
   'must be a path, a table { path = "...", optional = true }, or an array of them';
@@ -15,12 +16,7 @@ const entrySchema = z.union([
   }),
 ], { error: EXPECTED });
 
-/** One env file of a service: a path relative to the workspace. */
-export interface EnvFileEntry {
-  path: string;
-  /** A missing file is skipped rather than an error. */
-  optional: boolean;
-}
+export type { EnvFileEntry };
 
 /**
  * `env_file = ".env"`, `{ path = ".env.local", optional = true }`, or an

@@ -1,30 +1,18 @@
 import { z } from "npm:zod@4.6.7";
 import { addProblem } from "./_problem.ts";
+import {
+  ENV_NAME_PATTERN,
+  NAME_PATTERN,
+  parseHostPort,
+  PORT_PLACEHOLDER,
+  signalName,
+  STOP_SIGNALS,
+  stopSignalOf,
+} from "./_rules.ts";
 
-/** What a service name looks like: no dots (instance suffix), no slashes. */
-export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-
-/** The placeholder replaced by the granted port. */
-export const PORT_PLACEHOLDER = "{port}";
-
-/** The signals a service may be stopped with; SIGUSR1 is Deno's inspector. */
-export const STOP_SIGNALS = [
-  "SIGTERM",
-  "SIGINT",
-  "SIGHUP",
-  "SIGQUIT",
-  "SIGKILL",
-  "SIGUSR2",
-] as const satisfies readonly Deno.Signal[];
-
-type StopSignal = (typeof STOP_SIGNALS)[number];
+export { NAME_PATTERN, PORT_PLACEHOLDER, STOP_SIGNALS };
 
 const PORT_MESSAGE = { error: "must be an integer from 1 to 65535" };
-// \x00, not \0: the JSON Schema copy of this pattern must read in Rust regex
-// (Taplo); a NUL is exactly what the pattern keeps out.
-// deno-lint-ignore no-control-regex
-const ENV_NAME_PATTERN = /^[^=\x00]+$/;
-
 /** A TCP port, 1 to 65535. */
 export const portSchema = z.int(PORT_MESSAGE).min(1, PORT_MESSAGE).max(
   65535,
@@ -88,21 +76,16 @@ export const exitCodesSchema = z.array(integerSchema(0, 255), {
 export const stopSignalSchema = z.string({
   error: `must be one of ${STOP_SIGNALS.join(", ")}`,
 }).transform((value, ctx) => {
-  const upper = value.trim().toUpperCase();
-  const signal = upper.startsWith("SIG") ? upper : `SIG${upper}`;
-  if (isStopSignal(signal)) return signal;
+  const signal = stopSignalOf(value);
+  if (signal !== null) return signal;
   addProblem(ctx, `must be one of ${STOP_SIGNALS.join(", ")}`, {
     showInput: true,
-    hint: signal === "SIGUSR1"
+    hint: signalName(value) === "SIGUSR1"
       ? "SIGUSR1 is reserved: Deno starts its inspector on it"
       : undefined,
   });
   return z.NEVER;
 });
-
-function isStopSignal(signal: string): signal is StopSignal {
-  return (STOP_SIGNALS as readonly string[]).includes(signal);
-}
 
 /** A dashboard address `"host:port"`, output as `{ hostname, port }`. */
 export const httpAddressSchema = z.string({
@@ -115,13 +98,3 @@ export const httpAddressSchema = z.string({
   });
   return z.NEVER;
 });
-
-function parseHostPort(
-  value: string,
-): { hostname: string; port: number } | undefined {
-  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(value.trim());
-  if (!match) return undefined;
-  const port = Number(match[3]);
-  if (port < 1 || port > 65535) return undefined;
-  return { hostname: match[1] ?? match[2] ?? "", port };
-}

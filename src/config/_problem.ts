@@ -1,5 +1,3 @@
-import type { z } from "npm:zod@4.6.7";
-
 /** Options of {@linkcode addProblem}. */
 export interface ProblemOptions {
   /** Where the problem is, relative to the value being checked. */
@@ -16,12 +14,28 @@ export interface ProblemParams {
   showInput?: boolean;
 }
 
+/** An issue as tend records it: a `custom` one, with its params. */
+export type Problem = {
+  code: "custom";
+  message: string;
+  path: PropertyKey[];
+  params: { hint?: string | undefined; showInput?: boolean };
+};
+
 /**
- * Records a config problem on a zod refinement context. `message` is the end
+ * Where problems go: a zod refinement context, or the collector of the
+ * check without zod (quick.ts), which only needs to know there was one.
+ */
+export interface ProblemSink {
+  addIssue(issue: Problem): void;
+}
+
+/**
+ * Records a config problem on a zod refinement context (or any sink). `message` is the end
  * of a sentence that starts with the field path, e.g. `must be unique`.
  */
 export function addProblem(
-  ctx: z.core.$RefinementCtx<unknown>,
+  ctx: ProblemSink,
   message: string,
   options: ProblemOptions = {},
 ): void {

@@ -1,19 +1,13 @@
 import { z } from "npm:zod@4.6.7";
-import {
-  nonEmptyStringSchema,
-  PORT_PLACEHOLDER,
-  portSchema,
-} from "./_fields.ts";
+import { nonEmptyStringSchema, portSchema } from "./_fields.ts";
 import { addProblem } from "./_problem.ts";
-import { maskReferences } from "./references.ts";
+import { isHttpUrl, isTcpTarget, READY_KINDS } from "./_rules.ts";
 import { messageOf } from "../errors.ts";
 
-/** The kinds of readiness check, in the order they are documented. */
-export const READY_KINDS = ["tcp", "http", "log", "command"] as const;
+export { READY_KINDS };
 
 const TCP_EXPECTED =
   'must be a port, "{port}" or "host:port", e.g. "127.0.0.1:{port}"';
-const TCP_PATTERN = /^(?:(?:\[[^\]]+\]|[^:[\]\s]+):)?(\{port\}|\d{1,5})$/;
 
 const tcpSchema = z.union([portSchema, z.string()], { error: TCP_EXPECTED })
   .transform((value, ctx) => {
@@ -23,13 +17,6 @@ const tcpSchema = z.union([portSchema, z.string()], { error: TCP_EXPECTED })
     return z.NEVER;
   });
 
-function isTcpTarget(target: string): boolean {
-  const match = TCP_PATTERN.exec(maskReferences(target));
-  if (!match) return false;
-  const port = match[1] === PORT_PLACEHOLDER ? 1 : Number(match[1]);
-  return port >= 1 && port <= 65535;
-}
-
 const HTTP_EXPECTED = "must be an http:// or https:// URL";
 
 const httpSchema = z.string({ error: HTTP_EXPECTED }).superRefine(
@@ -37,12 +24,6 @@ const httpSchema = z.string({ error: HTTP_EXPECTED }).superRefine(
     if (!isHttpUrl(value)) addProblem(ctx, HTTP_EXPECTED, { showInput: true });
   },
 );
-
-function isHttpUrl(value: string): boolean {
-  const url = URL.parse(maskReferences(value));
-  return url !== null &&
-    (url.protocol === "http:" || url.protocol === "https:");
-}
 
 const logSchema = z.string({ error: "must be a regular expression" })
   .superRefine((value, ctx) => {

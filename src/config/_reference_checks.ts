@@ -1,9 +1,7 @@
-import type { z } from "npm:zod@4.6.7";
-import { addProblem } from "./_problem.ts";
-import { MAX_INSTANCES, type ServiceEntry } from "./_service.ts";
+import { addProblem, type ProblemSink } from "./_problem.ts";
+import { MAX_INSTANCES } from "./_rules.ts";
+import type { ServiceEntry } from "./_entry.ts";
 import { findReferences } from "./references.ts";
-
-type Ctx = z.core.$RefinementCtx<unknown>;
 
 /** A text of a service that may hold references, and where it is. */
 interface Located {
@@ -40,7 +38,7 @@ export function referenceTexts(entry: ServiceEntry): Located[] {
 export function checkReferences(
   entries: readonly ServiceEntry[],
   key: string,
-  ctx: Ctx,
+  ctx: ProblemSink,
 ): void {
   const targets = referenceTargets(entries);
   entries.forEach((entry, index) => {
@@ -111,7 +109,7 @@ function referenceProblem(
 export function checkFixedPorts(
   entries: readonly ServiceEntry[],
   key: string,
-  ctx: Ctx,
+  ctx: ProblemSink,
 ): void {
   const taken: { first: number; last: number; name: string }[] = [];
   entries.forEach((entry, index) => {

@@ -7,9 +7,10 @@ import { lazyImport } from "../_lazy.ts";
 import { z } from "npm:zod@4.6.7";
 import { nonEmptyStringSchema } from "./_fields.ts";
 import { addProblem } from "./_problem.ts";
+import { OVERLAP_POLICIES } from "./_rules.ts";
 
-/** What to do with a tick while the previous run still runs. */
-export const OVERLAP_POLICIES = ["skip", "queue", "allow"] as const;
+export { OVERLAP_POLICIES };
+export type { Schedule } from "./_expand.ts";
 
 const CRON_EXPECTED =
   'must be a cron pattern: five fields "m h dom mon dow", or six with seconds first, e.g. "*/5 * * * *"';
@@ -78,58 +79,3 @@ export const scheduleSchema = z.union([
 export const overlapSchema = z.enum(OVERLAP_POLICIES, {
   error: 'must be "skip", "queue" or "allow"',
 });
-
-/** The schedule fields of a `[[processes]]` entry, as validated. */
-export interface ScheduleFields {
-  schedule?:
-    | string
-    | { cron: string; timezone?: string | undefined }
-    | undefined;
-  timezone?: string | undefined;
-  overlap?: (typeof OVERLAP_POLICIES)[number] | undefined;
-}
-
-/** A service's schedule as the supervisor runs it. */
-export interface Schedule {
-  /** The cron pattern. */
-  cron: string;
-  /** The IANA time zone it is read in; `null`: the supervisor's local time. */
-  timezone: string | null;
-  overlap: (typeof OVERLAP_POLICIES)[number];
-}
-
-/** The schedule of a validated entry, or `null` when it has none. */
-export function scheduleOf(entry: ScheduleFields): Schedule | null {
-  const given = entry.schedule;
-  if (given === undefined) return null;
-  const table = typeof given === "string" ? { cron: given } : given;
-  return {
-    cron: table.cron.trim(),
-    timezone: entry.timezone ?? table.timezone ?? null,
-    overlap: entry.overlap ?? "skip",
-  };
-}
-
-type Ctx = z.core.$RefinementCtx<unknown>;
-
-/** `timezone` and `overlap` mean something only with a `schedule`. */
-export function checkScheduleFields(entry: ScheduleFields, ctx: Ctx): void {
-  if (entry.schedule !== undefined) {
-    const inTable = typeof entry.schedule === "object" &&
-      entry.schedule.timezone !== undefined;
-    if (inTable && entry.timezone !== undefined) {
-      addProblem(ctx, "must not be given twice (also in schedule)", {
-        path: ["timezone"],
-        hint: "Keep only one timezone",
-      });
-    }
-    return;
-  }
-  for (const field of ["timezone", "overlap"] as const) {
-    if (entry[field] === undefined) continue;
-    addProblem(ctx, "needs a schedule", {
-      path: [field],
-      hint: 'Add schedule = "<cron pattern>", or remove it',
-    });
-  }
-}

@@ -2,21 +2,13 @@ import { z } from "npm:zod@4.6.7";
 import { TendError } from "../errors.ts";
 import { describeValue } from "./_describe.ts";
 import { addProblem } from "./_problem.ts";
+import {
+  DURATION_EXPECTED as EXPECTED,
+  MAX_DURATION_MS,
+  toDurationMs,
+} from "./_units.ts";
 
-/** The longest duration tend accepts: the limit of `setTimeout` (24.8 days). */
-export const MAX_DURATION_MS = 2_147_483_647;
-
-const UNIT_MS: Readonly<Record<string, number>> = {
-  ms: 1,
-  s: 1_000,
-  m: 60_000,
-  h: 3_600_000,
-};
-const DURATION_PATTERN = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)$/;
-const EXPECTED =
-  'a duration: a number of seconds or a string such as "100ms", "10s", "2m" or "1h"';
-
-type DurationResult = { ms: number } | { expected: string };
+export { MAX_DURATION_MS };
 
 /**
  * Converts a duration to whole milliseconds: a number of seconds (`0.5` →
@@ -39,28 +31,6 @@ export function parseDurationMs(value: unknown, field: string): number {
       describeValue(value)
     }`,
   );
-}
-
-function toDurationMs(value: unknown): DurationResult {
-  const ms = rawDurationMs(value);
-  if (ms === undefined) return { expected: EXPECTED };
-  if (ms > MAX_DURATION_MS) {
-    return { expected: "a duration of at most 24 days" };
-  }
-  return { ms };
-}
-
-function rawDurationMs(value: unknown): number | undefined {
-  if (typeof value === "number") {
-    return Number.isFinite(value) && value >= 0
-      ? Math.round(value * 1_000)
-      : undefined;
-  }
-  if (typeof value !== "string") return undefined;
-  const match = DURATION_PATTERN.exec(value.trim());
-  if (!match) return undefined;
-  const [, amount = "", unit = ""] = match;
-  return Math.round(Number(amount) * (UNIT_MS[unit] ?? Number.NaN));
 }
 
 function durationSchema(options: { positive: boolean }) {

@@ -1,5 +1,5 @@
 import { messageOf, TendError } from "../errors.ts";
-import { isLoopback } from "../config/_daemon.ts";
+import { isLoopback } from "../config/_rules.ts";
 import { hostsOf } from "./_guard.ts";
 import { createApp } from "./api.ts";
 import { Assets } from "./assets.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { adhocBlock, adhocService, readyFlag } from "../../src/config/adhoc.ts";
-import { parseConfigText } from "../../src/config/load.ts";
+import { parseConfigText } from "../../src/config/validate.ts";
 import { TendError } from "../../src/errors.ts";
 
 const WHERE = { file: "/srv/app/tend.toml", workspace: "/srv/app" };

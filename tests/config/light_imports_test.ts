@@ -58,9 +58,19 @@ Deno.test("workspace.ts and services.ts load neither zod nor smol-toml", async (
   }
 });
 
-Deno.test("the import scan sees zod behind load.ts", async () => {
-  const loaded = await reachable(join(SRC, "config/load.ts"));
+Deno.test("the import scan sees zod behind validate.ts", async () => {
+  const loaded = await reachable(join(SRC, "config/validate.ts"));
   assert.ok(HEAVY.every((heavy) => loaded.has(heavy)));
+});
+
+Deno.test("load.ts loads the TOML parser but not zod: a plainly valid config needs no validator", async () => {
+  const loaded = await reachable(join(SRC, "config/load.ts"));
+  assert.ok(loaded.has(IMPORTS["smol-toml"]!));
+  assert.ok(
+    ![...loaded].some((s) => s.startsWith(IMPORTS["zod"]!)),
+    "load.ts loads zod",
+  );
+  assert.ok(!loaded.has(join(SRC, "config/validate.ts")));
 });
 
 Deno.test("status, start, stop and the library load neither zod, smol-toml nor the MCP SDK", async (t) => {

@@ -1,10 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import {
-  configFileLoader,
-  loadConfig,
-  parseConfigText,
-} from "../../src/config/load.ts";
+import { configFileLoader, loadConfig } from "../../src/config/load.ts";
+import { parseConfigText } from "../../src/config/validate.ts";
 import { TendError } from "../../src/errors.ts";
 import { makeTempDir, web } from "./_helpers.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseConfigText } from "../../src/config/load.ts";
+import { parseConfigText } from "../../src/config/validate.ts";
 import { loadCronCheck } from "../../src/config/_schedule.ts";
 
 // parseConfigText() is synchronous: the cron check is loaded for it.
