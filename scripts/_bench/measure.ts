@@ -1,4 +1,5 @@
 /** Shared pieces of the benchmarks: timing, statistics, and running tend. */
+import { SUPERVISOR_V8_FLAGS } from "../../src/client/self_command.ts";
 
 /** Median, min and max of some samples, in the samples' unit. */
 export interface Stats {
@@ -38,6 +39,9 @@ export function tendArgv(args: readonly string[]): string[] {
     "run",
     "--quiet",
     "-A",
+    // As `deno task tend` and the README's install command run it; the
+    // supervisor then shares the CLI's code cache (self_command.ts).
+    `--v8-flags=${SUPERVISOR_V8_FLAGS}`,
     "--config",
     `${ROOT}deno.json`,
     `${ROOT}main.ts`,

@@ -14,7 +14,7 @@ import { socketBlocker, type Workspace } from "../workspace/workspace.ts";
 import { connect, loadClient } from "./workspace.ts";
 import { lazyImport } from "../_lazy.ts";
 import { sleep } from "../_async.ts";
-import { selfCommand, SUPERVISOR_RUN_FLAGS } from "./self_command.ts";
+import { selfCommand, supervisorRunFlags } from "./self_command.ts";
 import { takeStandby } from "./standby.ts";
 import { goLine, type LaunchStart } from "../ipc/go.ts";
 
@@ -128,7 +128,7 @@ async function launchSupervisor(
 async function spawnSupervisor(ws: Workspace): Promise<Handshake> {
   const self = selfCommand(
     ["__supervise", "-C", ws.root, "-c", ws.configFile],
-    { runFlags: SUPERVISOR_RUN_FLAGS },
+    { runFlags: supervisorRunFlags() },
   );
   const log = await openLogFd(ws.paths.supervisorLog, LOG_FILE_MODE);
   let child: Deno.ChildProcess;

@@ -4,7 +4,7 @@ import { workspacePaths } from "../config/paths.ts";
 import { canRedirectStderr } from "../proc/log_fd.ts";
 import { sessionCommand } from "../proc/session_spawn.ts";
 import type { Workspace } from "../workspace/workspace.ts";
-import { selfCommand, SUPERVISOR_RUN_FLAGS } from "./self_command.ts";
+import { selfCommand, supervisorRunFlags } from "./self_command.ts";
 import type { FindWorkspaceOptions } from "../config/workspace.ts";
 
 /**
@@ -54,7 +54,7 @@ export async function launchStandby(
     if (!canRedirectStderr()) return none;
     const self = selfCommand(
       ["__supervise", "--standby", "-C", root, "-c", configFile],
-      { runFlags: SUPERVISOR_RUN_FLAGS },
+      { runFlags: supervisorRunFlags() },
     );
     // Its own session through setsid(1) where it can: a `detached` spawn
     // forks this whole process (see session_spawn.ts).

@@ -12,13 +12,27 @@ import {
   waitFor,
 } from "../_helpers.ts";
 import { assertRun } from "./_assert.ts";
+import { SUPERVISOR_V8_FLAGS } from "../../src/client/self_command.ts";
 
 const ROOT = fromFileUrl(new URL("../../", import.meta.url));
 
-/** `deno install -g -A -n tend --root ROOT ENTRY`; returns the installed command. */
+/**
+ * `deno install -g -A --v8-flags=… -n tend --root ROOT ENTRY`, as the
+ * README says; returns the installed command.
+ */
 async function installTend(root: string, entry: string): Promise<string> {
   const output = await new Deno.Command(Deno.execPath(), {
-    args: ["install", "-g", "-A", "-n", "tend", "--root", root, entry],
+    args: [
+      "install",
+      "-g",
+      "-A",
+      `--v8-flags=${SUPERVISOR_V8_FLAGS}`,
+      "-n",
+      "tend",
+      "--root",
+      root,
+      entry,
+    ],
     cwd: root,
     clearEnv: true,
     env: cliEnv(),
