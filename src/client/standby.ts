@@ -51,7 +51,6 @@ export async function launchStandby(
       config: ctx.globals.config,
     });
     if (await pathExists(workspacePaths(root).socket)) return none;
-    if (!canRedirectStderr()) return none;
     const self = selfCommand(
       ["__supervise", "--standby", "-C", root, "-c", configFile],
       { runFlags: supervisorRunFlags() },
@@ -70,6 +69,11 @@ export async function launchStandby(
     }).spawn();
     const standby = { root, configFile, child };
     waiting = standby;
+    // Checked once it runs: loading libc (1 to 2 ms here) need not delay it.
+    if (!canRedirectStderr()) {
+      await endStandby(standby);
+      return none;
+    }
     return { [Symbol.asyncDispose]: () => endStandby(standby) };
   } catch {
     return none;

@@ -1,4 +1,5 @@
 import { lazyImport } from "../_lazy.ts";
+import { warmRuntime } from "../supervisor/warm_runtime.ts";
 import { TendError } from "../errors.ts";
 import type { Handshake } from "../ipc/protocol.ts";
 import { resolveWorkspace } from "../client/where.ts";
@@ -19,15 +20,15 @@ export async function run(
     new URL("../supervisor/run.ts", import.meta.url),
   );
   loading.catch(() => {}); // awaited below, unless there is no go
+  // While the modules load, and the CLI checks the config: what the
+  // supervisor's first steps would otherwise load after the go.
+  if (args.values.standby === true) warmRuntime();
   // libc, loaded before the go and held for the supervisor's life: the go's
   // stderr redirect and the spawns share this one load (a load is 1 to 10
   // ms of the main thread here, measured).
   using _libc = args.values.standby === true ? holdLibc() : null;
   let go: Go = { start: null };
   if (args.values.standby === true) {
-    // While the CLI checks the config: what the supervisor's first steps
-    // would otherwise load after the go.
-    loading.then(({ warmRuntime }) => warmRuntime(), () => {});
     const told = await toldToGo(ws);
     if (told === null) return 0;
     go = told;

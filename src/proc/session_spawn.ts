@@ -1,4 +1,4 @@
-import { groupExists } from "./signal.ts";
+import { groupExists } from "./group.ts";
 
 /**
  * A new session for a child without a fork of this process.

@@ -1,7 +1,10 @@
 import { TendError } from "../errors.ts";
+import { groupExists } from "./group.ts";
 import { parseStat } from "./_stat.ts";
 import { groupMembers } from "./scan.ts";
 import { pollUntil } from "../_async.ts";
+
+export { groupExists };
 
 /** The first pause while a stopping group is checked; it doubles up to the max. */
 const STOP_POLL_FIRST_MS = 2;
@@ -28,19 +31,6 @@ export function signalGroup(pgid: number, signal: Deno.Signal): boolean {
       );
     }
     throw error;
-  }
-}
-
-/**
- * Whether group `pgid` has any process, zombies included: one `kill(-pgid,
- * 0)`, no /proc scan. A group this says is gone is certainly gone.
- */
-export function groupExists(pgid: number): boolean {
-  try {
-    Deno.kill(-pgid, 0 as unknown as Deno.Signal);
-    return true;
-  } catch (error) {
-    return !(error instanceof Deno.errors.NotFound);
   }
 }
 

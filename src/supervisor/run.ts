@@ -26,8 +26,6 @@ import { catchStrayErrors, listenForSignals } from "./process_events.ts";
 import type { LaunchStart } from "../ipc/go.ts";
 import { withLaunchStart } from "./launch_start.ts";
 
-export { warmRuntime } from "./warm_runtime.ts";
-
 /** How long a new supervisor retries a lock that a status probe may hold. */
 const LOCK_WAIT_MS = 1_000;
 
@@ -121,12 +119,15 @@ async function serve(
     log,
     timeoutMs: 2 * timing.fenceCheckMs,
   });
-  await writeDescriptor(paths, {
+  // Written while the services are recovered (neither reads the other's
+  // files), and done, as before, before the control socket listens.
+  const describing = writeDescriptor(paths, {
     config,
     bootId,
     log,
     mode: options.foreground ? "foreground" : "background",
   });
+  describing.catch(() => {}); // awaited below
   const ticker = new Ticker({ tickMs: timing.tickMs });
   const supervisor = new Supervisor({
     paths,
@@ -145,8 +146,9 @@ async function serve(
   try {
     await supervisor.recover();
   } finally {
-    await writingToken.catch(() => {});
+    await Promise.allSettled([writingToken, describing]);
   }
+  await describing;
   await writingToken;
   await using _rotation = rotateServiceLogs(supervisor, {
     log,
