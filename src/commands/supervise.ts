@@ -15,11 +15,12 @@ export async function run(
   ctx: Context,
   args: ArgsOf<"__supervise">,
 ): Promise<number> {
-  const ws = await resolveWorkspace(ctx);
+  // Loading while the workspace is found: the most of a standby's wait.
   const loading = lazyImport<typeof import("../supervisor/run.ts")>(
     new URL("../supervisor/run.ts", import.meta.url),
   );
   loading.catch(() => {}); // awaited below, unless there is no go
+  const ws = await resolveWorkspace(ctx);
   // While the modules load, and the CLI checks the config: what the
   // supervisor's first steps would otherwise load after the go.
   if (args.values.standby === true) warmRuntime();
