@@ -122,9 +122,21 @@ export interface RunResult {
   stderr: string;
 }
 
-/** The argv that runs the CLI from source. */
-export function tendArgv(args: readonly string[]): string[] {
-  return ["run", "--quiet", ...PERMISSIONS, "--config", CONFIG, MAIN, ...args];
+/** The argv that runs the CLI from source, with `denoFlags` for `deno run`. */
+export function tendArgv(
+  args: readonly string[],
+  denoFlags: readonly string[] = [],
+): string[] {
+  return [
+    "run",
+    "--quiet",
+    ...PERMISSIONS,
+    ...denoFlags,
+    "--config",
+    CONFIG,
+    MAIN,
+    ...args,
+  ];
 }
 
 /** A clean environment for the CLI (no colour, the caller's PATH and Deno cache). */
@@ -152,16 +164,23 @@ export function decodeOutput(output: Deno.CommandOutput): RunResult {
   };
 }
 
-/** Runs `tend ARGS` in `ws` and collects (code, stdout, stderr). */
+/**
+ * Runs `tend ARGS` in `ws` and collects (code, stdout, stderr); `denoFlags`
+ * go to its `deno run`.
+ */
 export async function tend(
   ws: TempWorkspace | string,
   args: readonly string[],
-  options: { env?: Record<string, string>; cwd?: string } = {},
+  options: {
+    env?: Record<string, string>;
+    cwd?: string;
+    denoFlags?: readonly string[];
+  } = {},
 ): Promise<RunResult> {
   const dir = typeof ws === "string" ? ws : ws.dir;
   const wsEnv = typeof ws === "string" ? {} : ws.env;
   const output = await new Deno.Command(Deno.execPath(), {
-    args: tendArgv(args),
+    args: tendArgv(args, options.denoFlags),
     cwd: options.cwd ?? dir,
     clearEnv: true,
     env: cliEnv({ ...wsEnv, ...options.env }),

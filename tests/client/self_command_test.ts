@@ -4,13 +4,10 @@ import {
   SUPERVISOR_V8_FLAGS,
 } from "../../src/client/self_command.ts";
 import {
-  cliEnv,
-  decodeOutput,
   fixtureService,
   makeTempWorkspace,
   supervisorPid,
   tend,
-  tendArgv,
 } from "../_helpers.ts";
 
 const SAME = `--v8-flags=${SUPERVISOR_V8_FLAGS}`;
@@ -38,19 +35,7 @@ Deno.test("sharesCodeCache() holds only for the supervisor's V8 flags, given onc
 /** The command line of the supervisor that `tend start`, run with `flags`, launched. */
 async function launchedWith(flags: readonly string[]): Promise<string[]> {
   await using ws = await makeTempWorkspace(fixtureService("web"));
-  const args = tendArgv(["start", "--quiet"]);
-  args.splice(1, 0, ...flags); // after `run`
-  const started = decodeOutput(
-    await new Deno.Command(Deno.execPath(), {
-      args,
-      cwd: ws.dir,
-      clearEnv: true,
-      env: cliEnv(),
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output(),
-  );
+  const started = await tend(ws, ["start", "--quiet"], { denoFlags: flags });
   assert.equal(started.code, 0, started.stderr);
   const pid = await supervisorPid(ws);
   assert.ok(pid !== null, "no supervisor.pid");
