@@ -26,7 +26,8 @@ export const SUPERVISOR_V8_FLAGS = "--max-semi-space-size=1,--lite-mode";
  * a CLI without lite mode and the supervisor it launched recompiled and
  * re-cached every module they share, each undoing the other (a cold `tend
  * start` took 207 ms with the cache against 190 without it, measured). With
- * the same flags they share it (about 5 ms off a cold start, measured).
+ * the same flags they share it (10 to 30 ms off a cold start, measured:
+ * BENCHMARKS.md, "Cold start, fifth round").
  */
 export function supervisorRunFlags(): string[] {
   const v8 = `--v8-flags=${SUPERVISOR_V8_FLAGS}`;

@@ -1,8 +1,9 @@
 /**
  * tend.toml checked without zod, for a config that plainly is valid: what
  * `tend start` does in a new workspace before its supervisor may go. zod's
- * import and the building of tend's schemas are 30 to 40 ms of a cold CLI
- * (measured); this check is well under 1 ms for a few services.
+ * import and the building of tend's schemas are 30 to 40 ms of a cold CLI;
+ * this check of a config of one service takes about 1.4 ms, its first run in
+ * lite mode included, and of 100 services 4.4 ms (measured).
  *
  * It settles only what it is sure of: a document it accepts gets the very
  * config `configSchema` gives (the conversions, defaults, cross-field and
