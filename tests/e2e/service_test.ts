@@ -19,6 +19,7 @@ import {
   verifySystemdUnits,
 } from "../_tools.ts";
 import { assertRun } from "./_assert.ts";
+import { SUPERVISOR_V8_FLAGS } from "../../src/client/self_command.ts";
 
 const TOML = `[[processes]]
 name = "web"
@@ -200,6 +201,8 @@ Deno.test("the boot unit's ExecStart runs tend up for the workspace and its Exec
   const start = parseExecLine(unitValue(unit, "ExecStart"));
   const stop = parseExecLine(unitValue(unit, "ExecStop"));
   assert.deepEqual(start.slice(-4), ["-C", root, "up", "--quiet"]);
+  // From source, with the supervisor's V8 flags, as a compiled tend has them.
+  assert.ok(start.includes(`--v8-flags=${SUPERVISOR_V8_FLAGS}`), unit);
   assert.equal(unitValue(unit, "WorkingDirectory").replaceAll("%%", "%"), root);
 
   // What systemd would do: run ExecStart in WorkingDirectory, later ExecStop.
