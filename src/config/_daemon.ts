@@ -8,21 +8,9 @@ import {
 import type { DaemonTable, Same } from "./_entry.ts";
 import { checkDaemon } from "./_entry_checks.ts";
 import { daemonOf, httpOf } from "./_expand.ts";
-import {
-  DAEMON_DEFAULTS,
-  DEFAULT_LOG_BACKUPS,
-  DEFAULT_LOG_MAX_BYTES,
-  isLoopback,
-} from "./_rules.ts";
+import { DAEMON_DEFAULTS } from "./_rules.ts";
 import { positiveDurationMsSchema } from "./duration.ts";
 import { sizeBytesSchema } from "./size.ts";
-import { DEFAULT_HTTP_ADDRESS } from "./http_default.ts";
-
-/** Where the dashboard and HTTP API listen with `http = true`. */
-export { DEFAULT_HTTP_ADDRESS };
-
-export { DEFAULT_LOG_BACKUPS, DEFAULT_LOG_MAX_BYTES, isLoopback };
-
 const D = DAEMON_DEFAULTS;
 
 /** `http = true` (the default address), `false` (none) or `"host:port"`. */

@@ -158,7 +158,7 @@ export interface Schedule {
 }
 
 /** The schedule of a validated entry, or `null` when it has none. */
-export function scheduleOf(entry: ServiceEntry): Schedule | null {
+function scheduleOf(entry: ServiceEntry): Schedule | null {
   const given = entry.schedule;
   if (given === undefined) return null;
   const table = typeof given === "string" ? { cron: given } : given;
@@ -170,7 +170,7 @@ export function scheduleOf(entry: ServiceEntry): Schedule | null {
 }
 
 /** The events a service's hooks run on, by config field. */
-export const HOOK_FIELDS = {
+const HOOK_FIELDS = {
   "on_ready": "ready",
   "on_exit": "exit",
   "on_failed": "failed",

@@ -4,13 +4,10 @@ import {
   ENV_NAME_PATTERN,
   NAME_PATTERN,
   parseHostPort,
-  PORT_PLACEHOLDER,
   signalName,
   STOP_SIGNALS,
   stopSignalOf,
 } from "./_rules.ts";
-
-export { NAME_PATTERN, PORT_PLACEHOLDER, STOP_SIGNALS };
 
 const PORT_MESSAGE = { error: "must be an integer from 1 to 65535" };
 /** A TCP port, 1 to 65535. */

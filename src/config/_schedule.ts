@@ -9,7 +9,6 @@ import { nonEmptyStringSchema } from "./_fields.ts";
 import { addProblem } from "./_problem.ts";
 import { OVERLAP_POLICIES } from "./_rules.ts";
 
-export { OVERLAP_POLICIES };
 export type { Schedule } from "./_expand.ts";
 
 const CRON_EXPECTED =

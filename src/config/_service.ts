@@ -12,20 +12,14 @@ import {
   stringArraySchema,
 } from "./_fields.ts";
 import type { Same, ServiceEntry } from "./_entry.ts";
-import { checkEntry, restartOf } from "./_entry_checks.ts";
-import {
-  DEFAULT_MIN_READY_MS,
-  MAX_INSTANCES,
-  SERVICE_DEFAULTS,
-} from "./_rules.ts";
+import { checkEntry } from "./_entry_checks.ts";
+import { MAX_INSTANCES, SERVICE_DEFAULTS } from "./_rules.ts";
 import { envFileSchema } from "./_env_file.ts";
 import { readySchema } from "./_ready.ts";
 import { serviceExtrasShape } from "./_service_extras.ts";
 import { durationMsSchema, positiveDurationMsSchema } from "./duration.ts";
 import { sizeBytesSchema } from "./size.ts";
 import { overlapSchema, scheduleSchema, timezoneSchema } from "./_schedule.ts";
-
-export { DEFAULT_MIN_READY_MS, MAX_INSTANCES };
 
 const D = SERVICE_DEFAULTS;
 
@@ -89,5 +83,3 @@ const _sameEntry: Same<z.output<typeof entrySchema>, ServiceEntry> = true;
 
 /** One `[[processes]]` entry, validated on its own (snake_case, in ms). */
 export const serviceSchema = entrySchema.superRefine(checkEntry);
-
-export { restartOf };

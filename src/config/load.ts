@@ -61,8 +61,6 @@ export function configFileLoader(
   };
 }
 
-export type { ParseConfigOptions };
-
 /**
  * Parses the text of a config file: validated without zod when it plainly
  * is valid (quick.ts), else by the zod schemas (validate.ts, imported on

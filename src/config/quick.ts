@@ -47,18 +47,18 @@ type Field = (value: unknown) => unknown;
  */
 export function quickConfig(doc: unknown): ParsedConfig | null {
   if (!isTable(doc)) return null;
-  let daemon: DaemonTable | typeof NO = NO;
   const tables: ServiceTables = {};
   for (const key of Object.keys(doc)) {
-    const value = doc[key];
-    if (key === "daemon") daemon = table(DAEMON, value);
-    else if (key === "processes" || key === "services") {
-      const entries = entryList(value);
+    if (key === "processes" || key === "services") {
+      const entries = entryList(doc[key]);
       if (entries === NO) return null;
       tables[key] = entries;
-    } else return null;
+    } else if (key !== "daemon") return null;
   }
-  if (!Object.hasOwn(doc, "daemon")) daemon = table(DAEMON, {});
+  const daemon = table<DaemonTable>(
+    DAEMON,
+    Object.hasOwn(doc, "daemon") ? doc.daemon : {},
+  );
   if (daemon === NO) return null;
   const sink = problemCounter();
   checkDaemon(daemon, sink);
@@ -209,11 +209,11 @@ const ENV_FILE_ENTRY: TableRules = {
   required: ["path"],
 };
 const envFileList = listOf(envFileEntry);
-const envFile: Field = (v) =>
-  Array.isArray(v) ? envFileList(v) : (() => {
-    const entry = envFileEntry(v);
-    return entry === NO ? NO : [entry];
-  })();
+const envFile: Field = (v) => {
+  if (Array.isArray(v)) return envFileList(v);
+  const entry = envFileEntry(v);
+  return entry === NO ? NO : [entry];
+};
 
 const glob: Field = (v) =>
   typeof v === "string" && v !== "" && !v.startsWith("/") &&

@@ -310,7 +310,7 @@ Deno.test("quickConfig() leaves to zod what it does not know for sure", () => {
     assert.equal(quickConfig(doc), null, JSON.stringify(doc));
   }
   assert.notEqual(quickConfig({ processes: [web] }), null);
-  assert.deepStrictEqual(quickConfig({}), { ...quickConfig({}), services: [] });
+  assert.deepEqual(quickConfig({})?.services, []);
 });
 
 async function tomlFiles(dir: URL): Promise<string[]> {
