@@ -18,6 +18,7 @@ import {
 import { measurePeers } from "./_bench/peers.ts";
 import { measurePeerScale } from "./_bench/peer_scale.ts";
 import {
+  coldExecKernel,
   crashExec,
   type Figure,
   measureScale,
@@ -178,7 +179,7 @@ const SETTLE_SECONDS = QUICK ? 3 : 12;
 /** CPU (% of a core) of `pid` over IDLE_SECONDS, after SETTLE_SECONDS. */
 async function idleCpu(
   pid: number,
-): Promise<{ cpu: number; rssBytes: number }> {
+): Promise<{ cpu: number; rssBytes: number; anonBytes: number }> {
   await new Promise((resolve) => setTimeout(resolve, SETTLE_SECONDS * 1000));
   const before = await procUsage(pid);
   const t0 = performance.now();
@@ -188,6 +189,7 @@ async function idleCpu(
   return {
     cpu: round(((after.ticks - before.ticks) / 100) / seconds * 100),
     rssBytes: after.rssBytes,
+    anonBytes: after.anonBytes,
   };
 }
 
@@ -207,6 +209,9 @@ async function idleAndStop(): Promise<void> {
   record("supervisor RSS, 100 services", "MiB", [
     round(spawned.rssBytes / 1024 / 1024),
   ]);
+  record("supervisor RssAnon, 100 services", "MiB", [
+    round(spawned.anonBytes / 1024 / 1024),
+  ], "the anonymous part of the RSS: heap and stacks, not the runtime's code");
 
   // A new supervisor adopts the 100 services the first one left running.
   const first = await supervisorOf(ws.dir);
@@ -242,6 +247,11 @@ const COMPARED: [string, Match, Match][] = [
   [SCALE.stop100, exact(SCALE.stop100), exact(SCALE.stop100)],
   [SCALE.crashExec, exact(SCALE.crashExec), has("crash -> restart")],
   [SCALE.coldExec, exact(SCALE.coldExec), exact(SCALE.coldExec)],
+  [
+    SCALE.coldExecKernel,
+    exact(SCALE.coldExecKernel),
+    exact(SCALE.coldExecKernel),
+  ],
   [SCALE.coldExecRan, exact(SCALE.coldExecRan), () => false],
   [SCALE.startOne, exact(SCALE.startOne), exact(SCALE.startOne)],
   [SCALE.startOneWarm, exact(SCALE.startOneWarm), exact(SCALE.startOneWarm)],
@@ -249,6 +259,11 @@ const COMPARED: [string, Match, Match][] = [
     "RSS, 100 services",
     has("supervisor RSS, 100 services"),
     has("daemon RSS"),
+  ],
+  [
+    "RssAnon (heap and stacks), 100 services",
+    has("supervisor RssAnon, 100 services"),
+    has("daemon RssAnon"),
   ],
   [
     "status, 10 services",
@@ -288,6 +303,9 @@ async function scale(): Promise<void> {
   const runs = QUICK ? 5 : 15;
   const bigRuns = QUICK ? 1 : 3;
   recordFigures(await measureScale({ runs, bigRuns }));
+  const kernel = await coldExecKernel(runs);
+  if (kernel) recordFigures([kernel]);
+  else notes.push("cold start by the kernel clock: needs root and perf(1)");
   recordFigures([await crashExec(RUNS)]);
   for (const count of [1, 100, 1000]) {
     const rss = await supervisorRss(count, { settleMs: 3000 });

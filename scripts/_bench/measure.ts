@@ -132,14 +132,24 @@ export async function until(
   }
 }
 
-/** utime+stime ticks and VmRSS bytes of a process. */
+/**
+ * utime+stime ticks, VmRSS bytes and the anonymous part of them (RssAnon:
+ * heap and stacks; the rest is pages of files, mostly the runtime's own
+ * executable and libraries, shared with other processes that map them and
+ * dropped first when memory is short) of a process.
+ */
 export async function procUsage(
   pid: number,
-): Promise<{ ticks: number; rssBytes: number }> {
+): Promise<{ ticks: number; rssBytes: number; anonBytes: number }> {
   const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const ticks = Number(fields[11]) + Number(fields[12]);
   const status = await Deno.readTextFile(`/proc/${pid}/status`);
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return { ticks, rssBytes: rssKb * 1024 };
+  const kb = (field: string) =>
+    Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return {
+    ticks,
+    rssBytes: kb("VmRSS") * 1024,
+    anonBytes: kb("RssAnon") * 1024,
+  };
 }

@@ -14,7 +14,8 @@
  * - start CLI return, one service: PM2 cold (the same run), and with its
  *   daemon running; supervisord `supervisorctl start s0` (daemon running).
  */
-import { type Figure, scaleFigures } from "./scale.ts";
+import { type Figure, SCALE, scaleFigures } from "./scale.ts";
+import { coldExecByKernel, type ColdRun } from "./exec_clock.ts";
 import { deadline, reap, run, supervisordConf, which } from "./peers.ts";
 import { markedArgs, newMarker, untilCount } from "./procs.ts";
 
@@ -26,15 +27,25 @@ async function inTemp<T>(
   marker: string,
   body: (dir: string) => Promise<T>,
 ): Promise<T> {
-  const dir = await Deno.realPath(
-    await Deno.makeTempDir({ prefix: `tend-peer-${tool}-` }),
-  );
+  const dir = await tempDir(tool);
   try {
     return await body(dir);
   } finally {
-    await reap(dir, marker);
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    await removeTemp(dir, marker);
   }
+}
+
+/** A fresh temp dir for `tool`'s daemon. */
+async function tempDir(tool: string): Promise<string> {
+  return await Deno.realPath(
+    await Deno.makeTempDir({ prefix: `tend-peer-${tool}-` }),
+  );
+}
+
+/** Reaps what is left of `marker`'s run in `dir`, then removes `dir`. */
+async function removeTemp(dir: string, marker: string): Promise<void> {
+  await reap(dir, marker);
+  await Deno.remove(dir, { recursive: true }).catch(() => {});
 }
 
 // ---------------------------------------------------------------- PM2
@@ -151,10 +162,31 @@ async function pm2Scale(runs: number, bigRuns: number): Promise<Figure[]> {
       }
     });
   }
-  return scaleFigures(
-    { start100, add90, stop100, coldExec, startOne, startOneWarm },
-    { start100: "cold", startOne: "cold" },
-  );
+  return [
+    ...scaleFigures(
+      { start100, add90, stop100, coldExec, startOne, startOneWarm },
+      { start100: "cold", startOne: "cold" },
+    ),
+    ...await kernelFigure(runs, async (marker, arg) => {
+      const dir = await tempDir("pm2");
+      await Deno.writeTextFile(`${dir}/one.json`, pm2Apps([arg]));
+      const cli = new Deno.Command("env", {
+        args: [`PM2_HOME=${dir}/pm2`, "pm2", "start", `${dir}/one.json`],
+        stdin: "null",
+        stdout: "null",
+        stderr: "null",
+      }).spawn();
+      return {
+        cliPid: cli.pid,
+        settled: cli.status,
+        end: async () => {
+          await cli.status;
+          await pm2Kill(dir);
+          await removeTemp(dir, marker);
+        },
+      };
+    }),
+  ];
 }
 
 // -------------------------------------------------------- supervisord
@@ -279,10 +311,49 @@ async function supervisordScale(
       });
     });
   }
-  return scaleFigures(
-    { start100, add90, stop100, coldExec, startOneWarm },
-    { start100: "warm" },
-  );
+  return [
+    ...scaleFigures(
+      { start100, add90, stop100, coldExec, startOneWarm },
+      { start100: "warm" },
+    ),
+    ...await kernelFigure(runs, async (marker, arg) => {
+      const dir = await tempDir("supervisord");
+      const conf = `${dir}/supervisord.conf`;
+      await Deno.writeTextFile(
+        conf,
+        supervisordConf(dir, [arg], { sleep: SLEEP, autostart: true }),
+      );
+      const daemon = new Deno.Command("supervisord", {
+        args: ["-n", "-c", conf],
+        stdin: "null",
+        stdout: "null",
+        stderr: "null",
+      }).spawn();
+      return {
+        cliPid: daemon.pid,
+        end: async () => {
+          await run("supervisorctl", ["-c", conf, "shutdown"], {
+            anyCode: true,
+          });
+          await deadline(daemon.status, 15_000, "supervisord to exit")
+            .catch(() => {
+              daemon.kill("SIGKILL");
+              return daemon.status;
+            });
+          await removeTemp(dir, marker);
+        },
+      };
+    }),
+  ];
+}
+
+/** The kernel-clock cold start (exec_clock.ts) as a figure; none without perf. */
+async function kernelFigure(
+  runs: number,
+  start: (marker: string, arg: string) => Promise<ColdRun>,
+): Promise<Figure[]> {
+  const samples = await coldExecByKernel(runs, start);
+  return samples ? [{ name: SCALE.coldExecKernel, unit: "ms", samples }] : [];
 }
 
 /** The scale figures of every peer on PATH, by tool; a failure is a note. */

@@ -303,6 +303,9 @@ async function measureTool(
     }
     const rss = round(after[0]!.rssBytes / 1024 / 1024);
     add("daemon RSS, 100 services", "MiB", [rss]);
+    add("daemon RssAnon, 100 services", "MiB", [
+      round(after[0]!.anonBytes / 1024 / 1024),
+    ]);
     add("stop of 100 services (wall)", "ms", [await daemon.stopAll()]);
   });
 }

@@ -5,6 +5,7 @@
  * service; the cold start again in a workspace that ran. Services are `sleep MARKER…` with the default `min_ready`, found
  * in /proc (procs.ts), as the peers' are.
  */
+import { coldExecByKernel } from "./exec_clock.ts";
 import { tend, tendArgv, workspace } from "./measure.ts";
 import {
   markedArgs,
@@ -28,6 +29,7 @@ export const SCALE = {
   add90: "add 90 services to a running daemon (edit + reload)",
   stop100: "stop of 100 services, until all are gone",
   coldExec: "cold start (no daemon) -> service exec'd",
+  coldExecKernel: "cold start (no daemon) -> service exec'd, kernel clock",
   coldExecRan: "cold start in a workspace that ran -> service exec'd",
   startOne: "start CLI return, one plain service",
   startOneWarm: "start CLI return, one plain service, daemon running",
@@ -140,6 +142,28 @@ export async function measureScale(
     { start100, add90, stop100, coldExec, coldExecRan, startOne, startOneWarm },
     { start100: "cold", startOne: "cold" },
   );
+}
+
+/**
+ * A cold `tend start` of one service to its exec, by the kernel's clock
+ * (exec_clock.ts); `null` without root or perf.
+ */
+export async function coldExecKernel(runs: number): Promise<Figure | null> {
+  const samples = await coldExecByKernel(runs, async (_marker, arg) => {
+    const ws = await workspace(plainServices([arg]));
+    const cli = new Deno.Command(Deno.execPath(), {
+      args: tendArgv(["-C", ws.dir, "start", "--quiet"]),
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    return {
+      cliPid: cli.pid,
+      settled: cli.status,
+      end: async () => await ws[Symbol.asyncDispose](),
+    };
+  });
+  return samples && { name: SCALE.coldExecKernel, unit: "ms", samples };
 }
 
 /**
