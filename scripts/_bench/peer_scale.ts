@@ -10,7 +10,8 @@
  *   `supervisorctl update` after the edit. Then until all 100 run.
  * - stop of 100: `pm2 stop all` / `supervisorctl stop all`, until none runs.
  * - cold start → exec'd: `pm2 start` with no daemon / `supervisord -n` with
- *   an autostart program, to the exec of the service.
+ *   an autostart program, to the exec of the service; then again by the
+ *   kernel's clock, with no /proc poll meanwhile (exec_clock.ts).
  * - start CLI return, one service: PM2 cold (the same run), and with its
  *   daemon running; supervisord `supervisorctl start s0` (daemon running).
  */

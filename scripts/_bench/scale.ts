@@ -1,9 +1,10 @@
 /**
  * The figures of tend that issue 13 compares with PM2 and supervisord: a
  * start and a stop of 100 plain services, 90 services added by a reload, a
- * cold `tend start` to the service's exec, and the `start` of one plain
- * service; the cold start again in a workspace that ran. Services are `sleep MARKER…` with the default `min_ready`, found
- * in /proc (procs.ts), as the peers' are.
+ * cold `tend start` to the service's exec (seen in /proc, and by the
+ * kernel's clock: exec_clock.ts), and the `start` of one plain service; the
+ * cold start again in a workspace that ran. Services are `sleep MARKER…`
+ * with the default `min_ready`, found in /proc (procs.ts), as the peers' are.
  */
 import { coldExecByKernel } from "./exec_clock.ts";
 import { tend, tendArgv, workspace } from "./measure.ts";
