@@ -15,10 +15,10 @@ import {
   until,
   workspace,
 } from "./_bench/measure.ts";
+import { canTraceExecs } from "./_bench/exec_clock.ts";
 import { measurePeers } from "./_bench/peers.ts";
 import { measurePeerScale } from "./_bench/peer_scale.ts";
 import {
-  coldExecKernel,
   crashExec,
   type Figure,
   measureScale,
@@ -303,9 +303,9 @@ async function scale(): Promise<void> {
   const runs = QUICK ? 5 : 15;
   const bigRuns = QUICK ? 1 : 3;
   recordFigures(await measureScale({ runs, bigRuns }));
-  const kernel = await coldExecKernel(runs);
-  if (kernel) recordFigures([kernel]);
-  else notes.push("cold start by the kernel clock: needs root and perf(1)");
+  if (!canTraceExecs()) {
+    notes.push("cold start by the kernel clock: needs root and perf(1)");
+  }
   recordFigures([await crashExec(RUNS)]);
   for (const count of [1, 100, 1000]) {
     const rss = await supervisorRss(count, { settleMs: 3000 });

@@ -2,7 +2,7 @@
  * Cold starts timed by the kernel's clock: `perf record` of every exec on
  * the machine (`sched:sched_process_exec`) while a manager's CLI starts one
  * `sleep MARKER` service with no daemon running, the exec of the CLI to the
- * exec of the service. No /proc poll runs meanwhile (the /proc figure scans
+ * exec of the service. No /proc poll runs during one (the /proc figure scans
  * every `/proc/*\/cmdline` every 1 to 2 ms, which takes much of a core from
  * the processes it times). The service is looked for once its CLI has
  * returned, or every 25 ms for a manager whose CLI stays (`supervisord -n`),
@@ -62,16 +62,31 @@ export function execSpan(
   return service.ms - cli.ms;
 }
 
+/** Whether this machine lets the bench read the kernel's exec events. */
+export function canTraceExecs(): boolean {
+  return Deno.uid() === 0 && which("perf") !== undefined;
+}
+
+/** A `perf record` of every exec, with the cold starts timed under it. */
+export interface ExecClock {
+  /**
+   * Times one cold start: `start` spawns the CLI of a manager with one
+   * service, `sleep SLEEP_ARG` (`marker` starts it); then ends it.
+   */
+  time(
+    start: (marker: string, sleepArg: string) => Promise<ColdRun>,
+  ): Promise<void>;
+  /** Ends the record: the span of every cold start it saw whole, in ms. */
+  finish(): Promise<number[]>;
+}
+
 /**
- * Runs `runs` cold starts (`start` spawns the CLI of one for a service
- * `sleep` with `marker`'s first argument) under `perf record`; the samples
- * in ms, or `null` without root or perf.
+ * Starts recording every exec on the machine; `null` without root or perf.
+ * The caller times its cold starts with it between its other runs (so that
+ * both figures see the same minutes of the VM), then finishes it.
  */
-export async function coldExecByKernel(
-  runs: number,
-  start: (marker: string, sleepArg: string) => Promise<ColdRun>,
-): Promise<number[] | null> {
-  if (Deno.uid() !== 0 || which("perf") === undefined) return null;
+export async function startExecClock(): Promise<ExecClock | null> {
+  if (!canTraceExecs()) return null;
   const file = await Deno.makeTempFile({
     prefix: "tend-bench-",
     suffix: ".perf",
@@ -82,10 +97,10 @@ export async function coldExecByKernel(
     stdout: "null",
     stderr: "null",
   }).spawn();
+  await new Promise((resolve) => setTimeout(resolve, ATTACH_MS));
   const pairs: { cliPid: number; servicePid: number }[] = [];
-  try {
-    await new Promise((resolve) => setTimeout(resolve, ATTACH_MS));
-    for (let i = 0; i < runs; i++) {
+  return {
+    async time(start) {
       const marker = newMarker();
       const [arg] = markedArgs(marker, 1);
       const run = await start(marker, arg!);
@@ -99,24 +114,27 @@ export async function coldExecByKernel(
       } finally {
         await run.end();
       }
-    }
-  } finally {
-    perf.kill("SIGINT");
-    await perf.status;
-  }
-  try {
-    const script = await new Deno.Command("perf", {
-      args: ["script", "-i", file],
-      stdin: "null",
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    const events = parseExecEvents(new TextDecoder().decode(script.stdout));
-    return pairs.flatMap((pair) => {
-      const ms = execSpan(events, pair);
-      return ms === undefined ? [] : [Math.round(ms * 10) / 10];
-    });
-  } finally {
-    await Deno.remove(file).catch(() => {});
-  }
+    },
+    async finish() {
+      perf.kill("SIGINT");
+      await perf.status;
+      try {
+        const script = await new Deno.Command("perf", {
+          args: ["script", "-i", file],
+          stdin: "null",
+          stdout: "piped",
+          stderr: "null",
+        }).output();
+        const events = parseExecEvents(
+          new TextDecoder().decode(script.stdout),
+        );
+        return pairs.flatMap((pair) => {
+          const ms = execSpan(events, pair);
+          return ms === undefined ? [] : [Math.round(ms * 10) / 10];
+        });
+      } finally {
+        await Deno.remove(file).catch(() => {});
+      }
+    },
+  };
 }

@@ -15,8 +15,8 @@
  * - start CLI return, one service: PM2 cold (the same run), and with its
  *   daemon running; supervisord `supervisorctl start s0` (daemon running).
  */
-import { type Figure, SCALE, scaleFigures } from "./scale.ts";
-import { coldExecByKernel, type ColdRun } from "./exec_clock.ts";
+import { type Figure, scaleFigures } from "./scale.ts";
+import { type ColdRun, startExecClock } from "./exec_clock.ts";
 import { deadline, reap, run, supervisordConf, which } from "./peers.ts";
 import { markedArgs, newMarker, untilCount } from "./procs.ts";
 
@@ -134,60 +134,76 @@ async function pm2Scale(runs: number, bigRuns: number): Promise<Figure[]> {
       }
     });
   }
-  for (let i = 0; i < runs; i++) {
-    const marker = newMarker();
-    await inTemp("pm2", marker, async (dir) => {
-      await Deno.writeTextFile(
-        `${dir}/one.json`,
-        pm2Apps(markedArgs(marker, 1)),
-      );
-      try {
-        const cold = await execAndWall(
-          "env",
-          [
-            `PM2_HOME=${dir}/pm2`,
-            "pm2",
-            "start",
-            `${dir}/one.json`,
-          ],
-          marker,
-          { waitExit: true },
+  // Cold starts by the kernel's clock between these (see scale.ts).
+  const clock = await startExecClock();
+  let coldExecKernel: number[] | undefined;
+  try {
+    for (let i = 0; i < runs; i++) {
+      const marker = newMarker();
+      await inTemp("pm2", marker, async (dir) => {
+        await Deno.writeTextFile(
+          `${dir}/one.json`,
+          pm2Apps(markedArgs(marker, 1)),
         );
-        coldExec.push(cold.execMs);
-        startOne.push(cold.wallMs);
-        await pm2(dir, "delete", "all");
-        await untilCount(marker, 0);
-        startOneWarm.push((await pm2(dir, "start", `${dir}/one.json`)).ms);
-      } finally {
-        await pm2Kill(dir);
-      }
-    });
-  }
-  return [
-    ...scaleFigures(
-      { start100, add90, stop100, coldExec, startOne, startOneWarm },
-      { start100: "cold", startOne: "cold" },
-    ),
-    ...await kernelFigure(runs, async (marker, arg) => {
-      const dir = await tempDir("pm2");
-      await Deno.writeTextFile(`${dir}/one.json`, pm2Apps([arg]));
-      const cli = new Deno.Command("env", {
-        args: [`PM2_HOME=${dir}/pm2`, "pm2", "start", `${dir}/one.json`],
-        stdin: "null",
-        stdout: "null",
-        stderr: "null",
-      }).spawn();
-      return {
-        cliPid: cli.pid,
-        settled: cli.status,
-        end: async () => {
-          await cli.status;
+        try {
+          const cold = await execAndWall(
+            "env",
+            [
+              `PM2_HOME=${dir}/pm2`,
+              "pm2",
+              "start",
+              `${dir}/one.json`,
+            ],
+            marker,
+            { waitExit: true },
+          );
+          coldExec.push(cold.execMs);
+          startOne.push(cold.wallMs);
+          await pm2(dir, "delete", "all");
+          await untilCount(marker, 0);
+          startOneWarm.push((await pm2(dir, "start", `${dir}/one.json`)).ms);
+        } finally {
           await pm2Kill(dir);
-          await removeTemp(dir, marker);
-        },
-      };
-    }),
-  ];
+        }
+      });
+      await clock?.time(pm2ColdRun);
+    }
+  } finally {
+    coldExecKernel = await clock?.finish();
+  }
+  return scaleFigures(
+    {
+      start100,
+      add90,
+      stop100,
+      coldExec,
+      coldExecKernel,
+      startOne,
+      startOneWarm,
+    },
+    { start100: "cold", startOne: "cold" },
+  );
+}
+
+/** A cold `pm2 start` of one app, for the kernel's clock (exec_clock.ts). */
+async function pm2ColdRun(marker: string, arg: string): Promise<ColdRun> {
+  const dir = await tempDir("pm2");
+  await Deno.writeTextFile(`${dir}/one.json`, pm2Apps([arg]));
+  const cli = new Deno.Command("env", {
+    args: [`PM2_HOME=${dir}/pm2`, "pm2", "start", `${dir}/one.json`],
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  return {
+    cliPid: cli.pid,
+    settled: cli.status,
+    end: async () => {
+      await cli.status;
+      await pm2Kill(dir);
+      await removeTemp(dir, marker);
+    },
+  };
 }
 
 // -------------------------------------------------------- supervisord
@@ -281,80 +297,80 @@ async function supervisordScale(
       });
     });
   }
-  for (let i = 0; i < runs; i++) {
-    const marker = newMarker();
-    await inTemp("supervisord", marker, async (dir) => {
-      const conf = `${dir}/supervisord.conf`;
-      const args = markedArgs(marker, 1);
-      await Deno.writeTextFile(
-        conf,
-        supervisordConf(dir, args, { sleep: SLEEP, autostart: true }),
-      );
-      const cold = await execAndWall(
-        "supervisord",
-        ["-n", "-c", conf],
-        marker,
-        { waitExit: false },
-      );
-      coldExec.push(cold.execMs);
-      await run("supervisorctl", ["-c", conf, "shutdown"], { anyCode: true });
-      await deadline(cold.child.status, 15_000, "supervisord to exit")
-        .catch(() => {
-          cold.child.kill("SIGKILL");
-          return cold.child.status;
-        });
-      await Deno.writeTextFile(
-        conf,
-        supervisordConf(dir, args, { sleep: SLEEP, autostart: false }),
-      );
-      await withSupervisord(dir, async (ctl) => {
-        startOneWarm.push((await ctl("start", "s0")).ms);
-      });
-    });
-  }
-  return [
-    ...scaleFigures(
-      { start100, add90, stop100, coldExec, startOneWarm },
-      { start100: "warm" },
-    ),
-    ...await kernelFigure(runs, async (marker, arg) => {
-      const dir = await tempDir("supervisord");
-      const conf = `${dir}/supervisord.conf`;
-      await Deno.writeTextFile(
-        conf,
-        supervisordConf(dir, [arg], { sleep: SLEEP, autostart: true }),
-      );
-      const daemon = new Deno.Command("supervisord", {
-        args: ["-n", "-c", conf],
-        stdin: "null",
-        stdout: "null",
-        stderr: "null",
-      }).spawn();
-      return {
-        cliPid: daemon.pid,
-        end: async () => {
-          await run("supervisorctl", ["-c", conf, "shutdown"], {
-            anyCode: true,
+  // Cold starts by the kernel's clock between these (see scale.ts).
+  const clock = await startExecClock();
+  let coldExecKernel: number[] | undefined;
+  try {
+    for (let i = 0; i < runs; i++) {
+      const marker = newMarker();
+      await inTemp("supervisord", marker, async (dir) => {
+        const conf = `${dir}/supervisord.conf`;
+        const args = markedArgs(marker, 1);
+        await Deno.writeTextFile(
+          conf,
+          supervisordConf(dir, args, { sleep: SLEEP, autostart: true }),
+        );
+        const cold = await execAndWall(
+          "supervisord",
+          ["-n", "-c", conf],
+          marker,
+          { waitExit: false },
+        );
+        coldExec.push(cold.execMs);
+        await run("supervisorctl", ["-c", conf, "shutdown"], { anyCode: true });
+        await deadline(cold.child.status, 15_000, "supervisord to exit")
+          .catch(() => {
+            cold.child.kill("SIGKILL");
+            return cold.child.status;
           });
-          await deadline(daemon.status, 15_000, "supervisord to exit")
-            .catch(() => {
-              daemon.kill("SIGKILL");
-              return daemon.status;
-            });
-          await removeTemp(dir, marker);
-        },
-      };
-    }),
-  ];
+        await Deno.writeTextFile(
+          conf,
+          supervisordConf(dir, args, { sleep: SLEEP, autostart: false }),
+        );
+        await withSupervisord(dir, async (ctl) => {
+          startOneWarm.push((await ctl("start", "s0")).ms);
+        });
+      });
+      await clock?.time(supervisordColdRun);
+    }
+  } finally {
+    coldExecKernel = await clock?.finish();
+  }
+  return scaleFigures(
+    { start100, add90, stop100, coldExec, coldExecKernel, startOneWarm },
+    { start100: "warm" },
+  );
 }
 
-/** The kernel-clock cold start (exec_clock.ts) as a figure; none without perf. */
-async function kernelFigure(
-  runs: number,
-  start: (marker: string, arg: string) => Promise<ColdRun>,
-): Promise<Figure[]> {
-  const samples = await coldExecByKernel(runs, start);
-  return samples ? [{ name: SCALE.coldExecKernel, unit: "ms", samples }] : [];
+/** A cold `supervisord -n` with one program, for the kernel's clock. */
+async function supervisordColdRun(
+  marker: string,
+  arg: string,
+): Promise<ColdRun> {
+  const dir = await tempDir("supervisord");
+  const conf = `${dir}/supervisord.conf`;
+  await Deno.writeTextFile(
+    conf,
+    supervisordConf(dir, [arg], { sleep: SLEEP, autostart: true }),
+  );
+  const daemon = new Deno.Command("supervisord", {
+    args: ["-n", "-c", conf],
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  return {
+    cliPid: daemon.pid,
+    end: async () => {
+      await run("supervisorctl", ["-c", conf, "shutdown"], { anyCode: true });
+      await deadline(daemon.status, 15_000, "supervisord to exit")
+        .catch(() => {
+          daemon.kill("SIGKILL");
+          return daemon.status;
+        });
+      await removeTemp(dir, marker);
+    },
+  };
 }
 
 /** The scale figures of every peer on PATH, by tool; a failure is a note. */

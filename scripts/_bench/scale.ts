@@ -6,7 +6,7 @@
  * cold start again in a workspace that ran. Services are `sleep MARKER…`
  * with the default `min_ready`, found in /proc (procs.ts), as the peers' are.
  */
-import { coldExecByKernel } from "./exec_clock.ts";
+import { type ColdRun, startExecClock } from "./exec_clock.ts";
 import { tend, tendArgv, workspace } from "./measure.ts";
 import {
   markedArgs,
@@ -38,7 +38,9 @@ export const SCALE = {
 } as const;
 
 /** Samples by figure, as one tool's run collects them. */
-export type ScaleSamples = Partial<Record<keyof typeof SCALE, number[]>>;
+export type ScaleSamples = Partial<
+  Record<keyof typeof SCALE, number[] | undefined>
+>;
 
 /**
  * The figures of `samples` (in ms), in the order of {@linkcode SCALE}, each
@@ -124,47 +126,82 @@ export async function measureScale(
     await tend(ws.dir, ["reload", "--quiet"]);
     add90.push((await untilCount(marker2, 100)) - t0);
   }
-  for (let i = 0; i < options.runs; i++) {
-    const marker = newMarker();
-    await using ws = await workspace(plainServices(markedArgs(marker, 1)));
-    const cold = await timedStart(ws.dir, marker);
-    coldExec.push(cold.execMs);
-    startOne.push(cold.wallMs);
-    await tend(ws.dir, ["stop", "--quiet"]);
-    await untilCount(marker, 0);
-    startOneWarm.push((await tend(ws.dir, ["start", "--quiet"])).ms);
-    // The same workspace after `down`: its checked config and state.json
-    // are there, as after any day's work.
-    await tend(ws.dir, ["down", "--quiet"]);
-    await untilCount(marker, 0);
-    coldExecRan.push((await timedStart(ws.dir, marker)).execMs);
+  // The kernel's clock times cold starts of its own between these, so that
+  // both figures see the same minutes of the VM.
+  const clock = await startExecClock();
+  let coldExecKernel: number[] | undefined;
+  try {
+    for (let i = 0; i < options.runs; i++) {
+      const round = await coldRound();
+      coldExec.push(round.coldExec);
+      startOne.push(round.startOne);
+      startOneWarm.push(round.startOneWarm);
+      coldExecRan.push(round.coldExecRan);
+      await clock?.time(tendColdRun);
+    }
+  } finally {
+    coldExecKernel = await clock?.finish();
   }
   return scaleFigures(
-    { start100, add90, stop100, coldExec, coldExecRan, startOne, startOneWarm },
+    {
+      start100,
+      add90,
+      stop100,
+      coldExec,
+      coldExecKernel,
+      coldExecRan,
+      startOne,
+      startOneWarm,
+    },
     { start100: "cold", startOne: "cold" },
   );
 }
 
 /**
- * A cold `tend start` of one service to its exec, by the kernel's clock
- * (exec_clock.ts); `null` without root or perf.
+ * A cold start of one service seen by `/proc` poll, the `start` of it with
+ * the daemon running, and a cold start again in the workspace that ran.
  */
-export async function coldExecKernel(runs: number): Promise<Figure | null> {
-  const samples = await coldExecByKernel(runs, async (_marker, arg) => {
-    const ws = await workspace(plainServices([arg]));
-    const cli = new Deno.Command(Deno.execPath(), {
-      args: tendArgv(["-C", ws.dir, "start", "--quiet"]),
-      stdin: "null",
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
-    return {
-      cliPid: cli.pid,
-      settled: cli.status,
-      end: async () => await ws[Symbol.asyncDispose](),
-    };
-  });
-  return samples && { name: SCALE.coldExecKernel, unit: "ms", samples };
+async function coldRound(): Promise<
+  {
+    coldExec: number;
+    startOne: number;
+    startOneWarm: number;
+    coldExecRan: number;
+  }
+> {
+  const marker = newMarker();
+  await using ws = await workspace(plainServices(markedArgs(marker, 1)));
+  const cold = await timedStart(ws.dir, marker);
+  await tend(ws.dir, ["stop", "--quiet"]);
+  await untilCount(marker, 0);
+  const startOneWarm = (await tend(ws.dir, ["start", "--quiet"])).ms;
+  // The same workspace after `down`: its checked config and state.json
+  // are there, as after any day's work.
+  await tend(ws.dir, ["down", "--quiet"]);
+  await untilCount(marker, 0);
+  const ran = await timedStart(ws.dir, marker);
+  return {
+    coldExec: cold.execMs,
+    startOne: cold.wallMs,
+    startOneWarm,
+    coldExecRan: ran.execMs,
+  };
+}
+
+/** A cold `tend start` of one service, for the kernel's clock (exec_clock.ts). */
+async function tendColdRun(_marker: string, arg: string): Promise<ColdRun> {
+  const ws = await workspace(plainServices([arg]));
+  const cli = new Deno.Command(Deno.execPath(), {
+    args: tendArgv(["-C", ws.dir, "start", "--quiet"]),
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  return {
+    cliPid: cli.pid,
+    settled: cli.status,
+    end: async () => await ws[Symbol.asyncDispose](),
+  };
 }
 
 /**
