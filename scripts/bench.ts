@@ -56,36 +56,59 @@ function record(
   return s;
 }
 
-async function baseline(): Promise<Stats> {
+/** An empty script for `deno run`, the baseline of `status`. */
+async function emptyScript(): Promise<{ path: string } & AsyncDisposable> {
   const dir = await Deno.makeTempDir({ prefix: "tend-bench-" });
   await Deno.writeTextFile(`${dir}/empty.ts`, 'console.log("ok");\n');
+  return {
+    path: `${dir}/empty.ts`,
+    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
+  };
+}
+
+/** The wall time of one `deno run` of `script`. */
+async function emptyRunMs(script: string): Promise<number> {
+  return (await timed(Deno.execPath(), ["run", "--quiet", "-A", script])).ms;
+}
+
+async function baseline(): Promise<Stats> {
+  await using empty = await emptyScript();
   const samples: number[] = [];
   for (let i = 0; i < RUNS + 1; i++) {
-    const { ms } = await timed(Deno.execPath(), [
-      "run",
-      "--quiet",
-      "-A",
-      `${dir}/empty.ts`,
-    ]);
+    const ms = await emptyRunMs(empty.path);
     if (i > 0) samples.push(ms);
   }
-  await Deno.remove(dir, { recursive: true });
   return record("deno run of an empty script (baseline)", "ms", samples);
 }
 
-async function statusLatency(count: number, base: Stats): Promise<void> {
+/**
+ * `tend status --json` of `count` services, each run alternated with an
+ * empty `deno run`: the ratio of their medians is taken in the same minutes
+ * (the VM's speed moves by 20 to 40 % between quarters of an hour).
+ */
+async function statusLatency(count: number): Promise<void> {
   await using ws = await workspace(sleepers(count));
+  await using empty = await emptyScript();
   const started = await tend(ws.dir, ["start", "--quiet"]);
   record(`tend start of ${count} services (cold supervisor)`, "ms", [
     started.ms,
   ]);
   const samples: number[] = [];
+  const emptySamples: number[] = [];
   for (let i = 0; i < RUNS + 1; i++) {
+    // Each goes first every other time: neither follows the other always.
+    const emptyFirst = i % 2 === 1 ? await emptyRunMs(empty.path) : 0;
     const { ms } = await tend(ws.dir, ["status", "--json"]);
-    if (i > 0) samples.push(ms);
+    const emptyMs = emptyFirst || await emptyRunMs(empty.path);
+    if (i === 0) continue; // the first of each warms the caches
+    samples.push(ms);
+    emptySamples.push(emptyMs);
   }
   const s = record(`tend status, ${count} services`, "ms", samples);
-  rows.at(-1)!.note = `${round(s.median / base.median)}x baseline`;
+  const base = stats(emptySamples).median;
+  rows.at(-1)!.note = `${
+    round(s.median / base)
+  }x an empty deno run alternated with it (${base} ms)`;
 }
 
 /** Wall time from spawning the fixture directly to its port accepting. */
@@ -375,9 +398,9 @@ async function peers(): Promise<string> {
 console.error(
   `tend benchmarks (${QUICK ? "quick" : "full"}: ${RUNS} runs each)`,
 );
-const base = await baseline();
-await statusLatency(10, base);
-await statusLatency(1000, base);
+await baseline();
+await statusLatency(10);
+await statusLatency(1000);
 await startOverhead();
 await crashRestart();
 await idleAndStop();

@@ -73,6 +73,19 @@ export async function timed(
   };
 }
 
+/** Spawns `command args` with no stdin and its output thrown away. */
+export function spawnSilent(
+  command: string,
+  args: readonly string[],
+): Deno.ChildProcess {
+  return new Deno.Command(command, {
+    args: [...args],
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+}
+
 /** Runs `tend ARGS` in `dir`, failing loudly on an unexpected exit code. */
 export async function tend(
   dir: string,

@@ -17,6 +17,7 @@
  */
 import { type Figure, scaleFigures } from "./scale.ts";
 import { type ColdRun, startExecClock } from "./exec_clock.ts";
+import { spawnSilent } from "./measure.ts";
 import { deadline, reap, run, supervisordConf, which } from "./peers.ts";
 import { markedArgs, newMarker, untilCount } from "./procs.ts";
 
@@ -81,12 +82,7 @@ async function execAndWall(
   options: { waitExit: boolean },
 ): Promise<{ execMs: number; wallMs: number; child: Deno.ChildProcess }> {
   const t0 = performance.now();
-  const child = new Deno.Command(command, {
-    args,
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  const child = spawnSilent(command, args);
   const execAt = await untilCount(marker, 1, { intervalMs: 1 });
   if (options.waitExit) await child.status;
   return { execMs: execAt - t0, wallMs: performance.now() - t0, child };
@@ -189,12 +185,12 @@ async function pm2Scale(runs: number, bigRuns: number): Promise<Figure[]> {
 async function pm2ColdRun(marker: string, arg: string): Promise<ColdRun> {
   const dir = await tempDir("pm2");
   await Deno.writeTextFile(`${dir}/one.json`, pm2Apps([arg]));
-  const cli = new Deno.Command("env", {
-    args: [`PM2_HOME=${dir}/pm2`, "pm2", "start", `${dir}/one.json`],
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  const cli = spawnSilent("env", [
+    `PM2_HOME=${dir}/pm2`,
+    "pm2",
+    "start",
+    `${dir}/one.json`,
+  ]);
   return {
     cliPid: cli.pid,
     settled: cli.status,
@@ -216,12 +212,7 @@ async function withSupervisord<T>(
   const conf = `${dir}/supervisord.conf`;
   const ctl = (...a: string[]) =>
     run("supervisorctl", ["-c", conf, ...a], { anyCode: true });
-  const child = new Deno.Command("supervisord", {
-    args: ["-n", "-c", conf],
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  const child = spawnSilent("supervisord", ["-n", "-c", conf]);
   try {
     const t = performance.now() + 30_000;
     while (!await socketUp(dir)) {
@@ -353,12 +344,7 @@ async function supervisordColdRun(
     conf,
     supervisordConf(dir, [arg], { sleep: SLEEP, autostart: true }),
   );
-  const daemon = new Deno.Command("supervisord", {
-    args: ["-n", "-c", conf],
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  const daemon = spawnSilent("supervisord", ["-n", "-c", conf]);
   return {
     cliPid: daemon.pid,
     end: async () => {

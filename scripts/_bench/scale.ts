@@ -7,7 +7,7 @@
  * with the default `min_ready`, found in /proc (procs.ts), as the peers' are.
  */
 import { type ColdRun, startExecClock } from "./exec_clock.ts";
-import { tend, tendArgv, workspace } from "./measure.ts";
+import { spawnSilent, tend, tendArgv, workspace } from "./measure.ts";
 import {
   markedArgs,
   newMarker,
@@ -191,12 +191,10 @@ async function coldRound(): Promise<
 /** A cold `tend start` of one service, for the kernel's clock (exec_clock.ts). */
 async function tendColdRun(_marker: string, arg: string): Promise<ColdRun> {
   const ws = await workspace(plainServices([arg]));
-  const cli = new Deno.Command(Deno.execPath(), {
-    args: tendArgv(["-C", ws.dir, "start", "--quiet"]),
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  const cli = spawnSilent(
+    Deno.execPath(),
+    tendArgv(["-C", ws.dir, "start", "--quiet"]),
+  );
   return {
     cliPid: cli.pid,
     settled: cli.status,
