@@ -50,7 +50,8 @@ export function parseExecEvents(text: string): ExecEvent[] {
 /**
  * From the first exec of `cliPid` to the last exec of `servicePid` (a
  * service started through setsid(1) or a shell execs twice), in ms;
- * undefined when either is missing.
+ * undefined when either is missing. A PID is not reused within one record:
+ * a record spans a few hundred spawns, fewer than `pid_max` (32768 here).
  */
 export function execSpan(
   events: readonly ExecEvent[],
@@ -116,7 +117,11 @@ export async function startExecClock(): Promise<ExecClock | null> {
       }
     },
     async finish() {
-      perf.kill("SIGINT");
+      try {
+        perf.kill("SIGINT");
+      } catch {
+        // perf ended on its own (it could not record): no events then.
+      }
       await perf.status;
       try {
         const script = await new Deno.Command("perf", {
