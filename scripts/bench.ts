@@ -268,7 +268,12 @@ const COMPARED: [string, Match, Match][] = [
   [SCALE.start100, exact(SCALE.start100), exact(SCALE.start100)],
   [SCALE.add90, exact(SCALE.add90), exact(SCALE.add90)],
   [SCALE.stop100, exact(SCALE.stop100), exact(SCALE.stop100)],
-  [SCALE.crashExec, exact(SCALE.crashExec), has("crash -> restart")],
+  [SCALE.crashExec, exact(SCALE.crashExec), has("crash -> restart (SIGKILL")],
+  [
+    SCALE.crashExecKernel,
+    exact(SCALE.crashExecKernel),
+    has("crash -> restart, kernel clock"),
+  ],
   [SCALE.coldExec, exact(SCALE.coldExec), exact(SCALE.coldExec)],
   [
     SCALE.coldExecKernel,
@@ -329,7 +334,7 @@ async function scale(): Promise<void> {
   if (!canTraceExecs()) {
     notes.push("cold start by the kernel clock: needs root and perf(1)");
   }
-  recordFigures([await crashExec(RUNS)]);
+  recordFigures(await crashExec(RUNS));
   for (const count of [1, 100, 1000]) {
     const rss = await supervisorRss(count, { settleMs: 3000 });
     record(`supervisor RSS, ${count} services, 3 s after start`, "MiB", [

@@ -1,22 +1,27 @@
 /**
- * Cold starts timed by the kernel's clock: `perf record` of every exec on
- * the machine (`sched:sched_process_exec`) while a manager's CLI starts one
- * `sleep MARKER` service with no daemon running, the exec of the CLI to the
- * exec of the service. No /proc poll runs during one (the /proc figure scans
- * every `/proc/*\/cmdline` every 1 to 2 ms, which takes much of a core from
- * the processes it times). The service is looked for once its CLI has
- * returned, or every 25 ms for a manager whose CLI stays (`supervisord -n`),
- * only to learn its PID. Needs root and perf(1); without them, no figure.
+ * Cold starts and restarts timed by the kernel's clock: `perf record` of
+ * every exec and exit on the machine (`sched:sched_process_exec`,
+ * `sched:sched_process_exit`).
+ *
+ * - A cold start: a manager's CLI starts one `sleep MARKER` service with no
+ *   daemon running; the exec of the CLI to the exec of the service. No /proc
+ *   poll runs during one (the /proc figure scans every `/proc/*\/cmdline`
+ *   every 1 to 2 ms, which takes much of a core from the processes it
+ *   times). The service is looked for once its CLI has returned, or every 25
+ *   ms for a manager whose CLI stays (`supervisord -n`), only to learn its
+ *   PID.
+ * - A restart: the exit of a service killed by SIGKILL to the exec of its
+ *   successor, the pair found by the caller's own poll.
+ *
+ * Needs root and perf(1); without them, no figure.
  */
-import { which } from "./peers.ts";
+import { which } from "./measure.ts";
 import { markedArgs, newMarker, sleepersOf, untilCount } from "./procs.ts";
 
-/** One exec seen by the kernel: the process, its new program, when (ms). */
-export interface ExecEvent {
-  pid: number;
-  filename: string;
-  ms: number;
-}
+/** An exec (its new program) or an exit seen by the kernel: which, the process, when (ms). */
+export type ExecEvent =
+  | { kind: "exec"; pid: number; filename: string; ms: number }
+  | { kind: "exit"; pid: number; ms: number };
 
 /** A cold start under way: the CLI's PID, and what ends it. */
 export interface ColdRun {
@@ -33,16 +38,25 @@ const ATTACH_MS = 1_000;
 const EXEC_LINE =
   /\s(\d+\.\d+):\s+sched:sched_process_exec:\s+filename=(\S+)\s+pid=(\d+)/;
 
-/** The exec events of `perf script` output. */
+/** And for each exit of a thread: `... 44253.873974: sched:sched_process_exit: comm=sleep pid=18992 prio=120`. */
+const EXIT_LINE =
+  /\s(\d+\.\d+):\s+sched:sched_process_exit:\s+comm=.*?\spid=(\d+)\s/;
+
+/** The exec and exit events of `perf script` output. */
 export function parseExecEvents(text: string): ExecEvent[] {
-  return text.split("\n").flatMap((line) => {
-    const match = EXEC_LINE.exec(line);
-    return match
-      ? [{
-        ms: Number(match[1]) * 1000,
-        filename: match[2]!,
-        pid: Number(match[3]),
-      }]
+  return text.split("\n").flatMap((line): ExecEvent[] => {
+    const exec = EXEC_LINE.exec(line);
+    if (exec) {
+      return [{
+        kind: "exec",
+        ms: Number(exec[1]) * 1000,
+        filename: exec[2]!,
+        pid: Number(exec[3]),
+      }];
+    }
+    const exit = EXIT_LINE.exec(line);
+    return exit
+      ? [{ kind: "exit", ms: Number(exit[1]) * 1000, pid: Number(exit[2]) }]
       : [];
   });
 }
@@ -57,10 +71,33 @@ export function execSpan(
   events: readonly ExecEvent[],
   run: { cliPid: number; servicePid: number },
 ): number | undefined {
-  const cli = events.find((e) => e.pid === run.cliPid);
-  const service = events.findLast((e) => e.pid === run.servicePid);
+  const cli = events.find((e) => e.kind === "exec" && e.pid === run.cliPid);
+  const service = lastExec(events, run.servicePid);
   if (cli === undefined || service === undefined) return undefined;
   return service.ms - cli.ms;
+}
+
+/**
+ * From the exit of `exitedPid` (its main thread's) to the last exec of
+ * `successorPid`, in ms; undefined when either is missing.
+ */
+export function restartSpan(
+  events: readonly ExecEvent[],
+  pair: { exitedPid: number; successorPid: number },
+): number | undefined {
+  const exit = events.find((e) =>
+    e.kind === "exit" && e.pid === pair.exitedPid
+  );
+  const exec = lastExec(events, pair.successorPid);
+  if (exit === undefined || exec === undefined) return undefined;
+  return exec.ms - exit.ms;
+}
+
+function lastExec(
+  events: readonly ExecEvent[],
+  pid: number,
+): ExecEvent | undefined {
+  return events.findLast((e) => e.kind === "exec" && e.pid === pid);
 }
 
 /** Whether this machine lets the bench read the kernel's exec events. */
@@ -68,7 +105,13 @@ export function canTraceExecs(): boolean {
   return Deno.uid() === 0 && which("perf") !== undefined;
 }
 
-/** A `perf record` of every exec, with the cold starts timed under it. */
+/** What an {@linkcode ExecClock} timed, in ms. */
+export interface ClockSamples {
+  coldStarts: number[];
+  restarts: number[];
+}
+
+/** A `perf record` of every exec and exit, with the runs timed under it. */
 export interface ExecClock {
   /**
    * Times one cold start: `start` spawns the CLI of a manager with one
@@ -77,8 +120,10 @@ export interface ExecClock {
   time(
     start: (marker: string, sleepArg: string) => Promise<ColdRun>,
   ): Promise<void>;
-  /** Ends the record: the span of every cold start it saw whole, in ms. */
-  finish(): Promise<number[]>;
+  /** A service that was killed and the successor its manager spawned. */
+  restarted(pair: { exitedPid: number; successorPid: number }): void;
+  /** Ends the record: the span of every run it saw whole. */
+  finish(): Promise<ClockSamples>;
 }
 
 /**
@@ -93,13 +138,26 @@ export async function startExecClock(): Promise<ExecClock | null> {
     suffix: ".perf",
   });
   const perf = new Deno.Command("perf", {
-    args: ["record", "-q", "-e", "sched:sched_process_exec", "-a", "-o", file],
+    args: [
+      "record",
+      "-q",
+      "-e",
+      "sched:sched_process_exec",
+      "-e",
+      "sched:sched_process_exit",
+      "-a",
+      "-o",
+      file,
+    ],
     stdin: "null",
     stdout: "null",
     stderr: "null",
   }).spawn();
   await new Promise((resolve) => setTimeout(resolve, ATTACH_MS));
   const pairs: { cliPid: number; servicePid: number }[] = [];
+  const restarts: { exitedPid: number; successorPid: number }[] = [];
+  const rounded = (ms: number | undefined) =>
+    ms === undefined ? [] : [Math.round(ms * 10) / 10];
   return {
     async time(start) {
       const marker = newMarker();
@@ -115,6 +173,9 @@ export async function startExecClock(): Promise<ExecClock | null> {
       } finally {
         await run.end();
       }
+    },
+    restarted(pair) {
+      restarts.push(pair);
     },
     async finish() {
       try {
@@ -133,10 +194,12 @@ export async function startExecClock(): Promise<ExecClock | null> {
         const events = parseExecEvents(
           new TextDecoder().decode(script.stdout),
         );
-        return pairs.flatMap((pair) => {
-          const ms = execSpan(events, pair);
-          return ms === undefined ? [] : [Math.round(ms * 10) / 10];
-        });
+        return {
+          coldStarts: pairs.flatMap((pair) => rounded(execSpan(events, pair))),
+          restarts: restarts.flatMap((pair) =>
+            rounded(restartSpan(events, pair))
+          ),
+        };
       } finally {
         await Deno.remove(file).catch(() => {});
       }

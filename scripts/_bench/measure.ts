@@ -166,3 +166,15 @@ export async function procUsage(
     anonBytes: kb("RssAnon") * 1024,
   };
 }
+
+/** The full path of `program` on PATH, or undefined. */
+export function which(program: string): string | undefined {
+  for (const dir of Deno.env.get("PATH")?.split(":") ?? []) {
+    try {
+      if (Deno.statSync(`${dir}/${program}`).isFile) {
+        return `${dir}/${program}`;
+      }
+    } catch { /* not here */ }
+  }
+  return undefined;
+}

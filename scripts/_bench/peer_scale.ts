@@ -17,8 +17,8 @@
  */
 import { type Figure, scaleFigures } from "./scale.ts";
 import { type ColdRun, startExecClock } from "./exec_clock.ts";
-import { spawnSilent } from "./measure.ts";
-import { deadline, reap, run, supervisordConf, which } from "./peers.ts";
+import { spawnSilent, which } from "./measure.ts";
+import { deadline, reap, run, supervisordConf } from "./peers.ts";
 import { markedArgs, newMarker, untilCount } from "./procs.ts";
 
 const SLEEP = which("sleep") ?? "sleep";
@@ -165,7 +165,7 @@ async function pm2Scale(runs: number, bigRuns: number): Promise<Figure[]> {
       await clock?.time(pm2ColdRun);
     }
   } finally {
-    coldExecKernel = await clock?.finish();
+    coldExecKernel = (await clock?.finish())?.coldStarts;
   }
   return scaleFigures(
     {
@@ -325,7 +325,7 @@ async function supervisordScale(
       await clock?.time(supervisordColdRun);
     }
   } finally {
-    coldExecKernel = await clock?.finish();
+    coldExecKernel = (await clock?.finish())?.coldStarts;
   }
   return scaleFigures(
     { start100, add90, stop100, coldExec, coldExecKernel, startOneWarm },

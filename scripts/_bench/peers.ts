@@ -7,8 +7,9 @@
  * the SIGKILL to a new child of the daemon running the same `sleep ARG`,
  * polling /proc every 1 ms.
  */
-import { procUsage, round, stats, timed, until } from "./measure.ts";
+import { procUsage, round, stats, timed, until, which } from "./measure.ts";
 import { sleeperChild } from "./procs.ts";
+import { startExecClock } from "./exec_clock.ts";
 
 /** Samples of one figure of one peer tool. */
 export interface PeerFigure {
@@ -39,18 +40,6 @@ interface Peer {
 }
 
 const COMMAND_MS = 60_000;
-
-/** The full path of `program` on PATH, or undefined. */
-export function which(program: string): string | undefined {
-  for (const dir of Deno.env.get("PATH")?.split(":") ?? []) {
-    try {
-      if (Deno.statSync(`${dir}/${program}`).isFile) {
-        return `${dir}/${program}`;
-      }
-    } catch { /* not here */ }
-  }
-  return undefined;
-}
 
 /** Rejects when `promise` has not settled within `ms`. */
 export async function deadline<T>(
@@ -264,16 +253,26 @@ async function measureTool(
     const found = (not?: number) => () =>
       (pid = sleeperChild(daemon.pid, args[0]!, not)) !== undefined;
     await until(found(), { what: `${tool}'s first service` });
-    for (let i = 0; i < options.runs; i++) {
-      const old = pid!;
-      const killedAt = performance.now();
-      Deno.kill(old, "SIGKILL");
-      const what = `${tool} to restart the service`;
-      await until(found(old), { what, intervalMs: 1 });
-      crash.push(performance.now() - killedAt);
+    const clock = await startExecClock();
+    let kernel: number[] | undefined;
+    try {
+      for (let i = 0; i < options.runs; i++) {
+        const old = pid!;
+        const killedAt = performance.now();
+        Deno.kill(old, "SIGKILL");
+        const what = `${tool} to restart the service`;
+        await until(found(old), { what, intervalMs: 1 });
+        crash.push(performance.now() - killedAt);
+        clock?.restarted({ exitedPid: old, successorPid: pid! });
+      }
+    } finally {
+      kernel = (await clock?.finish())?.restarts;
     }
     const crashName = "crash -> restart (SIGKILL to new pid alive), no delay";
     add(crashName, "ms", crash, peer.crashNote ?? "");
+    if (kernel) {
+      add("crash -> restart, kernel clock", "ms", kernel, peer.crashNote ?? "");
+    }
   });
   await session(peer, 100, notes, async (daemon) => {
     await new Promise((resolve) => setTimeout(resolve, 10_000)); // settle

@@ -35,6 +35,7 @@ export const SCALE = {
   startOne: "start CLI return, one plain service",
   startOneWarm: "start CLI return, one plain service, daemon running",
   crashExec: "crash (SIGKILL) -> new process exec'd",
+  crashExecKernel: "crash (SIGKILL) -> new process exec'd, kernel clock",
 } as const;
 
 /** Samples by figure, as one tool's run collects them. */
@@ -140,7 +141,7 @@ export async function measureScale(
       await clock?.time(tendColdRun);
     }
   } finally {
-    coldExecKernel = await clock?.finish();
+    coldExecKernel = (await clock?.finish())?.coldStarts;
   }
   return scaleFigures(
     {
@@ -204,9 +205,11 @@ async function tendColdRun(_marker: string, arg: string): Promise<ColdRun> {
 
 /**
  * SIGKILL of a service (`restart_delay = 0`) to the exec of its next process,
- * seen in /proc as the peers' are.
+ * seen in /proc as the peers' are; and the exit of the killed process to the
+ * exec of its successor by the kernel's clock (exec_clock.ts), when it can be
+ * read.
  */
-export async function crashExec(runs: number): Promise<Figure> {
+export async function crashExec(runs: number): Promise<Figure[]> {
   const marker = newMarker();
   const [arg] = markedArgs(marker, 1);
   await using ws = await workspace(
@@ -217,18 +220,28 @@ export async function crashExec(runs: number): Promise<Figure> {
     await Deno.readTextFile(`${ws.dir}/.tend/run/supervisor.pid`),
   );
   const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const pid = sleepersOf(marker).get(arg!)!;
-    const killedAt = performance.now();
-    Deno.kill(pid, "SIGKILL");
-    while (sleeperChild(supervisor, arg!, pid) === undefined) {
-      if (performance.now() - killedAt > 30_000) throw new Error("no restart");
-      await new Promise((r) => setTimeout(r, 1));
+  const clock = await startExecClock();
+  let kernel: number[] | undefined;
+  try {
+    for (let i = 0; i < runs; i++) {
+      const pid = sleepersOf(marker).get(arg!)!;
+      const killedAt = performance.now();
+      Deno.kill(pid, "SIGKILL");
+      let successor: number | undefined;
+      while ((successor = sleeperChild(supervisor, arg!, pid)) === undefined) {
+        if (performance.now() - killedAt > 30_000) {
+          throw new Error("no restart");
+        }
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      samples.push(performance.now() - killedAt);
+      clock?.restarted({ exitedPid: pid, successorPid: successor });
+      await new Promise((r) => setTimeout(r, 200));
     }
-    samples.push(performance.now() - killedAt);
-    await new Promise((r) => setTimeout(r, 200));
+  } finally {
+    kernel = (await clock?.finish())?.restarts;
   }
-  return { name: SCALE.crashExec, unit: "ms", samples };
+  return scaleFigures({ crashExec: samples, crashExecKernel: kernel });
 }
 
 /** The RSS (MiB) of a supervisor with `count` plain services, after `settleMs`. */
