@@ -5,7 +5,9 @@
  * daemon runs in a fresh temporary directory and is ended afterwards, then any
  * process tied to that directory is SIGKILLed by PID. A restart is timed from
  * the SIGKILL to a new child of the daemon running the same `sleep ARG`,
- * polling /proc every 1 ms.
+ * polling /proc every 1 ms, and, where perf can record, from the exit of the
+ * killed process to the exec of that child by the kernel's clock
+ * (exec_clock.ts).
  */
 import { procUsage, round, stats, timed, until, which } from "./measure.ts";
 import { sleeperChild } from "./procs.ts";
