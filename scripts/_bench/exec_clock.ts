@@ -206,3 +206,27 @@ export async function startExecClock(): Promise<ExecClock | null> {
     },
   };
 }
+
+/**
+ * Runs `rounds` of the caller's own runs (`round`), each followed by one
+ * cold start timed by the kernel's clock (`start`), so that both see the
+ * same minutes of the VM; the cold starts' samples, or `undefined` without
+ * root or perf.
+ */
+export async function alternateColdStarts(
+  rounds: number,
+  round: () => Promise<void>,
+  start: (marker: string, sleepArg: string) => Promise<ColdRun>,
+): Promise<number[] | undefined> {
+  const clock = await startExecClock();
+  let samples: number[] | undefined;
+  try {
+    for (let i = 0; i < rounds; i++) {
+      await round();
+      await clock?.time(start);
+    }
+  } finally {
+    samples = (await clock?.finish())?.coldStarts;
+  }
+  return samples;
+}

@@ -16,7 +16,7 @@
  *   daemon running; supervisord `supervisorctl start s0` (daemon running).
  */
 import { type Figure, scaleFigures } from "./scale.ts";
-import { type ColdRun, startExecClock } from "./exec_clock.ts";
+import { alternateColdStarts, type ColdRun } from "./exec_clock.ts";
 import { spawnSilent, which } from "./measure.ts";
 import { deadline, reap, run, supervisordConf } from "./peers.ts";
 import { markedArgs, newMarker, untilCount } from "./procs.ts";
@@ -131,42 +131,35 @@ async function pm2Scale(runs: number, bigRuns: number): Promise<Figure[]> {
     });
   }
   // Cold starts by the kernel's clock between these (see scale.ts).
-  const clock = await startExecClock();
-  let coldExecKernel: number[] | undefined;
-  try {
-    for (let i = 0; i < runs; i++) {
-      const marker = newMarker();
-      await inTemp("pm2", marker, async (dir) => {
-        await Deno.writeTextFile(
-          `${dir}/one.json`,
-          pm2Apps(markedArgs(marker, 1)),
+  const coldExecKernel = await alternateColdStarts(runs, async () => {
+    const marker = newMarker();
+    await inTemp("pm2", marker, async (dir) => {
+      await Deno.writeTextFile(
+        `${dir}/one.json`,
+        pm2Apps(markedArgs(marker, 1)),
+      );
+      try {
+        const cold = await execAndWall(
+          "env",
+          [
+            `PM2_HOME=${dir}/pm2`,
+            "pm2",
+            "start",
+            `${dir}/one.json`,
+          ],
+          marker,
+          { waitExit: true },
         );
-        try {
-          const cold = await execAndWall(
-            "env",
-            [
-              `PM2_HOME=${dir}/pm2`,
-              "pm2",
-              "start",
-              `${dir}/one.json`,
-            ],
-            marker,
-            { waitExit: true },
-          );
-          coldExec.push(cold.execMs);
-          startOne.push(cold.wallMs);
-          await pm2(dir, "delete", "all");
-          await untilCount(marker, 0);
-          startOneWarm.push((await pm2(dir, "start", `${dir}/one.json`)).ms);
-        } finally {
-          await pm2Kill(dir);
-        }
-      });
-      await clock?.time(pm2ColdRun);
-    }
-  } finally {
-    coldExecKernel = (await clock?.finish())?.coldStarts;
-  }
+        coldExec.push(cold.execMs);
+        startOne.push(cold.wallMs);
+        await pm2(dir, "delete", "all");
+        await untilCount(marker, 0);
+        startOneWarm.push((await pm2(dir, "start", `${dir}/one.json`)).ms);
+      } finally {
+        await pm2Kill(dir);
+      }
+    });
+  }, pm2ColdRun);
   return scaleFigures(
     {
       start100,
@@ -289,44 +282,37 @@ async function supervisordScale(
     });
   }
   // Cold starts by the kernel's clock between these (see scale.ts).
-  const clock = await startExecClock();
-  let coldExecKernel: number[] | undefined;
-  try {
-    for (let i = 0; i < runs; i++) {
-      const marker = newMarker();
-      await inTemp("supervisord", marker, async (dir) => {
-        const conf = `${dir}/supervisord.conf`;
-        const args = markedArgs(marker, 1);
-        await Deno.writeTextFile(
-          conf,
-          supervisordConf(dir, args, { sleep: SLEEP, autostart: true }),
-        );
-        const cold = await execAndWall(
-          "supervisord",
-          ["-n", "-c", conf],
-          marker,
-          { waitExit: false },
-        );
-        coldExec.push(cold.execMs);
-        await run("supervisorctl", ["-c", conf, "shutdown"], { anyCode: true });
-        await deadline(cold.child.status, 15_000, "supervisord to exit")
-          .catch(() => {
-            cold.child.kill("SIGKILL");
-            return cold.child.status;
-          });
-        await Deno.writeTextFile(
-          conf,
-          supervisordConf(dir, args, { sleep: SLEEP, autostart: false }),
-        );
-        await withSupervisord(dir, async (ctl) => {
-          startOneWarm.push((await ctl("start", "s0")).ms);
+  const coldExecKernel = await alternateColdStarts(runs, async () => {
+    const marker = newMarker();
+    await inTemp("supervisord", marker, async (dir) => {
+      const conf = `${dir}/supervisord.conf`;
+      const args = markedArgs(marker, 1);
+      await Deno.writeTextFile(
+        conf,
+        supervisordConf(dir, args, { sleep: SLEEP, autostart: true }),
+      );
+      const cold = await execAndWall(
+        "supervisord",
+        ["-n", "-c", conf],
+        marker,
+        { waitExit: false },
+      );
+      coldExec.push(cold.execMs);
+      await run("supervisorctl", ["-c", conf, "shutdown"], { anyCode: true });
+      await deadline(cold.child.status, 15_000, "supervisord to exit")
+        .catch(() => {
+          cold.child.kill("SIGKILL");
+          return cold.child.status;
         });
+      await Deno.writeTextFile(
+        conf,
+        supervisordConf(dir, args, { sleep: SLEEP, autostart: false }),
+      );
+      await withSupervisord(dir, async (ctl) => {
+        startOneWarm.push((await ctl("start", "s0")).ms);
       });
-      await clock?.time(supervisordColdRun);
-    }
-  } finally {
-    coldExecKernel = (await clock?.finish())?.coldStarts;
-  }
+    });
+  }, supervisordColdRun);
   return scaleFigures(
     { start100, add90, stop100, coldExec, coldExecKernel, startOneWarm },
     { start100: "warm" },

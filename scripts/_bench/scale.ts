@@ -6,7 +6,11 @@
  * cold start again in a workspace that ran. Services are `sleep MARKER…`
  * with the default `min_ready`, found in /proc (procs.ts), as the peers' are.
  */
-import { type ColdRun, startExecClock } from "./exec_clock.ts";
+import {
+  alternateColdStarts,
+  type ColdRun,
+  startExecClock,
+} from "./exec_clock.ts";
 import { spawnSilent, tend, tendArgv, workspace } from "./measure.ts";
 import {
   markedArgs,
@@ -127,22 +131,14 @@ export async function measureScale(
     await tend(ws.dir, ["reload", "--quiet"]);
     add90.push((await untilCount(marker2, 100)) - t0);
   }
-  // The kernel's clock times cold starts of its own between these, so that
-  // both figures see the same minutes of the VM.
-  const clock = await startExecClock();
-  let coldExecKernel: number[] | undefined;
-  try {
-    for (let i = 0; i < options.runs; i++) {
-      const round = await coldRound();
-      coldExec.push(round.coldExec);
-      startOne.push(round.startOne);
-      startOneWarm.push(round.startOneWarm);
-      coldExecRan.push(round.coldExecRan);
-      await clock?.time(tendColdRun);
-    }
-  } finally {
-    coldExecKernel = (await clock?.finish())?.coldStarts;
-  }
+  // The kernel's clock times cold starts of its own between these.
+  const coldExecKernel = await alternateColdStarts(options.runs, async () => {
+    const round = await coldRound();
+    coldExec.push(round.coldExec);
+    startOne.push(round.startOne);
+    startOneWarm.push(round.startOneWarm);
+    coldExecRan.push(round.coldExecRan);
+  }, tendColdRun);
   return scaleFigures(
     {
       start100,

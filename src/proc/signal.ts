@@ -4,8 +4,6 @@ import { parseStat } from "./_stat.ts";
 import { groupMembers } from "./scan.ts";
 import { pollUntil } from "../_async.ts";
 
-export { groupExists };
-
 /** The first pause while a stopping group is checked; it doubles up to the max. */
 const STOP_POLL_FIRST_MS = 2;
 /** The longest pause between checks of a stopping group. */

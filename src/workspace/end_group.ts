@@ -4,7 +4,8 @@ import {
   identityMatchesNow,
 } from "../proc/identity.ts";
 import { groupMembers, readEnvTag } from "../proc/scan.ts";
-import { groupExists, stopGroup } from "../proc/signal.ts";
+import { groupExists } from "../proc/group.ts";
+import { stopGroup } from "../proc/signal.ts";
 
 /** Options of {@linkcode endGroup}. */
 export interface EndGroupOptions {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { sessionCommand } from "../../src/proc/session_spawn.ts";
 import { spawnDetached } from "../../src/proc/spawn.ts";
 import { parseStat } from "../../src/proc/_stat.ts";
-import { groupExists } from "../../src/proc/signal.ts";
+import { groupExists } from "../../src/proc/group.ts";
 import { pollUntil } from "../../src/_async.ts";
 
 const LINUX = Deno.build.os === "linux";
