@@ -16,6 +16,7 @@ import {
   workspace,
 } from "./_bench/measure.ts";
 import { canTraceExecs } from "./_bench/exec_clock.ts";
+import { STATUS_MODULES, writeModuleChain } from "./_bench/module_chain.ts";
 import { measurePeers } from "./_bench/peers.ts";
 import { measurePeerScale } from "./_bench/peer_scale.ts";
 import {
@@ -67,7 +68,7 @@ async function emptyScript(): Promise<{ path: string } & AsyncDisposable> {
 }
 
 /** The wall time of one `deno run` of `script`. */
-async function emptyRunMs(script: string): Promise<number> {
+async function denoRunMs(script: string): Promise<number> {
   return (await timed(Deno.execPath(), ["run", "--quiet", "-A", script])).ms;
 }
 
@@ -75,7 +76,7 @@ async function baseline(): Promise<Stats> {
   await using empty = await emptyScript();
   const samples: number[] = [];
   for (let i = 0; i < RUNS + 1; i++) {
-    const ms = await emptyRunMs(empty.path);
+    const ms = await denoRunMs(empty.path);
     if (i > 0) samples.push(ms);
   }
   return record("deno run of an empty script (baseline)", "ms", samples);
@@ -88,27 +89,67 @@ async function baseline(): Promise<Stats> {
  */
 async function statusLatency(count: number): Promise<void> {
   await using ws = await workspace(sleepers(count));
-  await using empty = await emptyScript();
   const started = await tend(ws.dir, ["start", "--quiet"]);
   record(`tend start of ${count} services (cold supervisor)`, "ms", [
     started.ms,
   ]);
+  await recordAgainstEmpty(
+    `tend status, ${count} services`,
+    async () => (await tend(ws.dir, ["status", "--json"])).ms,
+  );
+}
+
+/**
+ * Records the wall time of `run`, each run alternated with an empty `deno
+ * run` (each goes first every other time: neither follows the other
+ * always), with the ratio of their medians as the row's note. The first of
+ * each warms the caches and is not counted.
+ */
+async function recordAgainstEmpty(
+  name: string,
+  run: () => Promise<number>,
+): Promise<void> {
+  await using empty = await emptyScript();
   const samples: number[] = [];
   const emptySamples: number[] = [];
   for (let i = 0; i < RUNS + 1; i++) {
-    // Each goes first every other time: neither follows the other always.
-    const emptyFirst = i % 2 === 1 ? await emptyRunMs(empty.path) : 0;
-    const { ms } = await tend(ws.dir, ["status", "--json"]);
-    const emptyMs = emptyFirst || await emptyRunMs(empty.path);
-    if (i === 0) continue; // the first of each warms the caches
+    const emptyFirst = i % 2 === 1 ? await denoRunMs(empty.path) : 0;
+    const ms = await run();
+    const emptyMs = emptyFirst || await denoRunMs(empty.path);
+    if (i === 0) continue;
     samples.push(ms);
     emptySamples.push(emptyMs);
   }
-  const s = record(`tend status, ${count} services`, "ms", samples);
+  const s = record(name, "ms", samples);
   const base = stats(emptySamples).median;
   rows.at(-1)!.note = `${
     round(s.median / base)
   }x an empty deno run alternated with it (${base} ms)`;
+}
+
+/**
+ * The floor under `status`: a `deno run` that loads as many modules as
+ * `tend status` does and runs nothing, as TypeScript (what `deno run`
+ * loads) and as JavaScript (what a compiled executable stores), each
+ * alternated with an empty `deno run` as `status` is.
+ */
+async function moduleFloor(): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "tend-bench-modules-" });
+  try {
+    for (const language of ["ts", "js"] as const) {
+      await Deno.mkdir(`${dir}/${language}`);
+      const entry = await writeModuleChain(`${dir}/${language}`, {
+        count: STATUS_MODULES,
+        language,
+      });
+      await recordAgainstEmpty(
+        `deno run of ${STATUS_MODULES} ${language.toUpperCase()} modules that do nothing (status's count)`,
+        () => denoRunMs(entry),
+      );
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 }
 
 /** Wall time from spawning the fixture directly to its port accepting. */
@@ -405,6 +446,7 @@ console.error(
 );
 await baseline();
 await statusLatency(10);
+await moduleFloor();
 await statusLatency(1000);
 await startOverhead();
 await crashRestart();
