@@ -1,4 +1,5 @@
 import { lazyImport } from "../_lazy.ts";
+import { readRegularFile, USER_FILE_MAX_BYTES } from "../_regular_file.ts";
 import { dirname, join, resolve } from "../_path.ts";
 import {
   ensurePrivateDir,
@@ -168,8 +169,11 @@ async function validateText(
 /** The file's text when it can be read as UTF-8; `null` otherwise. */
 async function readText(path: string): Promise<string | null> {
   try {
-    const bytes = await Deno.readFile(path);
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    const read = await readRegularFile(path, {
+      maxBytes: USER_FILE_MAX_BYTES,
+    });
+    if ("refused" in read) return null;
+    return new TextDecoder("utf-8", { fatal: true }).decode(read.bytes);
   } catch {
     return null;
   }

@@ -1,5 +1,10 @@
 import { dirname, resolve } from "../_path.ts";
 import { lazyImport } from "../_lazy.ts";
+import {
+  readRegularFile,
+  type RegularFileRead,
+  USER_FILE_MAX_BYTES,
+} from "../_regular_file.ts";
 import { TendError } from "../errors.ts";
 import { invalid, type ParseConfigOptions, parseTomlText } from "./_toml.ts";
 import { quickConfig } from "./quick.ts";
@@ -85,14 +90,17 @@ export async function parseConfig(
 }
 
 async function readConfigText(path: string): Promise<string> {
-  let bytes: Uint8Array;
+  let read: RegularFileRead;
   try {
-    bytes = await Deno.readFile(path);
+    read = await readRegularFile(path, { maxBytes: USER_FILE_MAX_BYTES });
   } catch (error) {
     throw readError(path, error);
   }
+  if ("refused" in read) {
+    throw invalid(path, read.refused, { cause: undefined });
+  }
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return new TextDecoder("utf-8", { fatal: true }).decode(read.bytes);
   } catch (error) {
     throw invalid(path, "not valid UTF-8 text", { cause: error });
   }

@@ -1,5 +1,10 @@
 import { messageOf, TendError } from "../errors.ts";
 import {
+  readRegularFile,
+  type RegularFileRead,
+  USER_FILE_MAX_BYTES,
+} from "../_regular_file.ts";
+import {
   adhocBlock,
   type AdhocDefinition,
   adhocService,
@@ -37,13 +42,20 @@ export async function saveService(
 }
 
 async function readText(file: string): Promise<string> {
+  let read: RegularFileRead;
   try {
-    return await Deno.readTextFile(file);
+    read = await readRegularFile(file, { maxBytes: USER_FILE_MAX_BYTES });
   } catch (error) {
-    throw new TendError(
-      "CONFIG_INVALID",
-      `Cannot save to "${file}": ${messageOf(error)}`,
-      { cause: error },
-    );
+    throw cannotSave(file, messageOf(error), error);
   }
+  if ("refused" in read) throw cannotSave(file, read.refused);
+  return new TextDecoder().decode(read.bytes);
+}
+
+function cannotSave(file: string, why: string, cause?: unknown): TendError {
+  return new TendError(
+    "CONFIG_INVALID",
+    `Cannot save to "${file}": ${why}`,
+    cause === undefined ? {} : { cause },
+  );
 }

@@ -1,5 +1,6 @@
 import { basename, dirname, join, resolve } from "../_path.ts";
 import { TendError } from "../errors.ts";
+import { fileKind } from "../_regular_file.ts";
 import { isLockHeld } from "../fence/lock.ts";
 import { readOwnFile } from "../fence/safe_file.ts";
 
@@ -83,7 +84,7 @@ async function fromConfigFlag(
   if (dir === undefined || !await isFile(configFile)) {
     throw new TendError(
       "CONFIG_INVALID",
-      `Cannot load config "${file}": file not found`,
+      `Cannot load config "${file}": ${await whyNotAFile(configFile)}`,
     );
   }
   if (options.workspace === undefined) return { root: dir, configFile };
@@ -153,6 +154,15 @@ async function runningConfigIn(dir: string): Promise<string | undefined> {
       : join(dir, CONFIG_FILE_NAMES[0]!);
   } catch {
     return undefined;
+  }
+}
+
+/** Why `path`, which {@linkcode isFile} refused, is no config file. */
+async function whyNotAFile(path: string): Promise<string> {
+  try {
+    return `it is ${fileKind(await Deno.stat(path))}, not a regular file`;
+  } catch {
+    return "file not found";
   }
 }
 

@@ -1,5 +1,6 @@
 import { messageOf, TendError } from "../errors.ts";
 import { readAt } from "../_read_at.ts";
+import { fileKind } from "../_regular_file.ts";
 
 /** Mode of `.tend/run` and of the fallback socket directory. */
 export const PRIVATE_DIR_MODE = 0o700;
@@ -289,7 +290,6 @@ function refuseForeignOwner(path: string, info: Deno.FileInfo): void {
 
 function describe(info: Deno.FileInfo): string {
   if (info.isSymlink) return "a symbolic link";
-  if (info.isDirectory) return "a directory";
   if (info.isFile) return "a regular file";
-  return "a special file";
+  return fileKind(info);
 }

@@ -1,7 +1,13 @@
 import { TendError } from "../errors.ts";
+import { statOwnFile } from "../fence/safe_file.ts";
 
-/** Opens `path` for reading; `null` when it does not exist. */
+/**
+ * Opens `path` (a log of tend's) for reading; `null` when it does not exist.
+ * Only a regular file of ours: opening a FIFO left in its place would wait
+ * for a writer that never comes (`FILE_IN_THE_WAY`, as a spawn says).
+ */
 export async function openOrNull(path: string): Promise<Deno.FsFile | null> {
+  if (await statOwnFile(path) === null) return null;
   try {
     return await Deno.open(path, { read: true });
   } catch (error) {

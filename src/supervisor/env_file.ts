@@ -1,6 +1,11 @@
 import { lazyImport } from "../_lazy.ts";
 import type { EnvFileEntry } from "../config/_env_file.ts";
 import { messageOf, TendError } from "../errors.ts";
+import {
+  readRegularFile,
+  type RegularFileRead,
+  USER_FILE_MAX_BYTES,
+} from "../_regular_file.ts";
 
 /**
  * The variables of a service's env files, read now (so a changed file takes
@@ -28,25 +33,41 @@ async function readEnvFile(
   file: EnvFileEntry,
   service: string,
 ): Promise<string | null> {
+  let read: RegularFileRead;
   try {
-    const bytes = await Deno.readFile(file.path);
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    read = await readRegularFile(file.path, { maxBytes: USER_FILE_MAX_BYTES });
   } catch (error) {
     if (error instanceof Deno.errors.NotFound && file.optional) return null;
-    const why = error instanceof Deno.errors.NotFound
-      ? "it does not exist"
-      : error instanceof TypeError
-      ? "it is not UTF-8 text"
-      : messageOf(error);
-    throw new TendError(
-      "CONFIG_INVALID",
-      `Cannot read env_file "${file.path}" of "${service}": ${why}`,
-      {
-        cause: error,
-        hint: error instanceof Deno.errors.NotFound
-          ? `Create it, or mark it optional: env_file = { path = "...", optional = true }`
-          : undefined,
-      },
-    );
+    const missing = error instanceof Deno.errors.NotFound;
+    throw envFileError(file, service, {
+      why: missing ? "it does not exist" : messageOf(error),
+      cause: error,
+      hint: missing
+        ? `Create it, or mark it optional: env_file = { path = "...", optional = true }`
+        : undefined,
+    });
   }
+  if ("refused" in read) {
+    throw envFileError(file, service, { why: read.refused });
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(read.bytes);
+  } catch (error) {
+    throw envFileError(file, service, {
+      why: "it is not UTF-8 text",
+      cause: error,
+    });
+  }
+}
+
+function envFileError(
+  file: EnvFileEntry,
+  service: string,
+  options: { why: string; cause?: unknown; hint?: string | undefined },
+): TendError {
+  return new TendError(
+    "CONFIG_INVALID",
+    `Cannot read env_file "${file.path}" of "${service}": ${options.why}`,
+    { cause: options.cause, hint: options.hint },
+  );
 }
