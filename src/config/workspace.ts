@@ -129,7 +129,7 @@ async function workspaceDirectory(path: string): Promise<string> {
 async function configIn(dir: string): Promise<string | undefined> {
   for (const name of CONFIG_FILE_NAMES) {
     const file = join(dir, name);
-    if (await isFile(file)) return file;
+    if (await isFile(file, { orSpecial: true })) return file;
   }
   return await runningConfigIn(dir);
 }
@@ -166,9 +166,18 @@ async function whyNotAFile(path: string): Promise<string> {
   }
 }
 
-async function isFile(path: string): Promise<boolean> {
+/**
+ * Whether `path` is a regular file; `orSpecial`: or any file but a
+ * directory, so that a FIFO named tend.toml is this workspace's config
+ * (refused when read, which says what it is), not walked past.
+ */
+async function isFile(
+  path: string,
+  options: { orSpecial?: boolean } = {},
+): Promise<boolean> {
   try {
-    return (await Deno.stat(path)).isFile;
+    const info = await Deno.stat(path);
+    return info.isFile || (options.orSpecial === true && !info.isDirectory);
   } catch (error) {
     if (isMissing(error) || error instanceof Deno.errors.PermissionDenied) {
       return false;

@@ -28,7 +28,7 @@ const DEADLINE_MS = 20_000;
  * instead of hanging it.
  */
 async function tendWithin(
-  ws: TempWorkspace,
+  ws: Pick<TempWorkspace, "dir" | "env">,
   args: readonly string[],
 ): Promise<RunResult> {
   const output = await new Deno.Command(Deno.execPath(), {
@@ -118,6 +118,25 @@ Deno.test("-c naming a FIFO or a directory says what it is, not that it is missi
       },
     );
   }
+});
+
+Deno.test("a FIFO named tend.toml is the workspace's config, refused, not walked past to a parent's", async () => {
+  await using ws = await makeTempWorkspace();
+  // The parent holds a valid tend.toml: the FIFO below must not lead there.
+  await ws.writeConfig(fixtureService("parent"));
+  await Deno.mkdir(ws.path("app"));
+  await mkfifo(ws.path("app/tend.toml"));
+  const app = { dir: ws.path("app"), env: ws.env };
+  for (const args of [["status"], ["-C", ws.path("app"), "start"]]) {
+    assertJsonError(await tendWithin(app, [...args, "--json"]), {
+      code: 4,
+      errorCode: "CONFIG_INVALID",
+      message:
+        /^Cannot load config "[^"]*app\/tend\.toml": it is a FIFO, not a regular file$/,
+    });
+  }
+  await assert.rejects(Deno.stat(ws.path("app/.tend")), Deno.errors.NotFound);
+  await assert.rejects(Deno.stat(ws.path(".tend")), Deno.errors.NotFound);
 });
 
 Deno.test("a tend.toml over 16 MiB is refused before it is read", async () => {
