@@ -1,4 +1,5 @@
 import { lazyImport } from "../_lazy.ts";
+import { statOwnFileNow } from "../fence/safe_file.ts";
 
 /**
  * A raw file descriptor of a log opened for appending, to hand to a child as
@@ -88,9 +89,11 @@ function withLibc<T>(fn: (libc: Libc) => T): T | null {
 /**
  * Opens `path` for appending (created with `mode`) and returns its raw fd.
  * Uses open(2) through FFI where it can, else `node:fs`, which also gives
- * the error of a path that cannot be opened.
+ * the error of a path that cannot be opened. Only a regular file of ours
+ * (`FILE_IN_THE_WAY` otherwise): opening a FIFO to write waits for a reader.
  */
 export async function openLogFd(path: string, mode: number): Promise<LogFd> {
+  statOwnFileNow(path);
   const opened = openLogFdNow(path, mode);
   if (opened !== null) return opened;
   const fs = await lazyImport<typeof import("node:fs")>(new URL("node:fs"));
@@ -100,7 +103,8 @@ export async function openLogFd(path: string, mode: number): Promise<LogFd> {
 
 /**
  * {@linkcode openLogFd} through FFI only, synchronously: `null` when FFI is
- * unusable or the open failed (`openLogFd` then tells why). A spawn opens,
+ * unusable or the open failed (`openLogFd` then tells why). The caller has
+ * checked `path` as `openLogFd` does. A spawn opens,
  * hands over and closes its log's fd in one stretch, with no turn of the
  * event loop between: a start of many services holds one such fd at a time.
  */
@@ -121,10 +125,11 @@ export function canRedirectStderr(): boolean {
 /**
  * Points this process's stderr (fd 2) at `path`, appended and created with
  * `mode`, as a launcher does with the stderr of a child it spawns: for a
- * process spawned before its log could be opened. Returns whether it did.
+ * process spawned before its log could be opened. Returns whether it did:
+ * not for what is not a regular file of ours (a FIFO would hold the open).
  */
 export function redirectStderr(path: string, mode: number): boolean {
-  if (path.includes("\0")) return false;
+  if (path.includes("\0") || !isOwnFileOrAbsent(path)) return false;
   return withLibc((c) => {
     const fd = c.open(
       new TextEncoder().encode(`${path}\0`),
@@ -138,4 +143,13 @@ export function redirectStderr(path: string, mode: number): boolean {
       c.close(fd);
     }
   }) ?? false;
+}
+
+function isOwnFileOrAbsent(path: string): boolean {
+  try {
+    statOwnFileNow(path);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,4 +1,4 @@
-import { LOG_FILE_MODE } from "../fence/safe_file.ts";
+import { LOG_FILE_MODE, statOwnFileNow } from "../fence/safe_file.ts";
 import { backupPath } from "../logs/rotate_log.ts";
 
 /** The supervisor's log: one line per event, with structured properties. */
@@ -106,7 +106,10 @@ class RotatingFile {
     this.#path = path;
     this.#maxBytes = options.maxBytes;
     this.#backups = options.backups;
-    // The first open throws: a log that cannot be opened fails the start.
+    // The first open throws: a log that cannot be opened fails the start,
+    // and so does one that is not a regular file of ours (a FIFO would hold
+    // the open until something read it: FILE_IN_THE_WAY).
+    statOwnFileNow(path);
     this.#file = Deno.openSync(path, LOG_OPEN);
     this.#size = this.#sizeNow();
   }
@@ -154,6 +157,7 @@ class RotatingFile {
 
   #open(): Deno.FsFile | null {
     try {
+      statOwnFileNow(this.#path);
       return Deno.openSync(this.#path, LOG_OPEN);
     } catch {
       return null;

@@ -162,3 +162,31 @@ Deno.test("a log under .tend/log that is a FIFO: logs says what is in the way in
     });
   }
 });
+
+Deno.test("a FIFO in place of the supervisor's log: start and up say what is in the way, and nothing starts", async () => {
+  await using ws = await makeTempWorkspace();
+  const marker = ws.path("marker");
+  const service = fixtureService("a", ["--marker", marker]);
+  await Deno.mkdir(ws.path(".tend/log"), { recursive: true });
+  await mkfifo(ws.path(".tend/log/tend.log"));
+  await mkfifo(ws.path("daemon.log"));
+  for (
+    const [toml, log] of [
+      [service, ".tend/log/tend.log"],
+      [`[daemon]\nlog_file = "daemon.log"\n${service}`, "daemon.log"],
+    ]
+  ) {
+    await ws.writeConfig(toml!);
+    for (const args of [["start"], ["up"]]) {
+      const result = await tendWithin(ws, [...args, "--json"]);
+      assertJsonError(result, {
+        code: 7,
+        errorCode: "FILE_IN_THE_WAY",
+        message: new RegExp(
+          `^Cannot use "[^"]*${log}": it is a FIFO, not a regular file$`,
+        ),
+      });
+    }
+  }
+  await assert.rejects(Deno.stat(marker), Deno.errors.NotFound, "a never ran");
+});
