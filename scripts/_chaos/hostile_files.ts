@@ -1,6 +1,6 @@
 /**
- * Scenario 4a: hostile and broken files under `.tend/run`. Each file tend
- * keeps there is damaged in one way (emptied, truncated, garbage, 20 MB,
+ * Scenario 4a: hostile and broken files under `.tend/run` and `.tend/log`.
+ * Each file tend keeps there is damaged in one way (emptied, truncated, garbage, 20 MB,
  * a symlink to a decoy file or directory elsewhere, a directory, a fifo,
  * mode 0666 or 0000, owned by another user), either over the files of a
  * SIGKILLed supervisor ("cold") or under a running one ("warm"). Then
@@ -49,6 +49,18 @@ export const TARGETS = [
   "config.json",
 ] as const;
 
+/**
+ * tend's logs under `.tend/log`: the supervisor's, and a service's (a FIFO
+ * in place of either once made `start` wait forever for a reader).
+ */
+export const LOG_TARGETS = ["tend.log", "a.log"] as const;
+
+/** Where `target` is, under the workspace. */
+export function targetPath(target: HostileCase["target"]): string {
+  const logs: readonly string[] = LOG_TARGETS;
+  return logs.includes(target) ? `.tend/log/${target}` : `.tend/run/${target}`;
+}
+
 /** The ways a file is damaged. */
 export const DAMAGES = [
   "deleted",
@@ -73,7 +85,7 @@ export const LOCK_AND_SOCKET = "replaced, and tend.sock deleted";
 
 /** One case: which file, which damage, with or without a live supervisor. */
 export interface HostileCase {
-  target: typeof TARGETS[number];
+  target: typeof TARGETS[number] | typeof LOG_TARGETS[number];
   damage: typeof DAMAGES[number] | typeof LOCK_AND_SOCKET;
   warm: boolean;
 }
@@ -82,7 +94,7 @@ export interface HostileCase {
 export function allHostileCases(): HostileCase[] {
   const out: HostileCase[] = [];
   for (const warm of [true, false]) {
-    for (const target of TARGETS) {
+    for (const target of [...TARGETS, ...LOG_TARGETS]) {
       for (const damage of DAMAGES) out.push({ target, damage, warm });
     }
   }
@@ -235,7 +247,7 @@ export async function hostileFiles(
   const env = options.timing === "fast" ? { ...FAST_TIMING_ENV } : {};
   const rec = new Recorder(
     "hostile-run-files",
-    "damaged files under .tend/run (7 files x 12 damages, cold and warm)",
+    "damaged files under .tend/run and .tend/log (9 files x 12 damages, cold and warm)",
   );
   const outcomes = new Map<string, number>();
   const decoyRoot = await Deno.makeTempDir({ prefix: "tend-decoy-" });
@@ -270,7 +282,7 @@ export async function hostileFiles(
           await killSupervisor(ws.dir, sup);
           await killTagged(ws.dir);
         }
-        await damage(ws.path(`.tend/run/${c.target}`), c.damage, decoys, rng);
+        await damage(ws.path(targetPath(c.target)), c.damage, decoys, rng);
         const fingerprint = await decoys.fingerprint();
 
         for (const cmd of ["start", "status", "stop"] as const) {

@@ -79,11 +79,15 @@ function hostileSample(): HostileCase[] {
     { target: "tend.sock", damage: "fifo", warm: false },
     { target: "a.pid", damage: "symlink-to-file", warm: true },
     { target: "state.json", damage: "symlink-to-file", warm: true },
+    // A FIFO in place of a log: start says so at once, waits for no reader.
+    { target: "tend.log", damage: "fifo", warm: false },
+    { target: "a.log", damage: "fifo", warm: false },
+    { target: "a.log", damage: "symlink-to-file", warm: true },
   );
   return sample;
 }
 
-Deno.test("tend start, status and stop end cleanly over damaged files under .tend/run", async () => {
+Deno.test("tend start, status and stop end cleanly over damaged files under .tend/run and .tend/log", async () => {
   assertHeld(
     await hostileFiles({
       rng: new Rng(SEED),
