@@ -166,7 +166,8 @@ export function decodeOutput(output: Deno.CommandOutput): RunResult {
 
 /**
  * Runs `tend ARGS` in `ws` and collects (code, stdout, stderr); `denoFlags`
- * go to its `deno run`.
+ * go to its `deno run`. With `deadlineMs`, a run still going then is
+ * killed and fails the test (a hang is a failure, not a stuck suite).
  */
 export async function tend(
   ws: TempWorkspace | string,
@@ -175,6 +176,7 @@ export async function tend(
     env?: Record<string, string>;
     cwd?: string;
     denoFlags?: readonly string[];
+    deadlineMs?: number;
   } = {},
 ): Promise<RunResult> {
   const dir = typeof ws === "string" ? ws : ws.dir;
@@ -187,7 +189,15 @@ export async function tend(
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
+    ...options.deadlineMs === undefined
+      ? {}
+      : { signal: AbortSignal.timeout(options.deadlineMs) },
   }).output();
+  if (output.signal !== null && options.deadlineMs !== undefined) {
+    throw new Error(
+      `tend ${args.join(" ")} did not end within ${options.deadlineMs} ms`,
+    );
+  }
   return decodeOutput(output);
 }
 

@@ -37,6 +37,14 @@ Deno.test("deno compile includes every module that src/ imports lazily", async (
   assert.deepEqual(lazy.filter((m) => !included.includes(m)), []);
 });
 
+Deno.test("the release workflow builds with the compile task, not a compile line of its own", async () => {
+  const workflow = await Deno.readTextFile(
+    new URL(".github/workflows/release.yml", ROOT),
+  );
+  assert.match(workflow, /^\s+- run: deno task compile$/m);
+  assert.doesNotMatch(workflow, /deno compile /);
+});
+
 Deno.test("the CLI's static graph reaches no npm package", async () => {
   const seen = new Set<string>();
   const visit = async (url: URL) => {

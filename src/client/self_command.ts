@@ -10,13 +10,18 @@ export const PERMISSION_FLAGS = [
 
 /**
  * The V8 flags of the supervisor, a long-lived and mostly idle process: a
- * 1 MiB young generation (84 → 72 MiB RSS with 100 services, measured) and
+ * 1 MiB young generation (84 → 72 MiB RSS with 100 services, measured),
  * V8's lite mode (no optimizing compiler, feedback allocated lazily: 63 → 57
  * MiB with 100 services; the supervisor runs little code, and none of it
- * hot). `deno task tend` and the install command of the README run the CLI
- * with the same flags, and a compiled tend has them built in.
+ * hot), and V8's linear-time regexp engine for a match that backtracks too
+ * much: a `ready = { log = "^(a+)+$" }` pattern against a line of 42 a's
+ * and a b stalled the supervisor's one thread for good; it now fails in 2
+ * ms. (Patterns with backreferences or lookarounds cannot fall back.)
+ * `deno task tend` and the install command of the README run the CLI with
+ * the same flags, and a compiled tend has them built in.
  */
-export const SUPERVISOR_V8_FLAGS = "--max-semi-space-size=1,--lite-mode";
+export const SUPERVISOR_V8_FLAGS =
+  "--max-semi-space-size=1,--lite-mode,--enable-experimental-regexp-engine-on-excessive-backtracks";
 
 /**
  * `deno run` flags of the supervisor that this CLI launches: its V8 flags,

@@ -6,15 +6,13 @@
  */
 import assert from "node:assert/strict";
 import {
-  cliEnv,
-  decodeOutput,
   fixtureService,
   isAlive,
   makeTempWorkspace,
   type RunResult,
   statusJson,
   type TempWorkspace,
-  tendArgv,
+  tend,
   waitForLines,
 } from "../_helpers.ts";
 import { assertJsonError } from "./_assert.ts";
@@ -22,31 +20,12 @@ import { assertJsonError } from "./_assert.ts";
 /** Long enough for a loaded machine; a read stuck on a FIFO never ends. */
 const DEADLINE_MS = 20_000;
 
-/**
- * Runs `tend ARGS` in `ws` as the `tend` helper does, but kills it at
- * {@linkcode DEADLINE_MS}: a command stuck on a FIFO fails the test
- * instead of hanging it.
- */
-async function tendWithin(
-  ws: Pick<TempWorkspace, "dir" | "env">,
+/** `tend ARGS` in `where`, failing the test if it has not ended by the deadline. */
+function tendWithin(
+  where: TempWorkspace | string,
   args: readonly string[],
 ): Promise<RunResult> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: tendArgv(args),
-    cwd: ws.dir,
-    clearEnv: true,
-    env: cliEnv(ws.env),
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(DEADLINE_MS),
-  }).output();
-  assert.equal(
-    output.signal,
-    null,
-    `tend ${args.join(" ")} did not end within ${DEADLINE_MS} ms`,
-  );
-  return decodeOutput(output);
+  return tend(where, args, { deadlineMs: DEADLINE_MS });
 }
 
 async function mkfifo(path: string): Promise<void> {
@@ -126,7 +105,7 @@ Deno.test("a FIFO named tend.toml is the workspace's config, refused, not walked
   await ws.writeConfig(fixtureService("parent"));
   await Deno.mkdir(ws.path("app"));
   await mkfifo(ws.path("app/tend.toml"));
-  const app = { dir: ws.path("app"), env: ws.env };
+  const app = ws.path("app");
   for (const args of [["status"], ["-C", ws.path("app"), "start"]]) {
     assertJsonError(await tendWithin(app, [...args, "--json"]), {
       code: 4,
