@@ -1,6 +1,7 @@
 import type { ServiceConfig } from "../config/schema.ts";
 import { pollUntil, sleep } from "../_async.ts";
 import { readAt } from "../_read_at.ts";
+import { signalGroup } from "../proc/signal.ts";
 
 /** The first pause between readiness probes; it doubles up to the max. */
 const READY_POLL_FIRST_MS = 5;
@@ -54,7 +55,7 @@ function makeProbe(
   const expand = context.expand ?? ((text) => fill(text, context.port));
   switch (check.kind) {
     case "tcp":
-      return () => probeTcp(expand(check.target));
+      return () => probeTcp(expand(check.target), context.signal);
     case "http":
       return () => probeHttp(expand(check.url), context.signal);
     case "log":
@@ -69,14 +70,34 @@ export function fill(text: string, port: number | null): string {
   return port === null ? text : text.replaceAll("{port}", String(port));
 }
 
-async function probeTcp(target: string): Promise<boolean> {
+/**
+ * Whether `target` accepts a TCP connection within {@linkcode
+ * PROBE_TIMEOUT_MS} and before `signal`. A peer that never answers the
+ * connect (a full accept queue, a dropped SYN) would hold it through the
+ * kernel's retries, about two minutes, and `ready_timeout` with it; a
+ * connection that comes after the probe gave up is closed.
+ */
+async function probeTcp(
+  target: string,
+  signal: AbortSignal,
+): Promise<boolean> {
   const { hostname, port } = parseTarget(target);
+  const connecting = Deno.connect({ hostname, port }).catch(() => null);
+  const givenUp = Promise.withResolvers<"given up">();
+  const giveUp = () => givenUp.resolve("given up");
+  const timer = setTimeout(giveUp, PROBE_TIMEOUT_MS);
+  signal.addEventListener("abort", giveUp, { once: true });
   try {
-    const conn = await Deno.connect({ hostname, port });
-    conn.close();
-    return true;
-  } catch {
-    return false;
+    const first = await Promise.race([connecting, givenUp.promise]);
+    if (first === "given up") {
+      void connecting.then((late) => late?.close());
+      return false;
+    }
+    first?.close();
+    return first !== null;
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener("abort", giveUp);
   }
 }
 
@@ -136,20 +157,37 @@ async function probeCommand(
   command: string,
   context: ReadyContext,
 ): Promise<boolean> {
+  if (context.signal.aborted) return false;
   const env: Record<string, string> = context.port === null
     ? {}
     : { PORT: String(context.port) };
+  let child: Deno.ChildProcess;
   try {
-    const { success } = await new Deno.Command("sh", {
+    // In a group of its own, ended whole when the wait ends: `sh -c` forks
+    // the command, and killing `sh` alone left a `sleep 1000` check running
+    // for good.
+    child = new Deno.Command("sh", {
       args: ["-c", command],
       env,
+      detached: true,
       stdin: "null",
       stdout: "null",
       stderr: "null",
-      signal: context.signal,
-    }).output();
-    return success;
+    }).spawn();
   } catch {
     return false;
+  }
+  const end = () => {
+    try {
+      signalGroup(child.pid, "SIGKILL");
+    } catch {
+      // Gone already.
+    }
+  };
+  context.signal.addEventListener("abort", end, { once: true });
+  try {
+    return (await child.status).success;
+  } finally {
+    context.signal.removeEventListener("abort", end);
   }
 }

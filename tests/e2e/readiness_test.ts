@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  firstLine,
   fixtureService,
   freePort,
   isAlive,
@@ -187,4 +188,84 @@ Deno.test("tend command readiness runs the check through sh until it exits 0", a
   // Ready means the check passed: the marker exists now, without waiting.
   const pid = Number(/pid (\d+)/.exec(started.stdout)?.[1]);
   assert.deepEqual(await readLines(marker), [`${pid} - web`]);
+});
+
+Deno.test("a ready command still running when the wait ends is ended with its whole group", async () => {
+  await using ws = await makeTempWorkspace();
+  const started = ws.path("check-started");
+  // `sh -c` forks the sleep: ending `sh` alone left the sleep running.
+  await ws.writeConfig(
+    fixtureService(
+      "web",
+      [],
+      `ready = { command = ${
+        JSON.stringify(`touch '${started}'; sleep 3600; true`)
+      } }
+ready_timeout = "1s"`,
+    ),
+  );
+  const start = await tend(ws, ["start"], { deadlineMs: 20_000 });
+  assert.equal(start.code, 1, JSON.stringify(start));
+  assert.match(start.stderr, /not ready after 1 s/);
+  await Deno.stat(started); // the check really ran
+  assert.equal((await tend(ws, ["down"], { deadlineMs: 20_000 })).code, 0);
+  // The check inherits the supervisor's tag: nothing of it may be left.
+  await waitFor(
+    async () => (await taggedWith(ws.dir)).length === 0,
+    { message: "every process of the workspace to be gone" },
+  );
+});
+
+/**
+ * A port whose connects are never answered: a listener with a full accept
+ * queue that never accepts, so the kernel drops further SYNs and a connect
+ * waits through its retries (about two minutes).
+ */
+const DEAF_PORT = `
+import socket, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(0)
+port = s.getsockname()[1]
+fill = []
+for _ in range(4):
+    c = socket.socket()
+    c.setblocking(False)
+    try:
+        c.connect(("127.0.0.1", port))
+    except BlockingIOError:
+        pass
+    fill.append(c)
+print(port, flush=True)
+time.sleep(3600)
+`;
+
+Deno.test("ready_timeout holds for a tcp check whose connect is never answered", async () => {
+  await using ws = await makeTempWorkspace();
+  const deaf = new Deno.Command("python3", {
+    args: ["-c", DEAF_PORT],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  try {
+    const port = Number(await firstLine(deaf.stdout, 10_000));
+    assert.ok(port > 0, "the deaf listener printed its port");
+    await ws.writeConfig(
+      fixtureService(
+        "web",
+        [],
+        `ready = { tcp = "127.0.0.1:${port}" }\nready_timeout = "2s"`,
+      ),
+    );
+    const start = await tend(ws, ["start"], { deadlineMs: 20_000 });
+    assert.equal(start.code, 1, JSON.stringify(start));
+    assert.match(
+      start.stderr,
+      new RegExp(`not ready after 2 s \\(waited for 127\\.0\\.0\\.1:${port} `),
+    );
+  } finally {
+    deaf.kill("SIGKILL");
+    await deaf.status;
+  }
 });
