@@ -104,9 +104,9 @@ export async function openLogFd(path: string, mode: number): Promise<LogFd> {
 /**
  * {@linkcode openLogFd} through FFI only, synchronously: `null` when FFI is
  * unusable or the open failed (`openLogFd` then tells why). The caller has
- * checked `path` as `openLogFd` does. A spawn opens,
- * hands over and closes its log's fd in one stretch, with no turn of the
- * event loop between: a start of many services holds one such fd at a time.
+ * checked `path` as `openLogFd` does. A spawn opens, hands over and closes
+ * its log's fd in one stretch, with no turn of the event loop between: a
+ * start of many services holds one such fd at a time.
  */
 export function openLogFdNow(path: string, mode: number): LogFd | null {
   if (path.includes("\0")) return null;
