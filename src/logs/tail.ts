@@ -1,11 +1,13 @@
 import { readAt } from "../_read_at.ts";
+import { statOwnFile } from "../fence/safe_file.ts";
 
 /** Bytes read from the end of a file to find its last lines. */
 const TAIL_WINDOW_BYTES = 64 * 1024;
 
 /**
  * The last `lines` lines of a text file, reading at most 64 KiB from its end
- * and nothing before byte `from`. Empty when the file is missing.
+ * and nothing before byte `from`. Empty when the file is missing, or is not
+ * a regular file of ours (a FIFO there would hold the open for good).
  */
 export async function tailLines(
   path: string,
@@ -13,6 +15,7 @@ export async function tailLines(
 ): Promise<string> {
   let file: Deno.FsFile;
   try {
+    if (await statOwnFile(path) === null) return "";
     file = await Deno.open(path, { read: true });
   } catch {
     return "";

@@ -1,6 +1,7 @@
 import type { ServiceConfig } from "../config/schema.ts";
 import { pollUntil, sleep } from "../_async.ts";
 import { readAt } from "../_read_at.ts";
+import { statOwnFile } from "../fence/safe_file.ts";
 import { signalGroup } from "../proc/signal.ts";
 
 /** The first pause between readiness probes; it doubles up to the max. */
@@ -39,7 +40,7 @@ export async function waitReady(
   if (check === null) {
     return await sleep(service.minReadyMs, { signal: context.signal });
   }
-  await pollUntil(makeProbe(check, context), {
+  await pollUntil(untilAborted(makeProbe(check, context), context.signal), {
     intervalMs: READY_POLL_MAX_MS,
     firstIntervalMs: READY_POLL_FIRST_MS,
     signal: context.signal,
@@ -47,6 +48,27 @@ export async function waitReady(
 }
 
 type Probe = () => Promise<boolean>;
+
+/** What a probe answers that the wait ended before. */
+const NOT_READY = false;
+
+/**
+ * `probe`, answering `false` as soon as `signal` aborts, so that the wait
+ * ends at `ready_timeout` even while one probe is still out.
+ */
+function untilAborted(probe: Probe, signal: AbortSignal): Probe {
+  return async () => {
+    if (signal.aborted) return NOT_READY;
+    const ended = Promise.withResolvers<typeof NOT_READY>();
+    const end = () => ended.resolve(NOT_READY);
+    signal.addEventListener("abort", end, { once: true });
+    try {
+      return await Promise.race([probe(), ended.promise]);
+    } finally {
+      signal.removeEventListener("abort", end);
+    }
+  };
+}
 
 function makeProbe(
   check: NonNullable<ServiceConfig["ready"]>,
@@ -133,6 +155,9 @@ function logProbe(pattern: RegExp, context: ReadyContext): Probe {
   return async () => {
     let chunk: Uint8Array;
     try {
+      // Only a regular file of ours: a FIFO put in its place would hold
+      // the open (and a thread of Deno's pool) until something wrote to it.
+      if (await statOwnFile(context.logFile) === null) return false;
       using file = await Deno.open(context.logFile, { read: true });
       const size = (await file.stat()).size;
       if (size < offset) {

@@ -33,6 +33,9 @@ Deno.test("tend start applies a service added to tend.toml while the supervisor 
   const a = fixtureService("a", ["--marker", marker]);
   await ws.writeConfig(a);
   assertRun(await tend(ws, ["start"]), { code: 0, stdout: /^/, stderr: /^/ });
+  // a's line first: ready after min_ready, it may write it later than that
+  // on a loaded machine, and then after cron's.
+  await waitForLines(marker, 1);
   const supervisor = await supervisorPid(ws);
   assert.equal(await Deno.readTextFile(ws.path(".tend/.gitignore")), "*\n");
 

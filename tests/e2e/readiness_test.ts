@@ -269,3 +269,25 @@ Deno.test("ready_timeout holds for a tcp check whose connect is never answered",
     await deaf.status;
   }
 });
+
+Deno.test("ready_timeout holds for a log check whose log became a FIFO", async () => {
+  await using ws = await makeTempWorkspace();
+  const log = ws.path(".tend/log/web.log");
+  // The service puts a FIFO where its log was: opening it to read would
+  // wait for a writer that never comes.
+  await ws.writeConfig(`[[processes]]
+name = "web"
+command = "sh"
+args = ["-c", ${
+    JSON.stringify(`rm -f '${log}'; mkfifo '${log}'; exec sleep 3600`)
+  }]
+ready = { log = "never printed" }
+ready_timeout = "2s"
+`);
+  const start = await tend(ws, ["start"], { deadlineMs: 20_000 });
+  assert.equal(start.code, 1, JSON.stringify(start));
+  assert.match(start.stderr, /not ready after 2 s/);
+  assert.ok((await Deno.lstat(log)).isFifo, "the service made its FIFO");
+  const status = await tend(ws, ["status", "--json"], { deadlineMs: 20_000 });
+  assert.equal(status.code, 3, JSON.stringify(status));
+});
