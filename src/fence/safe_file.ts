@@ -83,7 +83,7 @@ function checkOwnFile(path: string, info: Deno.FileInfo): Deno.FileInfo {
       `Cannot use "${path}": it is ${describe(info)}, not a regular file`,
       {
         hint: info.isSymlink
-          ? "Remove it; tend never follows links under .tend/run"
+          ? "Remove it; tend never follows a link to a file it keeps"
           : "Remove it; tend recreates it",
       },
     );
