@@ -39,6 +39,14 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  */
 export const WRITE_GRACE_MS = 5_000;
 
+/**
+ * How long a client has to send its whole request: one that holds its
+ * connection without finishing it would hold one of the supervisor's
+ * descriptors for good (300 idle connections stayed open, measured). The
+ * CLI sends its request at once; an answer may take as long as it takes.
+ */
+export const READ_TIMEOUT_MS = 30_000;
+
 /** A server listening on a unix socket until its signal aborts. */
 export interface UnixServer {
   /**
@@ -63,6 +71,8 @@ export function serveUnix(
     answer: (request: PlainRequest) => Promise<PlainAnswer>;
     /** For tests. @default {WRITE_GRACE_MS} */
     writeGraceMs?: number;
+    /** For tests. @default {READ_TIMEOUT_MS} */
+    readTimeoutMs?: number;
   },
 ): UnixServer {
   const listener = Deno.listen({ transport: "unix", path });
@@ -98,6 +108,7 @@ export function serveUnix(
         reading,
         writing,
         answer: options.answer,
+        readTimeoutMs: options.readTimeoutMs ?? READ_TIMEOUT_MS,
       }).finally(() => answering.delete(done));
       answering.add(done);
     }
@@ -116,16 +127,19 @@ async function serveConnection(
     reading: Set<Deno.Conn>;
     writing: Writers;
     answer: (request: PlainRequest) => Promise<PlainAnswer>;
+    readTimeoutMs: number;
   },
 ): Promise<void> {
   try {
     // Accepted as the server stopped: the stop did not see it to close it.
     if (options.signal.aborted) return;
     options.reading.add(conn);
+    const late = setTimeout(() => closeQuietly(conn), options.readTimeoutMs);
     let request: PlainRequest | HeadProblem | null;
     try {
       request = await readRequest(conn);
     } finally {
+      clearTimeout(late);
       options.reading.delete(conn);
     }
     if (request === null) return; // the client left before its request was whole

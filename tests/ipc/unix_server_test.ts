@@ -16,7 +16,7 @@ async function withServer(
     seen: PlainRequest[],
     server: { stop(): Promise<void> },
   ) => Promise<void>,
-  options: { gate?: Promise<void> } = {},
+  options: { gate?: Promise<void>; readTimeoutMs?: number } = {},
 ): Promise<void> {
   await using dir = await makeTempDir();
   const socket = dir.join("s.sock");
@@ -24,6 +24,9 @@ async function withServer(
   const seen: PlainRequest[] = [];
   const server = serveUnix(socket, {
     signal: controller.signal,
+    ...options.readTimeoutMs === undefined
+      ? {}
+      : { readTimeoutMs: options.readTimeoutMs },
     answer: async (request): Promise<PlainAnswer> => {
       seen.push(request);
       await options.gate;
@@ -254,6 +257,20 @@ Deno.test("serveUnix() finishes past a client that never sends its request", asy
     await server.stop();
     assert.equal(await readToEnd(conn), "");
   });
+});
+
+Deno.test("serveUnix() closes a connection whose request does not come whole in time, and serves on", async () => {
+  await withServer(async (socket, seen) => {
+    using idle = await Deno.connect({ transport: "unix", path: socket });
+    using partial = await Deno.connect({ transport: "unix", path: socket });
+    await partial.write(new TextEncoder().encode("GET /v1/ping HTTP/1.1\r\n"));
+    // Closed by the server: both reads end, with nothing answered.
+    assert.equal(await deadline(readToEnd(idle), "the idle close"), "");
+    assert.equal(await deadline(readToEnd(partial), "the partial close"), "");
+    assert.deepEqual(seen, []);
+    const raw = await exchange(socket, ["GET /v1/status HTTP/1.1\r\n\r\n"]);
+    assert.equal(statusOf(raw), 200);
+  }, { readTimeoutMs: 200 });
 });
 
 Deno.test("serveUnix() sends the answers in progress before it finishes", async () => {
