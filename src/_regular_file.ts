@@ -1,3 +1,5 @@
+import { fileKind } from "./fence/safe_file.ts";
+
 /**
  * The most a file that the user names and tend reads whole (`tend.toml`, an
  * `env_file`) may hold: a config of 1000 services is under 1 MB.
@@ -55,14 +57,4 @@ function tooLarge(
     ? `${mib} MiB`
     : `${options.maxBytes} bytes`;
   return { refused: `it is ${size} bytes, more than the ${limit} tend reads` };
-}
-
-/** What a file that is not regular is, for a message: "a FIFO". */
-export function fileKind(info: Deno.FileInfo): string {
-  if (info.isDirectory) return "a directory";
-  if (info.isFifo) return "a FIFO";
-  if (info.isSocket) return "a socket";
-  if (info.isCharDevice) return "a character device";
-  if (info.isBlockDevice) return "a block device";
-  return "a special file";
 }

@@ -53,9 +53,7 @@ async function readText(file: string): Promise<string> {
 }
 
 function cannotSave(file: string, why: string, cause?: unknown): TendError {
-  return new TendError(
-    "CONFIG_INVALID",
-    `Cannot save to "${file}": ${why}`,
-    cause === undefined ? {} : { cause },
-  );
+  return new TendError("CONFIG_INVALID", `Cannot save to "${file}": ${why}`, {
+    cause,
+  });
 }

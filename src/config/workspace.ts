@@ -1,8 +1,7 @@
 import { basename, dirname, join, resolve } from "../_path.ts";
 import { TendError } from "../errors.ts";
-import { fileKind } from "../_regular_file.ts";
 import { isLockHeld } from "../fence/lock.ts";
-import { readOwnFile } from "../fence/safe_file.ts";
+import { fileKind, readOwnFile } from "../fence/safe_file.ts";
 
 /** The names tend looks for, in order: its own, then mi7soft-daemon's. */
 export const CONFIG_FILE_NAMES: readonly string[] = [

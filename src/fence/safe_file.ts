@@ -1,6 +1,5 @@
 import { messageOf, TendError } from "../errors.ts";
 import { readAt } from "../_read_at.ts";
-import { fileKind } from "../_regular_file.ts";
 
 /** Mode of `.tend/run` and of the fallback socket directory. */
 export const PRIVATE_DIR_MODE = 0o700;
@@ -292,4 +291,14 @@ function describe(info: Deno.FileInfo): string {
   if (info.isSymlink) return "a symbolic link";
   if (info.isFile) return "a regular file";
   return fileKind(info);
+}
+
+/** What a file that is not regular is, for a message: "a FIFO". */
+export function fileKind(info: Deno.FileInfo): string {
+  if (info.isDirectory) return "a directory";
+  if (info.isFifo) return "a FIFO";
+  if (info.isSocket) return "a socket";
+  if (info.isCharDevice) return "a character device";
+  if (info.isBlockDevice) return "a block device";
+  return "a special file";
 }

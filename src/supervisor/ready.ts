@@ -77,7 +77,7 @@ function makeProbe(
   const expand = context.expand ?? ((text) => fill(text, context.port));
   switch (check.kind) {
     case "tcp":
-      return () => probeTcp(expand(check.target), context.signal);
+      return () => probeTcp(expand(check.target));
     case "http":
       return () => probeHttp(expand(check.url), context.signal);
     case "log":
@@ -94,23 +94,20 @@ export function fill(text: string, port: number | null): string {
 
 /**
  * Whether `target` accepts a TCP connection within {@linkcode
- * PROBE_TIMEOUT_MS} and before `signal`. A peer that never answers the
- * connect (a full accept queue, a dropped SYN) would hold it through the
- * kernel's retries, about two minutes, and `ready_timeout` with it; a
- * connection that comes after the probe gave up is closed.
+ * PROBE_TIMEOUT_MS}. A peer that never answers the connect (a full accept
+ * queue, a dropped SYN) would hold it through the kernel's retries, about
+ * two minutes; a connection that comes after the probe gave up is closed.
+ * (The wait itself ends at its signal: {@linkcode untilAborted}.)
  */
-async function probeTcp(
-  target: string,
-  signal: AbortSignal,
-): Promise<boolean> {
+async function probeTcp(target: string): Promise<boolean> {
   const { hostname, port } = parseTarget(target);
   const connecting = Deno.connect({ hostname, port }).catch(() => null);
-  const givenUp = Promise.withResolvers<"given up">();
-  const giveUp = () => givenUp.resolve("given up");
-  const timer = setTimeout(giveUp, PROBE_TIMEOUT_MS);
-  signal.addEventListener("abort", giveUp, { once: true });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const givenUp = new Promise<"given up">((resolve) => {
+    timer = setTimeout(() => resolve("given up"), PROBE_TIMEOUT_MS);
+  });
   try {
-    const first = await Promise.race([connecting, givenUp.promise]);
+    const first = await Promise.race([connecting, givenUp]);
     if (first === "given up") {
       void connecting.then((late) => late?.close());
       return false;
@@ -119,7 +116,6 @@ async function probeTcp(
     return first !== null;
   } finally {
     clearTimeout(timer);
-    signal.removeEventListener("abort", giveUp);
   }
 }
 

@@ -9,6 +9,7 @@ import {
   statusJson,
   taggedWith,
   tend,
+  WAIT_MS,
   waitFor,
 } from "../_helpers.ts";
 import { assertJsonFailure, assertRun } from "./_assert.ts";
@@ -204,11 +205,11 @@ Deno.test("a ready command still running when the wait ends is ended with its wh
 ready_timeout = "1s"`,
     ),
   );
-  const start = await tend(ws, ["start"], { deadlineMs: 20_000 });
+  const start = await tend(ws, ["start"], { deadlineMs: WAIT_MS });
   assert.equal(start.code, 1, JSON.stringify(start));
   assert.match(start.stderr, /not ready after 1 s/);
   await Deno.stat(started); // the check really ran
-  assert.equal((await tend(ws, ["down"], { deadlineMs: 20_000 })).code, 0);
+  assert.equal((await tend(ws, ["down"], { deadlineMs: WAIT_MS })).code, 0);
   // The check inherits the supervisor's tag: nothing of it may be left.
   await waitFor(
     async () => (await taggedWith(ws.dir)).length === 0,
@@ -258,7 +259,7 @@ Deno.test("ready_timeout holds for a tcp check whose connect is never answered",
         `ready = { tcp = "127.0.0.1:${port}" }\nready_timeout = "2s"`,
       ),
     );
-    const start = await tend(ws, ["start"], { deadlineMs: 20_000 });
+    const start = await tend(ws, ["start"], { deadlineMs: WAIT_MS });
     assert.equal(start.code, 1, JSON.stringify(start));
     assert.match(
       start.stderr,
@@ -284,10 +285,10 @@ args = ["-c", ${
 ready = { log = "never printed" }
 ready_timeout = "2s"
 `);
-  const start = await tend(ws, ["start"], { deadlineMs: 20_000 });
+  const start = await tend(ws, ["start"], { deadlineMs: WAIT_MS });
   assert.equal(start.code, 1, JSON.stringify(start));
   assert.match(start.stderr, /not ready after 2 s/);
   assert.ok((await Deno.lstat(log)).isFifo, "the service made its FIFO");
-  const status = await tend(ws, ["status", "--json"], { deadlineMs: 20_000 });
+  const status = await tend(ws, ["status", "--json"], { deadlineMs: WAIT_MS });
   assert.equal(status.code, 3, JSON.stringify(status));
 });

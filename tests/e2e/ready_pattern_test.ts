@@ -9,6 +9,7 @@ import {
   makeTempWorkspace,
   statusJson,
   tend,
+  WAIT_MS,
 } from "../_helpers.ts";
 
 Deno.test("a ready.log pattern that backtracks catastrophically does not stall the supervisor", async () => {
@@ -26,10 +27,10 @@ ready_timeout = "2s"
 autostart = false
 `,
   );
-  const started = await tend(ws, ["start"], { deadlineMs: 20_000 });
+  const started = await tend(ws, ["start"], { deadlineMs: WAIT_MS });
   assert.equal(started.code, 0, JSON.stringify(started));
 
-  const slow = await tend(ws, ["start", "slow-ready"], { deadlineMs: 20_000 });
+  const slow = await tend(ws, ["start", "slow-ready"], { deadlineMs: WAIT_MS });
   assert.equal(slow.code, 1, JSON.stringify(slow));
   assert.match(slow.stderr, /not ready after 2 s/);
   assert.match(
@@ -40,7 +41,7 @@ autostart = false
 
   // The supervisor still answers (exit 3: slow-ready failed) and still
   // supervises.
-  const status = await tend(ws, ["status", "--json"], { deadlineMs: 20_000 });
+  const status = await tend(ws, ["status", "--json"], { deadlineMs: WAIT_MS });
   assert.equal(status.code, 3, JSON.stringify(status));
   const services = new Map(
     (await statusJson(ws)).services.map((s) => [s.name, s]),
@@ -51,7 +52,7 @@ autostart = false
     services.get("slow-ready")?.reason ?? "",
     /^not ready after 2 s/,
   );
-  const down = await tend(ws, ["down"], { deadlineMs: 20_000 });
+  const down = await tend(ws, ["down"], { deadlineMs: WAIT_MS });
   assert.equal(down.code, 0, JSON.stringify(down));
   assert.doesNotMatch(down.stderr, /did not answer/);
 });

@@ -13,19 +13,20 @@ import {
   statusJson,
   type TempWorkspace,
   tend,
+  WAIT_MS,
   waitForLines,
 } from "../_helpers.ts";
 import { assertJsonError } from "./_assert.ts";
 
-/** Long enough for a loaded machine; a read stuck on a FIFO never ends. */
-const DEADLINE_MS = 20_000;
-
-/** `tend ARGS` in `where`, failing the test if it has not ended by the deadline. */
+/**
+ * `tend ARGS` in `where`, failing the test if it has not ended by
+ * {@linkcode WAIT_MS}: a read stuck on a FIFO never ends.
+ */
 function tendWithin(
   where: TempWorkspace | string,
   args: readonly string[],
 ): Promise<RunResult> {
-  return tend(where, args, { deadlineMs: DEADLINE_MS });
+  return tend(where, args, { deadlineMs: WAIT_MS });
 }
 
 async function mkfifo(path: string): Promise<void> {
