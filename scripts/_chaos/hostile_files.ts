@@ -1,10 +1,11 @@
 /**
  * Scenario 4a: hostile and broken files under `.tend/run` and `.tend/log`.
- * Each file tend keeps there is damaged in one way (emptied, truncated, garbage, 20 MB,
- * a symlink to a decoy file or directory elsewhere, a directory, a fifo,
- * mode 0666 or 0000, owned by another user), either over the files of a
- * SIGKILLed supervisor ("cold") or under a running one ("warm"). Then
- * `tend start`, `tend status` and `tend stop` run, each with a deadline.
+ * Each file tend keeps there is damaged in one way (emptied, truncated,
+ * garbage, 20 MB, a symlink to a decoy file or directory elsewhere, a
+ * directory, a fifo, mode 0666 or 0000, owned by another user), either
+ * over the files of a SIGKILLed supervisor ("cold") or under a running one
+ * ("warm"). Then `tend start`, `tend status` and `tend stop` run, each with
+ * a deadline.
  *
  * Every command must end in exit 0 or a clear error, never write through a
  * symlink (the decoys keep their content), and a service that ran before
