@@ -11,12 +11,18 @@ import {
   type Stats,
   stats,
   tend,
+  TEND_ROOT,
   timed,
   until,
   workspace,
 } from "./_bench/measure.ts";
 import { canTraceExecs } from "./_bench/exec_clock.ts";
-import { STATUS_MODULES, writeModuleChain } from "./_bench/module_chain.ts";
+import {
+  FLOOR_STATUS,
+  startFloorSupervisor,
+  writeStatusModulesEntry,
+} from "./_bench/floors.ts";
+import { writeModuleChain } from "./_bench/module_chain.ts";
 import { measurePeers } from "./_bench/peers.ts";
 import { measurePeerScale } from "./_bench/peer_scale.ts";
 import {
@@ -67,9 +73,19 @@ async function emptyScript(): Promise<{ path: string } & AsyncDisposable> {
   };
 }
 
-/** The wall time of one `deno run` of `script`. */
-async function denoRunMs(script: string): Promise<number> {
-  return (await timed(Deno.execPath(), ["run", "--quiet", "-A", script])).ms;
+/** The wall time of one `deno run` of `script` with `args`. */
+async function denoRunMs(
+  script: string,
+  args: readonly string[] = [],
+): Promise<number> {
+  return (await timed(Deno.execPath(), [
+    "run",
+    "--quiet",
+    "-A",
+    script,
+    ...args,
+  ]))
+    .ms;
 }
 
 async function baseline(): Promise<Stats> {
@@ -85,9 +101,13 @@ async function baseline(): Promise<Stats> {
 /**
  * `tend status --json` of `count` services, each run alternated with an
  * empty `deno run`: the ratio of their medians is taken in the same minutes
- * (the VM's speed moves by 20 to 40 % between quarters of an hour).
+ * (the VM's speed moves by 20 to 40 % between quarters of an hour). With
+ * `floor`, the one-file client of the same request too (floor_status.ts).
  */
-async function statusLatency(count: number): Promise<void> {
+async function statusLatency(
+  count: number,
+  options: { floor?: boolean } = {},
+): Promise<void> {
   await using ws = await workspace(sleepers(count));
   const started = await tend(ws.dir, ["start", "--quiet"]);
   record(`tend start of ${count} services (cold supervisor)`, "ms", [
@@ -96,6 +116,11 @@ async function statusLatency(count: number): Promise<void> {
   await recordAgainstEmpty(
     `tend status, ${count} services`,
     async () => (await tend(ws.dir, ["status", "--json"])).ms,
+  );
+  if (!options.floor) return;
+  await recordAgainstEmpty(
+    `deno run of a one-file client of status's request, ${count} services (status's floor)`,
+    () => denoRunMs(FLOOR_STATUS, [ws.dir]),
   );
 }
 
@@ -128,22 +153,28 @@ async function recordAgainstEmpty(
 }
 
 /**
- * The floor under `status`: a `deno run` that loads as many modules as
- * `tend status` does and runs nothing, as TypeScript (what `deno run`
- * loads) and as JavaScript (what a compiled executable stores), each
- * alternated with an empty `deno run` as `status` is.
+ * The floor under `status`: a `deno run` that loads the modules `tend
+ * status` loads and runs none of them; then as many modules that do nothing,
+ * as TypeScript (what `deno run` loads) and as JavaScript (what a compiled
+ * executable stores). Each is alternated with an empty `deno run` as
+ * `status` is.
  */
 async function moduleFloor(): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "tend-bench-modules-" });
   try {
+    const own = await writeStatusModulesEntry(dir, TEND_ROOT);
+    await recordAgainstEmpty(
+      `deno run that loads the ${own.count} modules of tend status and runs none`,
+      () => denoRunMs(own.entry),
+    );
     for (const language of ["ts", "js"] as const) {
       await Deno.mkdir(`${dir}/${language}`);
       const entry = await writeModuleChain(`${dir}/${language}`, {
-        count: STATUS_MODULES,
+        count: own.count,
         language,
       });
       await recordAgainstEmpty(
-        `deno run of ${STATUS_MODULES} ${language.toUpperCase()} modules that do nothing (status's count)`,
+        `deno run of ${own.count} ${language.toUpperCase()} modules that do nothing (status's count)`,
         () => denoRunMs(entry),
       );
     }
@@ -264,7 +295,15 @@ async function supervisorOf(dir: string): Promise<number> {
 async function idleAndStop(): Promise<void> {
   await using ws = await workspace(sleepers(100));
   await tend(ws.dir, ["start", "--quiet"]);
-  const spawned = await idleCpu(await supervisorOf(ws.dir));
+  // The floor idles in the same window: a Deno process doing the least of
+  // the supervisor's job for as many services (floor_supervisor.ts).
+  await using floor = await startFloorSupervisor(100, {
+    config: `${TEND_ROOT}deno.json`,
+  });
+  const [spawned, least] = await Promise.all([
+    idleCpu(await supervisorOf(ws.dir)),
+    idleCpu(floor.pid),
+  ]);
   record(
     `supervisor idle CPU, 100 services, ${IDLE_SECONDS} s`,
     "% of a core",
@@ -276,6 +315,12 @@ async function idleAndStop(): Promise<void> {
   record("supervisor RssAnon, 100 services", "MiB", [
     round(spawned.anonBytes / 1024 / 1024),
   ], "the anonymous part of the RSS: heap and stacks, not the runtime's code");
+  record("a one-file Deno supervisor of 100 services: RSS (the floor)", "MiB", [
+    round(least.rssBytes / 1024 / 1024),
+  ], "scripts/_bench/floor_supervisor.ts, idle in the same window");
+  record("a one-file Deno supervisor of 100 services: RssAnon", "MiB", [
+    round(least.anonBytes / 1024 / 1024),
+  ]);
 
   // A new supervisor adopts the 100 services the first one left running.
   const first = await supervisorOf(ws.dir);
@@ -445,7 +490,7 @@ console.error(
   `tend benchmarks (${QUICK ? "quick" : "full"}: ${RUNS} runs each)`,
 );
 await baseline();
-await statusLatency(10);
+await statusLatency(10, { floor: true });
 await moduleFloor();
 await statusLatency(1000);
 await startOverhead();

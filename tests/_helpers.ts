@@ -14,7 +14,8 @@ import { isDeadState, isProcessAlive } from "../src/proc/alive.ts";
 import { ControlClient } from "../src/ipc/client.ts";
 import { workspacePaths } from "../src/config/paths.ts";
 
-const ROOT = fromFileUrl(new URL("../", import.meta.url));
+/** The checkout under test (ends with a slash). */
+export const ROOT = fromFileUrl(new URL("../", import.meta.url));
 /** The CLI entry. */
 export const MAIN = `${ROOT}main.ts`;
 /** The service fixture. */

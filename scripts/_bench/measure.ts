@@ -30,8 +30,9 @@ export function round(value: number): number {
 }
 
 /** The tend measured: this tree, or another checkout (`TEND_BENCH_ROOT`). */
-const ROOT = Deno.env.get("TEND_BENCH_ROOT")?.replace(/\/?$/, "/") ??
-  new URL("../../", import.meta.url).pathname;
+export const TEND_ROOT =
+  Deno.env.get("TEND_BENCH_ROOT")?.replace(/\/?$/, "/") ??
+    new URL("../../", import.meta.url).pathname;
 
 /** The argv of the CLI from source (what `deno task tend` runs). */
 export function tendArgv(args: readonly string[]): string[] {
@@ -43,8 +44,8 @@ export function tendArgv(args: readonly string[]): string[] {
     // supervisor then shares the CLI's code cache (self_command.ts).
     `--v8-flags=${SUPERVISOR_V8_FLAGS}`,
     "--config",
-    `${ROOT}deno.json`,
-    `${ROOT}main.ts`,
+    `${TEND_ROOT}deno.json`,
+    `${TEND_ROOT}main.ts`,
     ...args,
   ];
 }
