@@ -24,6 +24,7 @@ export function restartOf(
 
 /** Every check of one entry across its fields. */
 export function checkEntry(service: ServiceEntry, ctx: ProblemSink): void {
+  checkNoNul(service, ctx);
   checkRestart(service, ctx);
   checkInstances(service, ctx);
   checkRestartDelays(service, ctx);
@@ -41,6 +42,7 @@ export function checkDaemon(
   },
   ctx: ProblemSink,
 ): void {
+  checkNoNul(daemon, ctx);
   const http = daemon.http;
   if (http && !isLoopback(http.hostname) && !daemon.http_allow_remote) {
     addProblem(
@@ -53,6 +55,34 @@ export function checkDaemon(
       },
     );
   }
+}
+
+/**
+ * No string of a table holds a NUL character: each ends up in an argument,
+ * a path or the environment of a process, none of which can carry one, so
+ * it would fail only at a spawn, or keep a `ready` command from ever
+ * succeeding. Reports the first, by its path in the table.
+ */
+function checkNoNul(table: unknown, ctx: ProblemSink): void {
+  const path = nulPath(table);
+  if (path === null) return;
+  addProblem(
+    ctx,
+    "must not contain a NUL character (\\u0000): no argument, path or environment variable can hold one",
+    { path },
+  );
+}
+
+function nulPath(value: unknown): PropertyKey[] | null {
+  if (typeof value === "string") return value.includes("\0") ? [] : null;
+  if (typeof value !== "object" || value === null) return null;
+  for (const [key, child] of Object.entries(value)) {
+    const at = Array.isArray(value) ? Number(key) : key;
+    if (key.includes("\0")) return [at];
+    const below = nulPath(child);
+    if (below !== null) return [at, ...below];
+  }
+  return null;
 }
 
 function checkRestart(service: ServiceEntry, ctx: ProblemSink): void {

@@ -114,7 +114,8 @@ function launch(
   };
 }
 
-function checkWorkingDirectory(cwd: string): void {
+/** Throws `START_FAILED` unless `cwd` is a directory, naming what it is instead. */
+export function checkWorkingDirectory(cwd: string): void {
   let problem = "it is not a directory";
   try {
     const info = Deno.statSync(cwd);

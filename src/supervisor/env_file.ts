@@ -10,8 +10,9 @@ import {
 /**
  * The variables of a service's env files, read now (so a changed file takes
  * effect at the next start), later files winning. A missing file is skipped
- * when optional; otherwise, like an unreadable or non-UTF-8 file, it is a
- * `CONFIG_INVALID` {@linkcode TendError} naming the service and the file.
+ * when optional; otherwise, like an unreadable or non-UTF-8 file or a value
+ * holding a NUL character, it is a `CONFIG_INVALID` {@linkcode TendError}
+ * naming the service and the file.
  */
 export async function readEnvFiles(
   files: readonly EnvFileEntry[],
@@ -24,7 +25,19 @@ export async function readEnvFiles(
   );
   for (const file of files) {
     const text = await readEnvFile(file, options.service);
-    if (text !== null) Object.assign(env, parseEnvText(text));
+    if (text === null) continue;
+    const read = parseEnvText(text);
+    const withNul = Object.entries(read).find(([, value]) =>
+      value.includes("\0")
+    );
+    if (withNul) {
+      throw envFileError(file, options.service, {
+        why: `the value of ${
+          withNul[0]
+        } contains a NUL character, which no environment variable can hold`,
+      });
+    }
+    Object.assign(env, read);
   }
   return env;
 }

@@ -1,7 +1,9 @@
 import type { Config } from "../config/schema.ts";
 import { dependencyOrder, expandNames } from "../config/services.ts";
 import type { ActionResponse, ActionResult } from "../ipc/protocol.ts";
+import { checkWorkingDirectory } from "../proc/spawn.ts";
 import { restartResults } from "./action_results.ts";
+import { readEnvFiles } from "./env_file.ts";
 import { activeDependents } from "./cascade.ts";
 import { runOrdered } from "./ordered.ts";
 import type { SupervisorContext } from "./supervisor_context.ts";
@@ -47,14 +49,7 @@ async function stopSelected(
     names.length === 0 ? ctx.runners.keys() : expandNames(known, [...names]),
   );
   const dependents = dependentsOf(ctx);
-  const cascade = activeDependents(selected, {
-    dependents,
-    isActive: (name) => {
-      const state = ctx.runners.get(name)?.state;
-      return state === "running" || state === "starting" ||
-        state === "backoff";
-    },
-  });
+  const cascade = cascadeOf(ctx, selected, dependents);
   for (const name of cascade.keys()) selected.add(name);
   const order = dependencyOrder(known, [...selected])
     .filter((name) => selected.has(name))
@@ -77,6 +72,22 @@ async function stopSelected(
     },
   });
   return { results };
+}
+
+/** The active services that depend on `selected`, each with the one it depends on. */
+function cascadeOf(
+  ctx: SupervisorContext,
+  selected: ReadonlySet<string>,
+  dependents: ReadonlyMap<string, readonly string[]> = dependentsOf(ctx),
+): Map<string, string> {
+  return activeDependents(selected, {
+    dependents,
+    isActive: (name) => {
+      const state = ctx.runners.get(name)?.state;
+      return state === "running" || state === "starting" ||
+        state === "backoff";
+    },
+  });
 }
 
 /** For each service, the services that depend on it. */
@@ -109,6 +120,7 @@ export async function restart(
     : expandNames(ctx.oneOffs.merged(ctx.config), [...names]);
   // Nothing runs: a restart of everything starts every autostart service.
   if (selected.length === 0) return await ctx.start([]);
+  await checkRestartable(ctx, new Set(selected));
   const stopped = await ctx.stop(selected);
   const cascade = new Map<string, string>();
   for (const result of stopped.results) {
@@ -124,4 +136,26 @@ export async function restart(
       return dependsOn === undefined ? result : { ...result, dependsOn };
     });
   return { results };
+}
+
+/**
+ * Checks what a start would need of the services a restart would stop, and
+ * of the active ones that depend on them, before it stops any: a working
+ * directory gone (`START_FAILED`), an env file gone, unreadable or holding
+ * a value no environment can carry (`CONFIG_INVALID`) is the restart's
+ * error, and what runs keeps running. The start checks again, so an edit
+ * in between still counts.
+ */
+async function checkRestartable(
+  ctx: SupervisorContext,
+  selected: ReadonlySet<string>,
+): Promise<void> {
+  const names = [...selected, ...cascadeOf(ctx, selected).keys()];
+  for (const name of names) {
+    const service = ctx.runners.get(name)?.config;
+    if (service === undefined) continue;
+    checkWorkingDirectory(service.cwd);
+    if (service.envFiles.length === 0) continue;
+    await readEnvFiles(service.envFiles, { service: name });
+  }
 }

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { parseError, web } from "./_helpers.ts";
 
 const PREFIX = 'Cannot load config "/w/tend.toml": ';
+const NUL =
+  "must not contain a NUL character (\\u0000): no argument, path or environment variable can hold one";
 
 /** [what, config text, message after the prefix, hint]. */
 const INVALID: [string, string, string, string?][] = [
@@ -365,6 +367,31 @@ const INVALID: [string, string, string, string?][] = [
     "date value",
     web("started = 1979-05-27"),
     'unknown field "started" in processes[0] ("web")',
+  ],
+  [
+    "NUL in an argument",
+    web('args = ["-m", "http.server\\u0000"]'),
+    `processes[0] ("web").args[1] ${NUL}`,
+  ],
+  [
+    "NUL in a command",
+    '[[processes]]\nname = "web"\ncommand = "py\\u0000thon3"',
+    `processes[0] ("web").command ${NUL}`,
+  ],
+  [
+    "NUL in an environment value",
+    web('env = { A = "1", B = "x\\u0000" }'),
+    `processes[0] ("web").env.B ${NUL}`,
+  ],
+  [
+    "NUL in a ready command",
+    web('ready = { command = "true\\u0000" }'),
+    `processes[0] ("web").ready.command ${NUL}`,
+  ],
+  [
+    "NUL in the daemon's log file",
+    '[daemon]\nlog_file = "tend\\u0000.log"',
+    `daemon.log_file ${NUL}`,
   ],
 ];
 

@@ -305,6 +305,9 @@ Deno.test("quickConfig() leaves to zod what it does not know for sure", () => {
       { processes: [Object.assign(Object.create({ name: "web" }), web)] },
       { daemon: { http: "0.0.0.0:8080" }, processes: [web] },
       { processes: [{ ...web, restart_delay: "2s", restart_delay_max: "1s" }] },
+      { processes: [{ ...web, args: ["a\0b"] }] },
+      { processes: [{ ...web, env: { X: "\0" } }] },
+      { daemon: { log_file: "tend\0.log" }, processes: [web] },
     ]
   ) {
     assert.equal(quickConfig(doc), null, JSON.stringify(doc));

@@ -61,3 +61,57 @@ env_file = ".env"
   assert.equal(svc?.status, "failed");
   assertRun(await tend(ws, ["down"]), { code: 0, stdout: /^/, stderr: /^/ });
 });
+
+Deno.test("env_file: a restart refuses a value holding a NUL character or a file gone, naming them, and keeps the running copy", async () => {
+  await using ws = await makeTempWorkspace();
+  await Deno.writeTextFile(ws.path(".env"), "A=1\n");
+  await ws.writeConfig(`[[processes]]
+name = "svc"
+command = "sh"
+args = ["-c", "echo up; exec sleep 300"]
+env_file = ".env"
+ready = { log = "up" }
+`);
+  assertRun(await tend(ws, ["start"]), {
+    code: 0,
+    stderr: "",
+    stdout: /^started "svc"/,
+  });
+  const before = (await statusJson(ws)).services[0]?.pid;
+  assert.ok(typeof before === "number");
+
+  // dotenv keeps a NUL inside quotes; no environment variable can hold one.
+  await Deno.writeTextFile(ws.path(".env"), 'A=1\nB="x\0y"\n');
+  assertRun(await tend(ws, ["restart", "svc"]), {
+    code: 4,
+    stdout: "",
+    stderr: new RegExp(
+      `^error: Cannot read env_file "${
+        ws.path(".env")
+      }" of "svc": the value of B contains a NUL character, which no environment variable can hold\\n`,
+    ),
+  });
+  const [svc] = (await statusJson(ws)).services;
+  assert.equal(svc?.status, "running");
+  assert.equal(svc?.pid, before);
+
+  // A file gone is refused the same way, before anything stops.
+  await Deno.remove(ws.path(".env"));
+  assertRun(await tend(ws, ["restart"]), {
+    code: 4,
+    stdout: "",
+    stderr: /^error: Cannot read env_file ".*" of "svc": it does not exist\n/,
+  });
+  assert.equal((await statusJson(ws)).services[0]?.pid, before);
+
+  await Deno.writeTextFile(ws.path(".env"), "A=2\n");
+  assertRun(await tend(ws, ["restart", "svc"]), {
+    code: 0,
+    stderr: "",
+    stdout: /^restarted "svc"/,
+  });
+  const after = (await statusJson(ws)).services[0];
+  assert.equal(after?.status, "running");
+  assert.notEqual(after?.pid, before);
+  assertRun(await tend(ws, ["down"]), { code: 0, stdout: /^/, stderr: /^/ });
+});

@@ -246,3 +246,45 @@ restart_window = "1s"`,
     message: "the fifth start to write its stamp",
   });
 });
+
+Deno.test("tend restart refuses a service whose working directory is gone, and keeps it and its dependents running", async () => {
+  await using ws = await makeTempWorkspace();
+  await Deno.mkdir(ws.path("app"));
+  await ws.writeConfig(`[[processes]]
+name = "api"
+command = "sh"
+args = ["-c", "echo up; exec sleep 300"]
+working_directory = "app"
+ready = { log = "up" }
+
+[[processes]]
+name = "web"
+command = "sh"
+args = ["-c", "echo up; exec sleep 300"]
+depends_on = ["api"]
+ready = { log = "up" }
+`);
+  assertRun(await tend(ws, ["start"]), { code: 0, stderr: "", stdout: /^/ });
+  const pidsOf = async () =>
+    Object.fromEntries(
+      (await statusJson(ws)).services.map((s) => [s.name, s.pid]),
+    );
+  const before = await pidsOf();
+  assert.equal(typeof before.api, "number");
+  assert.equal(typeof before.web, "number");
+
+  // The process keeps its deleted directory; a new one could not start.
+  await Deno.remove(ws.path("app"));
+  assertRun(await tend(ws, ["restart", "api"]), {
+    code: 1,
+    stdout: "",
+    stderr: new RegExp(
+      `^error: Cannot use working_directory "${
+        ws.path("app")
+      }": it does not exist\\n`,
+    ),
+  });
+  assert.deepEqual(await pidsOf(), before);
+  for (const pid of Object.values(before)) assert.ok(isAlive(Number(pid)));
+  assertRun(await tend(ws, ["down"]), { code: 0, stdout: /^/, stderr: /^/ });
+});
