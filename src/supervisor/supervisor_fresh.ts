@@ -11,7 +11,9 @@ import {
   touchedServices,
   withApplied,
 } from "./freshen.ts";
+import { checkStartable } from "./restart_check.ts";
 import type { ServiceRunner } from "./service_runner.ts";
+import { definitions, restartSet } from "./supervisor_stop.ts";
 import type { SupervisorContext } from "./supervisor_context.ts";
 
 /**
@@ -33,7 +35,12 @@ export async function startFresh(
   const { plan, requested: listed, applied } = await applyFile(
     ctx,
     fromFile,
-    { all: "autostart" },
+    {
+      all: "autostart",
+      // The running services whose change needs a restart.
+      restarts: (plan) =>
+        plan.restart.filter((name) => isActive(ctx.runner(name))),
+    },
   );
   const requested = [...listed, ...oneOff];
   const active = plan.restart.filter((name) => isActive(ctx.runner(name)));
@@ -60,23 +67,31 @@ export async function restartFresh(
   if (names.length > 0 && fromFile.length === 0) {
     return await ctx.restart(names);
   }
-  const { applied } = await applyFile(ctx, fromFile, { all: "running" });
+  const { applied } = await applyFile(ctx, fromFile, {
+    all: "running",
+    restarts: (_, requested) => names.length === 0 ? requested : fromFile,
+  });
   return withApplied(await ctx.restart(names), applied);
 }
 
 /**
  * Reads the file and applies its definitions of the services `names`
  * touch (all autostart or all running ones when none), under the config
- * queue: what runs is always the newest read of the file.
+ * queue: what runs is always the newest read of the file. The services
+ * that `restarts` names will be restarted: their new definitions are
+ * checked first (restart_check.ts), and a problem applies nothing.
  */
 function applyFile(
   ctx: SupervisorContext,
   names: readonly string[],
-  options: { all: "autostart" | "running" },
+  options: {
+    all: "autostart" | "running";
+    restarts: (plan: FreshenPlan, requested: string[]) => string[];
+  },
 ): Promise<
   { plan: FreshenPlan; requested: string[]; applied: ConfigApplied | null }
 > {
-  return ctx.source.withFile((disk) => {
+  return ctx.source.withFile(async (disk) => {
     const requested = requestedNames(disk, {
       names,
       all: options.all,
@@ -87,6 +102,8 @@ function applyFile(
       running: ctx.config,
     });
     const plan = planFreshen(ctx.config, { disk, touched });
+    const restarted = restartSet(ctx, options.restarts(plan, requested));
+    await checkStartable(definitions(ctx, restarted, plan.config));
     const applied = appliedSummary(plan, disk.file);
     if (applied === null) return { plan, requested, applied };
     ctx.options.log.info("applying the changed config: {summary}", {

@@ -2,6 +2,8 @@ import { dependencyOrder } from "../config/services.ts";
 import type { ActionResult, ReloadResponse } from "../ipc/protocol.ts";
 import { failedResult, restartResults } from "./action_results.ts";
 import { diffServices } from "./diff.ts";
+import { checkStartable } from "./restart_check.ts";
+import { definitions } from "./supervisor_stop.ts";
 import type { SupervisorContext } from "./supervisor_context.ts";
 
 /** Re-reads the config and applies only the difference. */
@@ -13,6 +15,9 @@ export function reload(ctx: SupervisorContext): Promise<ReloadResponse> {
 async function reloadNow(ctx: SupervisorContext): Promise<ReloadResponse> {
   const next = await ctx.options.loadConfig();
   const diff = diffServices(ctx.config.services, next.services);
+  // A changed service that runs is stopped and started again: a start its
+  // new definition could not make refuses the reload, which applies nothing.
+  await checkStartable(definitions(ctx, runningOf(ctx, diff.changed), next));
   const previous = ctx.config;
   ctx.config = next;
   ctx.options.log.info("reloading config: {summary}", {
@@ -67,12 +72,17 @@ async function restartChanged(
   ctx: SupervisorContext,
   names: readonly string[],
 ): Promise<ActionResult[]> {
-  const running = names.filter((name) => {
-    const state = ctx.runner(name).state;
-    return state === "running" || state === "starting" || state === "backoff";
-  });
+  const running = runningOf(ctx, names);
   if (running.length === 0) return [];
   await ctx.stop(running).catch((error) => ctx.logError("reload", error));
   const started = await ctx.start(running);
   return restartResults(started.results, new Set(running));
+}
+
+/** Those of `names` whose service runs, starts or waits to restart. */
+function runningOf(ctx: SupervisorContext, names: readonly string[]): string[] {
+  return names.filter((name) => {
+    const state = ctx.runners.get(name)?.state;
+    return state === "running" || state === "starting" || state === "backoff";
+  });
 }

@@ -1,9 +1,8 @@
-import type { Config } from "../config/schema.ts";
+import type { Config, ServiceConfig } from "../config/schema.ts";
 import { dependencyOrder, expandNames } from "../config/services.ts";
 import type { ActionResponse, ActionResult } from "../ipc/protocol.ts";
-import { checkWorkingDirectory } from "../proc/spawn.ts";
 import { restartResults } from "./action_results.ts";
-import { readEnvFiles } from "./env_file.ts";
+import { checkStartable } from "./restart_check.ts";
 import { activeDependents } from "./cascade.ts";
 import { runOrdered } from "./ordered.ts";
 import type { SupervisorContext } from "./supervisor_context.ts";
@@ -74,6 +73,30 @@ async function stopSelected(
   return { results };
 }
 
+/**
+ * The services a restart of `names` stops and starts again: those, and the
+ * active services that depend on them.
+ */
+export function restartSet(
+  ctx: SupervisorContext,
+  names: readonly string[],
+): string[] {
+  return [...names, ...cascadeOf(ctx, new Set(names)).keys()];
+}
+
+/** The definitions of `names`: `config`'s, else those the runners hold. */
+export function definitions(
+  ctx: SupervisorContext,
+  names: readonly string[],
+  config?: Config,
+): ServiceConfig[] {
+  const planned = new Map(config?.services.map((s) => [s.name, s]));
+  return names.flatMap((name) => {
+    const service = planned.get(name) ?? ctx.runners.get(name)?.config;
+    return service === undefined ? [] : [service];
+  });
+}
+
 /** The active services that depend on `selected`, each with the one it depends on. */
 function cascadeOf(
   ctx: SupervisorContext,
@@ -120,7 +143,7 @@ export async function restart(
     : expandNames(ctx.oneOffs.merged(ctx.config), [...names]);
   // Nothing runs: a restart of everything starts every autostart service.
   if (selected.length === 0) return await ctx.start([]);
-  await checkRestartable(ctx, new Set(selected));
+  await checkStartable(definitions(ctx, restartSet(ctx, selected)));
   const stopped = await ctx.stop(selected);
   const cascade = new Map<string, string>();
   for (const result of stopped.results) {
@@ -136,26 +159,4 @@ export async function restart(
       return dependsOn === undefined ? result : { ...result, dependsOn };
     });
   return { results };
-}
-
-/**
- * Checks what a start would need of the services a restart would stop, and
- * of the active ones that depend on them, before it stops any: a working
- * directory gone (`START_FAILED`), an env file gone, unreadable or holding
- * a value no environment can carry (`CONFIG_INVALID`) is the restart's
- * error, and what runs keeps running. The start checks again, so an edit
- * in between still counts.
- */
-async function checkRestartable(
-  ctx: SupervisorContext,
-  selected: ReadonlySet<string>,
-): Promise<void> {
-  const names = [...selected, ...cascadeOf(ctx, selected).keys()];
-  for (const name of names) {
-    const service = ctx.runners.get(name)?.config;
-    if (service === undefined) continue;
-    checkWorkingDirectory(service.cwd);
-    if (service.envFiles.length === 0) continue;
-    await readEnvFiles(service.envFiles, { service: name });
-  }
 }

@@ -169,3 +169,47 @@ Deno.test("tend reload and SIGHUP with an invalid tend.toml change nothing", asy
   assert.deepEqual(await runningPids(ws), before);
   assert.equal(await supervisorPid(ws), supervisor);
 });
+
+Deno.test("tend reload refuses a running service's new definition that could not start, and changes nothing", async () => {
+  await using ws = await makeTempWorkspace();
+  const marker = ws.path("marker");
+  await ws.writeConfig(
+    fixtureService("a", ["--marker", marker]) +
+      fixtureService("b", ["--marker", marker]),
+  );
+  assertRun(await tend(ws, ["start"]), { code: 0, stdout: /^/, stderr: "" });
+  const before = await runningPids(ws);
+
+  // a moves to a directory that is not there, and c is added.
+  const moved = fixtureService(
+    "a",
+    ["--marker", marker],
+    'working_directory = "app"',
+  ) + fixtureService("b", ["--marker", marker]) +
+    fixtureService("c", ["--marker", marker]);
+  await ws.writeConfig(moved);
+  assertHumanError(await tend(ws, ["reload"]), {
+    code: 1,
+    message: new RegExp(
+      `^Cannot use working_directory "${ws.path("app")}": it does not exist$`,
+    ),
+  });
+  assert.deepEqual(await runningPids(ws), before, "nothing stopped or added");
+  assert.equal((await readLines(marker)).length, 2, "nothing started");
+  const status = await statusJson(ws);
+  assert.deepEqual(status.services.map((s) => s.name), ["a", "b"]);
+  assert.deepEqual(status.configDrift?.changed, ["a"]);
+  assert.deepEqual(status.configDrift?.added, ["c"]);
+
+  // Once it exists, the same reload applies.
+  await Deno.mkdir(ws.path("app"));
+  const reloaded = await tend(ws, ["reload", "--json"]);
+  assert.equal(reloaded.code, 0, reloaded.stderr);
+  const response = JSON.parse(reloaded.stdout) as ReloadResponse;
+  assert.deepEqual(response.changed, ["a"]);
+  assert.deepEqual(response.added, ["c"]);
+  const after = await runningPids(ws);
+  assert.notEqual(after.get("a"), before.get("a"));
+  assert.equal(after.get("b"), before.get("b"));
+  assert.ok(after.has("c"));
+});

@@ -288,3 +288,42 @@ ready = { log = "up" }
   for (const pid of Object.values(before)) assert.ok(isAlive(Number(pid)));
   assertRun(await tend(ws, ["down"]), { code: 0, stdout: /^/, stderr: /^/ });
 });
+
+Deno.test("tend restart and start refuse an edited definition that could not start, and leave it unapplied", async () => {
+  await using ws = await makeTempWorkspace();
+  const config = (extra: string) =>
+    `[[processes]]
+name = "api"
+command = "sh"
+args = ["-c", "echo up; exec sleep 300"]
+ready = { log = "up" }
+${extra}
+`;
+  await ws.writeConfig(config(""));
+  assertRun(await tend(ws, ["start"]), { code: 0, stderr: "", stdout: /^/ });
+  const before = (await statusJson(ws)).services[0]?.pid;
+  assert.equal(typeof before, "number");
+
+  await ws.writeConfig(config('env_file = ".env"'));
+  const refused = {
+    code: 4,
+    stdout: "",
+    stderr: /^error: Cannot read env_file ".*" of "api": it does not exist\n/,
+  };
+  assertRun(await tend(ws, ["restart", "api"]), refused);
+  assertRun(await tend(ws, ["start", "api"]), refused);
+  const status = await statusJson(ws);
+  assert.equal(status.services[0]?.pid, before);
+  assert.equal(status.services[0]?.status, "running");
+  // Not applied: the file still differs from what the supervisor runs.
+  assert.deepEqual(status.configDrift?.changed, ["api"]);
+
+  await Deno.writeTextFile(ws.path(".env"), "A=1\n");
+  assertRun(await tend(ws, ["restart", "api"]), {
+    code: 0,
+    stderr: /^applied the changes of ".*" to "api" \(changed\)\n$/,
+    stdout: /^restarted "api"/,
+  });
+  assert.notEqual((await statusJson(ws)).services[0]?.pid, before);
+  assertRun(await tend(ws, ["down"]), { code: 0, stdout: /^/, stderr: /^/ });
+});
