@@ -28,20 +28,80 @@ export interface LockedInode {
 export function parseProcLocks(text: string, file: LockedInode): number[] {
   const { major, minor } = splitDev(file.dev);
   const pids: number[] = [];
+  for (const lock of locksOf(text)) {
+    if (
+      lock.major === major && lock.minor === minor && lock.ino === file.ino &&
+      !pids.includes(lock.pid)
+    ) {
+      pids.push(lock.pid);
+    }
+  }
+  return pids;
+}
+
+/**
+ * The PIDs that `/proc/locks` text shows holding an `flock` on a file that
+ * is none of `files`.
+ *
+ * @example
+ * ```ts
+ * import { flockHoldersElsewhere } from "./lock_holders.ts";
+ * flockHoldersElsewhere("1: FLOCK  ADVISORY  WRITE 814 fe:00:2147183 0 EOF\n", [
+ *   { dev: 0xfe00, ino: 42 },
+ * ]); // [814]
+ * ```
+ */
+export function flockHoldersElsewhere(
+  text: string,
+  files: readonly LockedInode[],
+): number[] {
+  const known = files.map((file) => ({ ...splitDev(file.dev), ino: file.ino }));
+  const pids: number[] = [];
+  for (const lock of locksOf(text)) {
+    const listed = known.some((file) =>
+      lock.major === file.major && lock.minor === file.minor &&
+      lock.ino === file.ino
+    );
+    if (lock.kind === "FLOCK" && !listed && !pids.includes(lock.pid)) {
+      pids.push(lock.pid);
+    }
+  }
+  return pids;
+}
+
+/** `/proc/locks`, or `null` where there is none (macOS). */
+export async function readProcLocks(): Promise<string | null> {
+  try {
+    return await Deno.readTextFile(PROC_LOCKS);
+  } catch {
+    return null;
+  }
+}
+
+/** One held lock of `/proc/locks` (waiters, the `->` lines, left out). */
+interface ProcLock {
+  kind: string;
+  pid: number;
+  major: number;
+  minor: number;
+  ino: number;
+}
+
+function* locksOf(text: string): Generator<ProcLock> {
   for (const line of text.split("\n")) {
     const fields = line.trim().split(/\s+/);
     if (fields[1] === "->" || fields.length < 6) continue;
     const where = /^([0-9a-f]+):([0-9a-f]+):(\d+)$/i.exec(fields[5] ?? "");
     const pid = Number(fields[4]);
-    if (
-      where !== null && Number.isSafeInteger(pid) && pid > 0 &&
-      parseInt(where[1]!, 16) === major && parseInt(where[2]!, 16) === minor &&
-      Number(where[3]) === file.ino && !pids.includes(pid)
-    ) {
-      pids.push(pid);
-    }
+    if (where === null || !Number.isSafeInteger(pid) || pid <= 0) continue;
+    yield {
+      kind: fields[1]!,
+      pid,
+      major: parseInt(where[1]!, 16),
+      minor: parseInt(where[2]!, 16),
+      ino: Number(where[3]),
+    };
   }
-  return pids;
 }
 
 /**
@@ -56,15 +116,14 @@ export function parseProcLocks(text: string, file: LockedInode): number[] {
  * ```
  */
 export async function lockHolders(path: string): Promise<number[] | null> {
-  let text: string;
   let info: Deno.FileInfo;
   try {
     info = await Deno.lstat(path);
-    text = await Deno.readTextFile(PROC_LOCKS);
   } catch {
     return null;
   }
-  if (info.ino === null) return null;
+  const text = await readProcLocks();
+  if (text === null || info.ino === null) return null;
   return parseProcLocks(text, { dev: info.dev, ino: info.ino });
 }
 

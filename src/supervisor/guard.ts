@@ -1,5 +1,12 @@
 import type { WorkspacePaths } from "../config/paths.ts";
-import { identityMatches } from "../proc/identity.ts";
+import { flockHoldersElsewhere, readProcLocks } from "../fence/lock_holders.ts";
+import {
+  type Identity,
+  identityMatches,
+  readBootId,
+  readIdentity,
+} from "../proc/identity.ts";
+import { readEnvTag } from "../proc/scan.ts";
 import { readDescriptor } from "../workspace/descriptor.ts";
 import type { Log } from "./log.ts";
 import type { Ticker } from "./ticker.ts";
@@ -75,14 +82,20 @@ export function watchFence(
  * lost its lock file (replaced or deleted) and must step down. A background
  * one steps down by itself at its next fence check ({@linkcode
  * watchFence}). Waits for it to exit, up to `timeoutMs` (two fence checks),
- * so two supervisors never watch the same services.
+ * so two supervisors never watch the same services. Without supervisor.json
+ * (`.tend/run` was removed with it), a background supervisor of this
+ * workspace still holding the lock of a file that is gone is that one
+ * ({@linkcode lockLostSupervisor}): asked to step down, it saves state.json
+ * into the new `.tend/run`, and this supervisor adopts its services rather
+ * than starting them a second time.
  */
 export async function retirePredecessor(
   paths: WorkspacePaths,
   options: { log: Log; timeoutMs: number },
 ): Promise<void> {
   const { log } = options;
-  const previous = await readDescriptor(paths);
+  const previous = await readDescriptor(paths) ??
+    await lockLostSupervisor(paths);
   if (previous === null || previous.identity.pid === Deno.pid) return;
   if (!await identityMatches(previous.identity)) return;
   const pid = previous.identity.pid;
@@ -102,6 +115,32 @@ export async function retirePredecessor(
     { timeoutMs: options.timeoutMs, intervalMs: PREDECESSOR_POLL_INTERVAL_MS },
   );
   if (!gone) log.error("supervisor pid {pid} did not step down", { pid });
+}
+
+/**
+ * A background supervisor of this workspace (tagged `TEND_SUPERVISOR` with
+ * its root) that holds an `flock` on a file that is neither
+ * `supervisor.lock` nor `launch.lock`: the lock file it holds was deleted
+ * or replaced. `null` when there is none, or it cannot be known (no
+ * `/proc/locks`, as on macOS). Reads `/proc/locks` once, then the
+ * environment of each other holder.
+ */
+async function lockLostSupervisor(
+  paths: WorkspacePaths,
+): Promise<{ identity: Identity; mode: "background" } | null> {
+  const lock = inodeOf(paths.lockFile);
+  const text = lock === null ? null : await readProcLocks();
+  if (lock === null || text === null) return null;
+  const launch = inodeOf(paths.launchLockFile);
+  const files = launch === null ? [lock] : [lock, launch];
+  for (const pid of flockHoldersElsewhere(text, files)) {
+    if (pid === Deno.pid) continue;
+    const tags = await readEnvTag(pid, ["TEND_SUPERVISOR"]);
+    if (tags?.TEND_SUPERVISOR !== paths.root) continue;
+    const identity = await readIdentity(pid, await readBootId());
+    if (identity !== null) return { identity, mode: "background" };
+  }
+  return null;
 }
 
 /**

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { lockHolders, parseProcLocks } from "../../src/fence/lock_holders.ts";
+import {
+  flockHoldersElsewhere,
+  lockHolders,
+  parseProcLocks,
+} from "../../src/fence/lock_holders.ts";
 
 /** `FsFile.lock(exclusive)`: an exclusive lock, as tend's own. */
 const EXCLUSIVE = true;
@@ -25,6 +29,25 @@ Deno.test("parseProcLocks() finds holders of one device and inode, not waiters",
   ]);
   assert.deepEqual(parseProcLocks(LOCKS, { dev: 0x2e, ino: 77 }), []);
   assert.deepEqual(parseProcLocks("garbage\n\n", { dev: 1, ino: 1 }), []);
+});
+
+Deno.test("flockHoldersElsewhere() finds flock holders of every other file, not waiters or POSIX locks", () => {
+  // 814 holds the listed file; 815 and 816 hold others of the same inode
+  // number on other devices; 752 holds a POSIX lock; 900 only waits.
+  assert.deepEqual(
+    flockHoldersElsewhere(LOCKS, [{ dev: 0xfe00, ino: 2147183 }]),
+    [815, 816],
+  );
+  assert.deepEqual(
+    flockHoldersElsewhere(LOCKS, [
+      { dev: 0xfe00, ino: 2147183 },
+      { dev: 0xfe01, ino: 2147183 },
+      { dev: 0x10302, ino: 2147183 },
+    ]),
+    [],
+  );
+  assert.deepEqual(flockHoldersElsewhere(LOCKS, []), [814, 815, 816]);
+  assert.deepEqual(flockHoldersElsewhere("garbage\n", []), []);
 });
 
 Deno.test({
