@@ -56,9 +56,18 @@ export const TARGETS = [
  */
 export const LOG_TARGETS = ["tend.log", "a.log"] as const;
 
+/**
+ * tend's directories, only ever removed whole (as `git clean -fdx` does):
+ * under a live supervisor, removing `.tend/run` once made the next start
+ * run every service a second time.
+ */
+export const DIR_TARGETS = [".tend", ".tend/run", ".tend/log"] as const;
+
 /** Where `target` is, under the workspace. */
 export function targetPath(target: HostileCase["target"]): string {
   const logs: readonly string[] = LOG_TARGETS;
+  const dirs: readonly string[] = DIR_TARGETS;
+  if (dirs.includes(target)) return target;
   return logs.includes(target) ? `.tend/log/${target}` : `.tend/run/${target}`;
 }
 
@@ -86,17 +95,23 @@ export const LOCK_AND_SOCKET = "replaced, and tend.sock deleted";
 
 /** One case: which file, which damage, with or without a live supervisor. */
 export interface HostileCase {
-  target: typeof TARGETS[number] | typeof LOG_TARGETS[number];
+  target:
+    | typeof TARGETS[number]
+    | typeof LOG_TARGETS[number]
+    | typeof DIR_TARGETS[number];
   damage: typeof DAMAGES[number] | typeof LOCK_AND_SOCKET;
   warm: boolean;
 }
 
-/** Every combination, warm and cold, and the double damage. */
+/** Every combination, warm and cold, the directories removed, and the double damage. */
 export function allHostileCases(): HostileCase[] {
   const out: HostileCase[] = [];
   for (const warm of [true, false]) {
     for (const target of [...TARGETS, ...LOG_TARGETS]) {
       for (const damage of DAMAGES) out.push({ target, damage, warm });
+    }
+    for (const target of DIR_TARGETS) {
+      out.push({ target, damage: "deleted", warm });
     }
   }
   out.push({ target: "supervisor.lock", damage: LOCK_AND_SOCKET, warm: true });
@@ -248,7 +263,7 @@ export async function hostileFiles(
   const env = options.timing === "fast" ? { ...FAST_TIMING_ENV } : {};
   const rec = new Recorder(
     "hostile-run-files",
-    "damaged files under .tend/run and .tend/log (9 files x 12 damages, cold and warm)",
+    "damaged files under .tend/run and .tend/log (9 files x 12 damages, 3 directories removed, cold and warm)",
   );
   const outcomes = new Map<string, number>();
   const decoyRoot = await Deno.makeTempDir({ prefix: "tend-decoy-" });
@@ -304,11 +319,11 @@ export async function hostileFiles(
             fail(`tend ${cmd} changed a decoy behind a symlink`);
           }
           // Damage to a file never kills a live supervisor (a replaced
-          // lock may make it step down for a successor, on purpose).
-          if (
-            c.warm && c.target !== "supervisor.lock" &&
-            !await isAlive(servingBefore)
-          ) {
+          // or removed lock may make it step down for a successor, on
+          // purpose).
+          const lockGone = c.target === "supervisor.lock" ||
+            c.target === ".tend" || c.target === ".tend/run";
+          if (c.warm && !lockGone && !await isAlive(servingBefore)) {
             fail(
               `the supervisor (pid ${servingBefore}) died during tend ${cmd}`,
             );

@@ -83,6 +83,9 @@ function hostileSample(): HostileCase[] {
     { target: "tend.log", damage: "fifo", warm: false },
     { target: "a.log", damage: "fifo", warm: false },
     { target: "a.log", damage: "symlink-to-file", warm: true },
+    // The run directory removed under a live supervisor: the next start
+    // adopts its services, no second copy.
+    { target: ".tend/run", damage: "deleted", warm: true },
   );
   return sample;
 }
