@@ -11,6 +11,7 @@ import {
   touchedServices,
   withApplied,
 } from "./freshen.ts";
+import { expandNames } from "../config/services.ts";
 import { checkStartable } from "./restart_check.ts";
 import type { ServiceRunner } from "./service_runner.ts";
 import { definitions, restartSet } from "./supervisor_stop.ts";
@@ -69,7 +70,8 @@ export async function restartFresh(
   }
   const { applied } = await applyFile(ctx, fromFile, {
     all: "running",
-    restarts: (_, requested) => names.length === 0 ? requested : fromFile,
+    // A group stands for its instances.
+    restarts: (plan, requested) => expandNames(plan.config, requested),
   });
   return withApplied(await ctx.restart(names), applied);
 }

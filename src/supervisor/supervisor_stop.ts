@@ -74,14 +74,18 @@ async function stopSelected(
 }
 
 /**
- * The services a restart of `names` stops and starts again: those, and the
- * active services that depend on them.
+ * The running services a restart of `names` would stop: those of `names`
+ * that are active (a stopped or failed one has no running copy to lose),
+ * and the active services that depend on them.
  */
 export function restartSet(
   ctx: SupervisorContext,
   names: readonly string[],
 ): string[] {
-  return [...names, ...cascadeOf(ctx, new Set(names)).keys()];
+  return [
+    ...names.filter((name) => isActive(ctx, name)),
+    ...cascadeOf(ctx, new Set(names)).keys(),
+  ];
 }
 
 /** The definitions of `names`: `config`'s, else those the runners hold. */
@@ -105,12 +109,14 @@ function cascadeOf(
 ): Map<string, string> {
   return activeDependents(selected, {
     dependents,
-    isActive: (name) => {
-      const state = ctx.runners.get(name)?.state;
-      return state === "running" || state === "starting" ||
-        state === "backoff";
-    },
+    isActive: (name) => isActive(ctx, name),
   });
+}
+
+/** Whether service `name` runs, starts or waits to restart. */
+function isActive(ctx: SupervisorContext, name: string): boolean {
+  const state = ctx.runners.get(name)?.state;
+  return state === "running" || state === "starting" || state === "backoff";
 }
 
 /** For each service, the services that depend on it. */

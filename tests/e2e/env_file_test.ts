@@ -115,3 +115,35 @@ ready = { log = "up" }
   assert.notEqual(after?.pid, before);
   assertRun(await tend(ws, ["down"]), { code: 0, stdout: /^/, stderr: /^/ });
 });
+
+Deno.test("env_file: a restart of a group whose edited file names an env file that is not there refuses, and every instance keeps running", async () => {
+  await using ws = await makeTempWorkspace();
+  const config = (extra: string) =>
+    `[[processes]]
+name = "web"
+command = "sh"
+args = ["-c", "echo up; exec sleep 300"]
+instances = 2
+ready = { log = "up" }
+${extra}
+`;
+  await ws.writeConfig(config(""));
+  assertRun(await tend(ws, ["start"]), { code: 0, stderr: "", stdout: /^/ });
+  const pids = async () =>
+    (await statusJson(ws)).services.map((s) => `${s.name}:${s.pid}`);
+  const before = await pids();
+  assert.equal(before.length, 2);
+
+  await ws.writeConfig(config('env_file = "missing.env"'));
+  assertRun(await tend(ws, ["restart", "web"]), {
+    code: 4,
+    stdout: "",
+    stderr:
+      /^error: Cannot read env_file ".*missing\.env" of "web\.0": it does not exist\n/,
+  });
+  assert.deepEqual(await pids(), before);
+  // Not applied: the file still differs from what the supervisor runs.
+  const drift = (await statusJson(ws)).configDrift;
+  assert.deepEqual(drift?.changed.sort(), ["web.0", "web.1"]);
+  assertRun(await tend(ws, ["down"]), { code: 0, stdout: /^/, stderr: /^/ });
+});

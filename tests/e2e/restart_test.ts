@@ -327,3 +327,44 @@ ${extra}
   assert.notEqual((await statusJson(ws)).services[0]?.pid, before);
   assertRun(await tend(ws, ["down"]), { code: 0, stdout: /^/, stderr: /^/ });
 });
+
+Deno.test("tend restart of everything still restarts what runs when a failed service could not start", async () => {
+  await using ws = await makeTempWorkspace();
+  await Deno.mkdir(ws.path("app"));
+  await ws.writeConfig(`[[processes]]
+name = "api"
+command = "sh"
+args = ["-c", "echo up; exec sleep 300"]
+ready = { log = "up" }
+
+[[processes]]
+name = "job"
+command = "sh"
+args = ["-c", "exec sleep 300"]
+working_directory = "app"
+restart = "never"
+`);
+  assertRun(await tend(ws, ["start"]), { code: 0, stderr: "", stdout: /^/ });
+  const before = await statusJson(ws);
+  const api = before.services.find((s) => s.name === "api")?.pid;
+  const job = before.services.find((s) => s.name === "job")?.pid;
+  assert.ok(typeof api === "number" && typeof job === "number");
+
+  // job's directory goes, then job itself: it stays failed, with nothing to lose.
+  await Deno.remove(ws.path("app"));
+  Deno.kill(job, "SIGKILL");
+  await waitForService(ws, "job", (s) => s.status !== "running");
+
+  const restarted = await tend(ws, ["restart"]);
+  assert.equal(restarted.code, 1, restarted.stderr);
+  assert.match(restarted.stdout, /^restarted "api"/m);
+  assert.match(
+    restarted.stderr,
+    /cannot use working_directory/i,
+  );
+  const after = await statusJson(ws);
+  const apiAfter = after.services.find((s) => s.name === "api");
+  assert.equal(apiAfter?.status, "running");
+  assert.notEqual(apiAfter?.pid, api, "api was restarted");
+  assertRun(await tend(ws, ["down"]), { code: 0, stdout: /^/, stderr: /^/ });
+});
