@@ -1,4 +1,5 @@
 import { lazyImport } from "../_lazy.ts";
+import { procLocksAhead } from "../supervisor/guard.ts";
 import { warmRuntime } from "../supervisor/warm_runtime.ts";
 import { TendError } from "../errors.ts";
 import type { Handshake } from "../ipc/protocol.ts";
@@ -21,6 +22,8 @@ export async function run(
   );
   loading.catch(() => {}); // awaited below, unless there is no go
   const ws = await resolveWorkspace(ctx);
+  // Its wait passes while the modules load (see procLocksAhead).
+  const procLocks = procLocksAhead(ws.paths);
   // While the modules load, and the CLI checks the config: what the
   // supervisor's first steps would otherwise load after the go.
   if (args.values.standby === true) warmRuntime();
@@ -49,6 +52,7 @@ export async function run(
       launchStart: go.start,
       handshake: answer,
       timing: ctx.timing,
+      procLocks,
     });
   } catch (error) {
     if (answered || !(error instanceof TendError)) throw error;

@@ -91,11 +91,16 @@ export function watchFence(
  */
 export async function retirePredecessor(
   paths: WorkspacePaths,
-  options: { log: Log; timeoutMs: number },
+  options: {
+    log: Log;
+    timeoutMs: number;
+    /** `/proc/locks` as {@linkcode procLocksAhead} read it, if it did. */
+    procLocks?: Promise<string | null> | null | undefined;
+  },
 ): Promise<void> {
   const { log } = options;
   const previous = await readDescriptor(paths) ??
-    await lockLostSupervisor(paths);
+    await lockLostSupervisor(paths, options.procLocks ?? readProcLocks());
   if (previous === null || previous.identity.pid === Deno.pid) return;
   if (!await identityMatches(previous.identity)) return;
   const pid = previous.identity.pid;
@@ -118,18 +123,34 @@ export async function retirePredecessor(
 }
 
 /**
+ * `/proc/locks`, read now for {@linkcode retirePredecessor} when
+ * supervisor.json is missing (a new workspace, one that ran, or one whose
+ * `.tend/run` was removed under its supervisor); `null` when it is there.
+ * The first read of `/proc/locks` in a process waits 8 to 27 ms here (the
+ * kernel's lock list takes a lock of its own; no CPU is spent): begun
+ * before the standby's go, the wait passes while the modules load.
+ */
+export function procLocksAhead(
+  paths: WorkspacePaths,
+): Promise<string | null> | null {
+  return inodeOf(paths.supervisorJson) === null ? readProcLocks() : null;
+}
+
+/**
  * A background supervisor of this workspace (tagged `TEND_SUPERVISOR` with
  * its root) that holds an `flock` on a file that is neither
  * `supervisor.lock` nor `launch.lock`: the lock file it holds was deleted
  * or replaced. `null` when there is none, or it cannot be known (no
- * `/proc/locks`, as on macOS). Reads `/proc/locks` once, then the
- * environment of each other holder.
+ * `/proc/locks`, as on macOS). `procLocks` may have been read before this
+ * supervisor took its lock: that supervisor holds its own until it exits.
+ * Then reads the environment of each other holder.
  */
 async function lockLostSupervisor(
   paths: WorkspacePaths,
+  procLocks: Promise<string | null>,
 ): Promise<{ identity: Identity; mode: "background" } | null> {
   const lock = inodeOf(paths.lockFile);
-  const text = lock === null ? null : await readProcLocks();
+  const text = await procLocks;
   if (lock === null || text === null) return null;
   const launch = inodeOf(paths.launchLockFile);
   const files = launch === null ? [lock] : [lock, launch];

@@ -50,6 +50,8 @@ export interface RunSupervisorOptions {
   terminal?: ((line: string) => void) | undefined;
   /** The fixed waits: fence checks, the shared tick, graces. */
   timing: Timing;
+  /** `/proc/locks`, read ahead (`procLocksAhead` of guard.ts). */
+  procLocks?: Promise<string | null> | null;
 }
 
 /**
@@ -118,6 +120,7 @@ async function serve(
   await retirePredecessor(paths, {
     log,
     timeoutMs: 2 * timing.fenceCheckMs,
+    procLocks: options.procLocks,
   });
   // Written while the services are recovered (neither reads the other's
   // files), and done, as before, before the control socket listens.
