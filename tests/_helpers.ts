@@ -230,6 +230,20 @@ ${extra}
 }
 
 /**
+ * A `[[processes]]` entry running `sh` that prints "up" and then sleeps,
+ * ready on that line, with `extra` lines of its own.
+ */
+export function upService(name: string, extra = ""): string {
+  return `[[processes]]
+name = ${JSON.stringify(name)}
+command = "sh"
+args = ["-c", "echo up; exec sleep 300"]
+ready = { log = "up" }
+${extra}
+`;
+}
+
+/**
  * The default deadline of the waits here: a condition met returns at once,
  * so only a test that fails waits this long, and a loaded CI machine
  * (processes booting ten times slower) stays well inside it.

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { makeTempWorkspace, readLines, statusJson, tend } from "../_helpers.ts";
+import {
+  makeTempWorkspace,
+  readLines,
+  statusJson,
+  tend,
+  upService,
+} from "../_helpers.ts";
 import { assertRun } from "./_assert.ts";
 
 Deno.test("env_file: env entries win over the file, and a changed file takes effect on restart", async () => {
@@ -65,13 +71,7 @@ env_file = ".env"
 Deno.test("env_file: a restart refuses a value holding a NUL character or a file gone, naming them, and keeps the running copy", async () => {
   await using ws = await makeTempWorkspace();
   await Deno.writeTextFile(ws.path(".env"), "A=1\n");
-  await ws.writeConfig(`[[processes]]
-name = "svc"
-command = "sh"
-args = ["-c", "echo up; exec sleep 300"]
-env_file = ".env"
-ready = { log = "up" }
-`);
+  await ws.writeConfig(upService("svc", 'env_file = ".env"'));
   assertRun(await tend(ws, ["start"]), {
     code: 0,
     stderr: "",
@@ -118,15 +118,7 @@ ready = { log = "up" }
 
 Deno.test("env_file: a restart of a group whose edited file names an env file that is not there refuses, and every instance keeps running", async () => {
   await using ws = await makeTempWorkspace();
-  const config = (extra: string) =>
-    `[[processes]]
-name = "web"
-command = "sh"
-args = ["-c", "echo up; exec sleep 300"]
-instances = 2
-ready = { log = "up" }
-${extra}
-`;
+  const config = (extra: string) => upService("web", `instances = 2\n${extra}`);
   await ws.writeConfig(config(""));
   assertRun(await tend(ws, ["start"]), { code: 0, stderr: "", stdout: /^/ });
   const pids = async () =>

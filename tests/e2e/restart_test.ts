@@ -9,6 +9,7 @@ import {
   STAMP_FIXTURE,
   statusJson,
   tend,
+  upService,
   waitFor,
   waitForLines,
   waitForService,
@@ -250,20 +251,10 @@ restart_window = "1s"`,
 Deno.test("tend restart refuses a service whose working directory is gone, and keeps it and its dependents running", async () => {
   await using ws = await makeTempWorkspace();
   await Deno.mkdir(ws.path("app"));
-  await ws.writeConfig(`[[processes]]
-name = "api"
-command = "sh"
-args = ["-c", "echo up; exec sleep 300"]
-working_directory = "app"
-ready = { log = "up" }
-
-[[processes]]
-name = "web"
-command = "sh"
-args = ["-c", "echo up; exec sleep 300"]
-depends_on = ["api"]
-ready = { log = "up" }
-`);
+  await ws.writeConfig(
+    upService("api", 'working_directory = "app"') +
+      upService("web", 'depends_on = ["api"]'),
+  );
   assertRun(await tend(ws, ["start"]), { code: 0, stderr: "", stdout: /^/ });
   const pidsOf = async () =>
     Object.fromEntries(
@@ -291,14 +282,7 @@ ready = { log = "up" }
 
 Deno.test("tend restart and start refuse an edited definition that could not start, and leave it unapplied", async () => {
   await using ws = await makeTempWorkspace();
-  const config = (extra: string) =>
-    `[[processes]]
-name = "api"
-command = "sh"
-args = ["-c", "echo up; exec sleep 300"]
-ready = { log = "up" }
-${extra}
-`;
+  const config = (extra: string) => upService("api", extra);
   await ws.writeConfig(config(""));
   assertRun(await tend(ws, ["start"]), { code: 0, stderr: "", stdout: /^/ });
   const before = (await statusJson(ws)).services[0]?.pid;
@@ -331,12 +315,7 @@ ${extra}
 Deno.test("tend restart of everything still restarts what runs when a failed service could not start", async () => {
   await using ws = await makeTempWorkspace();
   await Deno.mkdir(ws.path("app"));
-  await ws.writeConfig(`[[processes]]
-name = "api"
-command = "sh"
-args = ["-c", "echo up; exec sleep 300"]
-ready = { log = "up" }
-
+  await ws.writeConfig(`${upService("api")}
 [[processes]]
 name = "job"
 command = "sh"

@@ -7,19 +7,13 @@ import {
   taggedProcesses,
   type TempWorkspace,
   tend,
+  upService,
   WAIT_MS,
 } from "../_helpers.ts";
 import { assertRun } from "./_assert.ts";
 
 /** Two services that print "up", then sleep; both ready on that line. */
-const CONFIG = ["a", "b"].map((name) =>
-  `[[processes]]
-name = "${name}"
-command = "sh"
-args = ["-c", "echo up; exec sleep 300"]
-ready = { log = "up" }
-`
-).join("\n");
+const CONFIG = upService("a") + upService("b");
 
 /** The services' processes tagged with the workspace, by service name. */
 async function servicePids(ws: TempWorkspace): Promise<string[]> {
