@@ -120,7 +120,7 @@ export async function stopServices(
   options: NamesOptions & { force?: boolean },
 ): Promise<ActionResponse> {
   const force = options.force === true;
-  const client = await connect(ws);
+  const client = await connect(ws) ?? await reclaim(ws, options);
   if (client !== null) {
     using _ = client;
     return await client.stop(options.names, { force });
@@ -175,6 +175,17 @@ export async function reloadWorkspace(ws: Workspace): Promise<ReloadResponse> {
   return await client.reload();
 }
 
+/** A supervisor launched to take over from a lost one (src/client/reclaim.ts). */
+async function reclaim(
+  ws: Workspace,
+  options: Pick<NamesOptions, "onNote" | "timing">,
+): Promise<ControlClient | null> {
+  const { reclaimLostSupervisor } = await lazyImport<
+    typeof import("../client/reclaim.ts")
+  >(new URL("../client/reclaim.ts", import.meta.url));
+  return await reclaimLostSupervisor(ws, options);
+}
+
 /** What {@linkcode downWorkspace} did. */
 export interface DownResult extends ActionResponse {
   /** Whether a supervisor ran and has now exited. */
@@ -190,7 +201,7 @@ export async function downWorkspace(
   ws: Workspace,
   options: Pick<NamesOptions, "onNote"> = {},
 ): Promise<DownResult> {
-  const client = await connect(ws);
+  const client = await connect(ws) ?? await reclaim(ws, options);
   if (client === null) {
     const config = await loadWorkspaceConfig(ws);
     const names = config.services.map((s) => s.name);

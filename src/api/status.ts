@@ -14,6 +14,8 @@ const STATUS_TIMEOUT_MS = 5_000;
 export async function currentStatus(ws: Workspace): Promise<StatusResponse> {
   const live = await askSupervisor(ws);
   if (live !== null) return live;
+  const reclaimed = await reclaim(ws);
+  if (reclaimed !== null) return reclaimed;
   // Only this offline path reads the config: loaded here, not with the module.
   const { loadWorkspaceConfig } = await lazyImport<
     typeof import("../client/config.ts")
@@ -23,6 +25,18 @@ export async function currentStatus(ws: Workspace): Promise<StatusResponse> {
     typeof import("../workspace/offline.ts")
   >(new URL("../workspace/offline.ts", import.meta.url));
   return await offlineStatus(ws, config);
+}
+
+/**
+ * The answer of a supervisor launched to take over from one that runs
+ * without its `.tend/run` (src/client/reclaim.ts); `null` when none does.
+ */
+async function reclaim(ws: Workspace): Promise<StatusResponse | null> {
+  const { reclaimLostSupervisor } = await lazyImport<
+    typeof import("../client/reclaim.ts")
+  >(new URL("../client/reclaim.ts", import.meta.url));
+  using client = await reclaimLostSupervisor(ws);
+  return client === null ? null : await client.status();
 }
 
 /** The supervisor's answer, or `null` when none answers (one request, no ping). */

@@ -1,13 +1,8 @@
 import type { WorkspacePaths } from "../config/paths.ts";
-import { flockHoldersElsewhere, readProcLocks } from "../fence/lock_holders.ts";
-import {
-  type Identity,
-  identityMatches,
-  readBootId,
-  readIdentity,
-} from "../proc/identity.ts";
-import { readEnvTag } from "../proc/scan.ts";
+import { readProcLocks } from "../fence/lock_holders.ts";
+import { type Identity, identityMatches } from "../proc/identity.ts";
 import { readDescriptor } from "../workspace/descriptor.ts";
+import { lostSupervisor } from "../workspace/lost_supervisor.ts";
 import type { Log } from "./log.ts";
 import type { Ticker } from "./ticker.ts";
 import { pollUntil } from "../_async.ts";
@@ -85,7 +80,7 @@ export function watchFence(
  * so two supervisors never watch the same services. Without supervisor.json
  * (`.tend/run` was removed with it), a background supervisor of this
  * workspace still holding the lock of a file that is gone is that one
- * ({@linkcode lockLostSupervisor}): asked to step down, it saves state.json
+ * ({@linkcode lostSupervisor}): asked to step down, it saves state.json
  * into the new `.tend/run`, and this supervisor adopts its services rather
  * than starting them a second time.
  */
@@ -100,7 +95,7 @@ export async function retirePredecessor(
 ): Promise<void> {
   const { log } = options;
   const previous = await readDescriptor(paths) ??
-    await lockLostSupervisor(paths, options.procLocks ?? readProcLocks());
+    await lostPredecessor(paths, options.procLocks ?? readProcLocks());
   if (previous === null || previous.identity.pid === Deno.pid) return;
   if (!await identityMatches(previous.identity)) return;
   const pid = previous.identity.pid;
@@ -122,6 +117,17 @@ export async function retirePredecessor(
   if (!gone) log.error("supervisor pid {pid} did not step down", { pid });
 }
 
+/** A background supervisor that lost its lock file ({@linkcode lostSupervisor}). */
+async function lostPredecessor(
+  paths: WorkspacePaths,
+  procLocks: Promise<string | null>,
+): Promise<{ identity: Identity; mode: "background" } | null> {
+  // This supervisor holds supervisor.lock by now: the file exists.
+  if (inodeOf(paths.lockFile) === null) return null;
+  const identity = await lostSupervisor(paths, procLocks);
+  return identity === null ? null : { identity, mode: "background" };
+}
+
 /**
  * `/proc/locks`, read now for {@linkcode retirePredecessor} when
  * supervisor.json is missing (a new workspace, one that ran, or one whose
@@ -134,34 +140,6 @@ export function procLocksAhead(
   paths: WorkspacePaths,
 ): Promise<string | null> | null {
   return inodeOf(paths.supervisorJson) === null ? readProcLocks() : null;
-}
-
-/**
- * A background supervisor of this workspace (tagged `TEND_SUPERVISOR` with
- * its root) that holds an `flock` on a file that is neither
- * `supervisor.lock` nor `launch.lock`: the lock file it holds was deleted
- * or replaced. `null` when there is none, or it cannot be known (no
- * `/proc/locks`, as on macOS). `procLocks` may have been read before this
- * supervisor took its lock: that supervisor holds its own until it exits.
- * Then reads the environment of each other holder.
- */
-async function lockLostSupervisor(
-  paths: WorkspacePaths,
-  procLocks: Promise<string | null>,
-): Promise<{ identity: Identity; mode: "background" } | null> {
-  const lock = inodeOf(paths.lockFile);
-  const text = await procLocks;
-  if (lock === null || text === null) return null;
-  const launch = inodeOf(paths.launchLockFile);
-  const files = launch === null ? [lock] : [lock, launch];
-  for (const pid of flockHoldersElsewhere(text, files)) {
-    if (pid === Deno.pid) continue;
-    const tags = await readEnvTag(pid, ["TEND_SUPERVISOR"]);
-    if (tags?.TEND_SUPERVISOR !== paths.root) continue;
-    const identity = await readIdentity(pid, await readBootId());
-    if (identity !== null) return { identity, mode: "background" };
-  }
-  return null;
 }
 
 /**

@@ -66,3 +66,65 @@ for (const removed of [".tend", ".tend/run"]) {
     assert.deepEqual(await servicePids(ws), []);
   });
 }
+
+Deno.test("status, stop and down after .tend/run was removed under a running supervisor act on what runs", async (t) => {
+  /** A workspace whose supervisor and services run on without .tend/run. */
+  async function orphaned(): Promise<
+    { ws: TempWorkspace; before: string[]; first: number }
+  > {
+    const ws = await makeTempWorkspace(CONFIG);
+    assertRun(await tend(ws, ["start"], { deadlineMs: WAIT_MS }), {
+      code: 0,
+      stderr: "",
+      stdout: /^started "a" .*\nstarted "b" /,
+    });
+    const first = (await supervisorPid(ws))!;
+    const before = await servicePids(ws);
+    assert.equal(before.length, 2, before.join(" "));
+    await Deno.remove(ws.path(".tend/run"), { recursive: true });
+    return { ws, before, first };
+  }
+
+  await t.step(
+    "status shows the services that run, with their PIDs",
+    async () => {
+      const { ws, before, first } = await orphaned();
+      await using _ = ws;
+      const status = await statusJson(ws);
+      assert.equal(status.supervisor.status, "running");
+      assert.deepEqual(
+        status.services.map((s) => `${s.name}:${s.status}:${s.pid}`).sort(),
+        before.map((p) => p.replace(":", ":running:")),
+      );
+      assert.ok(!isAlive(first), "the first supervisor stepped down");
+      assert.deepEqual(await servicePids(ws), before, "no second copy");
+    },
+  );
+
+  await t.step(
+    "stop stops the named service, and says who took over",
+    async () => {
+      const { ws, before } = await orphaned();
+      await using _ = ws;
+      const stopped = await tend(ws, ["stop", "a"], { deadlineMs: WAIT_MS });
+      assert.equal(stopped.code, 0, stopped.stderr);
+      assert.match(stopped.stdout, /^stopped "a"/);
+      assert.match(stopped.stderr, /took over its services/);
+      assert.deepEqual(
+        await servicePids(ws),
+        before.filter((p) => p.startsWith("b:")),
+      );
+    },
+  );
+
+  await t.step("down stops every service and the supervisor", async () => {
+    const { ws } = await orphaned();
+    await using _ = ws;
+    const down = await tend(ws, ["down"], { deadlineMs: WAIT_MS });
+    assert.equal(down.code, 0, down.stderr);
+    assert.match(down.stdout, /stopped "a"/);
+    assert.match(down.stdout, /stopped "b"/);
+    assert.match(down.stderr, /took over its services/);
+    assert.deepEqual(await taggedProcesses(ws.dir), [], "nothing left");
+  });
+});
