@@ -122,8 +122,6 @@ async function lostPredecessor(
   paths: WorkspacePaths,
   procLocks: Promise<string | null>,
 ): Promise<{ identity: Identity; mode: "background" } | null> {
-  // This supervisor holds supervisor.lock by now: the file exists.
-  if (inodeOf(paths.lockFile) === null) return null;
   const identity = await lostSupervisor(paths, procLocks);
   return identity === null ? null : { identity, mode: "background" };
 }
