@@ -55,7 +55,13 @@ export async function startFloorSupervisor(
     } catch {
       // Already gone.
     }
-    const timer = setTimeout(() => child.kill("SIGKILL"), DEADLINE_MS);
+    const timer = setTimeout(() => {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // It exited meanwhile.
+      }
+    }, DEADLINE_MS);
     await child.status;
     clearTimeout(timer);
     // Whatever it left behind, by PID: each service leads its own group.
