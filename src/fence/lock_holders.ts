@@ -69,6 +69,21 @@ export function flockHoldersElsewhere(
   return pids;
 }
 
+/**
+ * The device and inode of `path` (not following a link), or `null` when
+ * absent. Synchronous on purpose: the fence asks every few seconds, and an
+ * async lstat hands off to a worker thread (which Deno starts and ends
+ * again), costing an idle supervisor more CPU than the lstat itself.
+ */
+export function inodeOf(path: string): LockedInode | null {
+  try {
+    const info = Deno.lstatSync(path);
+    return { dev: info.dev, ino: info.ino ?? -1 };
+  } catch {
+    return null;
+  }
+}
+
 /** `/proc/locks`, or `null` where there is none (macOS). */
 export async function readProcLocks(): Promise<string | null> {
   try {

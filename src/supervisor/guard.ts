@@ -1,5 +1,9 @@
 import type { WorkspacePaths } from "../config/paths.ts";
-import { readProcLocks } from "../fence/lock_holders.ts";
+import {
+  inodeOf,
+  type LockedInode,
+  readProcLocks,
+} from "../fence/lock_holders.ts";
 import { type Identity, identityMatches } from "../proc/identity.ts";
 import { readDescriptor } from "../workspace/descriptor.ts";
 import { lostSupervisor } from "../workspace/lost_supervisor.ts";
@@ -10,10 +14,7 @@ import { pollUntil } from "../_async.ts";
 const PREDECESSOR_POLL_INTERVAL_MS = 25;
 
 /** A file's identity on disk. */
-export interface Inode {
-  dev: number;
-  ino: number;
-}
+export type Inode = LockedInode;
 
 /** What {@linkcode watchFence} reports. */
 export interface FenceWatch {
@@ -138,21 +139,6 @@ export function procLocksAhead(
   paths: WorkspacePaths,
 ): Promise<string | null> | null {
   return inodeOf(paths.supervisorJson) === null ? readProcLocks() : null;
-}
-
-/**
- * The inode at `path` (not following a link), or `null` when absent.
- * Synchronous on purpose: the fence asks every few seconds, and an async lstat
- * hands off to a worker thread (which Deno starts and ends again), costing
- * an idle supervisor more CPU than the lstat itself.
- */
-export function inodeOf(path: string): Inode | null {
-  try {
-    const info = Deno.lstatSync(path);
-    return { dev: info.dev, ino: info.ino ?? -1 };
-  } catch {
-    return null;
-  }
 }
 
 function sameInode(a: Inode | null, b: Inode | null): boolean {

@@ -1,7 +1,7 @@
 import type { WorkspacePaths } from "../config/paths.ts";
 import {
   flockHoldersElsewhere,
-  type LockedInode,
+  inodeOf,
   readProcLocks,
 } from "../fence/lock_holders.ts";
 import { type Identity, readBootId, readIdentity } from "../proc/identity.ts";
@@ -28,7 +28,7 @@ export async function lostSupervisor(
   const text = await procLocks;
   if (text === null) return null;
   const files = [paths.lockFile, paths.launchLockFile].flatMap((path) => {
-    const inode = inodeNow(path);
+    const inode = inodeOf(path);
     return inode === null ? [] : [inode];
   });
   for (const pid of flockHoldersElsewhere(text, files)) {
@@ -39,14 +39,4 @@ export async function lostSupervisor(
     if (identity !== null) return identity;
   }
   return null;
-}
-
-/** The device and inode of `path` (not following a link), or `null`. */
-function inodeNow(path: string): LockedInode | null {
-  try {
-    const info = Deno.lstatSync(path);
-    return info.ino === null ? null : { dev: info.dev, ino: info.ino };
-  } catch {
-    return null;
-  }
 }

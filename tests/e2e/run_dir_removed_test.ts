@@ -5,6 +5,7 @@ import {
   statusJson,
   supervisorPid,
   taggedProcesses,
+  taggedWith,
   type TempWorkspace,
   tend,
   upService,
@@ -15,34 +16,39 @@ import { assertRun } from "./_assert.ts";
 /** Two services that print "up", then sleep; both ready on that line. */
 const CONFIG = upService("a") + upService("b");
 
-/** The services' processes tagged with the workspace, by service name. */
+/** The services' processes tagged with the workspace, as `name:pid`. */
 async function servicePids(ws: TempWorkspace): Promise<string[]> {
-  const tagged = await taggedProcesses(ws.dir);
-  const pids: string[] = [];
-  for (const info of tagged) {
-    const environ = await Deno.readTextFile(`/proc/${info.pid}/environ`)
-      .catch(() => "");
-    const service = /(?:^|\0)TEND_SERVICE=([^\0]*)/.exec(environ)?.[1];
-    if (service !== undefined) pids.push(`${service}:${info.pid}`);
-  }
-  return pids.sort();
+  return (await taggedWith(ws.dir)).flatMap((p) =>
+    p.service === null ? [] : [`${p.service}:${p.pid}`]
+  ).sort();
+}
+
+/**
+ * Starts the two services, then removes `removed` under the running
+ * supervisor, as `git clean -fdx` or an `rm -rf` would: the supervisor and
+ * its services go on running with their files gone. Returns the services'
+ * `name:pid` and the supervisor's pid.
+ */
+async function startThenRemove(
+  ws: TempWorkspace,
+  removed: string,
+): Promise<{ before: string[]; first: number }> {
+  assertRun(await tend(ws, ["start"], { deadlineMs: WAIT_MS }), {
+    code: 0,
+    stderr: "",
+    stdout: /^started "a" .*\nstarted "b" /,
+  });
+  const first = (await supervisorPid(ws))!;
+  const before = await servicePids(ws);
+  assert.equal(before.length, 2, before.join(" "));
+  await Deno.remove(ws.path(removed), { recursive: true });
+  return { before, first };
 }
 
 for (const removed of [".tend", ".tend/run"]) {
   Deno.test(`a start right after ${removed} was removed under a running supervisor adopts its services, with no second copy`, async () => {
     await using ws = await makeTempWorkspace(CONFIG);
-    assertRun(await tend(ws, ["start"], { deadlineMs: WAIT_MS }), {
-      code: 0,
-      stderr: "",
-      stdout: /^started "a" .*\nstarted "b" /,
-    });
-    const first = (await supervisorPid(ws))!;
-    const before = await servicePids(ws);
-    assert.equal(before.length, 2, before.join(" "));
-
-    // As `git clean -fdx` or an `rm -rf` would; the supervisor and its
-    // services go on running with their files gone.
-    await Deno.remove(ws.path(removed), { recursive: true });
+    const { before, first } = await startThenRemove(ws, removed);
     assertRun(await tend(ws, ["start"], { deadlineMs: WAIT_MS }), {
       code: 0,
       stderr: "",
@@ -68,28 +74,11 @@ for (const removed of [".tend", ".tend/run"]) {
 }
 
 Deno.test("status, stop and down after .tend/run was removed under a running supervisor act on what runs", async (t) => {
-  /** A workspace whose supervisor and services run on without .tend/run. */
-  async function orphaned(): Promise<
-    { ws: TempWorkspace; before: string[]; first: number }
-  > {
-    const ws = await makeTempWorkspace(CONFIG);
-    assertRun(await tend(ws, ["start"], { deadlineMs: WAIT_MS }), {
-      code: 0,
-      stderr: "",
-      stdout: /^started "a" .*\nstarted "b" /,
-    });
-    const first = (await supervisorPid(ws))!;
-    const before = await servicePids(ws);
-    assert.equal(before.length, 2, before.join(" "));
-    await Deno.remove(ws.path(".tend/run"), { recursive: true });
-    return { ws, before, first };
-  }
-
   await t.step(
     "status shows the services that run, with their PIDs",
     async () => {
-      const { ws, before, first } = await orphaned();
-      await using _ = ws;
+      await using ws = await makeTempWorkspace(CONFIG);
+      const { before, first } = await startThenRemove(ws, ".tend/run");
       const status = await statusJson(ws);
       assert.equal(status.supervisor.status, "running");
       assert.deepEqual(
@@ -104,8 +93,8 @@ Deno.test("status, stop and down after .tend/run was removed under a running sup
   await t.step(
     "stop stops the named service, and says who took over",
     async () => {
-      const { ws, before } = await orphaned();
-      await using _ = ws;
+      await using ws = await makeTempWorkspace(CONFIG);
+      const { before } = await startThenRemove(ws, ".tend/run");
       const stopped = await tend(ws, ["stop", "a"], { deadlineMs: WAIT_MS });
       assert.equal(stopped.code, 0, stopped.stderr);
       assert.match(stopped.stdout, /^stopped "a"/);
@@ -118,8 +107,8 @@ Deno.test("status, stop and down after .tend/run was removed under a running sup
   );
 
   await t.step("down stops every service and the supervisor", async () => {
-    const { ws } = await orphaned();
-    await using _ = ws;
+    await using ws = await makeTempWorkspace(CONFIG);
+    await startThenRemove(ws, ".tend/run");
     const down = await tend(ws, ["down"], { deadlineMs: WAIT_MS });
     assert.equal(down.code, 0, down.stderr);
     assert.match(down.stdout, /stopped "a"/);
